@@ -1,0 +1,27 @@
+package dev.paddock.wire.proto;
+
+import dev.paddock.wire.OpCode;
+import dev.paddock.wire.jute.JuteReader;
+import dev.paddock.wire.jute.JuteWriter;
+import dev.paddock.wire.jute.Sizes;
+import java.util.List;
+
+/**
+ * create (1), create2 (15) and createContainer (19) share this body; the opcode travels with it because
+ * it decides the response type. {@code flags} is the CreateMode's wire value.
+ */
+public record CreateRequest(OpCode opCode, String path, byte[] data, List<Acl> acl, int flags) implements Request {
+    public static CreateRequest read(OpCode opCode, JuteReader in) {
+        return new CreateRequest(opCode, in.readString(), in.readBuffer(), in.readList(Acl::read, 12), in.readInt());
+    }
+
+    @Override
+    public void write(JuteWriter out) {
+        out.writeString(path).writeBuffer(data).writeRecordList(acl).writeInt(flags);
+    }
+
+    @Override
+    public int size() {
+        return Sizes.string(path) + Sizes.buffer(data) + Sizes.recordList(acl) + Sizes.INT;
+    }
+}
