@@ -26,6 +26,7 @@ public final class JuteReader {
         return new JuteReader(ByteBuffer.wrap(bytes, offset, length).slice());
     }
 
+    /** Reads from the buffer's position to its limit; the buffer itself is not moved. */
     public static JuteReader of(ByteBuffer buffer) {
         return new JuteReader(buffer.slice());
     }
@@ -81,9 +82,14 @@ public final class JuteReader {
         if (len < 0) {
             return null;
         }
-        String s = new String(buf.array(), buf.arrayOffset() + buf.position(), len, StandardCharsets.UTF_8);
-        buf.position(buf.position() + len);
-        return s;
+        if (buf.hasArray()) {
+            String s = new String(buf.array(), buf.arrayOffset() + buf.position(), len, StandardCharsets.UTF_8);
+            buf.position(buf.position() + len);
+            return s;
+        }
+        byte[] bytes = new byte[len]; // a direct or read-only buffer has no accessible array
+        buf.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** A count-prefixed list; count -1 means null. Each element must take at least {@code minElementBytes}. */

@@ -5,6 +5,7 @@ import dev.paddock.wire.jute.JuteReader;
 import dev.paddock.wire.jute.JuteWriter;
 import dev.paddock.wire.jute.Sizes;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * create (1), create2 (15) and createContainer (19) share this body; the opcode travels with it because
@@ -23,5 +24,22 @@ public record CreateRequest(OpCode opCode, String path, byte[] data, List<Acl> a
     @Override
     public int size() {
         return Sizes.string(path) + Sizes.buffer(data) + Sizes.recordList(acl) + Sizes.INT;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CreateRequest r && opCode == r.opCode && Objects.equals(path, r.path)
+                && Bytes.eq(data, r.data) && Objects.equals(acl, r.acl) && flags == r.flags;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(opCode, path, Bytes.hash(data), acl, flags);
+    }
+
+    @Override
+    public String toString() {
+        return "CreateRequest[opCode=" + opCode + ", path=" + path + ", data=" + Bytes.str(data) + ", acl=" + acl
+                + ", flags=" + flags + "]";
     }
 }
