@@ -392,4 +392,23 @@ class RecordCompatibilityTest {
                 .isNotEqualTo(new ConnectRequest(0, 1, 2, 3, new byte[] {1}, false));
         assertThat(new ConnectRequest(0, 1, 2, 3, PASSWORD, true).toString()).doesNotContain("-16").contains("byte[16]");
     }
+
+    /**
+     * Deliberate difference: outside the Basic Multilingual Plane the reference writer encodes each UTF-16
+     * surrogate as its own 3 bytes (6 bytes for U+1F600), which no UTF-8 decoder, including the reference's
+     * own reader, turns back into the character. Paddock writes standard UTF-8 (4 bytes), so C and Python
+     * clients get back the bytes they sent. Both sides read with the same standard decoder.
+     */
+    @Test
+    void charactersOutsideTheBmpAreStandardUtf8() {
+        String smile = "/\uD83D\uDE00";
+        byte[] ours = new PathResponse(smile).toBytes();
+        assertThat(ours).containsExactly(0, 0, 0, 5, '/', 0xF0, 0x9F, 0x98, 0x80);
+        assertThat(PathResponse.read(JuteReader.of(ours)).path()).isEqualTo(smile);
+        byte[] reference = Reference.serialize(new org.apache.zookeeper.proto.CreateResponse(smile));
+        assertThat(reference).hasSize(4 + 7);
+        assertThat(PathResponse.read(JuteReader.of(reference)).path()).isNotEqualTo(smile);
+        // An unpaired surrogate cannot be encoded; it becomes '?' and size() agrees with write().
+        assertThat(new PathResponse("/\uD800x").toBytes()).containsExactly(0, 0, 0, 3, '/', '?', 'x');
+    }
 }
