@@ -1,0 +1,210 @@
+package dev.paddock.server.config;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's settings, read from zoo.cfg keys (as ZooKeeper names them) and from the {@code zookeeper.*}
+ * system properties ZooKeeper reads for the same features, so tools written for ZooKeeper configure
+ * Paddock unchanged. A zoo.cfg key wins over the system property; unknown keys are logged and ignored.
+ */
+public record ServerConfig(
+        int tickTimeMs,
+        InetSocketAddress clientAddress,
+        Path dataDir,
+        Path dataLogDir,
+        int maxClientCnxns,
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        int juteMaxBufferBytes,
+        Set<String> fourLetterWords,
+        boolean extendedTypesEnabled,
+        String superDigest,
+        long containerCheckIntervalMs,
+        int initLimit,
+        int syncLimit,
+        Map<String, String> otherKeys) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
+
+    public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
+    /** Every four-letter word Paddock knows; "*" in the whitelist means all of them. */
+    public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "conf", "envi", "mntr",
+            "cons", "crst", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "gtmk", "stmk", "srst", "hash");
+
+    /** Keys stored as-is for features of later issues (ensemble, storage); accepted without a warning. */
+    private static final Set<String> KNOWN_LATER_KEYS = Set.of("initLimit", "syncLimit", "standaloneEnabled",
+            "reconfigEnabled", "dynamicConfigFile", "peerType", "snapCount", "preAllocSize", "forceSync",
+            "autopurge.snapRetainCount", "autopurge.purgeInterval", "admin.enableServer", "admin.serverPort",
+            "admin.serverAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled", "electionAlg",
+            "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
+            "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns");
+
+    /** The embedded default of the README's run command: standalone on 127.0.0.1:2181, data under ./data. */
+    public static ServerConfig embeddedDefault() throws ConfigException {
+        Properties p = new Properties();
+        p.setProperty("tickTime", "2000");
+        p.setProperty("clientPort", "2181");
+        p.setProperty("clientPortAddress", "127.0.0.1");
+        p.setProperty("dataDir", "data");
+        if (System.getProperty("zookeeper.4lw.commands.whitelist") == null) {
+            p.setProperty("4lw.commands.whitelist", "ruok,srvr,stat");
+        }
+        return fromProperties(p);
+    }
+
+    public static ServerConfig load(Path zooCfg) throws ConfigException {
+        return fromEntries(ZooCfgFile.read(zooCfg), System.getProperties());
+    }
+
+    public static ServerConfig fromProperties(Properties p) throws ConfigException {
+        Map<String, ZooCfgFile.Entry> entries = new LinkedHashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            entries.put(key, new ZooCfgFile.Entry(p.getProperty(key).strip(), "property " + key));
+        }
+        return fromEntries(entries, System.getProperties());
+    }
+
+    static ServerConfig fromEntries(Map<String, ZooCfgFile.Entry> cfg, Properties system) throws ConfigException {
+        Values v = new Values(cfg, system);
+        int tickTime = v.intValue("tickTime", null, 2000);
+        if (tickTime <= 0) {
+            throw new ConfigException(v.origin("tickTime") + ": tickTime must be positive");
+        }
+        int clientPort = v.intValue("clientPort", null, 2181);
+        if (clientPort < 0 || clientPort > 65535) {
+            throw new ConfigException(v.origin("clientPort") + ": clientPort out of range: " + clientPort);
+        }
+        String address = v.string("clientPortAddress", null, null);
+        InetSocketAddress clientAddress;
+        try {
+            clientAddress = address == null ? new InetSocketAddress(clientPort)
+                    : new InetSocketAddress(InetAddress.getByName(address), clientPort);
+        } catch (UnknownHostException e) {
+            throw new ConfigException(v.origin("clientPortAddress") + ": unknown host " + address);
+        }
+        String dataDir = v.string("dataDir", null, null);
+        if (dataDir == null) {
+            throw new ConfigException("dataDir is not set");
+        }
+        String dataLogDir = v.string("dataLogDir", null, dataDir);
+        int minTimeout = v.intValue("minSessionTimeout", null, -1);
+        int maxTimeout = v.intValue("maxSessionTimeout", null, -1);
+        minTimeout = minTimeout == -1 ? tickTime * 2 : minTimeout;
+        maxTimeout = maxTimeout == -1 ? tickTime * 20 : maxTimeout;
+        if (minTimeout > maxTimeout) {
+            throw new ConfigException("minSessionTimeout " + minTimeout + " must not be larger than maxSessionTimeout "
+                    + maxTimeout);
+        }
+        int juteMaxBuffer = v.intValue("jute.maxbuffer", "jute.maxbuffer", DEFAULT_JUTE_MAXBUFFER);
+        String whitelist = v.string("4lw.commands.whitelist", "zookeeper.4lw.commands.whitelist", "srvr");
+        Set<String> words = parseWhitelist(whitelist);
+        boolean extended = v.bool("extendedTypesEnabled", "zookeeper.extendedTypesEnabled", false);
+        String superDigest = v.string("DigestAuthenticationProvider.superDigest",
+                "zookeeper.DigestAuthenticationProvider.superDigest", null);
+        long containerCheck = v.intValue("znode.container.checkIntervalMs", "znode.container.checkIntervalMs", 60_000);
+        int initLimit = v.intValue("initLimit", null, 10);
+        int syncLimit = v.intValue("syncLimit", null, 5);
+        int maxClientCnxns = v.intValue("maxClientCnxns", null, 60);
+
+        Map<String, String> other = new LinkedHashMap<>();
+        for (Map.Entry<String, ZooCfgFile.Entry> e : cfg.entrySet()) {
+            String key = e.getKey();
+            if (v.used.contains(key)) {
+                continue;
+            }
+            other.put(key, e.getValue().value());
+            if (!KNOWN_LATER_KEYS.contains(key) && !key.startsWith("server.") && !key.startsWith("group.")
+                    && !key.startsWith("weight.")) {
+                LOG.warn("{}: unknown key '{}' is ignored", e.getValue().origin(), key);
+            }
+        }
+        return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
+                minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
+                syncLimit, Map.copyOf(other));
+    }
+
+    private static Set<String> parseWhitelist(String whitelist) {
+        Set<String> words = Arrays.stream(whitelist.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (words.contains("*")) {
+            return ALL_FOUR_LETTER_WORDS;
+        }
+        return Set.copyOf(words);
+    }
+
+    /** Looks keys up in zoo.cfg first, then in the named system property, and records which keys were used. */
+    private static final class Values {
+        final Map<String, ZooCfgFile.Entry> cfg;
+        final Properties system;
+        final Set<String> used = new LinkedHashSet<>();
+
+        Values(Map<String, ZooCfgFile.Entry> cfg, Properties system) {
+            this.cfg = cfg;
+            this.system = system;
+        }
+
+        String origin(String key) {
+            ZooCfgFile.Entry e = cfg.get(key);
+            return e == null ? key : e.origin();
+        }
+
+        String string(String key, String systemProperty, String fallback) {
+            used.add(key);
+            ZooCfgFile.Entry e = cfg.get(key);
+            if (e == null) {
+                e = cfg.get("zookeeper." + key);
+                used.add("zookeeper." + key);
+            }
+            if (e != null) {
+                return e.value();
+            }
+            if (systemProperty != null) {
+                String s = system.getProperty(systemProperty);
+                if (s != null) {
+                    return s.strip();
+                }
+            }
+            return fallback;
+        }
+
+        int intValue(String key, String systemProperty, int fallback) throws ConfigException {
+            String s = string(key, systemProperty, null);
+            if (s == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(origin(key) + ": " + key + " must be a number but is '" + s + "'");
+            }
+        }
+
+        boolean bool(String key, String systemProperty, boolean fallback) throws ConfigException {
+            String s = string(key, systemProperty, null);
+            if (s == null) {
+                return fallback;
+            }
+            if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("yes")) {
+                return true;
+            }
+            if (s.equalsIgnoreCase("false") || s.equalsIgnoreCase("no")) {
+                return false;
+            }
+            throw new ConfigException(origin(key) + ": " + key + " must be true or false but is '" + s + "'");
+        }
+    }
+}

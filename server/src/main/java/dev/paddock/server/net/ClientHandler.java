@@ -1,0 +1,137 @@
+package dev.paddock.server.net;
+
+import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.request.Connection;
+import dev.paddock.server.request.RequestHandler;
+import dev.paddock.server.request.RequestLoop;
+import dev.paddock.server.request.SessionHandler;
+import dev.paddock.server.time.Clock;
+import dev.paddock.wire.OpCode;
+import dev.paddock.wire.jute.JuteReader;
+import dev.paddock.wire.jute.MarshallingException;
+import dev.paddock.wire.proto.ConnectRequest;
+import dev.paddock.wire.proto.Request;
+import dev.paddock.wire.proto.RequestHeader;
+import dev.paddock.wire.proto.Requests;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection on a Netty thread: decodes the handshake and each request and hands them to the
+ * request thread. Anything malformed closes this connection only, with the reason logged. When a client
+ * has too many requests outstanding the connection stops reading until the request thread catches up.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+    /** ZooKeeper's default globalOutstandingLimit, applied per connection. */
+    static final int MAX_OUTSTANDING = 1000;
+
+    private final RequestLoop loop;
+    private final SessionHandler sessions;
+    private final RequestHandler requests;
+    private final FourLetterWords fourLetterWords;
+    private final Clock clock;
+    private Connection conn;
+    private boolean handshakeReceived;
+
+    ClientHandler(RequestLoop loop, SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
+                  Clock clock) {
+        this.loop = loop;
+        this.sessions = sessions;
+        this.requests = requests;
+        this.fourLetterWords = fourLetterWords;
+        this.clock = clock;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        conn = new Connection(new NettyClientChannel(ctx.channel()), clock.wallMs(), loop.flushQueue());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FourLetterWord word) {
+            loop.execute(() -> {
+                String text = fourLetterWords.answer(word.word());
+                ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(
+                        Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))).addListener(ChannelFutureListener.CLOSE));
+            });
+            return;
+        }
+        byte[] frame = (byte[]) msg;
+        try {
+            if (!handshakeReceived) {
+                handshakeReceived = true;
+                ConnectRequest req = ConnectRequest.read(JuteReader.of(frame));
+                Connection c = conn;
+                loop.execute(() -> sessions.connect(c, req));
+                return;
+            }
+            JuteReader in = JuteReader.of(frame);
+            RequestHeader header = RequestHeader.read(in);
+            long receivedAtMs = clock.monotonicMs();
+            Connection c = conn;
+            if (c.outstanding().incrementAndGet() >= MAX_OUTSTANDING) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            OpCode op = OpCode.of(header.type());
+            if (op == null || !isClientOpCode(op)) {
+                loop.execute(() -> {
+                    requests.unimplemented(c, header, receivedAtMs);
+                    done(c);
+                });
+                return;
+            }
+            Request request = Requests.read(header.type(), in);
+            loop.execute(() -> {
+                requests.handle(c, header, request, receivedAtMs);
+                done(c);
+            });
+        } catch (MarshallingException e) {
+            LOG.warn("Closing connection from {}: malformed request: {}", conn.channel().remoteAddress(), e.getMessage());
+            ctx.close();
+        }
+    }
+
+    private static boolean isClientOpCode(OpCode op) {
+        return op != OpCode.NOTIFICATION && op != OpCode.CREATE_SESSION && op != OpCode.ERROR
+                && op != OpCode.DELETE_CONTAINER;
+    }
+
+    /** Runs on the request thread after each request: lets a paused connection read again. */
+    private static void done(Connection c) {
+        if (c.outstanding().decrementAndGet() == MAX_OUTSTANDING / 2) {
+            c.channel().resumeReading();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Connection c = conn;
+        if (c != null) {
+            loop.execute(() -> sessions.connectionLost(c));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String who = conn == null ? String.valueOf(ctx.channel().remoteAddress()) : conn.channel().remoteAddress();
+        if (cause instanceof DecoderException) {
+            LOG.warn("Closing connection from {}: {}", who, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.debug("Connection from {} failed: {}", who, cause.getMessage());
+        } else {
+            LOG.warn("Closing connection from {} after an unexpected error", who, cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.paddock.server.net;
+
+import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.request.RequestHandler;
+import dev.paddock.server.request.RequestLoop;
+import dev.paddock.server.request.SessionHandler;
+import dev.paddock.server.time.Clock;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The client port: a Netty listener whose pipeline is limiter, framing, then the per-connection handler. */
+public final class ClientListener implements AutoCloseable {
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private final Channel serverChannel;
+
+    public ClientListener(InetSocketAddress address, int maxClientCnxns, int maxFrameBytes, RequestLoop loop,
+                          SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords, Clock clock)
+            throws InterruptedException {
+        ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("limit", limiter);
+                        ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes));
+                        ch.pipeline().addLast("client", new ClientHandler(loop, sessions, requests, fourLetterWords, clock));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(address).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            shutdownGroups();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

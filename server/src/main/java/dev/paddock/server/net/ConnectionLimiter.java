@@ -1,0 +1,49 @@
+package dev.paddock.server.net;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** maxClientCnxns: at most that many concurrent connections per client address (0 means no limit). */
+@ChannelHandler.Sharable
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
+
+    private final int maxPerAddress;
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    ConnectionLimiter(int maxPerAddress) {
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        int count = counts.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        ctx.channel().closeFuture().addListener(f -> release(address));
+        if (maxPerAddress > 0 && count > maxPerAddress) {
+            LOG.warn("Too many connections from {} - max is {}", address, maxPerAddress);
+            ctx.close();
+            return;
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void release(InetAddress address) {
+        counts.computeIfPresent(address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+    }
+
+    int total() {
+        int n = 0;
+        for (AtomicInteger c : counts.values()) {
+            n += c.get();
+        }
+        return n;
+    }
+}

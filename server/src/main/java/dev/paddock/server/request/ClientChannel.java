@@ -1,0 +1,28 @@
+package dev.paddock.server.request;
+
+import dev.paddock.wire.jute.JuteRecord;
+import dev.paddock.wire.proto.ReplyHeader;
+
+/**
+ * The request layer's view of a client's network connection. Writes are buffered until {@link #flush()},
+ * so a batch of replies leaves in one system call; they leave in the order they were written.
+ */
+public interface ClientChannel {
+    String remoteIp();
+
+    String remoteAddress();
+
+    /** Queues a reply (header and optional body) for sending. */
+    void write(ReplyHeader header, JuteRecord body);
+
+    /** Queues a handshake answer, which has no reply header. */
+    void writeRaw(JuteRecord record);
+
+    void flush();
+
+    /** Closes after everything written so far has been sent. */
+    void close();
+
+    /** Lets the connection read again after it was paused for having too many requests outstanding. */
+    void resumeReading();
+}

@@ -1,0 +1,24 @@
+package dev.paddock.server.request;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Connections written to during the current batch of requests. The request thread flushes them all once
+ * the batch is done, so many replies share one system call. Request thread only.
+ */
+public final class FlushQueue {
+    private final List<Connection> pending = new ArrayList<>();
+
+    void add(Connection c) {
+        pending.add(c);
+    }
+
+    void flushAll() {
+        for (Connection c : pending) {
+            c.flushed();
+            c.channel().flush();
+        }
+        pending.clear();
+    }
+}

@@ -1,0 +1,288 @@
+package dev.paddock.server.request;
+
+import dev.paddock.server.admin.ServerStats;
+import dev.paddock.server.auth.DigestAuth;
+import dev.paddock.server.auth.IpMatcher;
+import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.time.Clock;
+import dev.paddock.server.tree.ApplyResult;
+import dev.paddock.server.tree.KeeperError;
+import dev.paddock.server.tree.Reads;
+import dev.paddock.server.tree.StateMachine;
+import dev.paddock.server.watch.EventType;
+import dev.paddock.server.watch.WatchManager;
+import dev.paddock.wire.ErrorCode;
+import dev.paddock.wire.OpCode;
+import dev.paddock.wire.jute.JuteRecord;
+import dev.paddock.wire.proto.AuthPacket;
+import dev.paddock.wire.proto.ClientInfo;
+import dev.paddock.wire.proto.ErrorResponse;
+import dev.paddock.wire.proto.GetChildren2Response;
+import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.IntResponse;
+import dev.paddock.wire.proto.MultiRequest;
+import dev.paddock.wire.proto.MultiResponse;
+import dev.paddock.wire.proto.MultiResult;
+import dev.paddock.wire.proto.PathRequest;
+import dev.paddock.wire.proto.PathResponse;
+import dev.paddock.wire.proto.PathWatchRequest;
+import dev.paddock.wire.proto.ReplyHeader;
+import dev.paddock.wire.proto.Request;
+import dev.paddock.wire.proto.RequestHeader;
+import dev.paddock.wire.proto.SetWatches2Request;
+import dev.paddock.wire.proto.SetWatchesRequest;
+import dev.paddock.wire.proto.Stat;
+import dev.paddock.wire.proto.StatResponse;
+import dev.paddock.wire.proto.StringListResponse;
+import dev.paddock.wire.proto.WatchModeRequest;
+import dev.paddock.wire.proto.WhoAmIResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Answers one client request on the request thread: writes go through the {@link Committer}, reads are
+ * served from the local tree (after every earlier write of the session, because the thread is in order),
+ * and watches are registered as ZooKeeper registers them.
+ */
+public final class RequestHandler {
+    private final StateMachine stateMachine;
+    private final Reads reads;
+    private final WatchManager watches;
+    private final SessionTracker tracker;
+    private final SessionHandler sessions;
+    private final Committer committer;
+    private final ServerStats stats;
+    private final Clock clock;
+
+    public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
+                          SessionHandler sessions, Committer committer, ServerStats stats, Clock clock) {
+        this.stateMachine = stateMachine;
+        this.reads = new Reads(stateMachine.tree());
+        this.watches = watches;
+        this.tracker = tracker;
+        this.sessions = sessions;
+        this.committer = committer;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    /** A request whose opcode the server does not serve; the connection stays open, as in ZooKeeper. */
+    public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs) {
+        if (!conn.isClosed()) {
+            stats.received();
+            conn.countReceived();
+            answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
+        }
+    }
+
+    public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
+        if (conn.isClosed()) {
+            return;
+        }
+        stats.received();
+        conn.countReceived();
+        if (!tracker.touch(conn.sessionId())) {
+            answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.SESSION_EXPIRED, null, receivedAtMs);
+            sessions.connectionLost(conn);
+            conn.channel().close();
+            return;
+        }
+        OpCode op = request.opCode();
+        switch (op) {
+            case PING -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+            case CLOSE_SESSION -> sessions.closeSession(conn, header.xid());
+            case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
+            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI -> {
+                Committer.Committed c = committer.commit(conn.sessionId(), conn.identities(), request);
+                ApplyResult r = c.result();
+                answer(conn, header.xid(), c.zxid(), r.error(), r.response(), receivedAtMs);
+            }
+            case SET_WATCHES -> {
+                SetWatchesRequest r = (SetWatchesRequest) request;
+                setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(), null, null);
+                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+            }
+            case SET_WATCHES2 -> {
+                SetWatches2Request r = (SetWatches2Request) request;
+                setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                        r.persistentWatches(), r.persistentRecursiveWatches());
+                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+            }
+            case RECONFIG -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
+                    receivedAtMs);
+            case SASL -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null,
+                    receivedAtMs);
+            default -> {
+                ErrorCode err = ErrorCode.OK;
+                JuteRecord body = null;
+                try {
+                    body = read(conn, request);
+                } catch (KeeperError e) {
+                    err = e.code();
+                }
+                answer(conn, header.xid(), stateMachine.lastZxid(), err, body, receivedAtMs);
+            }
+        }
+    }
+
+    private JuteRecord read(Connection conn, Request request) throws KeeperError {
+        List<Id> ids = conn.identities();
+        switch (request.opCode()) {
+            case EXISTS -> {
+                PathWatchRequest r = (PathWatchRequest) request;
+                if (r.watch()) {
+                    // As in ZooKeeper, exists on a missing node still leaves a watch for its creation.
+                    watches.addDataWatch(r.path(), conn);
+                }
+                return new StatResponse(reads.exists(r.path()));
+            }
+            case GET_DATA -> {
+                PathWatchRequest r = (PathWatchRequest) request;
+                JuteRecord body = reads.getData(r.path(), ids);
+                if (r.watch()) {
+                    watches.addDataWatch(r.path(), conn);
+                }
+                return body;
+            }
+            case GET_CHILDREN -> {
+                PathWatchRequest r = (PathWatchRequest) request;
+                List<String> children = reads.getChildren(r.path(), ids);
+                if (r.watch()) {
+                    watches.addChildWatch(r.path(), conn);
+                }
+                return new StringListResponse(children);
+            }
+            case GET_CHILDREN2 -> {
+                PathWatchRequest r = (PathWatchRequest) request;
+                GetChildren2Response body = reads.getChildren2(r.path(), ids);
+                if (r.watch()) {
+                    watches.addChildWatch(r.path(), conn);
+                }
+                return body;
+            }
+            case GET_ACL -> {
+                return reads.getAcl(((PathRequest) request).path(), ids);
+            }
+            case SYNC -> {
+                return new PathResponse(((PathRequest) request).path());
+            }
+            case GET_ALL_CHILDREN_NUMBER -> {
+                return new IntResponse(reads.allChildrenNumber(((PathRequest) request).path(), ids));
+            }
+            case GET_EPHEMERALS -> {
+                return new StringListResponse(reads.ephemerals(conn.sessionId(), ((PathRequest) request).path()));
+            }
+            case WHO_AM_I -> {
+                return new WhoAmIResponse(clientInfos(ids));
+            }
+            case MULTI_READ -> {
+                return multiRead(conn, (MultiRequest) request);
+            }
+            case CHECK_WATCHES -> {
+                WatchModeRequest r = (WatchModeRequest) request;
+                if (!watches.contains(r.path(), conn, r.mode())) {
+                    throw new KeeperError(ErrorCode.NO_WATCHER);
+                }
+                return null;
+            }
+            case REMOVE_WATCHES -> {
+                WatchModeRequest r = (WatchModeRequest) request;
+                if (!watches.remove(r.path(), conn, r.mode())) {
+                    throw new KeeperError(ErrorCode.NO_WATCHER);
+                }
+                return null;
+            }
+            case ADD_WATCH -> {
+                WatchModeRequest r = (WatchModeRequest) request;
+                if (!watches.addPersistentWatch(r.path(), conn, r.mode())) {
+                    throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+                }
+                return new ErrorResponse(0);
+            }
+            default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED);
+        }
+    }
+
+    private MultiResponse multiRead(Connection conn, MultiRequest multi) {
+        List<MultiResult> results = new ArrayList<>(multi.ops().size());
+        for (Request op : multi.ops()) {
+            try {
+                PathWatchRequest r = (PathWatchRequest) op;
+                if (op.opCode() == OpCode.GET_CHILDREN) {
+                    results.add(MultiResult.ok(OpCode.GET_CHILDREN,
+                            new StringListResponse(reads.getChildren(r.path(), conn.identities()))));
+                } else {
+                    results.add(MultiResult.ok(OpCode.GET_DATA, reads.getData(r.path(), conn.identities())));
+                }
+            } catch (KeeperError e) {
+                results.add(MultiResult.error(e.code().code));
+            }
+        }
+        return new MultiResponse(results);
+    }
+
+    /**
+     * A reconnecting client re-registers its watches; whatever changed since the zxid it last saw fires at
+     * once instead, as ZooKeeper does.
+     */
+    private void setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
+                            List<String> child, List<String> persistent, List<String> recursive) {
+        long zxid = stateMachine.lastZxid();
+        for (String path : nonNull(data)) {
+            Stat stat = stateMachine.tree().stat(path);
+            if (stat == null) {
+                conn.sendEvent(EventType.NODE_DELETED, path, zxid);
+            } else if (stat.mzxid() > relativeZxid) {
+                conn.sendEvent(EventType.NODE_DATA_CHANGED, path, zxid);
+            } else {
+                watches.addDataWatch(path, conn);
+            }
+        }
+        for (String path : nonNull(exist)) {
+            if (stateMachine.tree().exists(path)) {
+                conn.sendEvent(EventType.NODE_CREATED, path, zxid);
+            } else {
+                watches.addDataWatch(path, conn);
+            }
+        }
+        for (String path : nonNull(child)) {
+            Stat stat = stateMachine.tree().stat(path);
+            if (stat == null) {
+                conn.sendEvent(EventType.NODE_DELETED, path, zxid);
+            } else if (stat.pzxid() > relativeZxid) {
+                conn.sendEvent(EventType.NODE_CHILDREN_CHANGED, path, zxid);
+            } else {
+                watches.addChildWatch(path, conn);
+            }
+        }
+        for (String path : nonNull(persistent)) {
+            watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT);
+        }
+        for (String path : nonNull(recursive)) {
+            watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT_RECURSIVE);
+        }
+    }
+
+    private static List<String> nonNull(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static List<ClientInfo> clientInfos(List<Id> ids) {
+        List<ClientInfo> infos = new ArrayList<>(ids.size());
+        for (Id id : ids) {
+            String user = switch (id.scheme()) {
+                case DigestAuth.SCHEME -> DigestAuth.userOf(id.id());
+                case IpMatcher.SCHEME -> id.id();
+                default -> "";
+            };
+            infos.add(new ClientInfo(id.scheme(), user));
+        }
+        return infos;
+    }
+
+    private void answer(Connection conn, int xid, long zxid, ErrorCode err, JuteRecord body, long receivedAtMs) {
+        conn.reply(new ReplyHeader(xid, zxid, err.code), err == ErrorCode.OK ? body : null);
+        stats.sent();
+        stats.latency(Math.max(0, clock.monotonicMs() - receivedAtMs));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.paddock.server.request;
+
+import dev.paddock.server.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the state machine, the sessions and the watches. Network threads hand it tasks
+ * through a bounded queue; it runs them in arrival order, so each session's requests are answered in the
+ * order they were sent and every watch event is written before any reply that reflects its change. After
+ * each batch it flushes every connection it wrote to. Periodic work (session expiry, container reaping)
+ * runs on the same thread, timed by the injected clock.
+ */
+public final class RequestLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLoop.class);
+    /** Upper bound on queued tasks; network threads wait when it is full (and stop reading before that). */
+    public static final int QUEUE_CAPACITY = 65_536;
+    private static final int MAX_BATCH = 1024;
+    private static final long MAX_IDLE_WAIT_MS = 50;
+
+    private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Clock clock;
+    private final FlushQueue flushQueue = new FlushQueue();
+    private final List<Periodic> periodics = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private static final class Periodic {
+        final long intervalMs;
+        final Runnable task;
+        long nextRunMs;
+
+        Periodic(long intervalMs, Runnable task, long firstRunMs) {
+            this.intervalMs = intervalMs;
+            this.task = task;
+            this.nextRunMs = firstRunMs;
+        }
+    }
+
+    public RequestLoop(Clock clock, String name) {
+        this.clock = clock;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public FlushQueue flushQueue() {
+        return flushQueue;
+    }
+
+    /** Registers work to run every {@code intervalMs}; call before {@link #start()}. */
+    public void every(long intervalMs, Runnable task) {
+        periodics.add(new Periodic(intervalMs, task, clock.monotonicMs() + intervalMs));
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Queues a task; blocks while the queue is full. Tasks submitted after close are dropped. */
+    public void execute(Runnable task) {
+        if (!running) {
+            return;
+        }
+        try {
+            while (!queue.offer(task, 100, TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Runnable> batch = new ArrayList<>(MAX_BATCH);
+        while (running) {
+            try {
+                Runnable first = queue.poll(waitMs(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    for (Runnable task : batch) {
+                        runSafely(task);
+                    }
+                    batch.clear();
+                }
+                runDuePeriodics();
+                flushQueue.flushAll();
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("request loop error", e);
+            }
+        }
+    }
+
+    private long waitMs() {
+        long now = clock.monotonicMs();
+        long wait = MAX_IDLE_WAIT_MS;
+        for (Periodic p : periodics) {
+            wait = Math.min(wait, Math.max(0, p.nextRunMs - now));
+        }
+        return wait;
+    }
+
+    private void runDuePeriodics() {
+        long now = clock.monotonicMs();
+        for (Periodic p : periodics) {
+            if (now >= p.nextRunMs) {
+                p.nextRunMs = now + p.intervalMs;
+                runSafely(p.task);
+            }
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | AssertionError e) {
+            // A bug in one request must not take the server down; it is logged loudly instead.
+            LOG.error("task failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

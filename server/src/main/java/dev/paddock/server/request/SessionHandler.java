@@ -1,0 +1,163 @@
+package dev.paddock.server.request;
+
+import dev.paddock.server.admin.ServerStats;
+import dev.paddock.server.auth.AclChecker;
+import dev.paddock.server.auth.DigestAuth;
+import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.tree.CreateSessionRequest;
+import dev.paddock.server.tree.StateMachine;
+import dev.paddock.server.watch.WatchManager;
+import dev.paddock.wire.ErrorCode;
+import dev.paddock.wire.Xid;
+import dev.paddock.wire.proto.AuthPacket;
+import dev.paddock.wire.proto.ConnectRequest;
+import dev.paddock.wire.proto.ConnectResponse;
+import dev.paddock.wire.proto.EmptyRequest;
+import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.ReplyHeader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Session lifecycle on the request thread: the handshake (new session, or reattach with id and password),
+ * closeSession, expiry, lost connections and addauth. Sessions open and close through the log.
+ */
+public final class SessionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final ServerConfig config;
+    private final StateMachine stateMachine;
+    private final SessionTracker tracker;
+    private final WatchManager watches;
+    private final Committer committer;
+    private final ServerStats stats;
+    private final Map<Long, Connection> bySession = new HashMap<>();
+
+    public SessionHandler(ServerConfig config, StateMachine stateMachine, SessionTracker tracker, WatchManager watches,
+                          Committer committer, ServerStats stats) {
+        this.config = config;
+        this.stateMachine = stateMachine;
+        this.tracker = tracker;
+        this.watches = watches;
+        this.committer = committer;
+        this.stats = stats;
+    }
+
+    public int connectionCount() {
+        return bySession.size();
+    }
+
+    public Iterable<Connection> connections() {
+        return bySession.values();
+    }
+
+    public void connect(Connection conn, ConnectRequest req) {
+        stats.received();
+        conn.countReceived();
+        if (req.lastZxidSeen() > stateMachine.lastZxid()) {
+            LOG.info("Refusing session request for client {} as it has seen zxid 0x{} our last zxid is 0x{}"
+                            + " client must try another server", conn.channel().remoteAddress(),
+                    Long.toHexString(req.lastZxidSeen()), Long.toHexString(stateMachine.lastZxid()));
+            close(conn);
+            return;
+        }
+        int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.timeoutMs()));
+        Boolean readOnly = req.readOnly() == null ? null : Boolean.FALSE;
+        long sessionId = req.sessionId();
+        if (sessionId == 0) {
+            sessionId = tracker.newSessionId();
+            committer.commit(sessionId, conn.identities(), new CreateSessionRequest(timeout));
+            tracker.add(sessionId, timeout);
+            LOG.debug("Established session 0x{} with negotiated timeout {} for client {}", Long.toHexString(sessionId),
+                    timeout, conn.channel().remoteAddress());
+        } else if (!tracker.isAlive(sessionId)
+                || !Arrays.equals(req.password(), SessionTracker.passwordFor(sessionId))) {
+            LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(sessionId),
+                    conn.channel().remoteAddress());
+            conn.writeRaw(new ConnectResponse(0, 0, 0, new byte[16], readOnly));
+            stats.sent();
+            close(conn);
+            return;
+        } else {
+            tracker.touch(sessionId, timeout);
+            Connection previous = bySession.get(sessionId);
+            if (previous != null && previous != conn) {
+                // The client moved to a new connection; the old one is stale.
+                detach(previous);
+                previous.channel().close();
+            }
+        }
+        conn.bind(sessionId, timeout);
+        bySession.put(sessionId, conn);
+        conn.writeRaw(new ConnectResponse(0, timeout, sessionId, SessionTracker.passwordFor(sessionId), readOnly));
+        stats.sent();
+    }
+
+    /** The client's closeSession: through the log, then answer and hang up. */
+    public void closeSession(Connection conn, int xid) {
+        long sessionId = conn.sessionId();
+        Committer.Committed c = committer.commit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION);
+        tracker.remove(sessionId);
+        conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
+        stats.sent();
+        close(conn);
+    }
+
+    /** Runs every tick: sessions past their deadline are closed through the log. */
+    public void expireDue() {
+        for (long sessionId : tracker.expired()) {
+            LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(sessionId),
+                    tracker.get(sessionId) == null ? 0 : tracker.get(sessionId).timeoutMs());
+            committer.commit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION);
+            tracker.remove(sessionId);
+            Connection conn = bySession.get(sessionId);
+            if (conn != null) {
+                close(conn);
+            }
+        }
+    }
+
+    /** The network connection went away; the session lives on until it expires or the client returns. */
+    public void connectionLost(Connection conn) {
+        detach(conn);
+    }
+
+    public void addAuth(Connection conn, AuthPacket auth) {
+        if (DigestAuth.SCHEME.equals(auth.scheme()) && auth.auth() != null) {
+            String digest = DigestAuth.digestOf(new String(auth.auth(), StandardCharsets.UTF_8));
+            if (digest.equals(config.superDigest())) {
+                conn.addIdentity(new Id(AclChecker.SUPER_SCHEME, ""));
+            }
+            conn.addIdentity(new Id(DigestAuth.SCHEME, digest));
+            conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.OK.code), null);
+            stats.sent();
+            return;
+        }
+        LOG.warn("No authentication provider for scheme {} from {}", auth.scheme(), conn.channel().remoteAddress());
+        conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.AUTH_FAILED.code), null);
+        stats.sent();
+        close(conn);
+    }
+
+    private void close(Connection conn) {
+        detach(conn);
+        conn.channel().close();
+    }
+
+    private void detach(Connection conn) {
+        if (conn.isClosed()) {
+            return;
+        }
+        conn.markClosed();
+        watches.removeAll(conn);
+        if (conn.sessionId() != 0 && bySession.get(conn.sessionId()) == conn) {
+            bySession.remove(conn.sessionId());
+        }
+    }
+}

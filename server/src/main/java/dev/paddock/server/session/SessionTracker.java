@@ -1,0 +1,155 @@
+package dev.paddock.server.session;
+
+import dev.paddock.server.time.Clock;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Liveness of sessions: each one has a deadline, rounded up to the next tick as ZooKeeper's expiry queue
+ * rounds it, pushed forward by every request or ping. Decides expiry; the expiry itself goes through the
+ * log as a closeSession entry. Used only on the request thread.
+ */
+public final class SessionTracker {
+    /** Mixed into session passwords. A constant so that every member of an ensemble validates the same way. */
+    private static final long PASSWORD_SECRET = 0x5ad0_c0de_1f2e_3d4cL;
+
+    private final Clock clock;
+    private final int tickTimeMs;
+    private final Map<Long, Session> sessions = new HashMap<>();
+    /** Deadline (ms, tick-aligned) to the sessions due then. */
+    private final TreeMap<Long, Map<Long, Session>> buckets = new TreeMap<>();
+    private long nextSessionId;
+
+    public SessionTracker(Clock clock, int tickTimeMs, long serverId) {
+        this.clock = clock;
+        this.tickTimeMs = tickTimeMs;
+        // ZooKeeper's layout: the server id in the top byte, then time, so ids differ across restarts.
+        this.nextSessionId = ((clock.wallMs() << 24) >>> 8) | (serverId << 56);
+    }
+
+    public static final class Session {
+        final long id;
+        int timeoutMs;
+        long deadlineMs;
+
+        Session(long id, int timeoutMs) {
+            this.id = id;
+            this.timeoutMs = timeoutMs;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        public int timeoutMs() {
+            return timeoutMs;
+        }
+    }
+
+    public long newSessionId() {
+        return nextSessionId++;
+    }
+
+    public static byte[] passwordFor(long sessionId) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(ByteBuffer.allocate(16).putLong(sessionId).putLong(PASSWORD_SECRET).array());
+            byte[] password = new byte[16];
+            System.arraycopy(sha.digest(), 0, password, 0, 16);
+            return password;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    public void add(long sessionId, int timeoutMs) {
+        Session s = new Session(sessionId, timeoutMs);
+        sessions.put(sessionId, s);
+        touch(s);
+    }
+
+    public Session get(long sessionId) {
+        return sessions.get(sessionId);
+    }
+
+    public boolean isAlive(long sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    /** Pushes the deadline forward; false when the session is unknown (expired or closed). */
+    public boolean touch(long sessionId) {
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            return false;
+        }
+        touch(s);
+        return true;
+    }
+
+    public boolean touch(long sessionId, int newTimeoutMs) {
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            return false;
+        }
+        s.timeoutMs = newTimeoutMs;
+        touch(s);
+        return true;
+    }
+
+    public void remove(long sessionId) {
+        Session s = sessions.remove(sessionId);
+        if (s != null) {
+            unbucket(s);
+        }
+    }
+
+    /** Sessions whose deadline has passed; they stay tracked until {@link #remove}. */
+    public List<Long> expired() {
+        long now = clock.monotonicMs();
+        List<Long> result = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Map<Long, Session>>> it = buckets.headMap(now, true).entrySet().iterator();
+             it.hasNext(); ) {
+            result.addAll(it.next().getValue().keySet());
+            it.remove();
+        }
+        return result;
+    }
+
+    public int count() {
+        return sessions.size();
+    }
+
+    public Map<Long, Integer> timeouts() {
+        Map<Long, Integer> result = new TreeMap<>();
+        sessions.forEach((id, s) -> result.put(id, s.timeoutMs));
+        return result;
+    }
+
+    private void touch(Session s) {
+        unbucket(s);
+        long deadline = roundUpToTick(clock.monotonicMs() + s.timeoutMs);
+        s.deadlineMs = deadline;
+        buckets.computeIfAbsent(deadline, k -> new HashMap<>()).put(s.id, s);
+    }
+
+    private void unbucket(Session s) {
+        Map<Long, Session> bucket = buckets.get(s.deadlineMs);
+        if (bucket != null) {
+            bucket.remove(s.id);
+            if (bucket.isEmpty()) {
+                buckets.remove(s.deadlineMs);
+            }
+        }
+    }
+
+    private long roundUpToTick(long ms) {
+        return (ms / tickTimeMs + 1) * tickTimeMs;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.paddock.server.tree;
+
+import dev.paddock.wire.proto.Acl;
+import dev.paddock.wire.proto.Stat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The znodes and their indexes (ephemerals by session, containers, TTL nodes). Mutation primitives assume
+ * the caller validated the request; every mutation records an undo entry while a multi is open, so a
+ * failed multi leaves the tree byte-for-byte as it was. No I/O, no clock, no threads.
+ */
+public final class DataTree {
+    private final Map<String, Znode> nodes = new HashMap<>();
+    private final Map<Long, Set<String>> ephemeralsBySession = new HashMap<>();
+    private final Set<String> containers = new TreeSet<>();
+    private final Set<String> ttlNodes = new TreeSet<>();
+    private final boolean extendedTypesEnabled;
+
+    /** Saved copies of nodes (null = absent) for the open multi; null when none is open. */
+    private LinkedHashMap<String, Znode> undo;
+
+    public DataTree(boolean extendedTypesEnabled) {
+        this.extendedTypesEnabled = extendedTypesEnabled;
+        Znode root = new Znode();
+        root.data = new byte[0];
+        root.acl = AclLists.OPEN;
+        root.children = new HashSet<>();
+        nodes.put("/", root);
+    }
+
+    public boolean extendedTypesEnabled() {
+        return extendedTypesEnabled;
+    }
+
+    Znode node(String path) {
+        return nodes.get(path);
+    }
+
+    public boolean exists(String path) {
+        return nodes.containsKey(path);
+    }
+
+    public Stat stat(String path) {
+        Znode n = nodes.get(path);
+        return n == null ? null : n.stat();
+    }
+
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    public Set<String> containers() {
+        return Collections.unmodifiableSet(containers);
+    }
+
+    public Set<String> ttlNodes() {
+        return Collections.unmodifiableSet(ttlNodes);
+    }
+
+    public Set<String> ephemerals(long sessionId) {
+        Set<String> paths = ephemeralsBySession.get(sessionId);
+        return paths == null ? Set.of() : Collections.unmodifiableSet(paths);
+    }
+
+    public int ephemeralCount() {
+        int count = 0;
+        for (Set<String> s : ephemeralsBySession.values()) {
+            count += s.size();
+        }
+        return count;
+    }
+
+    // ---- mutation primitives -------------------------------------------------------------------------
+
+    void create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long timeMs) {
+        String parentPath = PathValidator.parent(path);
+        Znode parent = nodes.get(parentPath);
+        save(parentPath, parent);
+        save(path, null);
+        Znode n = new Znode();
+        n.data = data;
+        n.acl = acl;
+        n.czxid = zxid;
+        n.mzxid = zxid;
+        n.pzxid = zxid;
+        n.ctime = timeMs;
+        n.mtime = timeMs;
+        n.ephemeralOwner = ephemeralOwner;
+        nodes.put(path, n);
+        if (parent.children == null) {
+            parent.children = new HashSet<>(4);
+        }
+        parent.children.add(PathValidator.name(path));
+        parent.cversion++;
+        parent.pzxid = zxid;
+        index(path, n);
+    }
+
+    void delete(String path, long zxid) {
+        Znode n = nodes.get(path);
+        String parentPath = PathValidator.parent(path);
+        Znode parent = nodes.get(parentPath);
+        save(parentPath, parent);
+        save(path, n);
+        nodes.remove(path);
+        unindex(path, n);
+        parent.children.remove(PathValidator.name(path));
+        parent.cversion++;
+        parent.pzxid = zxid;
+    }
+
+    void setData(String path, byte[] data, long zxid, long timeMs) {
+        Znode n = nodes.get(path);
+        save(path, n);
+        n.data = data;
+        n.mzxid = zxid;
+        n.mtime = timeMs;
+        n.version++;
+    }
+
+    void setAcl(String path, List<Acl> acl) {
+        Znode n = nodes.get(path);
+        save(path, n);
+        n.acl = acl;
+        n.aversion++;
+    }
+
+    /** Creates a node outside any transaction, with zeroed stats, as ZooKeeper builds /zookeeper. */
+    void createSystemNode(String path, byte[] data, List<Acl> acl) {
+        Znode n = new Znode();
+        n.data = data;
+        n.acl = acl;
+        nodes.put(path, n);
+        Znode parent = nodes.get(PathValidator.parent(path));
+        if (parent.children == null) {
+            parent.children = new HashSet<>(4);
+        }
+        parent.children.add(PathValidator.name(path));
+    }
+
+    // ---- multi support -------------------------------------------------------------------------------
+
+    void beginUndo() {
+        undo = new LinkedHashMap<>();
+    }
+
+    void commitUndo() {
+        undo = null;
+    }
+
+    void rollback() {
+        List<Map.Entry<String, Znode>> saved = new ArrayList<>(undo.entrySet());
+        undo = null;
+        for (Map.Entry<String, Znode> e : saved) {
+            Znode current = nodes.remove(e.getKey());
+            if (current != null) {
+                unindex(e.getKey(), current);
+            }
+            Znode before = e.getValue();
+            if (before != null) {
+                nodes.put(e.getKey(), before);
+                index(e.getKey(), before);
+            }
+        }
+    }
+
+    private void save(String path, Znode current) {
+        if (undo != null && !undo.containsKey(path)) {
+            undo.put(path, current == null ? null : current.copy());
+        }
+    }
+
+    private void index(String path, Znode n) {
+        switch (EphemeralType.of(n.ephemeralOwner, extendedTypesEnabled)) {
+            case NORMAL -> ephemeralsBySession.computeIfAbsent(n.ephemeralOwner, k -> new HashSet<>()).add(path);
+            case CONTAINER -> containers.add(path);
+            case TTL -> ttlNodes.add(path);
+            case VOID -> { }
+        }
+    }
+
+    private void unindex(String path, Znode n) {
+        switch (EphemeralType.of(n.ephemeralOwner, extendedTypesEnabled)) {
+            case NORMAL -> {
+                Set<String> s = ephemeralsBySession.get(n.ephemeralOwner);
+                if (s != null) {
+                    s.remove(path);
+                    if (s.isEmpty()) {
+                        ephemeralsBySession.remove(n.ephemeralOwner);
+                    }
+                }
+            }
+            case CONTAINER -> containers.remove(path);
+            case TTL -> ttlNodes.remove(path);
+            case VOID -> { }
+        }
+    }
+}

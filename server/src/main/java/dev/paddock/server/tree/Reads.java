@@ -1,0 +1,105 @@
+package dev.paddock.server.tree;
+
+import dev.paddock.server.auth.AclChecker;
+import dev.paddock.server.auth.DigestAuth;
+import dev.paddock.wire.ErrorCode;
+import dev.paddock.wire.proto.Acl;
+import dev.paddock.wire.proto.GetAclResponse;
+import dev.paddock.wire.proto.GetChildren2Response;
+import dev.paddock.wire.proto.GetDataResponse;
+import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.Stat;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** Read-only queries on the tree with ZooKeeper's ACL checks. Reads never change the state. */
+public final class Reads {
+    private final DataTree tree;
+
+    public Reads(DataTree tree) {
+        this.tree = tree;
+    }
+
+    public Stat exists(String path) throws KeeperError {
+        Znode n = tree.node(path);
+        if (n == null) {
+            throw new KeeperError(ErrorCode.NO_NODE);
+        }
+        return n.stat();
+    }
+
+    public GetDataResponse getData(String path, List<Id> identities) throws KeeperError {
+        Znode n = readable(path, Acl.READ, identities);
+        return new GetDataResponse(n.data, n.stat());
+    }
+
+    public List<String> getChildren(String path, List<Id> identities) throws KeeperError {
+        Znode n = readable(path, Acl.READ, identities);
+        return n.children == null ? List.of() : new ArrayList<>(n.children);
+    }
+
+    public GetChildren2Response getChildren2(String path, List<Id> identities) throws KeeperError {
+        Znode n = readable(path, Acl.READ, identities);
+        return new GetChildren2Response(n.children == null ? List.of() : new ArrayList<>(n.children), n.stat());
+    }
+
+    /**
+     * getACL needs READ or ADMIN; without ADMIN the digest hashes are hidden, as ZooKeeper hides them
+     * (ZOOKEEPER-1392).
+     */
+    public GetAclResponse getAcl(String path, List<Id> identities) throws KeeperError {
+        Znode n = readable(path, Acl.READ | Acl.ADMIN, identities);
+        List<Acl> acl = n.acl;
+        if (!AclChecker.permitted(acl, Acl.ADMIN, identities)) {
+            List<Acl> redacted = new ArrayList<>(acl.size());
+            for (Acl a : acl) {
+                redacted.add(DigestAuth.SCHEME.equals(a.id().scheme())
+                        ? new Acl(a.perms(), new Id(a.id().scheme(), "x:x")) : a);
+            }
+            acl = redacted;
+        }
+        return new GetAclResponse(acl, n.stat());
+    }
+
+    public int allChildrenNumber(String path, List<Id> identities) throws KeeperError {
+        readable(path, Acl.READ, identities);
+        int count = 0;
+        Deque<String> todo = new ArrayDeque<>();
+        todo.push(path);
+        while (!todo.isEmpty()) {
+            String p = todo.pop();
+            Znode n = tree.node(p);
+            if (n.children == null) {
+                continue;
+            }
+            for (String child : n.children) {
+                count++;
+                todo.push(PathValidator.child(p, child));
+            }
+        }
+        return count;
+    }
+
+    public List<String> ephemerals(long sessionId, String prefix) {
+        List<String> result = new ArrayList<>();
+        for (String path : tree.ephemerals(sessionId)) {
+            if (prefix == null || prefix.equals("/") || path.startsWith(prefix)) {
+                result.add(path);
+            }
+        }
+        return result;
+    }
+
+    private Znode readable(String path, int perm, List<Id> identities) throws KeeperError {
+        Znode n = tree.node(path);
+        if (n == null) {
+            throw new KeeperError(ErrorCode.NO_NODE);
+        }
+        if (!AclChecker.permitted(n.acl, perm, identities)) {
+            throw new KeeperError(ErrorCode.NO_AUTH);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.paddock.server.tree;
+
+import dev.paddock.server.auth.AclChecker;
+import dev.paddock.server.auth.AclValidator;
+import dev.paddock.wire.ErrorCode;
+import dev.paddock.wire.OpCode;
+import dev.paddock.wire.proto.Acl;
+import dev.paddock.wire.proto.Create2Response;
+import dev.paddock.wire.proto.CreateRequest;
+import dev.paddock.wire.proto.CreateTtlRequest;
+import dev.paddock.wire.proto.ErrorResponse;
+import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.MultiRequest;
+import dev.paddock.wire.proto.MultiResponse;
+import dev.paddock.wire.proto.MultiResult;
+import dev.paddock.wire.proto.PathRequest;
+import dev.paddock.wire.proto.PathResponse;
+import dev.paddock.wire.proto.PathVersionRequest;
+import dev.paddock.wire.proto.Request;
+import dev.paddock.wire.proto.Response;
+import dev.paddock.wire.proto.SetAclRequest;
+import dev.paddock.wire.proto.SetDataRequest;
+import dev.paddock.wire.proto.StatResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The deterministic state machine of DESIGN.md decision 1: the tree plus the session table, changed only by
+ * {@link #apply(Txn)}. Given the same entries in the same order, every replica reaches the same state and
+ * computes the same results and errors. No I/O, no clock, no threads, no randomness.
+ */
+public final class StateMachine {
+    /** The nodes ZooKeeper keeps for itself; clients cannot delete them. */
+    public static final Set<String> SPECIAL_PATHS = Set.of("/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config");
+
+    private final DataTree tree;
+    private final Map<Long, Integer> sessionTimeouts = new TreeMap<>();
+    private long lastZxid;
+
+    public StateMachine(boolean extendedTypesEnabled) {
+        tree = new DataTree(extendedTypesEnabled);
+        tree.createSystemNode("/zookeeper", new byte[0], AclLists.OPEN);
+        tree.createSystemNode("/zookeeper/quota", new byte[0], AclLists.OPEN);
+        tree.createSystemNode("/zookeeper/config", new byte[0], AclLists.READ_ONLY);
+    }
+
+    public DataTree tree() {
+        return tree;
+    }
+
+    public long lastZxid() {
+        return lastZxid;
+    }
+
+    public Map<Long, Integer> sessions() {
+        return Collections.unmodifiableMap(sessionTimeouts);
+    }
+
+    public ApplyResult apply(Txn txn) {
+        if (txn.zxid() <= lastZxid) {
+            throw new IllegalStateException("zxid " + Long.toHexString(txn.zxid()) + " applied after "
+                    + Long.toHexString(lastZxid));
+        }
+        lastZxid = txn.zxid();
+        Request request = txn.request();
+        List<Change> changes = new ArrayList<>(2);
+        try {
+            Response response = switch (request.opCode()) {
+                case CREATE_SESSION -> {
+                    sessionTimeouts.put(txn.sessionId(), ((CreateSessionRequest) request).timeoutMs());
+                    yield null;
+                }
+                case CLOSE_SESSION -> {
+                    closeSession(txn, changes);
+                    yield null;
+                }
+                case MULTI -> multi(txn, (MultiRequest) request, changes);
+                default -> applyOne(txn, request, changes);
+            };
+            return new ApplyResult(ErrorCode.OK, response, changes);
+        } catch (KeeperError e) {
+            return ApplyResult.error(e.code());
+        }
+    }
+
+    private Response applyOne(Txn txn, Request request, List<Change> changes) throws KeeperError {
+        return switch (request.opCode()) {
+            case CREATE, CREATE2, CREATE_CONTAINER -> {
+                CreateRequest r = (CreateRequest) request;
+                yield create(txn, request.opCode(), r.path(), r.data(), r.acl(), r.flags(), -1, changes);
+            }
+            case CREATE_TTL -> {
+                CreateTtlRequest r = (CreateTtlRequest) request;
+                yield create(txn, OpCode.CREATE_TTL, r.path(), r.data(), r.acl(), r.flags(), r.ttl(), changes);
+            }
+            case DELETE -> {
+                PathVersionRequest r = (PathVersionRequest) request;
+                delete(txn, r.path(), r.version(), changes);
+                yield null;
+            }
+            case CHECK -> {
+                PathVersionRequest r = (PathVersionRequest) request;
+                Znode n = existing(r.path());
+                checkAcl(n, Acl.READ, txn.identities());
+                checkVersion(n.version, r.version());
+                yield null;
+            }
+            case SET_DATA -> {
+                SetDataRequest r = (SetDataRequest) request;
+                PathValidator.validate(r.path());
+                Znode n = existing(r.path());
+                checkAcl(n, Acl.WRITE, txn.identities());
+                checkVersion(n.version, r.version());
+                tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
+                changes.add(new Change(Change.Kind.DATA_CHANGED, r.path()));
+                yield new StatResponse(n(r.path()).stat());
+            }
+            case SET_ACL -> {
+                SetAclRequest r = (SetAclRequest) request;
+                PathValidator.validate(r.path());
+                Znode n = existing(r.path());
+                checkAcl(n, Acl.ADMIN, txn.identities());
+                List<Acl> acl = AclValidator.fixup(r.acl(), txn.identities());
+                if (acl == null) {
+                    throw new KeeperError(ErrorCode.INVALID_ACL);
+                }
+                checkVersion(n.aversion, r.version());
+                tree.setAcl(r.path(), AclLists.share(acl));
+                yield new StatResponse(n(r.path()).stat());
+            }
+            case DELETE_CONTAINER -> {
+                deleteContainer(txn, ((PathRequest) request).path(), changes);
+                yield null;
+            }
+            default -> throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+        };
+    }
+
+    private Response create(Txn txn, OpCode opCode, String path, byte[] data, List<Acl> acl, int flags, long ttl,
+                            List<Change> changes) throws KeeperError {
+        CreateMode mode = CreateMode.ofFlag(flags);
+        if (mode == null) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+        }
+        if (mode.isTtl() || opCode == OpCode.CREATE_TTL) {
+            if (!tree.extendedTypesEnabled()) {
+                throw new KeeperError(ErrorCode.UNIMPLEMENTED);
+            }
+            if (!mode.isTtl() || ttl <= 0 || ttl > EphemeralType.MAX_TTL_MS) {
+                throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+            }
+        }
+        if (mode == CreateMode.CONTAINER && opCode != OpCode.CREATE_CONTAINER
+                || opCode == OpCode.CREATE_CONTAINER && mode != CreateMode.CONTAINER) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+        }
+        PathValidator.validate(path, mode.sequential);
+        if (path.equals("/")) {
+            throw new KeeperError(ErrorCode.NODE_EXISTS);
+        }
+        String parentPath = PathValidator.parent(path);
+        Znode parent = tree.node(parentPath);
+        if (parent == null) {
+            throw new KeeperError(ErrorCode.NO_NODE);
+        }
+        checkAcl(parent, Acl.CREATE, txn.identities());
+        if (mode.sequential) {
+            path = path + String.format("%010d", parent.cversion);
+            PathValidator.validate(path);
+        }
+        if (tree.exists(path)) {
+            throw new KeeperError(ErrorCode.NODE_EXISTS);
+        }
+        if (EphemeralType.of(parent.ephemeralOwner, tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
+            throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
+        }
+        List<Acl> fixed = AclValidator.fixup(acl, txn.identities());
+        if (fixed == null) {
+            throw new KeeperError(ErrorCode.INVALID_ACL);
+        }
+        long owner = 0;
+        if (mode.ephemeral) {
+            if (!sessionTimeouts.containsKey(txn.sessionId())) {
+                throw new KeeperError(ErrorCode.SESSION_EXPIRED);
+            }
+            owner = txn.sessionId();
+        } else if (mode == CreateMode.CONTAINER) {
+            owner = EphemeralType.CONTAINER_OWNER;
+        } else if (mode.isTtl()) {
+            owner = EphemeralType.ttlOwner(ttl);
+        }
+        tree.create(path, data, AclLists.share(fixed), owner, txn.zxid(), txn.timeMs());
+        changes.add(new Change(Change.Kind.CREATED, path));
+        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath));
+        if (opCode == OpCode.CREATE) {
+            return new PathResponse(path);
+        }
+        return new Create2Response(path, n(path).stat());
+    }
+
+    private void delete(Txn txn, String path, int version, List<Change> changes) throws KeeperError {
+        PathValidator.validate(path);
+        if (SPECIAL_PATHS.contains(path)) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+        }
+        Znode parent = existing(PathValidator.parent(path));
+        checkAcl(parent, Acl.DELETE, txn.identities());
+        Znode n = existing(path);
+        checkVersion(n.version, version);
+        if (n.numChildren() > 0) {
+            throw new KeeperError(ErrorCode.NOT_EMPTY);
+        }
+        removeNode(txn, path, changes);
+    }
+
+    private void deleteContainer(Txn txn, String path, List<Change> changes) throws KeeperError {
+        Znode n = existing(path);
+        if (n.numChildren() > 0) {
+            throw new KeeperError(ErrorCode.NOT_EMPTY);
+        }
+        EphemeralType type = EphemeralType.of(n.ephemeralOwner, tree.extendedTypesEnabled());
+        if (type != EphemeralType.CONTAINER && type != EphemeralType.TTL) {
+            throw new KeeperError(ErrorCode.BAD_VERSION);
+        }
+        removeNode(txn, path, changes);
+    }
+
+    private void removeNode(Txn txn, String path, List<Change> changes) {
+        tree.delete(path, txn.zxid());
+        changes.add(new Change(Change.Kind.DELETED, path));
+        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, PathValidator.parent(path)));
+    }
+
+    private void closeSession(Txn txn, List<Change> changes) {
+        sessionTimeouts.remove(txn.sessionId());
+        // Sorted, so every replica deletes (and fires watches) in the same order.
+        for (String path : new TreeSet<>(tree.ephemerals(txn.sessionId())).descendingSet()) {
+            removeNode(txn, path, changes);
+        }
+    }
+
+    /**
+     * All or nothing: on the first failing op the tree is rolled back; the ops before it report OK, the
+     * failing one its error, the ones after it RuntimeInconsistency, as ZooKeeper reports them.
+     */
+    private Response multi(Txn txn, MultiRequest multi, List<Change> changes) {
+        List<Request> ops = multi.ops();
+        List<MultiResult> results = new ArrayList<>(ops.size());
+        List<Change> pending = new ArrayList<>();
+        tree.beginUndo();
+        int failedAt = -1;
+        ErrorCode failure = null;
+        for (int i = 0; i < ops.size(); i++) {
+            Request op = ops.get(i);
+            try {
+                Response body = applyOne(txn, op, pending);
+                results.add(new MultiResult(op.opCode().code, 0, body));
+            } catch (KeeperError e) {
+                failedAt = i;
+                failure = e.code();
+                break;
+            }
+        }
+        if (failure == null) {
+            tree.commitUndo();
+            changes.addAll(pending);
+            return new MultiResponse(results);
+        }
+        tree.rollback();
+        results.clear();
+        for (int i = 0; i < ops.size(); i++) {
+            ErrorCode code = i < failedAt ? ErrorCode.OK : i == failedAt ? failure : ErrorCode.RUNTIME_INCONSISTENCY;
+            results.add(new MultiResult(OpCode.ERROR.code, code.code, new ErrorResponse(code.code)));
+        }
+        return new MultiResponse(results);
+    }
+
+    private Znode existing(String path) throws KeeperError {
+        Znode n = tree.node(path);
+        if (n == null) {
+            throw new KeeperError(ErrorCode.NO_NODE);
+        }
+        return n;
+    }
+
+    private Znode n(String path) {
+        return tree.node(path);
+    }
+
+    private static void checkAcl(Znode n, int perm, List<Id> identities) throws KeeperError {
+        if (!AclChecker.permitted(n.acl, perm, identities)) {
+            throw new KeeperError(ErrorCode.NO_AUTH);
+        }
+    }
+
+    private static void checkVersion(int current, int expected) throws KeeperError {
+        if (expected != -1 && expected != current) {
+            throw new KeeperError(ErrorCode.BAD_VERSION);
+        }
+    }
+}
