@@ -33,6 +33,7 @@ public final class Connection implements Watcher {
     private long lastZxid;
 
     private final FlushQueue flushQueue;
+    private final SessionOrder order = new SessionOrder();
     private boolean awaitingFlush;
 
     public Connection(ClientChannel channel, long connectedAtMs, FlushQueue flushQueue) {
@@ -40,6 +41,10 @@ public final class Connection implements Watcher {
         this.connectedAtMs = connectedAtMs;
         this.flushQueue = flushQueue;
         identities.add(new Id(IpMatcher.SCHEME, channel.remoteIp()));
+    }
+
+    SessionOrder order() {
+        return order;
     }
 
     public ClientChannel channel() {

@@ -31,7 +31,7 @@ public final class ContainerReaper implements Runnable {
     @Override
     public void run() {
         for (String path : candidates()) {
-            committer.commit(0, List.of(), new PathRequest(OpCode.DELETE_CONTAINER, path));
+            committer.submit(0, List.of(), new PathRequest(OpCode.DELETE_CONTAINER, path), null);
         }
     }
 

@@ -5,7 +5,6 @@ import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.time.Clock;
-import dev.paddock.server.tree.ApplyResult;
 import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
 import dev.paddock.server.tree.StateMachine;
@@ -71,7 +70,8 @@ public final class RequestHandler {
         if (!conn.isClosed()) {
             stats.received();
             conn.countReceived();
-            answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
+            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED,
+                    null, receivedAtMs));
         }
     }
 
@@ -89,14 +89,24 @@ public final class RequestHandler {
         }
         OpCode op = request.opCode();
         switch (op) {
-            case PING -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
             case CLOSE_SESSION -> sessions.closeSession(conn, header.xid());
-            case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI -> {
-                Committer.Committed c = committer.commit(conn.sessionId(), conn.identities(), request);
-                ApplyResult r = c.result();
-                answer(conn, header.xid(), c.zxid(), r.error(), r.response(), receivedAtMs);
+                SessionOrder.Slot slot = conn.order().reserve();
+                committer.submit(conn.sessionId(), conn.identities(), request, c -> slot.complete(() ->
+                        answer(conn, header.xid(), c.zxid(), c.result().error(), c.result().response(), receivedAtMs)));
             }
+            default -> conn.order().inOrder(() -> handleInOrder(conn, header, request, receivedAtMs));
+        }
+    }
+
+    /** Requests answered from local state, once every earlier write of the connection is applied. */
+    private void handleInOrder(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
+        if (conn.isClosed()) {
+            return;
+        }
+        switch (request.opCode()) {
+            case PING -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+            case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
                 setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(), null, null);

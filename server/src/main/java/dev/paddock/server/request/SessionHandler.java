@@ -71,11 +71,14 @@ public final class SessionHandler {
         Boolean readOnly = req.readOnly() == null ? null : Boolean.FALSE;
         long sessionId = req.sessionId();
         if (sessionId == 0) {
-            sessionId = tracker.newSessionId();
-            committer.commit(sessionId, conn.identities(), new CreateSessionRequest(timeout));
-            tracker.add(sessionId, timeout);
-            LOG.debug("Established session 0x{} with negotiated timeout {} for client {}", Long.toHexString(sessionId),
-                    timeout, conn.channel().remoteAddress());
+            long newId = tracker.newSessionId();
+            tracker.add(newId, timeout);
+            committer.submit(newId, conn.identities(), new CreateSessionRequest(timeout), c -> {
+                LOG.debug("Established session 0x{} with negotiated timeout {} for client {}", Long.toHexString(newId),
+                        timeout, conn.channel().remoteAddress());
+                accept(conn, newId, timeout, readOnly);
+            });
+            return;
         } else if (!tracker.isAlive(sessionId)
                 || !Arrays.equals(req.password(), SessionTracker.passwordFor(sessionId))) {
             LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(sessionId),
@@ -93,6 +96,13 @@ public final class SessionHandler {
                 previous.channel().close();
             }
         }
+        accept(conn, sessionId, timeout, readOnly);
+    }
+
+    private void accept(Connection conn, long sessionId, int timeout, Boolean readOnly) {
+        if (conn.isClosed()) {
+            return;
+        }
         conn.bind(sessionId, timeout);
         bySession.put(sessionId, conn);
         conn.writeRaw(new ConnectResponse(0, timeout, sessionId, SessionTracker.passwordFor(sessionId), readOnly));
@@ -102,11 +112,13 @@ public final class SessionHandler {
     /** The client's closeSession: through the log, then answer and hang up. */
     public void closeSession(Connection conn, int xid) {
         long sessionId = conn.sessionId();
-        Committer.Committed c = committer.commit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION);
         tracker.remove(sessionId);
-        conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
-        stats.sent();
-        close(conn);
+        SessionOrder.Slot slot = conn.order().reserve();
+        committer.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION, c -> slot.complete(() -> {
+            conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
+            stats.sent();
+            close(conn);
+        }));
     }
 
     /** Runs every tick: sessions past their deadline are closed through the log. */
@@ -114,8 +126,8 @@ public final class SessionHandler {
         for (long sessionId : tracker.expired()) {
             LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(sessionId),
                     tracker.get(sessionId) == null ? 0 : tracker.get(sessionId).timeoutMs());
-            committer.commit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION);
             tracker.remove(sessionId);
+            committer.submit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION, null);
             Connection conn = bySession.get(sessionId);
             if (conn != null) {
                 close(conn);
