@@ -1,0 +1,72 @@
+package dev.paddock.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    @TempDir
+    Path dir;
+
+    private ServerConfig load(String... lines) throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.write(cfg, List.of(lines));
+        return ServerConfig.load(cfg);
+    }
+
+    @Test
+    void readsZooKeeperKeysAndDerivesTimeouts() throws Exception {
+        ServerConfig c = load("# comment", "tickTime=500", "clientPort=2999", "dataDir=" + dir,
+                "maxClientCnxns=7", "4lw.commands.whitelist=ruok, stat", "", "server.1=localhost:2888:3888");
+        assertThat(c.tickTimeMs()).isEqualTo(500);
+        assertThat(c.clientAddress().getPort()).isEqualTo(2999);
+        assertThat(c.minSessionTimeoutMs()).isEqualTo(1000);
+        assertThat(c.maxSessionTimeoutMs()).isEqualTo(10000);
+        assertThat(c.maxClientCnxns()).isEqualTo(7);
+        assertThat(c.fourLetterWords()).containsExactlyInAnyOrder("ruok", "stat");
+        assertThat(c.dataLogDir()).isEqualTo(dir);
+        assertThat(c.otherKeys()).containsKey("server.1");
+    }
+
+    @Test
+    void malformedLineIsNamed() {
+        assertThatThrownBy(() -> load("tickTime=2000", "dataDir=/tmp/x", "this line has no separator"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 3");
+    }
+
+    @Test
+    void badNumberIsNamed() {
+        assertThatThrownBy(() -> load("dataDir=/tmp/x", "tickTime=fast"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("tickTime");
+    }
+
+    @Test
+    void unknownKeysAreIgnored() throws Exception {
+        ServerConfig c = load("dataDir=" + dir, "someFutureKey=1");
+        assertThat(c.otherKeys()).containsEntry("someFutureKey", "1");
+    }
+
+    @Test
+    void zooCfgKeyWithoutPrefixEnablesExtendedTypes() throws Exception {
+        assertThat(load("dataDir=" + dir, "extendedTypesEnabled=true").extendedTypesEnabled()).isTrue();
+        assertThat(load("dataDir=" + dir).extendedTypesEnabled()).isFalse();
+    }
+
+    @Test
+    void starWhitelistsEveryWord() throws Exception {
+        assertThat(load("dataDir=" + dir, "4lw.commands.whitelist=*").fourLetterWords()).contains("ruok", "mntr");
+    }
+
+    @Test
+    void minTimeoutAboveMaxIsRejected() {
+        assertThatThrownBy(() -> load("dataDir=" + dir, "minSessionTimeout=5000", "maxSessionTimeout=4000"))
+                .isInstanceOf(ConfigException.class);
+    }
+}
