@@ -3,6 +3,9 @@ package dev.paddock.server;
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.log.Recovery;
+import dev.paddock.server.log.RecoveryException;
+import dev.paddock.server.log.Storage;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.request.Committer;
 import dev.paddock.server.request.ContainerReaper;
@@ -15,6 +18,7 @@ import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +28,12 @@ public final class PaddockServer implements AutoCloseable {
 
     private final RequestLoop loop;
     private final ClientListener listener;
+    private final Storage storage;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, Storage storage) {
         this.loop = loop;
         this.listener = listener;
+        this.storage = storage;
     }
 
     public static PaddockServer start(ServerConfig config) throws IOException, InterruptedException {
@@ -36,16 +42,30 @@ public final class PaddockServer implements AutoCloseable {
 
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
-        StateMachine stateMachine = new StateMachine(config.extendedTypesEnabled());
+        Recovery.Result recovered;
+        try {
+            recovered = Storage.recover(config);
+        } catch (RecoveryException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        StateMachine stateMachine = recovered.stateMachine();
+        LOG.info("Recovered zxid 0x{} ({} nodes, {} sessions) in {} ms: snapshot {} ms, {} log entries {} ms",
+                Long.toHexString(recovered.lastZxid()), stateMachine.tree().nodeCount(), stateMachine.sessions().size(),
+                recovered.loadSnapshotMs() + recovered.replayMs(), recovered.loadSnapshotMs(), recovered.replayed(),
+                recovered.replayMs());
         WatchManager watches = new WatchManager();
         SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), 0);
+        // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
+        stateMachine.sessions().forEach(tracker::add);
         ServerStats stats = new ServerStats();
-        Committer committer = new Committer(stateMachine, watches, clock);
+        RequestLoop loop = new RequestLoop(clock, "paddock-requests");
+        Storage storage = new Storage(config, loop::execute, new Random(), PaddockServer::logFailed);
+        Committer committer = new Committer(stateMachine, watches, clock, loop, storage);
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, committer, stats);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, committer, stats, clock);
         FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
+        words.snapCommand(() -> storage.snapshotNow(stateMachine));
 
-        RequestLoop loop = new RequestLoop(clock, "paddock-requests");
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), committer, clock));
         loop.start();
@@ -55,11 +75,20 @@ public final class PaddockServer implements AutoCloseable {
                     loop, sessions, requests, words, clock);
         } catch (RuntimeException | InterruptedException e) {
             loop.close();
+            storage.close();
             throw e;
         }
         LOG.info("Paddock serving clients on {}:{} (standalone)", config.clientAddress().getHostString(),
                 listener.port());
-        return new PaddockServer(loop, listener);
+        return new PaddockServer(loop, listener, storage);
+    }
+
+    /** The log cannot be written: nothing more can be acknowledged, so stop as ZooKeeper does. */
+    private static void logFailed(Throwable t) {
+        LOG.error("Severe unrecoverable error writing the transaction log, exiting", t);
+        Thread exit = new Thread(() -> System.exit(3), "paddock-exit");
+        exit.setDaemon(true);
+        exit.start();
     }
 
     public int clientPort() {
@@ -70,5 +99,6 @@ public final class PaddockServer implements AutoCloseable {
     public void close() {
         listener.close();
         loop.close();
+        storage.close();
     }
 }

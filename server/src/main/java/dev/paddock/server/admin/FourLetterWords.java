@@ -20,6 +20,7 @@ public final class FourLetterWords {
     private final SessionHandler sessions;
     private final WatchManager watches;
     private final ServerStats stats;
+    private java.util.function.Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
 
     public FourLetterWords(ServerConfig config, StateMachine stateMachine, SessionHandler sessions,
                            WatchManager watches, ServerStats stats) {
@@ -28,6 +29,11 @@ public final class FourLetterWords {
         this.sessions = sessions;
         this.watches = watches;
         this.stats = stats;
+    }
+
+    /** What {@code snap} runs: starts a snapshot and says what it did (set by the storage wiring). */
+    public void snapCommand(java.util.function.Supplier<String> command) {
+        this.snapCommand = command;
     }
 
     public String answer(String word) {
@@ -46,6 +52,7 @@ public final class FourLetterWords {
             case "wchs" -> watches.watchCount() + " watches\n";
             case "mntr" -> monitor();
             case "conf" -> conf();
+            case "snap" -> snapCommand.get();
             default -> word + " is not supported by Paddock yet.\n";
         };
     }

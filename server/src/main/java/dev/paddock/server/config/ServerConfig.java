@@ -34,19 +34,23 @@ public record ServerConfig(
         long containerCheckIntervalMs,
         int initLimit,
         int syncLimit,
-        Map<String, String> otherKeys) {
+        Map<String, String> otherKeys,
+        int snapCount,
+        long preAllocSizeKb,
+        boolean forceSync,
+        int snapRetainCount,
+        int purgeIntervalHours) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
 
     public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
     /** Every four-letter word Paddock knows; "*" in the whitelist means all of them. */
     public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "conf", "envi", "mntr",
-            "cons", "crst", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "gtmk", "stmk", "srst", "hash");
+            "cons", "crst", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "gtmk", "stmk", "srst", "hash", "snap");
 
     /** Keys stored as-is for features of later issues (ensemble, storage); accepted without a warning. */
     private static final Set<String> KNOWN_LATER_KEYS = Set.of("initLimit", "syncLimit", "standaloneEnabled",
-            "reconfigEnabled", "dynamicConfigFile", "peerType", "snapCount", "preAllocSize", "forceSync",
-            "autopurge.snapRetainCount", "autopurge.purgeInterval", "admin.enableServer", "admin.serverPort",
+            "reconfigEnabled", "dynamicConfigFile", "peerType", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled", "electionAlg",
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
             "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns");
@@ -117,6 +121,23 @@ public record ServerConfig(
         int initLimit = v.intValue("initLimit", null, 10);
         int syncLimit = v.intValue("syncLimit", null, 5);
         int maxClientCnxns = v.intValue("maxClientCnxns", null, 60);
+        // Storage, with ZooKeeper's defaults and the system properties ZooKeeper reads for them.
+        int snapCount = v.intValue("snapCount", "zookeeper.snapCount", 100_000);
+        if (snapCount < 2) {
+            throw new ConfigException(v.origin("snapCount") + ": snapCount must be at least 2 but is " + snapCount);
+        }
+        long preAllocSizeKb = v.intValue("preAllocSize", "zookeeper.preAllocSize", 65_536);
+        if (preAllocSizeKb <= 0) {
+            throw new ConfigException(v.origin("preAllocSize") + ": preAllocSize must be positive");
+        }
+        boolean forceSync = v.bool("forceSync", "zookeeper.forceSync", true);
+        int snapRetainCount = v.intValue("autopurge.snapRetainCount", null, 3);
+        if (snapRetainCount < 3) {
+            LOG.warn("{}: autopurge.snapRetainCount {} is below the minimum; using 3",
+                    v.origin("autopurge.snapRetainCount"), snapRetainCount);
+            snapRetainCount = 3;
+        }
+        int purgeIntervalHours = v.intValue("autopurge.purgeInterval", null, 0);
 
         Map<String, String> other = new LinkedHashMap<>();
         for (Map.Entry<String, ZooCfgFile.Entry> e : cfg.entrySet()) {
@@ -132,7 +153,8 @@ public record ServerConfig(
         }
         return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
                 minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
-                syncLimit, Map.copyOf(other));
+                syncLimit, Map.copyOf(other), snapCount, preAllocSizeKb, forceSync, snapRetainCount,
+                purgeIntervalHours);
     }
 
     private static Set<String> parseWhitelist(String whitelist) {

@@ -81,6 +81,11 @@ public final class RequestLoop implements AutoCloseable {
         }
     }
 
+    /** Queues a task without waiting; false when the queue is full or the loop is closed. */
+    public boolean tryExecute(Runnable task) {
+        return running && queue.offer(task);
+    }
+
     public int queued() {
         return queue.size();
     }

@@ -173,9 +173,38 @@ public final class DataTree {
     }
 
     private void save(String path, Znode current) {
+        if (snapshotGuard != null && current != null) {
+            snapshotGuard.beforeChange(current);
+        }
         if (undo != null && !undo.containsKey(path)) {
             undo.put(path, current == null ? null : current.copy());
         }
+    }
+
+    // ---- snapshot support (see TreeSnapshot) ----------------------------------------------------------
+
+    /** While a snapshot is being written, told before any existing node is changed (copy-on-write). */
+    private TreeSnapshot.Guard snapshotGuard;
+
+    void snapshotGuard(TreeSnapshot.Guard guard) {
+        this.snapshotGuard = guard;
+    }
+
+    TreeSnapshot.Guard snapshotGuard() {
+        return snapshotGuard;
+    }
+
+    Map<String, Znode> nodeMap() {
+        return nodes;
+    }
+
+    /** Puts a node read from a snapshot; children are linked afterwards by the loader. */
+    void restoreNode(String path, Znode n) {
+        Znode old = nodes.put(path, n);
+        if (old != null) {
+            unindex(path, old);
+        }
+        index(path, n);
     }
 
     private void index(String path, Znode n) {

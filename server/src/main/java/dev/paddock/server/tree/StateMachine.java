@@ -57,6 +57,13 @@ public final class StateMachine {
         return lastZxid;
     }
 
+    /** Sets the session table and last zxid read from a snapshot (see TreeSnapshot); recovery only. */
+    void restoreSessions(Map<Long, Integer> sessions, long zxid) {
+        sessionTimeouts.clear();
+        sessionTimeouts.putAll(sessions);
+        lastZxid = zxid;
+    }
+
     public Map<Long, Integer> sessions() {
         return Collections.unmodifiableMap(sessionTimeouts);
     }

@@ -1,0 +1,229 @@
+package dev.paddock.server.log;
+
+import dev.paddock.server.tree.StateMachine;
+import dev.paddock.server.tree.Txn;
+import dev.paddock.wire.jute.MarshallingException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up: loads the newest valid snapshot and replays the log after it, so the tree, the sessions, the
+ * sequence counters and the zxid are back exactly.
+ *
+ * <ul>
+ * <li>A torn last record (bad bytes at the end of the newest segment with no valid record after them) is
+ *     cut off, with a log line naming the file and the offset.</li>
+ * <li>A corrupt snapshot is skipped for the next older one, and reported; a corrupt record in the middle
+ *     of the log is stepped over when the next valid record shows that nothing needed is missing (every
+ *     lost entry is older than the snapshot in use), and reported.</li>
+ * <li>Otherwise, when entries after the snapshot cannot all be read in sequence, start-up stops with a
+ *     {@link RecoveryException} naming the file. Nothing is ever skipped silently.</li>
+ * </ul>
+ */
+public final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private Recovery() {
+    }
+
+    /** The recovered state and what recovery found on the way. */
+    public record Result(StateMachine stateMachine, Path snapshot, long snapshotZxid, int replayed,
+                         long lastZxid, List<String> problems, long loadSnapshotMs, long replayMs) {
+    }
+
+    /**
+     * @param repair when set, cuts a torn tail and removes temporary files; the check tool passes false
+     */
+    public static Result recover(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair)
+            throws IOException, RecoveryException {
+        List<String> problems = new ArrayList<>();
+        if (repair) {
+            removeTemporaryFiles(snapDir);
+        }
+        long t0 = System.nanoTime();
+        List<Path> snapshots = LogFormat.list(snapDir, LogFormat.SNAPSHOT_PREFIX);
+        StateMachine sm = null;
+        Path used = null;
+        long snapZxid = 0;
+        List<String> badSnapshots = new ArrayList<>();
+        for (int i = snapshots.size() - 1; i >= 0 && sm == null; i--) {
+            Path file = snapshots.get(i);
+            try {
+                SnapshotFile.Loaded loaded = SnapshotFile.read(file, extendedTypesEnabled);
+                sm = loaded.stateMachine();
+                snapZxid = loaded.zxid();
+                used = file;
+            } catch (IOException e) {
+                String msg = "snapshot " + file + " is corrupt: " + e.getMessage();
+                LOG.error("{}; trying an older snapshot", msg);
+                badSnapshots.add(msg);
+                problems.add(msg);
+            }
+        }
+        if (sm == null) {
+            if (!snapshots.isEmpty()) {
+                LOG.warn("No valid snapshot; replaying the whole log from an empty tree");
+            }
+            sm = new StateMachine(extendedTypesEnabled);
+        } else {
+            LOG.info("Loaded snapshot {} (zxid 0x{}, {} nodes, {} sessions)", used.getFileName(),
+                    Long.toHexString(snapZxid), sm.tree().nodeCount(), sm.sessions().size());
+        }
+        long t1 = System.nanoTime();
+        Replay replay = new Replay(sm, snapZxid, badSnapshots);
+        List<Path> segments = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
+        // Start at the newest segment that begins at or before the first entry needed.
+        int start = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            if (LogFormat.zxidOf(segments.get(i), LogFormat.LOG_PREFIX) <= snapZxid + 1) {
+                start = i;
+            }
+        }
+        for (int i = start; i < segments.size(); i++) {
+            boolean last = i == segments.size() - 1;
+            replaySegment(segments.get(i), last, replay, problems, repair);
+        }
+        long t2 = System.nanoTime();
+        if (replay.count > 0 || used != null) {
+            LOG.info("Replayed {} log entries after zxid 0x{}; last zxid 0x{}", replay.count,
+                    Long.toHexString(snapZxid), Long.toHexString(sm.lastZxid()));
+        }
+        return new Result(sm, used, snapZxid, replay.count, sm.lastZxid(), List.copyOf(problems),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    /** Applies records in zxid order and checks that none is missing after the snapshot. */
+    private static final class Replay implements SegmentScanner.Visitor {
+        final StateMachine sm;
+        final long snapZxid;
+        final List<String> badSnapshots;
+        long last;
+        int count;
+        Path file;
+
+        Replay(StateMachine sm, long snapZxid, List<String> badSnapshots) {
+            this.sm = sm;
+            this.snapZxid = snapZxid;
+            this.badSnapshots = badSnapshots;
+            this.last = snapZxid;
+        }
+
+        /** Whether an entry with this zxid may follow the last one with nothing lost between them. */
+        boolean follows(long zxid) {
+            return zxid <= last + 1 || (zxid >>> 32) > (last >>> 32);
+        }
+
+        @Override
+        public void record(long zxid, long offset, java.nio.ByteBuffer payload) throws IOException {
+            if (zxid <= last) {
+                return; // already in the snapshot, or replayed from an earlier segment
+            }
+            if (!follows(zxid)) {
+                throw new GapException("entries 0x" + Long.toHexString(last + 1) + " to 0x"
+                        + Long.toHexString(zxid - 1) + " are missing before " + file + " offset " + offset);
+            }
+            Txn txn;
+            try {
+                txn = TxnCodec.read(zxid, payload);
+            } catch (MarshallingException e) {
+                throw new GapException("record zxid 0x" + Long.toHexString(zxid) + " in " + file + " at offset "
+                        + offset + " has a valid checksum but does not decode: " + e.getMessage());
+            }
+            sm.apply(txn);
+            last = zxid;
+            count++;
+        }
+    }
+
+    private static final class GapException extends IOException {
+        GapException(String message) {
+            super(message);
+        }
+    }
+
+    private static void replaySegment(Path file, boolean last, Replay replay, List<String> problems, boolean repair)
+            throws IOException, RecoveryException {
+        replay.file = file;
+        try {
+            SegmentScanner.Outcome o = SegmentScanner.scan(file, replay);
+            if (last && o.clean() && o.records() == 0 && repair) {
+                LOG.info("Removing log segment {} that holds no record", file);
+                Files.delete(file);
+                return;
+            }
+            while (!o.clean()) {
+                String where = file + " at offset " + o.badOffset() + " (" + o.problem() + ")";
+                if (o.tornTail()) {
+                    if (!last) {
+                        // Complete segments were forced and cut before the next one began: this is damage.
+                        if (o.badOffset() <= LogFormat.SEGMENT_HEADER_BYTES && o.records() == 0
+                                && o.validEnd() == 0 && o.fileSize() <= LogFormat.SEGMENT_HEADER_BYTES) {
+                            problems.add("empty segment " + file);
+                            return;
+                        }
+                        String msg = "corrupt end of a segment that is not the last: " + where;
+                        // The next segment's first entry shows whether anything is missing; recorded here.
+                        problems.add(msg);
+                        LOG.error(msg);
+                        return;
+                    }
+                    String msg = "Truncating torn last record of " + file + " at offset " + o.badOffset() + " ("
+                            + o.problem() + "); file size was " + o.fileSize();
+                    problems.add(msg);
+                    LOG.warn(msg);
+                    if (repair) {
+                        truncate(file, o.badOffset(), o.headerValid());
+                    }
+                    return;
+                }
+                // A valid record follows the bad region: go on only if nothing needed was lost in between.
+                if (!replay.follows(o.resumeZxid())) {
+                    throw new RecoveryException("Corrupt log record in " + where + ": entries after zxid 0x"
+                            + Long.toHexString(replay.last) + " up to 0x" + Long.toHexString(o.resumeZxid() - 1)
+                            + " cannot be read" + snapshotNote(replay, problems));
+                }
+                String msg = "Corrupt log record in " + where + "; every entry it held is covered by snapshot zxid 0x"
+                        + Long.toHexString(replay.snapZxid) + ", going on at offset " + o.resumeOffset();
+                problems.add(msg);
+                LOG.warn(msg);
+                o = SegmentScanner.scanFrom(file, o.resumeOffset(), replay);
+            }
+        } catch (GapException e) {
+            throw new RecoveryException("Cannot recover: " + e.getMessage() + snapshotNote(replay, problems));
+        }
+    }
+
+    private static String snapshotNote(Replay replay, List<String> problems) {
+        return problems.isEmpty() ? "" : "; earlier problems: " + String.join("; ", problems);
+    }
+
+    private static void truncate(Path file, long offset, boolean headerValid) throws IOException {
+        if (!headerValid || offset <= LogFormat.SEGMENT_HEADER_BYTES) {
+            Files.delete(file);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(offset);
+            ch.force(true);
+        }
+    }
+
+    private static void removeTemporaryFiles(Path snapDir) throws IOException {
+        if (!Files.isDirectory(snapDir)) {
+            return;
+        }
+        try (var files = Files.newDirectoryStream(snapDir, LogFormat.SNAPSHOT_PREFIX + "*.tmp")) {
+            for (Path p : files) {
+                LOG.info("Removing unfinished snapshot {}", p);
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.paddock.server.log;
+
+import dev.paddock.server.tree.CreateSessionRequest;
+import dev.paddock.server.tree.Txn;
+import dev.paddock.wire.OpCode;
+import dev.paddock.wire.jute.JuteReader;
+import dev.paddock.wire.jute.JuteWriter;
+import dev.paddock.wire.jute.MarshallingException;
+import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.PathRequest;
+import dev.paddock.wire.proto.Request;
+import dev.paddock.wire.proto.Requests;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A log record's payload: time (8) | session id (8) | opcode (4) | identities (jute list of Id) | the
+ * request's own jute encoding. The zxid lives in the record header.
+ */
+public final class TxnCodec {
+    private TxnCodec() {
+    }
+
+    public static int size(Txn txn) {
+        int size = 8 + 8 + 4 + 4;
+        for (Id id : txn.identities()) {
+            size += id.size();
+        }
+        return size + txn.request().size();
+    }
+
+    /** Writes the payload at the buffer's position, which must have {@link #size} bytes left. */
+    public static void write(Txn txn, ByteBuffer buf) {
+        JuteWriter out = JuteWriter.wrap(buf);
+        out.writeLong(txn.timeMs()).writeLong(txn.sessionId()).writeInt(txn.request().opCode().code);
+        out.writeRecordList(txn.identities());
+        txn.request().write(out);
+    }
+
+    public static byte[] encode(Txn txn) {
+        ByteBuffer b = ByteBuffer.allocate(size(txn));
+        write(txn, b);
+        return b.array();
+    }
+
+    /** @throws MarshallingException when the payload does not decode */
+    public static Txn read(long zxid, ByteBuffer payload) {
+        JuteReader in = JuteReader.of(payload);
+        long timeMs = in.readLong();
+        long sessionId = in.readLong();
+        int opCode = in.readInt();
+        List<Id> ids = in.readList(Id::read, 8);
+        Request request;
+        if (opCode == OpCode.CREATE_SESSION.code) {
+            request = CreateSessionRequest.read(in);
+        } else if (opCode == OpCode.DELETE_CONTAINER.code) {
+            request = PathRequest.read(OpCode.DELETE_CONTAINER, in);
+        } else {
+            request = Requests.read(opCode, in);
+        }
+        if (in.remaining() != 0) {
+            throw new MarshallingException(in.remaining() + " bytes left after the request of zxid 0x"
+                    + Long.toHexString(zxid));
+        }
+        return new Txn(zxid, timeMs, sessionId, ids == null ? List.of() : List.copyOf(ids), request);
+    }
+}

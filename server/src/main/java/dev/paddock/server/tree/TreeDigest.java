@@ -1,0 +1,71 @@
+package dev.paddock.server.tree;
+
+import dev.paddock.wire.proto.Acl;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deterministic digest of the whole state: every node (path, data, ACL, full stat) in path order, the
+ * session table and the last zxid. Two state machines with equal digests answer every read the same way.
+ * For tests and the check tool; it sorts every path, so it is not for the request thread of a big tree.
+ */
+public final class TreeDigest {
+    private TreeDigest() {
+    }
+
+    /** Every path in the tree, sorted. */
+    public static List<String> sortedPaths(StateMachine stateMachine) {
+        List<String> paths = new ArrayList<>(stateMachine.tree().nodeMap().keySet());
+        Collections.sort(paths);
+        return paths;
+    }
+
+    public static String of(StateMachine stateMachine) {
+        MessageDigest sha = sha256();
+        Map<String, Znode> nodes = stateMachine.tree().nodeMap();
+        List<String> paths = new ArrayList<>(nodes.keySet());
+        Collections.sort(paths);
+        ByteBuffer buf = ByteBuffer.allocate(128);
+        for (String path : paths) {
+            Znode n = nodes.get(path);
+            sha.update(path.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            buf.clear();
+            buf.putInt(n.data == null ? -1 : n.data.length);
+            buf.putLong(n.czxid).putLong(n.mzxid).putLong(n.pzxid).putLong(n.ctime).putLong(n.mtime);
+            buf.putInt(n.version).putInt(n.cversion).putInt(n.aversion).putLong(n.ephemeralOwner);
+            buf.putInt(n.numChildren());
+            buf.putInt(n.acl.size());
+            sha.update(buf.array(), 0, buf.position());
+            if (n.data != null) {
+                sha.update(n.data);
+            }
+            for (Acl a : n.acl) {
+                sha.update(ByteBuffer.allocate(4).putInt(a.perms()).array());
+                sha.update((a.id().scheme() + "\u0000" + a.id().id() + "\u0000").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        buf.clear();
+        buf.putLong(stateMachine.lastZxid()).putInt(stateMachine.sessions().size());
+        sha.update(buf.array(), 0, buf.position());
+        for (Map.Entry<Long, Integer> e : stateMachine.sessions().entrySet()) {
+            sha.update(ByteBuffer.allocate(12).putLong(e.getKey()).putInt(e.getValue()).array());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

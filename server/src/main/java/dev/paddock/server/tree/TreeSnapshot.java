@@ -1,0 +1,326 @@
+package dev.paddock.server.tree;
+
+import dev.paddock.wire.proto.Acl;
+import dev.paddock.wire.proto.Id;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Consistent snapshots of the state machine taken without stopping writes (copy-on-write).
+ *
+ * <p>{@link #capture} runs on the request thread between two applies: it copies the references of every
+ * znode (not their contents) and installs a {@link Guard} in the tree. From then on, before the tree changes
+ * an existing node it asks the guard to keep a copy of the node's fields as they were at capture time. A
+ * snapshot thread then writes each node from that copy when there is one, else from the live node, under the
+ * node's monitor, so it never sees a half-changed node. The result is exactly the state at the captured
+ * zxid; replay after it never re-applies an entry whose effect is already in the snapshot.
+ *
+ * <p>The cost on the request thread is one pass over the node map (no serialization) plus, while the
+ * snapshot is being written, one copy of each node changed for the first time.
+ */
+public final class TreeSnapshot {
+    private static final int END_MARKER = 0x454e4421; // "END!"
+
+    private TreeSnapshot() {
+    }
+
+    /** Keeps the capture-time fields of nodes changed while a snapshot is being written. */
+    static final class Guard {
+        private final ConcurrentHashMap<Znode, Znode> preserved = new ConcurrentHashMap<>();
+        private volatile boolean finished;
+
+        /** Request thread: called before {@code n} changes. */
+        void beforeChange(Znode n) {
+            if (finished || preserved.containsKey(n)) {
+                return;
+            }
+            synchronized (n) {
+                preserved.putIfAbsent(n, fieldsOf(n));
+            }
+        }
+
+        int preservedCount() {
+            return preserved.size();
+        }
+    }
+
+    /** The fields a snapshot stores, without the children (the loader rebuilds them from the paths). */
+    private static Znode fieldsOf(Znode n) {
+        Znode c = new Znode();
+        c.data = n.data;
+        c.acl = n.acl;
+        c.czxid = n.czxid;
+        c.mzxid = n.mzxid;
+        c.pzxid = n.pzxid;
+        c.ctime = n.ctime;
+        c.mtime = n.mtime;
+        c.version = n.version;
+        c.cversion = n.cversion;
+        c.aversion = n.aversion;
+        c.ephemeralOwner = n.ephemeralOwner;
+        return c;
+    }
+
+    /** The state at one zxid, captured on the request thread and written on any thread. */
+    public static final class Capture {
+        private final DataTree tree;
+        private final long zxid;
+        private final String[] paths;
+        private final Znode[] nodes;
+        private final Map<Long, Integer> sessions;
+        private final Guard guard;
+
+        private Capture(DataTree tree, long zxid, String[] paths, Znode[] nodes, Map<Long, Integer> sessions,
+                        Guard guard) {
+            this.tree = tree;
+            this.zxid = zxid;
+            this.paths = paths;
+            this.nodes = nodes;
+            this.sessions = sessions;
+            this.guard = guard;
+        }
+
+        public long zxid() {
+            return zxid;
+        }
+
+        public int nodeCount() {
+            return paths.length;
+        }
+
+        public int sessionCount() {
+            return sessions.size();
+        }
+
+        /** How many nodes changed while the snapshot was written (and were copied for it). */
+        public int copiedOnWrite() {
+            return guard.preservedCount();
+        }
+
+        /**
+         * Writes the body of the snapshot: sessions, the ACL table, then every node. Any thread; the request
+         * thread keeps applying meanwhile. Marks the capture finished, so the tree stops copying.
+         */
+        public void writeTo(DataOutput out) throws IOException {
+            try {
+                out.writeInt(sessions.size());
+                for (Map.Entry<Long, Integer> e : sessions.entrySet()) {
+                    out.writeLong(e.getKey());
+                    out.writeInt(e.getValue());
+                }
+                // Pass 1: the distinct ACL lists (nodes mostly share a few).
+                Map<List<Acl>, Integer> aclIndex = new HashMap<>();
+                List<List<Acl>> acls = new ArrayList<>();
+                int[] nodeAcl = new int[nodes.length];
+                for (int i = 0; i < nodes.length; i++) {
+                    List<Acl> acl = aclOf(nodes[i]);
+                    Integer idx = aclIndex.get(acl);
+                    if (idx == null) {
+                        idx = acls.size();
+                        aclIndex.put(acl, idx);
+                        acls.add(acl);
+                    }
+                    nodeAcl[i] = idx;
+                }
+                out.writeInt(acls.size());
+                for (List<Acl> acl : acls) {
+                    out.writeInt(acl.size());
+                    for (Acl a : acl) {
+                        out.writeInt(a.perms());
+                        writeString(out, a.id().scheme());
+                        writeString(out, a.id().id());
+                    }
+                }
+                out.writeInt(nodes.length);
+                for (int i = 0; i < nodes.length; i++) {
+                    writeString(out, paths[i]);
+                    Znode n = nodes[i];
+                    synchronized (n) {
+                        Znode v = guard.preserved.getOrDefault(n, n);
+                        if (v.data == null) {
+                            out.writeInt(-1);
+                        } else {
+                            out.writeInt(v.data.length);
+                            out.write(v.data);
+                        }
+                        out.writeInt(nodeAcl[i]);
+                        out.writeLong(v.czxid);
+                        out.writeLong(v.mzxid);
+                        out.writeLong(v.pzxid);
+                        out.writeLong(v.ctime);
+                        out.writeLong(v.mtime);
+                        out.writeInt(v.version);
+                        out.writeInt(v.cversion);
+                        out.writeInt(v.aversion);
+                        out.writeLong(v.ephemeralOwner);
+                    }
+                }
+                out.writeInt(END_MARKER);
+            } finally {
+                guard.finished = true;
+            }
+        }
+
+        /** A node's capture-time ACL. */
+        private List<Acl> aclOf(Znode n) {
+            synchronized (n) {
+                Znode p = guard.preserved.get(n);
+                return p != null ? p.acl : n.acl;
+            }
+        }
+
+        /** Request thread: removes the guard from the tree once the snapshot is written (or abandoned). */
+        public void release() {
+            guard.finished = true;
+            if (tree.snapshotGuard() == guard) {
+                tree.snapshotGuard(null);
+            }
+        }
+    }
+
+    /** Request thread only, between two applies. Only one capture may be open at a time. */
+    public static Capture capture(StateMachine stateMachine) {
+        DataTree tree = stateMachine.tree();
+        if (tree.snapshotGuard() != null) {
+            throw new IllegalStateException("a snapshot is already being written");
+        }
+        Map<String, Znode> map = tree.nodeMap();
+        String[] paths = new String[map.size()];
+        Znode[] nodes = new Znode[map.size()];
+        int i = 0;
+        for (Map.Entry<String, Znode> e : map.entrySet()) {
+            paths[i] = e.getKey();
+            nodes[i] = e.getValue();
+            i++;
+        }
+        Guard guard = new Guard();
+        tree.snapshotGuard(guard);
+        return new Capture(tree, stateMachine.lastZxid(), paths, nodes, new TreeMap<>(stateMachine.sessions()),
+                guard);
+    }
+
+    /** Reads a body written by {@link Capture#writeTo} into a new state machine at the snapshot's zxid. */
+    public static StateMachine read(DataInput in, long zxid, boolean extendedTypesEnabled) throws IOException {
+        StateMachine sm = new StateMachine(extendedTypesEnabled);
+        DataTree tree = sm.tree();
+        int sessionCount = count(in, "session");
+        Map<Long, Integer> sessions = new TreeMap<>();
+        for (int i = 0; i < sessionCount; i++) {
+            sessions.put(in.readLong(), in.readInt());
+        }
+        int aclCount = count(in, "ACL list");
+        List<List<Acl>> acls = new ArrayList<>(aclCount);
+        for (int i = 0; i < aclCount; i++) {
+            int n = count(in, "ACL");
+            List<Acl> acl = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                int perms = in.readInt();
+                acl.add(new Acl(perms, new Id(readString(in), readString(in))));
+            }
+            acls.add(AclLists.share(acl));
+        }
+        int nodeCount = count(in, "node");
+        String[] paths = new String[nodeCount];
+        Znode[] nodes = new Znode[nodeCount];
+        for (int i = 0; i < nodeCount; i++) {
+            String path = readString(in);
+            if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+                throw new IOException("bad node path in snapshot: " + path);
+            }
+            Znode n = new Znode();
+            int len = in.readInt();
+            if (len < -1 || len > 256 * 1024 * 1024) {
+                throw new IOException("bad data length " + len + " for " + path);
+            }
+            if (len >= 0) {
+                n.data = new byte[len];
+                in.readFully(n.data);
+            }
+            int aclIdx = in.readInt();
+            if (aclIdx < 0 || aclIdx >= acls.size()) {
+                throw new IOException("bad ACL index " + aclIdx + " for " + path);
+            }
+            n.acl = acls.get(aclIdx);
+            n.czxid = in.readLong();
+            n.mzxid = in.readLong();
+            n.pzxid = in.readLong();
+            n.ctime = in.readLong();
+            n.mtime = in.readLong();
+            n.version = in.readInt();
+            n.cversion = in.readInt();
+            n.aversion = in.readInt();
+            n.ephemeralOwner = in.readLong();
+            paths[i] = path;
+            nodes[i] = n;
+            tree.restoreNode(path, n);
+        }
+        if (in.readInt() != END_MARKER) {
+            throw new IOException("snapshot body has no end marker");
+        }
+        Map<String, Znode> map = tree.nodeMap();
+        if (map.size() != nodeCount) {
+            throw new IOException("snapshot holds " + nodeCount + " nodes but " + map.size() + " distinct paths"
+                    + " (or lacks the system nodes)");
+        }
+        for (int i = 0; i < nodeCount; i++) {
+            String path = paths[i];
+            if (path.equals("/")) {
+                continue;
+            }
+            Znode parent = map.get(PathValidator.parent(path));
+            if (parent == null) {
+                throw new IOException("snapshot node " + path + " has no parent");
+            }
+            if (parent.children == null) {
+                parent.children = new HashSet<>(4);
+            }
+            parent.children.add(PathValidator.name(path));
+        }
+        Znode root = map.get("/");
+        if (root.children == null) {
+            root.children = new HashSet<>();
+        }
+        sm.restoreSessions(sessions, zxid);
+        return sm;
+    }
+
+    private static int count(DataInput in, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 500_000_000) {
+            throw new IOException("bad " + what + " count " + n);
+        }
+        return n;
+    }
+
+    private static void writeString(DataOutput out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInput in) throws IOException {
+        int len = in.readInt();
+        if (len == -1) {
+            return null;
+        }
+        if (len < 0 || len > 64 * 1024 * 1024) {
+            throw new IOException("bad string length " + len);
+        }
+        byte[] b = new byte[len];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
