@@ -1,0 +1,146 @@
+package dev.paddock.server.quorum;
+
+import dev.paddock.server.quorum.Message.Notification;
+import dev.paddock.server.quorum.Message.Vote;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Leader election in the manner of ZooKeeper's fast leader election: every looking member proposes the
+ * best (epoch, last zxid, server id) it has heard of, in rounds; a vote held by a quorum for a whole tick
+ * wins. A member that arrives while an ensemble is running learns the leader from the members that
+ * follow or lead. Safety does not rest on this: a leader still has to establish its epoch with a quorum.
+ */
+final class Election {
+    private final int myId;
+    private final QuorumConfig config;
+    private long round;
+    private Vote proposal;
+    private final Map<Integer, Vote> votes = new HashMap<>();
+    /** Votes of members that already follow or lead, by sender. */
+    private final Map<Integer, Vote> settled = new HashMap<>();
+    private Vote candidate;
+    private int stableTicks;
+
+    Election(int myId, QuorumConfig config) {
+        this.myId = myId;
+        this.config = config;
+    }
+
+    /** Starts a new round with this member's own credentials. */
+    Vote start(long myEpoch, long myLastZxid) {
+        round++;
+        votes.clear();
+        settled.clear();
+        candidate = null;
+        stableTicks = 0;
+        proposal = config.voters().contains(myId) ? new Vote(myId, myLastZxid, myEpoch) : null;
+        if (proposal != null) {
+            votes.put(myId, proposal);
+        }
+        return proposal;
+    }
+
+    long round() {
+        return round;
+    }
+
+    Vote proposal() {
+        return proposal;
+    }
+
+    static boolean better(Vote a, Vote b) {
+        if (b == null) {
+            return true;
+        }
+        if (a.epoch() != b.epoch()) {
+            return a.epoch() > b.epoch();
+        }
+        if (a.zxid() != b.zxid()) {
+            return a.zxid() > b.zxid();
+        }
+        return a.leader() > b.leader();
+    }
+
+    /** Handles a notification; returns true when this member's proposal changed and must be re-announced. */
+    boolean receive(int from, Notification n) {
+        if (n.senderRole() != Role.LOOKING) {
+            settled.put(from, n.vote());
+            return false;
+        }
+        if (!config.voters().contains(from)) {
+            return false;
+        }
+        boolean changed = false;
+        if (n.round() > round) {
+            round = n.round();
+            votes.clear();
+            candidate = null;
+            if (proposal != null) {
+                votes.put(myId, proposal);
+            }
+            changed = true;
+        } else if (n.round() < round) {
+            return true; // tell the laggard about the current round
+        }
+        if (config.voters().contains(n.vote().leader()) && better(n.vote(), proposal)) {
+            proposal = n.vote();
+            if (config.voters().contains(myId)) {
+                votes.put(myId, proposal);
+            }
+            changed = true;
+        }
+        votes.put(from, n.vote());
+        return changed;
+    }
+
+    /**
+     * Called once per tick. Returns the winner once a quorum has held the same vote for a full tick, or the
+     * leader that a quorum of settled members follows; null while undecided.
+     */
+    Integer decide() {
+        Integer joined = runningLeader();
+        if (joined != null) {
+            return joined;
+        }
+        if (proposal == null) {
+            return null;
+        }
+        Set<Integer> agreeing = new HashSet<>();
+        for (Map.Entry<Integer, Vote> e : votes.entrySet()) {
+            if (e.getValue().equals(proposal)) {
+                agreeing.add(e.getKey());
+            }
+        }
+        if (!config.isQuorum(agreeing)) {
+            candidate = null;
+            stableTicks = 0;
+            return null;
+        }
+        if (!proposal.equals(candidate)) {
+            candidate = proposal;
+            stableTicks = 0;
+            return null;
+        }
+        // Wait one tick for a better vote still on its way, as ZooKeeper's finalizeWait does.
+        return ++stableTicks >= 1 ? proposal.leader() : null;
+    }
+
+    /** A leader that says it leads and that a quorum (counting itself) follows. */
+    private Integer runningLeader() {
+        Map<Integer, Set<Integer>> followers = new HashMap<>();
+        for (Map.Entry<Integer, Vote> e : settled.entrySet()) {
+            followers.computeIfAbsent(e.getValue().leader(), k -> new HashSet<>()).add(e.getKey());
+        }
+        for (Map.Entry<Integer, Set<Integer>> e : followers.entrySet()) {
+            int leader = e.getKey();
+            Vote leaderOwn = settled.get(leader);
+            if (leaderOwn != null && leaderOwn.leader() == leader && config.isQuorum(e.getValue())) {
+                return leader;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.paddock.server.quorum;
+
+import java.util.List;
+
+/**
+ * The messages members exchange. Election notifications stand alone; everything between a leader and a
+ * learner travels in a {@link Linked} envelope that carries the link's nonce and a per-direction sequence
+ * number, so a lost, duplicated or reordered message is detected and the link is rebuilt, as a TCP
+ * connection would be.
+ */
+public sealed interface Message {
+    /** A member's vote: the proposed leader with its (epoch, last zxid). */
+    record Vote(int leader, long zxid, long epoch) {
+    }
+
+    record Notification(Vote vote, long round, Role senderRole) implements Message {
+    }
+
+    record Linked(long link, long seq, Body body) implements Message {
+    }
+
+    sealed interface Body {
+    }
+
+    /** Learner to leader: opens the link. */
+    record LearnerInfo(long acceptedEpoch, long lastZxid, boolean observer) implements Body {
+    }
+
+    record LeaderInfo(long newEpoch) implements Body {
+    }
+
+    /** counted is false when the learner already promised this epoch to another leader. */
+    record AckEpoch(long currentEpoch, long lastZxid, boolean counted) implements Body {
+    }
+
+    /** How the leader brings a learner up to date: truncate (if truncateTo >= 0), snapshot (if any), then entries. */
+    record Sync(long truncateTo, Snapshot snapshot, List<Entry> entries) implements Body {
+    }
+
+    record NewLeader(long epoch, long zxid) implements Body {
+    }
+
+    /** Learner to leader: everything up to zxid is durable (cumulative). newLeader marks the NEWLEADER ack. */
+    record Ack(long zxid, boolean newLeader) implements Body {
+    }
+
+    record UpToDate(long commitZxid) implements Body {
+    }
+
+    record Proposal(Entry entry) implements Body {
+    }
+
+    record Commit(long zxid) implements Body {
+    }
+
+    /** Leader to observer: a committed entry. */
+    record Inform(Entry entry) implements Body {
+    }
+
+    record Ping(long commitZxid) implements Body {
+    }
+
+    record Pong() implements Body {
+    }
+
+    /** Learner to leader: a client's write to propose. */
+    record Forward(byte[] payload) implements Body {
+    }
+
+    /** Leader to learners: the zxid counter is exhausted; start a new epoch with the same leader. */
+    record Reestablish() implements Body {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.paddock.server.quorum;
+
+import java.util.List;
+
+/**
+ * A member's durable protocol state: the two epochs and the log. The epochs, truncation and reset are
+ * durable when the call returns; {@link #append} is durable later, announced to the member with
+ * {@link Member#persisted(long)} in zxid order (the group commit happens below this interface).
+ */
+public interface ReplicaStorage {
+    /** The newest epoch this member promised to follow, and the leader it promised it to. */
+    long acceptedEpoch();
+
+    int acceptedLeader();
+
+    void acceptEpoch(long epoch, int leaderId);
+
+    /** The epoch of the last leader this member fully synchronised with. */
+    long currentEpoch();
+
+    void setCurrentEpoch(long epoch);
+
+    /** zxid of the newest entry appended (durable or not); {@link #baseZxid()} when the log is empty. */
+    long lastZxid();
+
+    /** Every entry up to this zxid is durable (the base counts as durable). */
+    long durableZxid();
+
+    /** Entries up to and including this zxid live only in the snapshot. */
+    long baseZxid();
+
+    boolean contains(long zxid);
+
+    /** The largest logged zxid not above {@code zxid}, the base if none; -1 when {@code zxid} is below the base. */
+    long floorZxid(long zxid);
+
+    /** Entries with fromExclusive < zxid <= toInclusive, in order; requires fromExclusive >= baseZxid(). */
+    List<Entry> entries(long fromExclusive, long toInclusive);
+
+    void append(Entry entry);
+
+    /** Drops every entry above {@code zxid}. */
+    void truncateAfter(long zxid);
+
+    /** Empties the log after a snapshot at {@code snapshotZxid} was installed. */
+    void resetTo(long snapshotZxid);
+}
