@@ -1,0 +1,10 @@
+package dev.paddock.compat;
+
+import dev.paddock.compat.harness.Target;
+
+class AclOnZooKeeperTest extends AclScenarios {
+    @Override
+    protected Target target() {
+        return Target.ZOOKEEPER;
+    }
+}
