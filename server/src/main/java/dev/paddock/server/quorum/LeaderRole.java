@@ -82,10 +82,7 @@ final class LeaderRole {
         }
         if (counter >= m.config.counterLimit()) {
             // The counter is exhausted: move to a new epoch with the same followers, without an election.
-            for (Learner l : learners.values()) {
-                l.link.send(new Reestablish());
-            }
-            m.lookForLeaderAs(m.myId);
+            reestablish();
             return -1;
         }
         long zxid = Zxid.of(newEpoch, ++counter);
@@ -100,6 +97,22 @@ final class LeaderRole {
         return zxid;
     }
 
+    /** Runs epoch establishment again with this leader and its learners, without an election. */
+    private void reestablish() {
+        for (Learner l : learners.values()) {
+            l.link.send(new Reestablish());
+        }
+        m.lookForLeaderAs(m.myId);
+    }
+
+    /** Stops leading and tells the learners at once, as closing their connections would. */
+    private void stepDown() {
+        for (Learner l : learners.values()) {
+            l.link.send(new Message.StepDown());
+        }
+        m.lookForLeader();
+    }
+
     void tick() {
         ticks++;
         for (var it = learners.entrySet().iterator(); it.hasNext(); ) {
@@ -112,7 +125,7 @@ final class LeaderRole {
         }
         if (!established) {
             if (ticks > m.config.initLimitTicks()) {
-                m.lookForLeader();
+                stepDown();
             }
             return;
         }
@@ -120,13 +133,20 @@ final class LeaderRole {
         alive.add(m.myId);
         if (!m.config.isQuorum(alive)) {
             // Without a quorum this leader could only serve stale reads and never commit: step down.
-            m.lookForLeader();
+            stepDown();
         }
     }
 
     void receive(int from, Linked message) {
         if (message.body() instanceof LearnerInfo info) {
-            if (message.seq() != 0) {
+            Learner existing = learners.get(from);
+            if (message.seq() != 0 || existing != null && existing.link.nonce == message.link()) {
+                return; // not an opening message, or a duplicate of the one that opened the current link
+            }
+            if (established && !info.observer() && info.acceptedEpoch() >= newEpoch) {
+                // This voter promised a newer epoch to a leader that never got going; it cannot follow ours
+                // without breaking that promise, so move everyone to an epoch above it.
+                reestablish();
                 return;
             }
             Link link = new Link(message.link(), from, m.host);
@@ -205,10 +225,12 @@ final class LeaderRole {
     }
 
     private void onAckEpoch(int from, Learner l, AckEpoch ack) {
-        if (ack.currentEpoch() > m.storage.currentEpoch()
-                || ack.currentEpoch() == m.storage.currentEpoch() && ack.lastZxid() > m.storage.lastZxid()) {
-            // A member of the quorum holds a newer history than this leader: leading would lose it.
-            m.lookForLeader();
+        boolean ahead = ack.currentEpoch() > m.storage.currentEpoch()
+                || ack.currentEpoch() == m.storage.currentEpoch() && ack.lastZxid() > m.storage.lastZxid();
+        if (ahead && !established && !l.observer) {
+            // A member of the establishing quorum holds a newer history than this leader: leading would lose
+            // it. (Once established, a learner's extra entries cannot be committed and are truncated.)
+            stepDown();
             return;
         }
         l.lastZxid = ack.lastZxid();

@@ -114,6 +114,8 @@ final class LearnerRole {
             commit(i.entry().zxid());
         } else if (body instanceof Ping) {
             link.send(new Pong());
+        } else if (body instanceof Message.StepDown) {
+            m.lookForLeader();
         } else if (body instanceof Reestablish) {
             m.lookForLeaderAs(leaderId);
         }
@@ -122,7 +124,10 @@ final class LearnerRole {
     private void onLeaderInfo(LeaderInfo info) {
         long accepted = m.storage.acceptedEpoch();
         boolean counted;
-        if (info.newEpoch() > accepted) {
+        if (observer) {
+            // Observers never vote, so they promise nothing and follow whichever leader is running.
+            counted = false;
+        } else if (info.newEpoch() > accepted) {
             m.storage.acceptEpoch(info.newEpoch(), leaderId);
             counted = true;
         } else if (info.newEpoch() == accepted) {
@@ -159,6 +164,11 @@ final class LearnerRole {
             m.lookForLeader();
             return;
         }
+        if (m.storage.lastZxid() != nl.zxid()) {
+            // The sync did not bring this log to the leader's point: something was lost; start over.
+            m.lookForLeader();
+            return;
+        }
         newLeaderZxid = nl.zxid();
         maybeAckNewLeader();
     }
@@ -176,7 +186,7 @@ final class LearnerRole {
 
     /** Persist, then adopt the epoch, then acknowledge: the ack waits until the synced history is durable. */
     private void maybeAckNewLeader() {
-        if (newLeaderZxid < 0 || m.storage.durableZxid() < Math.min(newLeaderZxid, m.storage.lastZxid())) {
+        if (newLeaderZxid < 0 || m.storage.durableZxid() < newLeaderZxid) {
             return;
         }
         m.storage.setCurrentEpoch(newEpoch);

@@ -70,4 +70,8 @@ public sealed interface Message {
     /** Leader to learners: the zxid counter is exhausted; start a new epoch with the same leader. */
     record Reestablish() implements Body {
     }
+
+    /** Leader to learners: this member stopped leading; look for a new leader now rather than at timeout. */
+    record StepDown() implements Body {
+    }
 }

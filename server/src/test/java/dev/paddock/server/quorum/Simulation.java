@@ -22,6 +22,25 @@ import java.util.TreeMap;
 final class Simulation {
     static final long TICK_MS = 100;
     private static final long QUIET_MS = 5_000;
+    private static final int TRACE_LENGTH = Integer.getInteger("quorum.trace", 200);
+
+    /** What the schedules exercised, summed over runs, so the test can show its faults actually happen. */
+    static final class Coverage {
+        long diffs;
+        long truncations;
+        long snapshots;
+        long crashes;
+        long partitions;
+        long acknowledged;
+        long epochs;
+
+        @Override
+        public String toString() {
+            return "diffs " + diffs + ", truncations " + truncations + ", snapshots " + snapshots + ", crashes "
+                    + crashes + ", partitions " + partitions + ", acknowledged writes " + acknowledged
+                    + ", epochs " + epochs;
+        }
+    }
 
     /** Knobs of one schedule. */
     record Faults(double dropRate, double duplicateRate, long maxDelayMs, long maxFsyncMs, double crashRate,
@@ -29,6 +48,7 @@ final class Simulation {
     }
 
     private final long seed;
+    private final Coverage coverage;
     private final SplittableRandom random;
     private final QuorumConfig config;
     private final Faults faults;
@@ -120,6 +140,7 @@ final class Simulation {
             }
             digest = chain(digest, entry);
             appliedZxid = entry.zxid();
+            note("member " + id + " applied " + Zxid.hex(entry.zxid()));
             Long expected = canonical.putIfAbsent(entry.zxid(), digest);
             if (expected != null && expected != digest) {
                 fail("member " + id + " diverged at " + Zxid.hex(entry.zxid()));
@@ -130,6 +151,13 @@ final class Simulation {
                 pendingWrites.remove(writeId);
                 ackedWrites.put(writeId, entry.zxid());
             }
+        }
+
+        @Override
+        public void roleChanged(Role role, int leaderId, long epoch) {
+            note("member " + id + " " + role + " leader " + leaderId + " epoch " + epoch + " last "
+                    + Zxid.hex(disk.lastZxid()) + " durable " + Zxid.hex(disk.durableZxid()) + " accepted "
+                    + disk.acceptedEpoch);
         }
 
         @Override
@@ -150,8 +178,9 @@ final class Simulation {
         }
     }
 
-    Simulation(long seed, int voters, int observers, Faults faults, long counterLimit) {
+    Simulation(long seed, int voters, int observers, Faults faults, long counterLimit, Coverage coverage) {
         this.seed = seed;
+        this.coverage = coverage;
         this.random = new SplittableRandom(seed);
         Set<Integer> v = new HashSet<>();
         Set<Integer> o = new HashSet<>();
@@ -176,6 +205,27 @@ final class Simulation {
         return h ^ (h >>> 29);
     }
 
+    private static String describe(Message.Linked l) {
+        String body = l.body().getClass().getSimpleName();
+        if (l.body() instanceof Message.Sync sync) {
+            body += "[trunc " + Zxid.hex(sync.truncateTo()) + (sync.snapshot() == null ? "" : " snap "
+                    + Zxid.hex(sync.snapshot().zxid())) + " " + sync.entries().size() + " entries"
+                    + (sync.entries().isEmpty() ? "" : " from " + Zxid.hex(sync.entries().get(0).zxid())) + "]";
+        } else if (l.body() instanceof Message.LearnerInfo || l.body() instanceof Message.AckEpoch
+                || l.body() instanceof Message.NewLeader || l.body() instanceof Message.Ack
+                || l.body() instanceof Message.LeaderInfo || l.body() instanceof Message.UpToDate) {
+            body = l.body().toString();
+        }
+        return body + "#" + l.seq() + " link " + Long.toHexString(l.link()).substring(0, 4);
+    }
+
+    private void note(String what) {
+        if (trace.size() == TRACE_LENGTH) {
+            trace.poll();
+        }
+        trace.add(now + "ms   " + what);
+    }
+
     private void at(long time, String label, Runnable action) {
         events.add(new Event(time, eventSeq++, action, label));
     }
@@ -187,11 +237,19 @@ final class Simulation {
         int copies = chaos && random.nextDouble() < faults.duplicateRate() ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             long delay = 1 + (faults.maxDelayMs() > 0 ? random.nextLong(faults.maxDelayMs()) : 0);
-            String what = message instanceof Message.Linked l ? l.body().getClass().getSimpleName() + "#" + l.seq()
-                    : message.toString();
+            String what = message instanceof Message.Linked l ? describe(l) : message.toString();
             at(now + delay, "deliver " + from + "->" + to + " " + what, () -> {
                 Node n = nodes.get(to);
                 if (n.up && isolated.contains(from) == isolated.contains(to)) {
+                    if (message instanceof Message.Linked l && l.body() instanceof Message.Sync sync) {
+                        if (sync.snapshot() != null) {
+                            coverage.snapshots++;
+                        } else if (sync.truncateTo() >= 0) {
+                            coverage.truncations++;
+                        } else {
+                            coverage.diffs++;
+                        }
+                    }
                     n.member.receive(from, message);
                 }
             });
@@ -240,7 +298,10 @@ final class Simulation {
         double r = random.nextDouble();
         if (r < faults.crashRate()) {
             if (n.up) {
+                note("crash " + n.id + " durable " + Zxid.hex(n.disk.durableZxid()) + " last "
+                        + Zxid.hex(n.disk.lastZxid()));
                 n.crash();
+                coverage.crashes++;
                 long downMs = TICK_MS * (1 + random.nextInt(30));
                 at(now + downMs, "restart " + n.id, () -> {
                     if (!n.up) {
@@ -250,6 +311,7 @@ final class Simulation {
             }
         } else if (r < faults.crashRate() + faults.partitionRate()) {
             isolated = new HashSet<>();
+            coverage.partitions++;
             int size = 1 + random.nextInt(Math.max(1, nodes.size() / 2));
             for (int i = 0; i < size; i++) {
                 isolated.add(all.get(random.nextInt(all.size())).id);
@@ -327,6 +389,8 @@ final class Simulation {
                         + Zxid.hex(leader.appliedZxid));
             }
         }
+        coverage.acknowledged += ackedWrites.size();
+        coverage.epochs += leaderOfEpoch.size();
         for (Map.Entry<Long, Long> acked : ackedWrites.entrySet()) {
             if (!canonical.containsKey(acked.getValue())) {
                 fail("acknowledged write " + acked.getKey() + " at " + Zxid.hex(acked.getValue()) + " lost");
@@ -338,10 +402,7 @@ final class Simulation {
         while (!events.isEmpty() && events.peek().time() <= endMs) {
             Event e = events.poll();
             now = e.time();
-            if (trace.size() == 400) {
-                trace.poll();
-            }
-            trace.add(now + "ms " + e.label());
+            note(e.label());
             e.action().run();
             checkLeaders();
         }

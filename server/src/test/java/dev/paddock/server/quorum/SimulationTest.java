@@ -20,14 +20,14 @@ class SimulationTest {
 
     @Test
     void calmEnsembleElectsOneLeaderAndCommits() {
-        Simulation sim = new Simulation(1, 3, 1, CALM, Long.MAX_VALUE);
+        Simulation sim = new Simulation(1, 3, 1, CALM, Long.MAX_VALUE, new Simulation.Coverage());
         sim.run(5_000, 10_000);
         assertThat(sim.acknowledged()).isGreaterThan(50);
     }
 
     @Test
     void counterOverflowStartsANewEpochWithoutLosingWrites() {
-        Simulation sim = new Simulation(2, 3, 0, CALM, 20);
+        Simulation sim = new Simulation(2, 3, 0, CALM, 20, new Simulation.Coverage());
         sim.run(10_000, 10_000);
         assertThat(sim.maxEpoch()).isGreaterThan(3);
         assertThat(sim.acknowledged()).isGreaterThan(60);
@@ -35,20 +35,30 @@ class SimulationTest {
 
     @Test
     void seededFaultSchedules() {
+        Simulation.Coverage coverage = new Simulation.Coverage();
         String one = System.getProperty("quorum.seed");
         if (one != null) {
-            schedule(Long.parseLong(one));
+            schedule(Long.parseLong(one), coverage);
+            System.out.println("seed " + one + ": " + coverage);
             return;
         }
-        int schedules = Integer.getInteger("quorum.schedules", 400);
+        int schedules = Integer.getInteger("quorum.schedules", 2000);
         for (long seed = 1; seed <= schedules; seed++) {
-            schedule(seed);
+            schedule(seed, coverage);
         }
+        System.out.println(schedules + " schedules: " + coverage);
+        // The schedules must really reach the paths they claim to test.
+        assertThat(coverage.truncations).isPositive();
+        assertThat(coverage.snapshots).isPositive();
+        assertThat(coverage.diffs).isPositive();
+        assertThat(coverage.crashes).isGreaterThan(schedules);
+        assertThat(coverage.partitions).isGreaterThan(schedules / 2);
     }
 
     /** Everything about a schedule follows from its seed, so one seed reruns exactly. */
-    private static void schedule(long seed) {
+    private static void schedule(long seed, Simulation.Coverage coverage) {
         int voters = seed % 4 == 0 ? 5 : 3;
-        new Simulation(seed, voters, (int) (seed % 2), faultsFor(seed), 50 + seed % 200).run(20_000, 20_000);
+        new Simulation(seed, voters, (int) (seed % 2), faultsFor(seed), 50 + seed % 200, coverage)
+                .run(20_000, 20_000);
     }
 }
