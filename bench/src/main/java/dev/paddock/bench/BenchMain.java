@@ -1,0 +1,400 @@
+package dev.paddock.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * The harness: runs every section against Paddock and ZooKeeper interleaved (round 1 Paddock then
+ * ZooKeeper, round 2 the same, ...), then writes the results file and charts.
+ *
+ * <pre>BenchMain --mode quick|full|smoke --paddock-jar JAR --lib DIR --results DIR [--sections a,b] [--jfr]</pre>
+ */
+public final class BenchMain {
+    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale");
+
+    private final Settings settings;
+    private final Environment env;
+    private final Set<String> sections;
+    private final boolean jfr;
+    private final Figures figures = new Figures();
+    private final List<Report.LoadKey> loadKeys = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final Path logsDir;
+    private final String stem;
+    private final long startNanos = System.nanoTime();
+
+    BenchMain(Settings settings, Environment env, Set<String> sections, boolean jfr, String stem) {
+        this.settings = settings;
+        this.env = env;
+        this.sections = sections;
+        this.jfr = jfr;
+        this.stem = stem;
+        this.logsDir = env.resultsDir().resolve(stem + "-logs");
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = "quick";
+        Path paddockJar = null;
+        Path lib = null;
+        Path results = Path.of("bench/results");
+        Set<String> sections = new LinkedHashSet<>(SECTIONS);
+        boolean jfr = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--mode" -> mode = args[++i];
+                case "--paddock-jar" -> paddockJar = Path.of(args[++i]);
+                case "--lib" -> lib = Path.of(args[++i]);
+                case "--results" -> results = Path.of(args[++i]);
+                case "--sections" -> sections = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+                case "--jfr" -> jfr = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (paddockJar == null || lib == null) {
+            throw new IllegalArgumentException("--paddock-jar and --lib are required");
+        }
+        Path report = run(Settings.forMode(mode), paddockJar, lib, results, sections, jfr);
+        System.out.println("results: " + report);
+        System.exit(0);
+    }
+
+    /** Runs the selected sections and returns the results file. */
+    public static Path run(Settings settings, Path paddockJar, Path lib, Path results, Set<String> sections, boolean jfr)
+            throws Exception {
+        String stem = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + settings.mode();
+        Files.createDirectories(results);
+        Environment env = new Environment(paddockJar, lib, results, results.resolve("work-" + stem));
+        env.check();
+        return new BenchMain(settings, env, sections, jfr, stem).runAll();
+    }
+
+    private void log(String msg) {
+        long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        System.out.printf(Locale.ROOT, "[bench %3d:%02d] %s%n", s / 60, s % 60, msg);
+        System.out.flush();
+    }
+
+    private Path runAll() throws Exception {
+        Files.createDirectories(env.workDir());
+        Files.createDirectories(logsDir);
+        List<String> machine = machineNotes();
+        log("machine: " + String.join("; ", machine));
+        try {
+            for (String section : SECTIONS) {
+                if (!sections.contains(section)) {
+                    continue;
+                }
+                for (int round = 1; round <= settings.rounds(); round++) {
+                    for (ServerKind kind : ServerKind.values()) {
+                        log(section + " round " + round + " " + kind.label);
+                        try {
+                            runSection(section, kind, round);
+                        } catch (Exception e) {
+                            String msg = section + " round " + round + " " + kind.label + ": " + e;
+                            failures.add(msg);
+                            log("FAILED " + msg);
+                            e.printStackTrace(System.out);
+                        }
+                    }
+                }
+            }
+        } finally {
+            deleteTree(env.workDir());
+        }
+        machine.add("load average at the end: " + loadAverage());
+        machine.add(String.format(Locale.ROOT, "run took %.1f min", (System.nanoTime() - startNanos) / 6e10));
+        Path report = Report.write(env.resultsDir(), stem, settings, machine, figures, loadKeys, failures);
+        log("wrote " + report);
+        return report;
+    }
+
+    private List<String> extraFlags(String section, ServerKind kind, int round) {
+        if (!jfr) {
+            return List.of();
+        }
+        Path rec = logsDir.resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT) + ".jfr");
+        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + rec.toAbsolutePath());
+    }
+
+    private void runSection(String section, ServerKind kind, int round) throws Exception {
+        Path dir = env.workDir().resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT));
+        try {
+            ServerProcess server = ServerProcess.start(kind, dir, env, settings.serverHeap(), extraFlags(section, kind, round));
+            try {
+                switch (section) {
+                    case "jmh" -> jmh(server, round);
+                    case "load" -> load(server, round);
+                    case "fanout" -> fanout(server, round);
+                    case "churn" -> churn(server, round);
+                    case "scale" -> server = scale(server, dir, round);
+                    default -> throw new IllegalArgumentException(section);
+                }
+            } finally {
+                server.close();
+            }
+        } finally {
+            Path log = dir.resolve("server.log");
+            if (Files.exists(log)) {
+                Files.copy(log, logsDir.resolve(dir.getFileName() + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            deleteTree(dir);
+        }
+    }
+
+    // ---- sections -------------------------------------------------------------------------------------
+
+    private void jmh(ServerProcess server, int round) throws Exception {
+        Options opt = new OptionsBuilder()
+                .include(OpsBenchmark.class.getName() + "\\.(" + String.join("|", settings.jmhBenchmarks()) + ")$")
+                .param("connect", server.connectString())
+                .forks(settings.jmhForks())
+                .warmupIterations(settings.jmhWarmupIterations())
+                .warmupTime(TimeValue.milliseconds(settings.jmhWarmupMs()))
+                .measurementIterations(settings.jmhMeasureIterations())
+                .measurementTime(TimeValue.milliseconds(settings.jmhMeasureMs()))
+                .jvmArgs("-Xmx512m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .shouldFailOnError(true)
+                .output(logsDir.resolve("jmh-r" + round + "-" + server.kind.name().toLowerCase(Locale.ROOT) + ".log")
+                        .toString())
+                .build();
+        Collection<RunResult> results = new Runner(opt).run();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            Statistics st = r.getPrimaryResult().getStatistics();
+            figures.add("jmh", name, "mean", "µs", true, server.kind, round, st.getMean());
+            figures.add("jmh", name, "p50", "µs", true, server.kind, round, st.getPercentile(50));
+            figures.add("jmh", name, "p99", "µs", true, server.kind, round, st.getPercentile(99));
+            figures.add("jmh", name, "p99.9", "µs", true, server.kind, round, st.getPercentile(99.9));
+        }
+        if (results.size() != settings.jmhBenchmarks().size()) {
+            throw new IllegalStateException("JMH ran " + results.size() + " of " + settings.jmhBenchmarks().size()
+                    + " benchmarks");
+        }
+    }
+
+    private void load(ServerProcess server, int round) throws Exception {
+        try (LoadGenerator gen = new LoadGenerator(server.connectString(), settings.loadSessions(), settings.loadKeys())) {
+            for (int payload : settings.loadPayloadBytes()) {
+                gen.prepare(payload);
+                for (String mix : settings.loadMixes()) {
+                    for (int w : settings.loadInFlightPerSession()) {
+                        int total = w * settings.loadSessions();
+                        String item = Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload) + ", "
+                                + total + " in flight";
+                        LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w, settings.loadWarmupMs(),
+                                settings.loadMeasureMs());
+                        synchronized (loadKeys) {
+                            Report.LoadKey key = new Report.LoadKey(mix, payload, total, item);
+                            if (!loadKeys.contains(key)) {
+                                loadKeys.add(key);
+                            }
+                        }
+                        figures.add("load", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
+                        figures.add("load", item, "p50", "ms", true, server.kind, round, p.p50Ms());
+                        figures.add("load", item, "p99", "ms", true, server.kind, round, p.p99Ms());
+                        figures.add("load", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
+                        if (p.errors() > 0) {
+                            figures.note("load", item, "ops/s", server.kind.label + ": " + p.errors() + " errors");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void fanout(ServerProcess server, int round) throws Exception {
+        String path = "/fanout";
+        int n = settings.fanoutSessions();
+        String item = n + " watching sessions";
+        ZooKeeper writer = Clients.connect(server.connectString(), 30_000);
+        try (RawWatchers watchers = new RawWatchers(server.port, path)) {
+            Clients.ensure(writer, path, new byte[0]);
+            long t0 = System.nanoTime();
+            watchers.open(n, 600_000);
+            double openSec = (System.nanoTime() - t0) / 1e9;
+            figures.add("fanout", item, "sessions opened", "per s", false, server.kind, round, n / openSec);
+            Latencies last = new Latencies();
+            Latencies median = new Latencies();
+            for (int rep = 0; rep < settings.fanoutRepeats(); rep++) {
+                watchers.arm(300_000);
+                long sent = System.nanoTime();
+                writer.setData(path, new byte[100], -1);
+                long[] arrivals = watchers.awaitEvents(300_000);
+                Arrays.sort(arrivals);
+                last.add(arrivals[arrivals.length - 1] - sent);
+                median.add(arrivals[arrivals.length / 2] - sent);
+            }
+            last.sorted();
+            median.sorted();
+            figures.add("fanout", item, "time to last event", "ms", true, server.kind, round, last.percentileNanos(50) / 1e6);
+            figures.add("fanout", item, "time to median event", "ms", true, server.kind, round,
+                    median.percentileNanos(50) / 1e6);
+        } finally {
+            writer.close();
+        }
+    }
+
+    private void churn(ServerProcess server, int round) throws Exception {
+        Churn.Result r = Churn.run(server.port, settings.churnThreads(), settings.churnWarmupMs(), settings.churnMeasureMs());
+        String item = settings.churnThreads() + " threads";
+        figures.add("churn", item, "sessions opened and closed", "per s", false, server.kind, round, r.cyclesPerSec());
+        figures.add("churn", item, "open+close p50", "ms", true, server.kind, round, r.p50Ms());
+        figures.add("churn", item, "open+close p99", "ms", true, server.kind, round, r.p99Ms());
+    }
+
+    /** Fills the server, measures heap and disk, restarts it and times the first read; returns the live server. */
+    private ServerProcess scale(ServerProcess server, Path dir, int round) throws Exception {
+        int n = settings.scaleZnodes();
+        String item = String.format(Locale.ROOT, "%,d znodes", n);
+        long heapEmpty = server.liveHeapBytes(env);
+        long t0 = System.nanoTime();
+        ScaleLoader.populate(server.connectString(), n, settings.scaleDataBytes(), 4);
+        double loadSec = (System.nanoTime() - t0) / 1e9;
+        long heapFull = server.liveHeapBytes(env);
+        figures.add("scale", item, "creates during load", "per s", false, server.kind, round, n / loadSec);
+        figures.add("scale", item, "live heap after full GC", "MB", true, server.kind, round, heapFull / 1e6);
+        figures.add("scale", item, "heap per znode", "bytes", true, server.kind, round,
+                (double) (heapFull - heapEmpty) / n);
+        server.close();
+        long[] disk = du(server.dataDir);
+        figures.add("scale", item, "on disk (allocated)", "MB", true, server.kind, round, disk[0] / 1e6);
+        figures.add("scale", item, "on disk (apparent size)", "MB", true, server.kind, round, disk[1] / 1e6);
+
+        ServerProcess restarted = ServerProcess.spawn(server.kind, dir, env, settings.serverHeap(),
+                extraFlags("scale-restart", server.kind, round));
+        String probe = ScaleLoader.leaf(n - 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no read answered within 600 s of restart");
+            }
+            int err;
+            try (RawProtocol.BlockingSession s = new RawProtocol.BlockingSession(restarted.port, 30_000, 5_000)) {
+                err = s.getData(probe);
+            } catch (IOException notYet) {
+                Thread.sleep(2);
+                continue;
+            }
+            double ms = (System.nanoTime() - restarted.spawnNanos) / 1e6;
+            figures.add("scale", item, "restart to first read", "ms", true, server.kind, round, ms);
+            if (err != 0) {
+                figures.note("scale", item, "restart to first read", server.kind.label + ": data not recovered ("
+                        + KeeperException.Code.get(err) + ")");
+            }
+            break;
+        }
+        return restarted;
+    }
+
+    // ---- machine notes ----------------------------------------------------------------------------------
+
+    private List<String> machineNotes() throws IOException {
+        List<String> notes = new ArrayList<>();
+        notes.add("cores: " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
+        notes.add("memory: " + memTotal());
+        FsyncProbe.Result f = FsyncProbe.measure(env.workDir(), settings.mode().equals("smoke") ? 20 : 200);
+        notes.add(String.format(Locale.ROOT, "fsync of a 4 KiB append on the data disk (%s): p50 %.3f ms, p99 %.3f ms, "
+                + "mean %.3f ms over %d", env.workDir().toAbsolutePath().getParent(), f.p50Ms(), f.p99Ms(), f.meanMs(),
+                f.count()));
+        notes.add("load average at the start: " + loadAverage() + " (machine shared with other builds: figures are noisy)");
+        notes.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + "; server flags (both): " + String.join(" ", ServerProcess.commonJvmFlags(settings.serverHeap()))
+                + (jfr ? " + JFR recording (both)" : ""));
+        notes.add("Paddock: " + env.paddockJar().getFileName() + gitCommit() + "; ZooKeeper: org.apache.zookeeper:zookeeper:"
+                + org.apache.zookeeper.Version.getFullVersion().split("[ ,]")[0] + " (ZooKeeperServerMain)");
+        notes.add("harness JVM: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        return notes;
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown cpu");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown cpu";
+        }
+    }
+
+    private static String memTotal() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal")).map(l -> {
+                long kb = Long.parseLong(l.replaceAll("\\D", ""));
+                return String.format(Locale.ROOT, "%.1f GiB", kb / 1048576.0);
+            }).findFirst().orElse("unknown");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? " at commit " + out : "";
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    /** {allocated bytes, apparent bytes} of a directory, as du counts them. */
+    private static long[] du(Path dir) throws IOException, InterruptedException {
+        return new long[] {duBytes(dir, "--block-size=1"), duBytes(dir, "--apparent-size", "--block-size=1")};
+    }
+
+    private static long duBytes(Path dir, String... flags) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("du", "-s"));
+        cmd.addAll(List.of(flags));
+        cmd.add(dir.toAbsolutePath().toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IOException("du failed: " + out);
+        }
+        return Long.parseLong(out.split("\\s+")[0]);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.paddock.bench;
+
+import java.util.List;
+
+/**
+ * Every knob of one run. {@code quick} fits in ten minutes on two cores, {@code full} runs everything at
+ * the sizes the issue names, {@code smoke} only proves that the harness works (CI, about 30 seconds).
+ */
+public record Settings(
+        String mode,
+        int rounds,
+        String serverHeap,
+        // JMH
+        List<String> jmhBenchmarks,
+        int jmhForks,
+        int jmhWarmupIterations,
+        int jmhWarmupMs,
+        int jmhMeasureIterations,
+        int jmhMeasureMs,
+        // load generator
+        int loadSessions,
+        List<Integer> loadInFlightPerSession,
+        List<Integer> loadPayloadBytes,
+        List<String> loadMixes,
+        int loadKeys,
+        int loadWarmupMs,
+        int loadMeasureMs,
+        // watch fan-out
+        int fanoutSessions,
+        int fanoutRepeats,
+        // session churn
+        int churnThreads,
+        int churnWarmupMs,
+        int churnMeasureMs,
+        // scale
+        int scaleZnodes,
+        int scaleDataBytes) {
+
+    /** The mixes, by percentage of reads. */
+    public static final List<String> ALL_MIXES = List.of("read100", "read90", "read50", "write100");
+
+    public static Settings forMode(String mode) {
+        return switch (mode) {
+            case "quick" -> new Settings("quick", 2, "1g",
+                    OpsBenchmark.ALL, 1, 1, 1000, 2, 1000,
+                    4, List.of(1, 8, 64), List.of(100, 1024), ALL_MIXES, 1000, 400, 1200,
+                    1000, 3,
+                    4, 300, 2000,
+                    50_000, 100);
+            case "full" -> new Settings("full", 3, "4g",
+                    OpsBenchmark.ALL, 1, 3, 2000, 5, 2000,
+                    16, List.of(1, 2, 8, 32, 128), List.of(100, 1024), ALL_MIXES, 10_000, 2000, 5000,
+                    10_000, 5,
+                    8, 1000, 10_000,
+                    1_000_000, 100);
+            case "smoke" -> new Settings("smoke", 1, "256m",
+                    List.of("getData", "setData"), 0, 1, 200, 1, 300,
+                    2, List.of(1, 4), List.of(100), List.of("read90"), 50, 100, 300,
+                    20, 1,
+                    2, 50, 300,
+                    300, 100);
+            default -> throw new IllegalArgumentException("unknown mode " + mode + " (quick, full, smoke)");
+        };
+    }
+
+    /** Fraction of reads in a mix. */
+    public static double readFraction(String mix) {
+        return switch (mix) {
+            case "read100" -> 1.0;
+            case "read90" -> 0.9;
+            case "read50" -> 0.5;
+            case "write100" -> 0.0;
+            default -> throw new IllegalArgumentException(mix);
+        };
+    }
+
+    public static String mixLabel(String mix) {
+        return switch (mix) {
+            case "read100" -> "100% read";
+            case "read90" -> "90/10 read/write";
+            case "read50" -> "50/50 read/write";
+            case "write100" -> "100% write";
+            default -> mix;
+        };
+    }
+}
