@@ -1,0 +1,233 @@
+package dev.paddock.server.quorum;
+
+import dev.paddock.server.quorum.Message.Ack;
+import dev.paddock.server.quorum.Message.AckEpoch;
+import dev.paddock.server.quorum.Message.Body;
+import dev.paddock.server.quorum.Message.Commit;
+import dev.paddock.server.quorum.Message.Forward;
+import dev.paddock.server.quorum.Message.Inform;
+import dev.paddock.server.quorum.Message.LeaderInfo;
+import dev.paddock.server.quorum.Message.LearnerInfo;
+import dev.paddock.server.quorum.Message.Linked;
+import dev.paddock.server.quorum.Message.NewLeader;
+import dev.paddock.server.quorum.Message.Notification;
+import dev.paddock.server.quorum.Message.Ping;
+import dev.paddock.server.quorum.Message.Pong;
+import dev.paddock.server.quorum.Message.Proposal;
+import dev.paddock.server.quorum.Message.Reestablish;
+import dev.paddock.server.quorum.Message.StepDown;
+import dev.paddock.server.quorum.Message.Sync;
+import dev.paddock.server.quorum.Message.UpToDate;
+import dev.paddock.server.quorum.Message.Vote;
+import dev.paddock.wire.jute.JuteReader;
+import dev.paddock.wire.jute.JuteWriter;
+import dev.paddock.wire.jute.MarshallingException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The byte encoding of {@link Message}s between members: a type byte, then the fields in jute's big-endian
+ * primitives. Decoding is bounds-checked like every other reader in Paddock.
+ */
+public final class MessageCodec {
+    private static final byte NOTIFICATION = 1;
+    private static final byte LINKED = 2;
+
+    private static final byte LEARNER_INFO = 10;
+    private static final byte LEADER_INFO = 11;
+    private static final byte ACK_EPOCH = 12;
+    private static final byte SYNC = 13;
+    private static final byte NEW_LEADER = 14;
+    private static final byte ACK = 15;
+    private static final byte UP_TO_DATE = 16;
+    private static final byte PROPOSAL = 17;
+    private static final byte COMMIT = 18;
+    private static final byte INFORM = 19;
+    private static final byte PING = 20;
+    private static final byte PONG = 21;
+    private static final byte FORWARD = 22;
+    private static final byte REESTABLISH = 23;
+    private static final byte STEP_DOWN = 24;
+
+    private MessageCodec() {
+    }
+
+    public static byte[] encode(Message m) {
+        // Sized generously, then trimmed: entries dominate and their sizes are known.
+        byte[] buf = new byte[estimate(m)];
+        JuteWriter out = JuteWriter.wrap(buf);
+        if (m instanceof Notification n) {
+            out.writeByte(NOTIFICATION);
+            out.writeInt(n.vote().leader()).writeLong(n.vote().zxid()).writeLong(n.vote().epoch());
+            out.writeLong(n.round()).writeInt(n.senderRole().ordinal());
+        } else {
+            Linked l = (Linked) m;
+            out.writeByte(LINKED).writeLong(l.link()).writeLong(l.seq());
+            writeBody(out, l.body());
+        }
+        byte[] exact = new byte[out.position()];
+        System.arraycopy(buf, 0, exact, 0, exact.length);
+        return exact;
+    }
+
+    private static int estimate(Message m) {
+        int size = 64;
+        if (m instanceof Linked l) {
+            Body b = l.body();
+            if (b instanceof Sync s) {
+                size += s.snapshot() == null ? 0 : s.snapshot().state().length + 16;
+                for (Entry e : s.entries()) {
+                    size += e.payload().length + 16;
+                }
+            } else if (b instanceof Proposal p) {
+                size += p.entry().payload().length;
+            } else if (b instanceof Inform i) {
+                size += i.entry().payload().length;
+            } else if (b instanceof Forward f) {
+                size += f.payload().length;
+            }
+        }
+        return size;
+    }
+
+    private static void writeEntry(JuteWriter out, Entry e) {
+        out.writeLong(e.zxid()).writeBuffer(e.payload());
+    }
+
+    private static Entry readEntry(JuteReader in) {
+        long zxid = in.readLong();
+        byte[] payload = in.readBuffer();
+        if (payload == null) {
+            throw new MarshallingException("entry without payload");
+        }
+        return new Entry(zxid, payload);
+    }
+
+    private static void writeBody(JuteWriter out, Body body) {
+        if (body instanceof LearnerInfo b) {
+            out.writeByte(LEARNER_INFO).writeLong(b.acceptedEpoch()).writeLong(b.lastZxid()).writeBool(b.observer());
+        } else if (body instanceof LeaderInfo b) {
+            out.writeByte(LEADER_INFO).writeLong(b.newEpoch());
+        } else if (body instanceof AckEpoch b) {
+            out.writeByte(ACK_EPOCH).writeLong(b.currentEpoch()).writeLong(b.lastZxid()).writeBool(b.counted());
+        } else if (body instanceof Sync b) {
+            out.writeByte(SYNC).writeLong(b.truncateTo());
+            out.writeBool(b.snapshot() != null);
+            if (b.snapshot() != null) {
+                out.writeLong(b.snapshot().zxid()).writeBuffer(b.snapshot().state());
+            }
+            out.writeInt(b.entries().size());
+            for (Entry e : b.entries()) {
+                writeEntry(out, e);
+            }
+        } else if (body instanceof NewLeader b) {
+            out.writeByte(NEW_LEADER).writeLong(b.epoch()).writeLong(b.zxid());
+        } else if (body instanceof Ack b) {
+            out.writeByte(ACK).writeLong(b.zxid()).writeBool(b.newLeader());
+        } else if (body instanceof UpToDate b) {
+            out.writeByte(UP_TO_DATE).writeLong(b.commitZxid());
+        } else if (body instanceof Proposal b) {
+            out.writeByte(PROPOSAL);
+            writeEntry(out, b.entry());
+        } else if (body instanceof Commit b) {
+            out.writeByte(COMMIT).writeLong(b.zxid());
+        } else if (body instanceof Inform b) {
+            out.writeByte(INFORM);
+            writeEntry(out, b.entry());
+        } else if (body instanceof Ping b) {
+            out.writeByte(PING).writeLong(b.commitZxid());
+        } else if (body instanceof Pong) {
+            out.writeByte(PONG);
+        } else if (body instanceof Forward b) {
+            out.writeByte(FORWARD).writeBuffer(b.payload());
+        } else if (body instanceof Reestablish) {
+            out.writeByte(REESTABLISH);
+        } else if (body instanceof StepDown) {
+            out.writeByte(STEP_DOWN);
+        } else {
+            throw new IllegalArgumentException("no encoding for " + body);
+        }
+    }
+
+    public static Message decode(byte[] bytes) {
+        JuteReader in = JuteReader.of(bytes);
+        byte kind = in.readByte();
+        if (kind == NOTIFICATION) {
+            Vote vote = new Vote(in.readInt(), in.readLong(), in.readLong());
+            long round = in.readLong();
+            int role = in.readInt();
+            if (role < 0 || role >= Role.values().length) {
+                throw new MarshallingException("unknown role " + role);
+            }
+            return new Notification(vote, round, Role.values()[role]);
+        }
+        if (kind != LINKED) {
+            throw new MarshallingException("unknown message kind " + kind);
+        }
+        long link = in.readLong();
+        long seq = in.readLong();
+        return new Linked(link, seq, readBody(in));
+    }
+
+    private static Body readBody(JuteReader in) {
+        byte type = in.readByte();
+        switch (type) {
+            case LEARNER_INFO:
+                return new LearnerInfo(in.readLong(), in.readLong(), in.readBool());
+            case LEADER_INFO:
+                return new LeaderInfo(in.readLong());
+            case ACK_EPOCH:
+                return new AckEpoch(in.readLong(), in.readLong(), in.readBool());
+            case SYNC: {
+                long truncateTo = in.readLong();
+                Snapshot snapshot = null;
+                if (in.readBool()) {
+                    long zxid = in.readLong();
+                    byte[] state = in.readBuffer();
+                    if (state == null) {
+                        throw new MarshallingException("snapshot without state");
+                    }
+                    snapshot = new Snapshot(zxid, state);
+                }
+                int count = in.readInt();
+                if (count < 0 || count > in.remaining() / 12) {
+                    throw new MarshallingException("bad entry count " + count);
+                }
+                List<Entry> entries = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    entries.add(readEntry(in));
+                }
+                return new Sync(truncateTo, snapshot, entries);
+            }
+            case NEW_LEADER:
+                return new NewLeader(in.readLong(), in.readLong());
+            case ACK:
+                return new Ack(in.readLong(), in.readBool());
+            case UP_TO_DATE:
+                return new UpToDate(in.readLong());
+            case PROPOSAL:
+                return new Proposal(readEntry(in));
+            case COMMIT:
+                return new Commit(in.readLong());
+            case INFORM:
+                return new Inform(readEntry(in));
+            case PING:
+                return new Ping(in.readLong());
+            case PONG:
+                return new Pong();
+            case FORWARD: {
+                byte[] payload = in.readBuffer();
+                if (payload == null) {
+                    throw new MarshallingException("forward without payload");
+                }
+                return new Forward(payload);
+            }
+            case REESTABLISH:
+                return new Reestablish();
+            case STEP_DOWN:
+                return new StepDown();
+            default:
+                throw new MarshallingException("unknown body type " + type);
+        }
+    }
+}

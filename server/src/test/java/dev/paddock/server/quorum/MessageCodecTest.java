@@ -1,0 +1,69 @@
+package dev.paddock.server.quorum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paddock.server.quorum.Message.Linked;
+import dev.paddock.wire.jute.MarshallingException;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    private static final Entry E1 = new Entry(0x100000001L, new byte[] {1, 2, 3});
+    private static final Entry E2 = new Entry(0x100000002L, new byte[0]);
+
+    private static final List<Message> SAMPLES = List.of(
+            new Message.Notification(new Message.Vote(3, 0x500000007L, 5), 12, Role.LOOKING),
+            new Linked(42, 0, new Message.LearnerInfo(4, 0x400000001L, true)),
+            new Linked(42, 1, new Message.LeaderInfo(6)),
+            new Linked(42, 2, new Message.AckEpoch(5, 0x500000003L, false)),
+            new Linked(42, 3, new Message.Sync(-1, null, List.of(E1, E2))),
+            new Linked(42, 4, new Message.Sync(0x100000001L, new Snapshot(0x100000001L, new byte[] {9}), List.of())),
+            new Linked(42, 5, new Message.NewLeader(6, 0x500000009L)),
+            new Linked(42, 6, new Message.Ack(0x600000001L, true)),
+            new Linked(42, 7, new Message.UpToDate(0x600000001L)),
+            new Linked(42, 8, new Message.Proposal(E1)),
+            new Linked(42, 9, new Message.Commit(0x600000002L)),
+            new Linked(42, 10, new Message.Inform(E2)),
+            new Linked(42, 11, new Message.Ping(7)),
+            new Linked(42, 12, new Message.Pong()),
+            new Linked(42, 13, new Message.Forward(new byte[] {7, 7})),
+            new Linked(42, 14, new Message.Reestablish()),
+            new Linked(42, 15, new Message.StepDown()));
+
+    @Test
+    void everyMessageRoundTrips() {
+        for (Message m : SAMPLES) {
+            Message back = MessageCodec.decode(MessageCodec.encode(m));
+            if (m instanceof Linked l && l.body() instanceof Message.Sync s) {
+                Message.Sync t = (Message.Sync) ((Linked) back).body();
+                assertThat(t.entries()).isEqualTo(s.entries());
+                assertThat(t.truncateTo()).isEqualTo(s.truncateTo());
+                assertThat(t.snapshot() == null).isEqualTo(s.snapshot() == null);
+            } else if (m instanceof Linked l && l.body() instanceof Message.Forward f) {
+                assertThat(((Message.Forward) ((Linked) back).body()).payload()).isEqualTo(f.payload());
+            } else {
+                assertThat(back).isEqualTo(m);
+            }
+        }
+    }
+
+    @Test
+    void garbageIsAMarshallingErrorNeverAnotherException() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[r.nextInt(40)];
+            r.nextBytes(bytes);
+            if (bytes.length > 0) {
+                bytes[0] = (byte) (1 + r.nextInt(2));
+            }
+            try {
+                MessageCodec.decode(bytes);
+            } catch (MarshallingException expected) {
+                // fine
+            }
+        }
+        assertThatThrownBy(() -> MessageCodec.decode(new byte[] {9})).isInstanceOf(MarshallingException.class);
+    }
+}
