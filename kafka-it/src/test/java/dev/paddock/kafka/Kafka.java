@@ -1,0 +1,103 @@
+package dev.paddock.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Client helpers shared by the suites. */
+final class Kafka {
+    private Kafka() {}
+
+    static Admin admin(String bootstrap) {
+        Properties p = BrokerConfig.admin(bootstrap);
+        p.setProperty("request.timeout.ms", "15000");
+        p.setProperty("default.api.timeout.ms", "30000");
+        return Admin.create(p);
+    }
+
+    static KafkaProducer<String, String> producer(Properties base) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    static KafkaConsumer<String, String> consumer(Properties base, String group) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Reads until {@code expected} records arrived or the timeout passed; commits what it read. */
+    static List<ConsumerRecord<String, String>> consume(KafkaConsumer<String, String> consumer, int expected, Duration timeout) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        Wait.until(expected + " records (have " + records.size() + ")", timeout, () -> {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                records.add(r);
+            }
+            return records.size() >= expected;
+        });
+        consumer.commitSync();
+        return records;
+    }
+
+    /** The cause of a failed Kafka future. */
+    static Throwable failure(Runnable action) {
+        try {
+            action.run();
+            return null;
+        } catch (RuntimeException e) {
+            Throwable t = e;
+            while ((t instanceof ExecutionException || t.getClass() == RuntimeException.class) && t.getCause() != null) {
+                t = t.getCause();
+            }
+            return t;
+        }
+    }
+
+    static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        } catch (ExecutionException e) {
+            throw new RuntimeException(e.getCause());
+        }
+    }
+
+    static <T> T get(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        } catch (ExecutionException e) {
+            throw new RuntimeException(e.getCause());
+        }
+    }
+
+    static void send(KafkaProducer<String, String> producer, String topic, String key, String value) {
+        get(producer.send(new ProducerRecord<>(topic, key, value)));
+    }
+}
