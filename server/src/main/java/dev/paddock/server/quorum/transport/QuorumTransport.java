@@ -1,0 +1,213 @@
+package dev.paddock.server.quorum.transport;
+
+import dev.paddock.server.quorum.Message;
+import dev.paddock.server.quorum.MessageCodec;
+import dev.paddock.wire.jute.MarshallingException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries {@link Message}s between members over TCP: election notifications to a peer's election port,
+ * leader-learner traffic to its quorum port, as ZooKeeper's two ports do. Every connection starts with the
+ * sender's id; frames are length-prefixed and bounded. Delivery is best effort: a message to a peer that
+ * cannot be reached is dropped, which the protocol tolerates (notifications repeat; links detect gaps).
+ */
+public final class QuorumTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuorumTransport.class);
+    /** The largest message accepted (a snapshot travels in one Sync message). */
+    public static final int MAX_FRAME_BYTES = 512 * 1024 * 1024;
+    /** Messages waiting for a connection to a peer; beyond this they are dropped. */
+    private static final int MAX_PENDING = 10_000;
+    private static final long RECONNECT_BACKOFF_MS = 200;
+
+    /** Where a peer listens. */
+    public record PeerAddress(InetSocketAddress quorum, InetSocketAddress election) {
+    }
+
+    private final int myId;
+    private final Map<Integer, PeerAddress> peers;
+    private final BiConsumer<Integer, Message> receiver;
+    private final LongSupplier monotonicMs;
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final List<Channel> listeners = new ArrayList<>();
+    private final Map<String, Outbound> outbound = new ConcurrentHashMap<>();
+
+    /**
+     * @param receiver called on a network thread with (sender id, message); it must hand off quickly
+     */
+    public QuorumTransport(int myId, Map<Integer, PeerAddress> peers, BiConsumer<Integer, Message> receiver,
+                           LongSupplier monotonicMs) {
+        this.myId = myId;
+        this.peers = Map.copyOf(peers);
+        this.receiver = receiver;
+        this.monotonicMs = monotonicMs;
+    }
+
+    /** Starts listening on this member's quorum and election ports. */
+    public void start(InetSocketAddress quorumAddress, InetSocketAddress electionAddress) throws InterruptedException {
+        listeners.add(listen(quorumAddress));
+        if (!electionAddress.equals(quorumAddress)) {
+            listeners.add(listen(electionAddress));
+        }
+    }
+
+    public void send(int to, Message message) {
+        PeerAddress address = peers.get(to);
+        if (address == null) {
+            return;
+        }
+        boolean election = message instanceof Message.Notification;
+        String key = to + (election ? "e" : "q");
+        Outbound out = outbound.computeIfAbsent(key, k -> new Outbound(election ? address.election() : address.quorum()));
+        out.send(MessageCodec.encode(message));
+    }
+
+    private Channel listen(InetSocketAddress address) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+                        ch.pipeline().addLast(new Inbound());
+                    }
+                });
+        return b.bind(address).sync().channel();
+    }
+
+    /** Reads the sender's id from the first frame, then hands each message to the receiver. */
+    private final class Inbound extends SimpleChannelInboundHandler<ByteBuf> {
+        private int sender = -1;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            if (sender < 0) {
+                if (frame.readableBytes() != 4) {
+                    LOG.warn("closing quorum connection from {}: bad hello", ctx.channel().remoteAddress());
+                    ctx.close();
+                    return;
+                }
+                sender = frame.readInt();
+                if (!peers.containsKey(sender)) {
+                    LOG.warn("closing quorum connection from {}: unknown server id {}", ctx.channel().remoteAddress(),
+                            sender);
+                    ctx.close();
+                }
+                return;
+            }
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            Message m;
+            try {
+                m = MessageCodec.decode(bytes);
+            } catch (MarshallingException e) {
+                LOG.warn("closing quorum connection from server {}: {}", sender, e.getMessage());
+                ctx.close();
+                return;
+            }
+            receiver.accept(sender, m);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("quorum connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** One outgoing connection, opened on demand; sends queue (bounded) while it connects. */
+    private final class Outbound {
+        private final InetSocketAddress address;
+        private final List<byte[]> pending = new ArrayList<>();
+        private Channel channel;
+        private boolean connecting;
+        private long lastAttemptMs = Long.MIN_VALUE / 2;
+
+        Outbound(InetSocketAddress address) {
+            this.address = address;
+        }
+
+        synchronized void send(byte[] bytes) {
+            if (channel != null && channel.isActive()) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+                return;
+            }
+            if (pending.size() < MAX_PENDING) {
+                pending.add(bytes);
+            }
+            connect();
+        }
+
+        private void connect() {
+            long now = monotonicMs.getAsLong();
+            if (connecting || now - lastAttemptMs < RECONNECT_BACKOFF_MS) {
+                return;
+            }
+            connecting = true;
+            lastAttemptMs = now;
+            ChannelFuture f = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new LengthFieldPrepender(4));
+                        }
+                    })
+                    .connect(address);
+            f.addListener(done -> connected(f.channel(), done.isSuccess()));
+        }
+
+        private synchronized void connected(Channel ch, boolean ok) {
+            connecting = false;
+            if (!ok) {
+                pending.clear();
+                return;
+            }
+            channel = ch;
+            ch.write(Unpooled.copyInt(myId), ch.voidPromise());
+            for (byte[] bytes : pending) {
+                ch.write(Unpooled.wrappedBuffer(bytes), ch.voidPromise());
+            }
+            pending.clear();
+            ch.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : listeners) {
+            c.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
