@@ -55,6 +55,7 @@ public final class QuorumTransport implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, Outbound> outbound = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
      * @param receiver called on a network thread with (sender id, message); it must hand off quickly
@@ -77,7 +78,7 @@ public final class QuorumTransport implements AutoCloseable {
 
     public void send(int to, Message message) {
         PeerAddress address = peers.get(to);
-        if (address == null) {
+        if (address == null || closed) {
             return;
         }
         boolean election = message instanceof Message.Notification;
@@ -167,7 +168,7 @@ public final class QuorumTransport implements AutoCloseable {
 
         private void connect() {
             long now = monotonicMs.getAsLong();
-            if (connecting || now - lastAttemptMs < RECONNECT_BACKOFF_MS) {
+            if (connecting || closed || now - lastAttemptMs < RECONNECT_BACKOFF_MS) {
                 return;
             }
             connecting = true;
@@ -205,6 +206,7 @@ public final class QuorumTransport implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (Channel c : listeners) {
             c.close().syncUninterruptibly();
         }
