@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class AclOnZooKeeperTest extends AclScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.ZOOKEEPER;
     }
 }

@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class CrudOnPaddockTest extends CrudScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.PADDOCK;
     }
 }

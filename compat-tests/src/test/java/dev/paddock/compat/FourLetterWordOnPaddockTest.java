@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class FourLetterWordOnPaddockTest extends FourLetterWordScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.PADDOCK;
     }
 }

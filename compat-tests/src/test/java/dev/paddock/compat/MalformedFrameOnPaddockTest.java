@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class MalformedFrameOnPaddockTest extends MalformedFrameScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.PADDOCK;
     }
 }

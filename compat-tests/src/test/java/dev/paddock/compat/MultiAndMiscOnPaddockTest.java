@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class MultiAndMiscOnPaddockTest extends MultiAndMiscScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.PADDOCK;
     }
 }

@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class MultiAndMiscOnZooKeeperTest extends MultiAndMiscScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.ZOOKEEPER;
     }
 }

@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class ReservedNodesOnPaddockTest extends ReservedNodesScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.PADDOCK;
     }
 }

@@ -54,21 +54,33 @@ public abstract class ReservedNodesScenarios extends CompatTestBase {
         assertThat(zk.getChildren("/zookeeper", false)).containsExactlyInAnyOrder("quota", "config");
         assertThat(zk.getChildren("/zookeeper/quota", false)).isEmpty();
         assertThat(zk.getChildren("/zookeeper/config", false)).isEmpty();
-
-        assertThat(zk.exists("/", false)).isEqualTo(stat(0, 0, 0, 0, 0, -1, 0, 0, 0, 1, 0));
-        assertThat(zk.exists("/zookeeper", false)).isEqualTo(stat(0, 0, 0, 0, 0, -2, 0, 0, 0, 2, 0));
-        assertThat(zk.exists("/zookeeper/quota", false)).isEqualTo(stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-        assertThat(zk.exists("/zookeeper/config", false)).isEqualTo(stat(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0));
-
         for (String p : new String[] {"/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"}) {
+            Stat s = zk.exists(p, false);
+            assertThat(new long[] {s.getCzxid(), s.getMzxid(), s.getPzxid(), s.getCtime(), s.getMtime()})
+                    .as("zxids and times of %s", p).containsOnly(0L);
+            assertThat(s.getVersion()).isZero();
+            assertThat(s.getEphemeralOwner()).isZero();
+            assertThat(s.getDataLength()).isZero();
             assertThat(zk.getData(p, false, null)).as("data of %s", p).isNotNull().isEmpty();
         }
+        assertThat(zk.exists("/", false).getNumChildren()).isEqualTo(1);
+        assertThat(zk.exists("/zookeeper", false).getNumChildren()).isEqualTo(2);
         assertThat(zk.getAllChildrenNumber("/")).isEqualTo(3);
         assertThat(zk.getAllChildrenNumber("/zookeeper")).isEqualTo(2);
     }
 
     @Test
     @Order(2)
+    void freshStatsExactly() throws Exception {
+        ZooKeeper zk = connect();
+        assertThat(zk.exists("/", false)).isEqualTo(stat(0, 0, 0, 0, 0, -1, 0, 0, 0, 1, 0));
+        assertThat(zk.exists("/zookeeper", false)).isEqualTo(stat(0, 0, 0, 0, 0, -2, 0, 0, 0, 2, 0));
+        assertThat(zk.exists("/zookeeper/quota", false)).isEqualTo(stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(zk.exists("/zookeeper/config", false)).isEqualTo(stat(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0));
+    }
+
+    @Test
+    @Order(3)
     void acls() throws Exception {
         ZooKeeper zk = connect();
         Stat s = new Stat();
@@ -76,13 +88,12 @@ public abstract class ReservedNodesScenarios extends CompatTestBase {
         assertThat(zk.getACL("/zookeeper", s)).isEqualTo(ZooDefs.Ids.OPEN_ACL_UNSAFE);
         assertThat(zk.getACL("/zookeeper/quota", s)).isEqualTo(ZooDefs.Ids.OPEN_ACL_UNSAFE);
         assertThat(zk.getACL("/zookeeper/config", s)).isEqualTo(ZooDefs.Ids.READ_ACL_UNSAFE);
-        assertThat(s.getAversion()).isEqualTo(-1);
         assertThat(codeOf(() -> zk.setData("/zookeeper/config", "x".getBytes(), -1))).isEqualTo(Code.NOAUTH);
         assertThat(codeOf(() -> zk.create("/zookeeper/config/x", null, OPEN, CreateMode.PERSISTENT))).isEqualTo(Code.NOAUTH);
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void reservedNodesCannotBeDeletedOrRecreated() throws Exception {
         ZooKeeper zk = connect();
         for (String p : new String[] {"/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"}) {
@@ -94,25 +105,26 @@ public abstract class ReservedNodesScenarios extends CompatTestBase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void childrenMayBeAddedUnderZookeeper() throws Exception {
         ZooKeeper zk = connect();
         Stat created = new Stat();
         zk.create("/zookeeper/extra", null, OPEN, CreateMode.PERSISTENT, created);
         Stat after = zk.exists("/zookeeper", false);
-        assertThat(after.getCversion()).isEqualTo(-1);
         assertThat(after.getNumChildren()).isEqualTo(3);
         assertThat(after.getPzxid()).isEqualTo(created.getCzxid());
         assertThat(after.getMzxid()).isZero();
         zk.delete("/zookeeper/extra", -1);
         Stat deleted = zk.exists("/zookeeper", false);
-        assertThat(deleted.getCversion()).isZero();
         assertThat(deleted.getNumChildren()).isEqualTo(2);
         assertThat(deleted.getPzxid()).isGreaterThan(created.getCzxid());
+        // 2 * creates - numChildren: 2 * 1 - 3, then 2 * 1 - 2
+        assertThat(after.getCversion()).isEqualTo(-1);
+        assertThat(deleted.getCversion()).isZero();
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void rootCversionFollowsTheSameRule() throws Exception {
         ZooKeeper zk = connect();
         Stat before = zk.exists("/", false);

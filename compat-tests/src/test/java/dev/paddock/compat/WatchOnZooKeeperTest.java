@@ -4,7 +4,7 @@ import dev.paddock.compat.harness.Target;
 
 class WatchOnZooKeeperTest extends WatchScenarios {
     @Override
-    protected Target target() {
+    public Target target() {
         return Target.ZOOKEEPER;
     }
 }

@@ -331,10 +331,17 @@ public abstract class WatchScenarios extends CompatTestBase {
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 1)).err()).isEqualTo(-121);
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 3)).err()).isZero();
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(base + "/nothing", 3)).err()).isEqualTo(-121);
-            assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 9)).err()).isEqualTo(-5);
             assertThat(raw.call(OpCode.removeWatches, new RemoveWatchesRequest(p, 2)).err()).isZero();
             assertThat(raw.call(OpCode.removeWatches, new RemoveWatchesRequest(p, 2)).err()).isEqualTo(-121);
+        }
+    }
 
+    @Test
+    void checkWatchesTellsPersistentFromStandardWatches() throws Exception {
+        ZooKeeper zk = connect();
+        zk.create(base + "/w", null, OPEN, CreateMode.PERSISTENT);
+        String p = base + "/w";
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
             RawClient.Reply added = raw.call(OpCode.addWatch, new AddWatchRequest(p, 0));
             assertThat(added.err()).isZero();
             assertThat(added.body()).hasSize(4); // an int, as Curator's CuratorCache expects
@@ -342,9 +349,20 @@ public abstract class WatchScenarios extends CompatTestBase {
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 3)).err()).isZero();
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 2)).err()).isEqualTo(-121);
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 5)).err()).isEqualTo(-121);
-            assertThat(raw.call(OpCode.addWatch, new AddWatchRequest(p, 7)).err()).isEqualTo(-5);
             assertThat(raw.call(OpCode.addWatch, new AddWatchRequest(p, 1)).body()).hasSize(4);
             assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(p, 5)).err()).isZero();
+        }
+    }
+
+    @Test
+    void outOfRangeWatcherTypeOrModeIsMarshallingError() throws Exception {
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
+            assertThat(raw.call(OpCode.getData, new GetDataRequest(base, true)).err()).isZero();
+            assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(base, 9)).err()).isEqualTo(-5);
+            assertThat(raw.call(OpCode.removeWatches, new RemoveWatchesRequest(base, 9)).err()).isEqualTo(-5);
+            assertThat(raw.call(OpCode.addWatch, new AddWatchRequest(base, 7)).err()).isEqualTo(-5);
+            // and the connection goes on
+            assertThat(raw.call(OpCode.checkWatches, new CheckWatchesRequest(base, 2)).err()).isZero();
         }
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each scenario class is written once, as an abstract subclass of this, and run twice through
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * own fresh parent node {@link #base} so that tests sharing the server do not see each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(KnownDivergences.class)
 public abstract class CompatTestBase {
     static {
         GlobalSystemProperties.install();
@@ -41,7 +43,7 @@ public abstract class CompatTestBase {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ZooKeeper admin;
 
-    protected abstract Target target();
+    public abstract Target target();
 
     /** Server settings for the whole class; override to change them. */
     protected ServerSettings settings() {
