@@ -173,14 +173,14 @@ public abstract class ContainerAndTtlScenarios extends CompatTestBase {
         ZooKeeper zk = connect();
         String t = base + "/t";
         long start = System.currentTimeMillis();
-        zk.create(t, null, OPEN, CreateMode.PERSISTENT_WITH_TTL, new Stat(), 1200);
+        zk.create(t, null, OPEN, CreateMode.PERSISTENT_WITH_TTL, new Stat(), 1500);
         for (int i = 0; i < 4; i++) {
-            Await.holdsFor("TTL node refreshed by setData is alive", Duration.ofMillis(450),
+            Await.holdsFor("TTL node refreshed by setData is alive", Duration.ofMillis(500),
                     () -> zk.exists(t, false) != null);
             zk.setData(t, new byte[] {(byte) i}, -1);
         }
         // well past ctime + ttl, but not past the last setData + ttl
-        assertThat(System.currentTimeMillis() - start).isGreaterThan(1500);
+        assertThat(System.currentTimeMillis() - start).isGreaterThan(1900);
         assertThat(zk.exists(t, false)).isNotNull();
         Await.until("TTL node deleted after setData stopped", GONE_WITHIN, () -> zk.exists(t, false) == null);
     }
