@@ -1,0 +1,11 @@
+package dev.paddock.kafka;
+
+import java.nio.file.Path;
+
+/** Paddock (durable storage) restarted under a running broker. */
+class CoordinatorRestartOnPaddockTest extends CoordinatorRestartSuite {
+    @Override
+    Coordinator startCoordinator(Path dir) throws Exception {
+        return PaddockCoordinator.start(dir);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.paddock.kafka;
+
+import java.nio.file.Path;
+
+/** The three-broker controller failover on Paddock (about 40 s: runs in CI). */
+class ThreeBrokersOnPaddockTest extends ThreeBrokersSuite {
+    @Override
+    Coordinator startCoordinator(Path dir) throws Exception {
+        return PaddockCoordinator.start(dir);
+    }
+}
