@@ -87,8 +87,20 @@ public final class BenchMain {
             throws Exception {
         String stem = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + settings.mode();
         Files.createDirectories(results);
-        Environment env = new Environment(paddockJar, lib, results, results.resolve("work-" + stem));
-        env.check();
+        new Environment(paddockJar, lib, results, null).check();
+        // Run both servers from copies: the shared working tree's jars can be rebuilt mid-run, and a JVM whose
+        // jar is replaced under it fails to load classes (and the run would mix two versions).
+        Path work = results.resolve("work-" + stem);
+        Path jarCopy = work.resolve("servers").resolve(paddockJar.getFileName());
+        Path libCopy = work.resolve("servers").resolve("zookeeper-lib");
+        Files.createDirectories(libCopy);
+        Files.copy(paddockJar, jarCopy);
+        try (Stream<Path> jars = Files.list(lib)) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, libCopy.resolve(jar.getFileName()));
+            }
+        }
+        Environment env = new Environment(jarCopy, libCopy, results, work);
         return new BenchMain(settings, env, sections, jfr, stem).runAll();
     }
 
@@ -159,7 +171,7 @@ public final class BenchMain {
         } finally {
             Path log = dir.resolve("server.log");
             if (Files.exists(log)) {
-                Files.copy(log, logsDir.resolve(dir.getFileName() + ".log"),
+                Files.copy(log, logsDir.resolve(dir.getFileName() + "-server.log"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             deleteTree(dir);
@@ -169,6 +181,7 @@ public final class BenchMain {
     // ---- sections -------------------------------------------------------------------------------------
 
     private void jmh(ServerProcess server, int round) throws Exception {
+        Warmup.run(server.connectString(), 4, settings.serverWarmupMs());
         Options opt = new OptionsBuilder()
                 .include(OpsBenchmark.class.getName() + "\\.(" + String.join("|", settings.jmhBenchmarks()) + ")$")
                 .param("connect", server.connectString())
@@ -179,7 +192,7 @@ public final class BenchMain {
                 .measurementTime(TimeValue.milliseconds(settings.jmhMeasureMs()))
                 .jvmArgs("-Xmx512m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .shouldFailOnError(true)
-                .output(logsDir.resolve("jmh-r" + round + "-" + server.kind.name().toLowerCase(Locale.ROOT) + ".log")
+                .output(logsDir.resolve("jmh-r" + round + "-" + server.kind.name().toLowerCase(Locale.ROOT) + "-jmh.log")
                         .toString())
                 .build();
         Collection<RunResult> results = new Runner(opt).run();
@@ -199,6 +212,7 @@ public final class BenchMain {
     }
 
     private void load(ServerProcess server, int round) throws Exception {
+        Warmup.run(server.connectString(), 4, settings.serverWarmupMs());
         try (LoadGenerator gen = new LoadGenerator(server.connectString(), settings.loadSessions(), settings.loadKeys())) {
             for (int payload : settings.loadPayloadBytes()) {
                 gen.prepare(payload);
@@ -318,10 +332,14 @@ public final class BenchMain {
         List<String> notes = new ArrayList<>();
         notes.add("cores: " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
         notes.add("memory: " + memTotal());
-        FsyncProbe.Result f = FsyncProbe.measure(env.workDir(), settings.mode().equals("smoke") ? 20 : 200);
-        notes.add(String.format(Locale.ROOT, "fsync of a 4 KiB append on the data disk (%s): p50 %.3f ms, p99 %.3f ms, "
-                + "mean %.3f ms over %d", env.workDir().toAbsolutePath().getParent(), f.p50Ms(), f.p99Ms(), f.meanMs(),
-                f.count()));
+        int probes = settings.mode().equals("smoke") ? 20 : 200;
+        for (boolean prealloc : new boolean[] {false, true}) {
+            FsyncProbe.Result f = FsyncProbe.measure(env.workDir(), probes, prealloc);
+            notes.add(String.format(Locale.ROOT, "fsync (FileChannel.force) after a 4 KiB %s on the data disk (%s): "
+                    + "p50 %.3f ms, p99 %.3f ms, mean %.3f ms over %d", prealloc
+                    ? "overwrite in a preallocated file" : "append", env.workDir().toAbsolutePath().getParent(),
+                    f.p50Ms(), f.p99Ms(), f.meanMs(), f.count()));
+        }
         notes.add("load average at the start: " + loadAverage() + " (machine shared with other builds: figures are noisy)");
         notes.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + "; server flags (both): " + String.join(" ", ServerProcess.commonJvmFlags(settings.serverHeap()))

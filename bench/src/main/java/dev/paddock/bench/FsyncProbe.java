@@ -15,13 +15,27 @@ final class FsyncProbe {
     private FsyncProbe() {
     }
 
-    static Result measure(Path dir, int count) throws IOException {
+    /**
+     * {@code preallocated} false: each 4 KiB write appends, so the fsync also commits the new file size
+     * (a log without preallocation). True: the file is first written to its full length and synced, then
+     * each write overwrites in place (ZooKeeper's preallocated 64 MB log segments).
+     */
+    static Result measure(Path dir, int count, boolean preallocated) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("fsync-probe.bin");
         Latencies lat = new Latencies();
         ByteBuffer block = ByteBuffer.allocate(4096);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (preallocated) {
+                ByteBuffer zeros = ByteBuffer.allocate(4096);
+                for (int i = 0; i < count; i++) {
+                    zeros.clear();
+                    ch.write(zeros);
+                }
+                ch.force(true);
+                ch.position(0);
+            }
             for (int i = 0; i < count; i++) {
                 block.clear();
                 ch.write(block);

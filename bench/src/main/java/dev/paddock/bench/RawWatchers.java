@@ -22,7 +22,7 @@ import org.apache.zookeeper.proto.ExistsRequest;
  */
 final class RawWatchers implements AutoCloseable {
     private static final int SESSION_TIMEOUT_MS = 30_000;
-    private static final int MAX_HANDSHAKES_IN_FLIGHT = 200;
+    private static final int MAX_HANDSHAKES_IN_FLIGHT = 32;
 
     private final class Conn {
         final SocketChannel ch;
@@ -68,7 +68,10 @@ final class RawWatchers implements AutoCloseable {
         loop.setDaemon(true);
     }
 
-    /** Opens {@code count} sessions, at most 200 handshakes at a time. */
+    /**
+     * Opens {@code count} sessions, at most 32 handshakes at a time: ZooKeeper listens with Java's default
+     * backlog of 50, and a larger burst would measure SYN retransmission instead of session creation.
+     */
     void open(int count, long timeoutMs) throws IOException, InterruptedException {
         loop.start();
         long deadline = System.currentTimeMillis() + timeoutMs;

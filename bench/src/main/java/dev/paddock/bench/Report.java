@@ -62,12 +62,17 @@ final class Report {
         }
         double f = row.paddockWorseFactor();
         if (f > SAME_WITHIN) {
-            return String.format(Locale.ROOT, "**slower %.0f%%**", (f - 1) * 100);
+            return "**worse " + factor(f) + "**";
         }
         if (f < 1 / SAME_WITHIN) {
-            return String.format(Locale.ROOT, "better %.0f%%", (1 / f - 1) * 100);
+            return "better " + factor(1 / f);
         }
         return "same";
+    }
+
+    /** "12%" below a factor of two, "×3.4" above. */
+    static String factor(double f) {
+        return f >= 2 ? String.format(Locale.ROOT, "×%.1f", f) : String.format(Locale.ROOT, "%.0f%%", (f - 1) * 100);
     }
 
     static Path write(Path resultsDir, String stem, Settings settings, List<String> machineNotes, Figures figures,
@@ -80,7 +85,7 @@ final class Report {
                 .append(settings.rounds()).append(" round(s) per section interleaved Paddock, ZooKeeper, Paddock, ZooKeeper. "
                 + "A figure is the median over rounds; **ratio = Paddock / ZooKeeper**; spread is the range of the "
                 + "per-round ratios. For latencies and sizes a ratio below 1 favours Paddock, for rates above 1 does. "
-                + "'slower'/'better' marks a difference beyond 5 %.\n\n");
+                + "'worse'/'better' marks a difference beyond 5 %, in Paddock's direction.\n\n");
         md.append("## Machine\n\n");
         for (String n : machineNotes) {
             md.append("- ").append(n).append('\n');
@@ -94,7 +99,7 @@ final class Report {
             }
         }
         worse.sort(Comparator.comparingDouble(Figures.Row::paddockWorseFactor).reversed());
-        md.append("## Where Paddock is slower than ZooKeeper\n\n");
+        md.append("## Where Paddock is worse than ZooKeeper (slower, larger), worst first\n\n");
         if (worse.isEmpty()) {
             md.append("Nowhere beyond 5 %.\n\n");
         } else {
@@ -106,7 +111,7 @@ final class Report {
                         .append(" (").append(r.unit).append(") | ").append(fmt(r.median(ServerKind.PADDOCK)))
                         .append(" | ").append(fmt(r.median(ServerKind.ZOOKEEPER))).append(" | ")
                         .append(ratio(r.ratio())).append(" | ").append(ratio(range[0])).append("–").append(ratio(range[1]))
-                        .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", (r.paddockWorseFactor() - 1) * 100))
+                        .append(" | ").append(factor(r.paddockWorseFactor()))
                         .append(" |\n");
             }
             md.append('\n');
@@ -151,11 +156,13 @@ final class Report {
 
     private static String sectionNote(String section, Settings s) {
         return switch (section) {
-            case "jmh" -> "Mean and sampled percentiles per operation, µs. " + s.jmhForks() + " fork(s), "
+            case "jmh" -> "Mean and sampled percentiles per operation, µs, after " + s.serverWarmupMs()
+                    + " ms of mixed operations to warm the server. " + s.jmhForks() + " fork(s), "
                     + s.jmhWarmupIterations() + " × " + s.jmhWarmupMs() + " ms warm-up, " + s.jmhMeasureIterations()
                     + " × " + s.jmhMeasureMs() + " ms measured. multi3 = check + 2 setData; watchRoundTrip = exists "
                     + "with a watch, setData, wait for the event.";
-            case "load" -> s.loadSessions() + " sessions, in flight per session " + s.loadInFlightPerSession()
+            case "load" -> "After " + s.serverWarmupMs() + " ms of mixed operations to warm the server: "
+                    + s.loadSessions() + " sessions, in flight per session " + s.loadInFlightPerSession()
                     + ", getData/setData on " + s.loadKeys() + " keys picked at random, " + s.loadWarmupMs()
                     + " ms warm-up then " + s.loadMeasureMs() + " ms measured per point.";
             case "fanout" -> s.fanoutSessions() + " sessions (raw protocol on one selector thread) each with a data "
@@ -191,6 +198,9 @@ final class Report {
             byKey.put(r.item + "\u0000" + r.metric, r);
         }
         List<String> files = new ArrayList<>();
+        if (keys.isEmpty()) {
+            return files;
+        }
         for (String mix : settings.loadMixes()) {
             List<Chart.Panel> panels = new ArrayList<>();
             for (int payload : settings.loadPayloadBytes()) {

@@ -10,6 +10,8 @@ public record Settings(
         String mode,
         int rounds,
         String serverHeap,
+        /** Mixed operations against each freshly started server before the jmh and load sections. */
+        int serverWarmupMs,
         // JMH
         List<String> jmhBenchmarks,
         int jmhForks,
@@ -41,19 +43,19 @@ public record Settings(
 
     public static Settings forMode(String mode) {
         return switch (mode) {
-            case "quick" -> new Settings("quick", 2, "1g",
+            case "quick" -> new Settings("quick", 2, "1g", 3000,
                     OpsBenchmark.ALL, 1, 1, 1000, 2, 1000,
                     4, List.of(1, 8, 64), List.of(100, 1024), ALL_MIXES, 1000, 400, 1200,
                     1000, 3,
                     4, 300, 2000,
                     50_000, 100);
-            case "full" -> new Settings("full", 3, "4g",
+            case "full" -> new Settings("full", 3, "4g", 10_000,
                     OpsBenchmark.ALL, 1, 3, 2000, 5, 2000,
                     16, List.of(1, 2, 8, 32, 128), List.of(100, 1024), ALL_MIXES, 10_000, 2000, 5000,
                     10_000, 5,
                     8, 1000, 10_000,
                     1_000_000, 100);
-            case "smoke" -> new Settings("smoke", 1, "256m",
+            case "smoke" -> new Settings("smoke", 1, "256m", 200,
                     List.of("getData", "setData"), 0, 1, 200, 1, 300,
                     2, List.of(1, 4), List.of(100), List.of("read90"), 50, 100, 300,
                     20, 1,
