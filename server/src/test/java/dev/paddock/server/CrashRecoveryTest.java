@@ -44,8 +44,10 @@ class CrashRecoveryTest {
     private static final int CLIENTS = 4;
     private static final int IN_FLIGHT = 16;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
+
+    private Process current;
 
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -67,6 +69,7 @@ class CrashRecoveryTest {
         List<ZooKeeper> previous = List.of();
         for (int round = 0; round < ROUNDS; round++) {
             Process server = startServer(cfg, round);
+            current = server;
             try {
                 awaitServing(port, server);
                 for (ZooKeeper zk : previous) {
@@ -106,10 +109,44 @@ class CrashRecoveryTest {
         assertThat(acked).isNotEmpty();
     }
 
+    private String classPath;
+
+    /**
+     * The test's class path with its directories copied, so a concurrent build of the shared working tree
+     * cannot swap class files under the child JVM.
+     */
+    private String classPath() throws IOException {
+        if (classPath == null) {
+            List<String> entries = new ArrayList<>();
+            int n = 0;
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path p = Path.of(entry);
+                if (Files.isDirectory(p)) {
+                    Path copy = dir.resolve("cp-" + n++);
+                    try (var files = Files.walk(p)) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            Path target = copy.resolve(p.relativize(f).toString());
+                            if (Files.isDirectory(f)) {
+                                Files.createDirectories(target);
+                            } else {
+                                Files.copy(f, target);
+                            }
+                        }
+                    }
+                    entries.add(copy.toString());
+                } else {
+                    entries.add(entry);
+                }
+            }
+            classPath = String.join(File.pathSeparator, entries);
+        }
+        return classPath;
+    }
+
     private Process startServer(Path cfg, int round) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.paddock.server.Main", cfg.toString());
+                "-cp", classPath(), "dev.paddock.server.Main", cfg.toString());
         File log = dir.resolve("server-" + round + ".log").toFile();
         pb.redirectErrorStream(true).redirectOutput(log);
         return pb.start();
@@ -131,14 +168,25 @@ class CrashRecoveryTest {
         }
     }
 
-    private static ZooKeeper connect(int port) throws Exception {
+    private void dumpThreads() throws Exception {
+        if (current != null && current.isAlive()) {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(current.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("threads.txt").toFile()).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private ZooKeeper connect(int port) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 20_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
         });
-        assertThat(connected.await(20, TimeUnit.SECONDS)).as("client connected").isTrue();
+        if (!connected.await(20, TimeUnit.SECONDS)) {
+            dumpThreads();
+            throw new AssertionError("client did not connect; server threads in " + dir);
+        }
         return zk;
     }
 

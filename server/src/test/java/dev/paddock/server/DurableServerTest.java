@@ -107,7 +107,7 @@ class DurableServerTest {
             assertThat(e.getEphemeralOwner()).isEqualTo(session);
             assertThat(zk.exists("/seq", false)).isEqualTo(before);
             assertThat(zk.create("/seq/n-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo("/seq/n-0000000004");
+                    CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo("/seq/n-0000000003");
             assertThat(zk.getSessionId()).isEqualTo(session);
 
             String answer = fourLetterWord(port, "snap");
@@ -133,7 +133,7 @@ class DurableServerTest {
             ZooKeeper other = connect(port);
             assertThat(other.exists("/e", false)).isNull();
             assertThat(other.getChildren("/seq", false)).containsExactlyInAnyOrder("n-0000000000", "n-0000000001",
-                    "n-0000000004");
+                    "n-0000000003");
             other.close();
         } finally {
             server.close();

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each scenario class is written once, as an abstract subclass of this, and run twice through
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * own fresh parent node {@link #base} so that tests sharing the server do not see each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(KnownDivergences.class)
 public abstract class CompatTestBase {
     static {
         GlobalSystemProperties.install();

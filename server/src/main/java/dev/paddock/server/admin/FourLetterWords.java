@@ -77,7 +77,7 @@ public final class FourLetterWords {
         sb.append("Outstanding: 0\n");
         sb.append("Zxid: 0x").append(Long.toHexString(stateMachine.lastZxid())).append('\n');
         sb.append("Mode: standalone\n");
-        sb.append("Node count: ").append(stateMachine.tree().nodeCount()).append('\n');
+        sb.append("Node count: ").append(nodeCount()).append('\n');
         return sb.toString();
     }
 
@@ -92,7 +92,7 @@ public final class FourLetterWords {
         line(sb, "zk_packets_sent", stats.packetsSent());
         line(sb, "zk_num_alive_connections", sessions.connectionCount());
         line(sb, "zk_outstanding_requests", 0);
-        line(sb, "zk_znode_count", stateMachine.tree().nodeCount());
+        line(sb, "zk_znode_count", nodeCount());
         line(sb, "zk_watch_count", watches.watchCount());
         line(sb, "zk_ephemerals_count", stateMachine.tree().ephemeralCount());
         line(sb, "zk_global_sessions", stateMachine.sessions().size());
@@ -110,6 +110,11 @@ public final class FourLetterWords {
         sb.append("maxSessionTimeout=").append(config.maxSessionTimeoutMs()).append('\n');
         sb.append("serverId=0\n");
         return sb.toString();
+    }
+
+    /** ZooKeeper's count includes the root twice (it is stored under "" and "/"); monitoring expects that. */
+    private int nodeCount() {
+        return stateMachine.tree().nodeCount() + 1;
     }
 
     private static void line(StringBuilder sb, String key, Object value) {

@@ -90,7 +90,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 });
                 return;
             }
-            Request request = Requests.read(header.type(), in);
+            Request request;
+            try {
+                request = Requests.read(header.type(), in);
+            } catch (MarshallingException e) {
+                // The frame was whole but its body did not decode: ZooKeeper answers MarshallingError and
+                // keeps the connection.
+                LOG.debug("Undecodable {} request from {}: {}", op, c.channel().remoteAddress(), e.getMessage());
+                loop.execute(() -> {
+                    requests.undecodable(c, header, receivedAtMs);
+                    done(c);
+                });
+                return;
+            }
             loop.execute(() -> {
                 requests.handle(c, header, request, receivedAtMs);
                 done(c);

@@ -2,7 +2,6 @@ package dev.paddock.server.request;
 
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.DataTree;
-import dev.paddock.server.tree.EphemeralType;
 import dev.paddock.wire.OpCode;
 import dev.paddock.wire.proto.PathRequest;
 import dev.paddock.wire.proto.Stat;
@@ -46,7 +45,7 @@ public final class ContainerReaper implements Runnable {
         long now = clock.wallMs();
         for (String path : tree.ttlNodes()) {
             Stat s = tree.stat(path);
-            long ttl = EphemeralType.ttlOf(s.ephemeralOwner());
+            long ttl = tree.ttlMs(path);
             if (s.numChildren() == 0 && now - s.mtime() > ttl && result.size() < MAX_PER_RUN) {
                 result.add(path);
             }

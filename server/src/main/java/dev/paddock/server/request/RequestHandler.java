@@ -70,8 +70,12 @@ public final class RequestHandler {
         if (!conn.isClosed()) {
             stats.received();
             conn.countReceived();
-            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED,
-                    null, receivedAtMs));
+            conn.order().inOrder(() -> {
+                // ZooKeeper answers an unknown request type, then drops the connection.
+                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
+                sessions.connectionLost(conn);
+                conn.channel().close();
+            });
         }
     }
 
@@ -140,11 +144,15 @@ public final class RequestHandler {
         switch (request.opCode()) {
             case EXISTS -> {
                 PathWatchRequest r = (PathWatchRequest) request;
+                Stat stat = reads.exists(r.path(), ids);
                 if (r.watch()) {
                     // As in ZooKeeper, exists on a missing node still leaves a watch for its creation.
                     watches.addDataWatch(r.path(), conn);
                 }
-                return new StatResponse(reads.exists(r.path()));
+                if (stat == null) {
+                    throw new KeeperError(ErrorCode.NO_NODE);
+                }
+                return new StatResponse(stat);
             }
             case GET_DATA -> {
                 PathWatchRequest r = (PathWatchRequest) request;
@@ -190,6 +198,7 @@ public final class RequestHandler {
             }
             case CHECK_WATCHES -> {
                 WatchModeRequest r = (WatchModeRequest) request;
+                requireWatcherType(r.mode());
                 if (!watches.contains(r.path(), conn, r.mode())) {
                     throw new KeeperError(ErrorCode.NO_WATCHER);
                 }
@@ -197,6 +206,7 @@ public final class RequestHandler {
             }
             case REMOVE_WATCHES -> {
                 WatchModeRequest r = (WatchModeRequest) request;
+                requireWatcherType(r.mode());
                 if (!watches.remove(r.path(), conn, r.mode())) {
                     throw new KeeperError(ErrorCode.NO_WATCHER);
                 }
@@ -205,11 +215,29 @@ public final class RequestHandler {
             case ADD_WATCH -> {
                 WatchModeRequest r = (WatchModeRequest) request;
                 if (!watches.addPersistentWatch(r.path(), conn, r.mode())) {
-                    throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+                    // ZooKeeper fails to decode an unknown mode, hence MarshallingError.
+                    throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
                 }
                 return new ErrorResponse(0);
             }
             default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED);
+        }
+    }
+
+    /** An unknown WatcherType cannot be decoded by ZooKeeper, which answers MarshallingError. */
+    private static void requireWatcherType(int type) throws KeeperError {
+        if (type < WatchManager.TYPE_CHILDREN || type > WatchManager.TYPE_PERSISTENT_RECURSIVE) {
+            throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
+        }
+    }
+
+    /** A known opcode whose body did not decode: answered MarshallingError; the connection stays open. */
+    public void undecodable(Connection conn, RequestHeader header, long receivedAtMs) {
+        if (!conn.isClosed()) {
+            stats.received();
+            conn.countReceived();
+            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.MARSHALLING_ERROR,
+                    null, receivedAtMs));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.paddock.server.request;
 import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.auth.AclChecker;
 import dev.paddock.server.auth.DigestAuth;
+import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.tree.CreateSessionRequest;
@@ -141,6 +142,12 @@ public final class SessionHandler {
     }
 
     public void addAuth(Connection conn, AuthPacket auth) {
+        if (IpMatcher.SCHEME.equals(auth.scheme())) {
+            // As in ZooKeeper, "ip" authenticates as the connection's real address, which it already has.
+            conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.OK.code), null);
+            stats.sent();
+            return;
+        }
         if (DigestAuth.SCHEME.equals(auth.scheme()) && auth.auth() != null) {
             String digest = DigestAuth.digestOf(new String(auth.auth(), StandardCharsets.UTF_8));
             if (digest.equals(config.superDigest())) {

@@ -44,13 +44,32 @@ public final class DataTree {
         return nodes.get(path);
     }
 
+    /** For reads: as in ZooKeeper, "" also names the root. */
+    Znode lookup(String path) {
+        return nodes.get(path.isEmpty() ? "/" : path);
+    }
+
+    /** The Stat clients see for a node. */
+    Stat stat(Znode n) {
+        return n.stat(extendedTypesEnabled);
+    }
+
+    /** The TTL of a TTL node, in ms; 0 for any other node or none. */
+    public long ttlMs(String path) {
+        Znode n = nodes.get(path);
+        if (n == null || EphemeralType.of(n.ephemeralOwner, extendedTypesEnabled) != EphemeralType.TTL) {
+            return 0;
+        }
+        return EphemeralType.ttlOf(n.ephemeralOwner);
+    }
+
     public boolean exists(String path) {
         return nodes.containsKey(path);
     }
 
     public Stat stat(String path) {
         Znode n = nodes.get(path);
-        return n == null ? null : n.stat();
+        return n == null ? null : n.stat(extendedTypesEnabled);
     }
 
     public int nodeCount() {
@@ -113,7 +132,7 @@ public final class DataTree {
         nodes.remove(path);
         unindex(path, n);
         parent.children.remove(PathValidator.name(path));
-        parent.cversion++;
+        // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid = zxid;
     }
 
@@ -134,10 +153,11 @@ public final class DataTree {
     }
 
     /** Creates a node outside any transaction, with zeroed stats, as ZooKeeper builds /zookeeper. */
-    void createSystemNode(String path, byte[] data, List<Acl> acl) {
+    void createSystemNode(String path, byte[] data, List<Acl> acl, int aversion) {
         Znode n = new Znode();
         n.data = data;
         n.acl = acl;
+        n.aversion = aversion;
         nodes.put(path, n);
         Znode parent = nodes.get(PathValidator.parent(path));
         if (parent.children == null) {

@@ -22,17 +22,27 @@ public final class Reads {
         this.tree = tree;
     }
 
-    public Stat exists(String path) throws KeeperError {
-        Znode n = tree.node(path);
-        if (n == null) {
-            throw new KeeperError(ErrorCode.NO_NODE);
+    /**
+     * exists: NUL is BadArguments; an existing node needs READ (ZooKeeper 3.9); a missing node is null, so
+     * the caller can still leave a watch for its creation.
+     */
+    public Stat exists(String path, List<Id> identities) throws KeeperError {
+        if (path.indexOf('\0') >= 0) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
-        return n.stat();
+        Znode n = tree.lookup(path);
+        if (n == null) {
+            return null;
+        }
+        if (!AclChecker.permitted(n.acl, Acl.READ, identities)) {
+            throw new KeeperError(ErrorCode.NO_AUTH);
+        }
+        return tree.stat(n);
     }
 
     public GetDataResponse getData(String path, List<Id> identities) throws KeeperError {
         Znode n = readable(path, Acl.READ, identities);
-        return new GetDataResponse(n.data, n.stat());
+        return new GetDataResponse(n.data, tree.stat(n));
     }
 
     public List<String> getChildren(String path, List<Id> identities) throws KeeperError {
@@ -42,7 +52,7 @@ public final class Reads {
 
     public GetChildren2Response getChildren2(String path, List<Id> identities) throws KeeperError {
         Znode n = readable(path, Acl.READ, identities);
-        return new GetChildren2Response(n.children == null ? List.of() : new ArrayList<>(n.children), n.stat());
+        return new GetChildren2Response(n.children == null ? List.of() : new ArrayList<>(n.children), tree.stat(n));
     }
 
     /**
@@ -56,18 +66,18 @@ public final class Reads {
             List<Acl> redacted = new ArrayList<>(acl.size());
             for (Acl a : acl) {
                 redacted.add(DigestAuth.SCHEME.equals(a.id().scheme())
-                        ? new Acl(a.perms(), new Id(a.id().scheme(), "x:x")) : a);
+                        ? new Acl(a.perms(), new Id(a.id().scheme(), DigestAuth.userOf(a.id().id()) + ":x")) : a);
             }
             acl = redacted;
         }
-        return new GetAclResponse(acl, n.stat());
+        return new GetAclResponse(acl, tree.stat(n));
     }
 
     public int allChildrenNumber(String path, List<Id> identities) throws KeeperError {
         readable(path, Acl.READ, identities);
         int count = 0;
         Deque<String> todo = new ArrayDeque<>();
-        todo.push(path);
+        todo.push(path.isEmpty() ? "/" : path);
         while (!todo.isEmpty()) {
             String p = todo.pop();
             Znode n = tree.node(p);
@@ -93,7 +103,7 @@ public final class Reads {
     }
 
     private Znode readable(String path, int perm, List<Id> identities) throws KeeperError {
-        Znode n = tree.node(path);
+        Znode n = tree.lookup(path);
         if (n == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
         }

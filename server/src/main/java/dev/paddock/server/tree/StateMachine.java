@@ -44,9 +44,10 @@ public final class StateMachine {
 
     public StateMachine(boolean extendedTypesEnabled) {
         tree = new DataTree(extendedTypesEnabled);
-        tree.createSystemNode("/zookeeper", new byte[0], AclLists.OPEN);
-        tree.createSystemNode("/zookeeper/quota", new byte[0], AclLists.OPEN);
-        tree.createSystemNode("/zookeeper/config", new byte[0], AclLists.READ_ONLY);
+        tree.createSystemNode("/zookeeper", new byte[0], AclLists.OPEN, 0);
+        tree.createSystemNode("/zookeeper/quota", new byte[0], AclLists.OPEN, 0);
+        // ZooKeeper builds the config node with aversion -1.
+        tree.createSystemNode("/zookeeper/config", new byte[0], AclLists.READ_ONLY, -1);
     }
 
     public DataTree tree() {
@@ -125,7 +126,7 @@ public final class StateMachine {
                 checkVersion(n.version, r.version());
                 tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
                 changes.add(new Change(Change.Kind.DATA_CHANGED, r.path()));
-                yield new StatResponse(n(r.path()).stat());
+                yield new StatResponse(tree.stat(n(r.path())));
             }
             case SET_ACL -> {
                 SetAclRequest r = (SetAclRequest) request;
@@ -138,7 +139,7 @@ public final class StateMachine {
                 }
                 checkVersion(n.aversion, r.version());
                 tree.setAcl(r.path(), AclLists.share(acl));
-                yield new StatResponse(n(r.path()).stat());
+                yield new StatResponse(tree.stat(n(r.path())));
             }
             case DELETE_CONTAINER -> {
                 deleteContainer(txn, ((PathRequest) request).path(), changes);
@@ -166,11 +167,17 @@ public final class StateMachine {
                 || opCode == OpCode.CREATE_CONTAINER && mode != CreateMode.CONTAINER) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
-        PathValidator.validate(path, mode.sequential);
-        if (path.equals("/")) {
-            throw new KeeperError(ErrorCode.NODE_EXISTS);
+        // ZooKeeper's order of checks: the slash and NUL test, the ACL list, the parent, the permission, then
+        // the full (sequential) name; so "/a//b" is NoNode, not BadArguments.
+        int lastSlash = path == null ? -1 : path.lastIndexOf('/');
+        if (lastSlash < 0 || path.indexOf('\0') >= 0) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
-        String parentPath = PathValidator.parent(path);
+        List<Acl> fixed = AclValidator.fixup(acl, txn.identities());
+        if (fixed == null) {
+            throw new KeeperError(ErrorCode.INVALID_ACL);
+        }
+        String parentPath = parentOf(path, lastSlash);
         Znode parent = tree.node(parentPath);
         if (parent == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
@@ -178,17 +185,13 @@ public final class StateMachine {
         checkAcl(parent, Acl.CREATE, txn.identities());
         if (mode.sequential) {
             path = path + String.format("%010d", parent.cversion);
-            PathValidator.validate(path);
         }
+        PathValidator.validate(path);
         if (tree.exists(path)) {
             throw new KeeperError(ErrorCode.NODE_EXISTS);
         }
         if (EphemeralType.of(parent.ephemeralOwner, tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
-        }
-        List<Acl> fixed = AclValidator.fixup(acl, txn.identities());
-        if (fixed == null) {
-            throw new KeeperError(ErrorCode.INVALID_ACL);
         }
         long owner = 0;
         if (mode.ephemeral) {
@@ -207,15 +210,16 @@ public final class StateMachine {
         if (opCode == OpCode.CREATE) {
             return new PathResponse(path);
         }
-        return new Create2Response(path, n(path).stat());
+        return new Create2Response(path, tree.stat(n(path)));
     }
 
     private void delete(Txn txn, String path, int version, List<Change> changes) throws KeeperError {
-        PathValidator.validate(path);
-        if (SPECIAL_PATHS.contains(path)) {
+        // Like ZooKeeper, delete checks only for a slash, NUL and the reserved nodes; the lookups do the rest.
+        int lastSlash = path == null ? -1 : path.lastIndexOf('/');
+        if (lastSlash < 0 || path.indexOf('\0') >= 0 || SPECIAL_PATHS.contains(path)) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
-        Znode parent = existing(PathValidator.parent(path));
+        Znode parent = existing(parentOf(path, lastSlash));
         checkAcl(parent, Acl.DELETE, txn.identities());
         Znode n = existing(path);
         checkVersion(n.version, version);
@@ -266,7 +270,7 @@ public final class StateMachine {
             Request op = ops.get(i);
             try {
                 Response body = applyOne(txn, op, pending);
-                results.add(new MultiResult(op.opCode().code, 0, body));
+                results.add(new MultiResult(resultType(op.opCode()), 0, body));
             } catch (KeeperError e) {
                 failedAt = i;
                 failure = e.code();
@@ -285,6 +289,16 @@ public final class StateMachine {
             results.add(new MultiResult(OpCode.ERROR.code, code.code, new ErrorResponse(code.code)));
         }
         return new MultiResponse(results);
+    }
+
+    /** Container and TTL creates report as create2 inside a multi, the only create type clients parse there. */
+    private static int resultType(OpCode op) {
+        return op == OpCode.CREATE_CONTAINER || op == OpCode.CREATE_TTL ? OpCode.CREATE2.code : op.code;
+    }
+
+    /** The part of a path before its last slash, with "" meaning the root, as ZooKeeper splits it. */
+    private static String parentOf(String path, int lastSlash) {
+        return lastSlash == 0 ? "/" : path.substring(0, lastSlash);
     }
 
     private Znode existing(String path) throws KeeperError {

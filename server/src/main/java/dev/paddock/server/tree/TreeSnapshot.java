@@ -144,25 +144,46 @@ public final class TreeSnapshot {
                 for (int i = 0; i < nodes.length; i++) {
                     writeString(out, paths[i]);
                     Znode n = nodes[i];
+                    byte[] data;
+                    long czxid;
+                    long mzxid;
+                    long pzxid;
+                    long ctime;
+                    long mtime;
+                    int version;
+                    int cversion;
+                    int aversion;
+                    long owner;
+                    // Read under the node's monitor, write outside it: the request thread never waits on I/O.
                     synchronized (n) {
                         Znode v = guard.preserved.getOrDefault(n, n);
-                        if (v.data == null) {
-                            out.writeInt(-1);
-                        } else {
-                            out.writeInt(v.data.length);
-                            out.write(v.data);
-                        }
-                        out.writeInt(nodeAcl[i]);
-                        out.writeLong(v.czxid);
-                        out.writeLong(v.mzxid);
-                        out.writeLong(v.pzxid);
-                        out.writeLong(v.ctime);
-                        out.writeLong(v.mtime);
-                        out.writeInt(v.version);
-                        out.writeInt(v.cversion);
-                        out.writeInt(v.aversion);
-                        out.writeLong(v.ephemeralOwner);
+                        data = v.data;
+                        czxid = v.czxid;
+                        mzxid = v.mzxid;
+                        pzxid = v.pzxid;
+                        ctime = v.ctime;
+                        mtime = v.mtime;
+                        version = v.version;
+                        cversion = v.cversion;
+                        aversion = v.aversion;
+                        owner = v.ephemeralOwner;
                     }
+                    if (data == null) {
+                        out.writeInt(-1);
+                    } else {
+                        out.writeInt(data.length);
+                        out.write(data);
+                    }
+                    out.writeInt(nodeAcl[i]);
+                    out.writeLong(czxid);
+                    out.writeLong(mzxid);
+                    out.writeLong(pzxid);
+                    out.writeLong(ctime);
+                    out.writeLong(mtime);
+                    out.writeInt(version);
+                    out.writeInt(cversion);
+                    out.writeInt(aversion);
+                    out.writeLong(owner);
                 }
                 out.writeInt(END_MARKER);
             } finally {

@@ -45,8 +45,15 @@ final class Znode {
         return children == null ? 0 : children.size();
     }
 
-    Stat stat() {
-        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
-                data == null ? 0 : data.length, numChildren(), pzxid);
+    /**
+     * The Stat as ZooKeeper shows it to clients: {@link #cversion} is stored as the number of child creates
+     * (it names sequential children), and reported as creates plus deletes, i.e. 2 * creates - numChildren;
+     * only a session's ephemeral nodes show an owner (containers and TTL nodes show 0).
+     */
+    Stat stat(boolean extendedTypesEnabled) {
+        int children = numChildren();
+        long shownOwner = EphemeralType.of(ephemeralOwner, extendedTypesEnabled) == EphemeralType.NORMAL ? ephemeralOwner : 0;
+        return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion - children, aversion, shownOwner,
+                data == null ? 0 : data.length, children, pzxid);
     }
 }

@@ -80,8 +80,9 @@ public final class WatchManager {
 
     public boolean contains(String path, Watcher w, int watcherType) {
         return switch (watcherType) {
-            case TYPE_CHILDREN -> child.contains(path, w, WatchTable.STANDARD | WatchTable.PERSISTENT);
-            case TYPE_DATA -> data.contains(path, w, WatchTable.STANDARD | WatchTable.PERSISTENT | WatchTable.RECURSIVE);
+            // Children and Data name one-shot watches only; persistent ones answer to Any and their own types.
+            case TYPE_CHILDREN -> child.contains(path, w, WatchTable.STANDARD);
+            case TYPE_DATA -> data.contains(path, w, WatchTable.STANDARD);
             case TYPE_ANY -> child.contains(path, w, ~0) || data.contains(path, w, ~0);
             case TYPE_PERSISTENT -> data.contains(path, w, WatchTable.PERSISTENT);
             case TYPE_PERSISTENT_RECURSIVE -> data.contains(path, w, WatchTable.RECURSIVE);
@@ -91,8 +92,8 @@ public final class WatchManager {
 
     public boolean remove(String path, Watcher w, int watcherType) {
         return switch (watcherType) {
-            case TYPE_CHILDREN -> child.remove(path, w, WatchTable.STANDARD | WatchTable.PERSISTENT);
-            case TYPE_DATA -> data.remove(path, w, WatchTable.STANDARD | WatchTable.PERSISTENT | WatchTable.RECURSIVE);
+            case TYPE_CHILDREN -> child.remove(path, w, WatchTable.STANDARD);
+            case TYPE_DATA -> data.remove(path, w, WatchTable.STANDARD);
             case TYPE_ANY -> child.remove(path, w, ~0) | data.remove(path, w, ~0);
             case TYPE_PERSISTENT -> child.remove(path, w, WatchTable.PERSISTENT) | data.remove(path, w, WatchTable.PERSISTENT);
             case TYPE_PERSISTENT_RECURSIVE -> data.remove(path, w, WatchTable.RECURSIVE);
