@@ -18,21 +18,27 @@ final class ChildBroker implements AutoCloseable {
     private final int brokerId;
     private final Path dir;
     private final Path propertiesFile;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private ChildBroker(int brokerId, Path dir, Path propertiesFile) {
+    private ChildBroker(int brokerId, Path dir, Path propertiesFile, List<String> jvmOptions) {
         this.brokerId = brokerId;
         this.dir = dir;
         this.propertiesFile = propertiesFile;
+        this.jvmOptions = jvmOptions;
     }
 
     static ChildBroker start(int brokerId, Properties config, Path dir) throws IOException {
+        return start(brokerId, config, dir, List.of());
+    }
+
+    static ChildBroker start(int brokerId, Properties config, Path dir, List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {
             config.store(out, "broker " + brokerId);
         }
-        ChildBroker broker = new ChildBroker(brokerId, dir, file);
+        ChildBroker broker = new ChildBroker(brokerId, dir, file, List.copyOf(jvmOptions));
         broker.launch();
         return broker;
     }
@@ -46,6 +52,7 @@ final class ChildBroker implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.awt.headless=true");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("kafka.Kafka");

@@ -44,6 +44,20 @@ final class ZkInspector implements AutoCloseable {
         return zk.getChildren(path, false);
     }
 
+    List<org.apache.zookeeper.data.ACL> acl(String path) throws KeeperException, InterruptedException {
+        return zk.getACL(path, new Stat());
+    }
+
+    /** setData with the node's own data; the result code instead of an exception. */
+    KeeperException.Code trySetData(String path, int version) throws InterruptedException {
+        try {
+            zk.setData(path, zk.getData(path, false, null), version);
+            return KeeperException.Code.OK;
+        } catch (KeeperException e) {
+            return e.code();
+        }
+    }
+
     /**
      * Ends the session {@code sessionId} the way ZooKeeper's own tests do: a second connection with the
      * same id and password closes it, which expires it for its first owner.
