@@ -2,7 +2,11 @@ package dev.paddock.server;
 
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.admin.ServerStats;
+import dev.paddock.server.config.ConfigException;
+import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.ensemble.EnsembleMember;
+import java.net.InetSocketAddress;
 import dev.paddock.server.log.Recovery;
 import dev.paddock.server.log.RecoveryException;
 import dev.paddock.server.log.Storage;
@@ -28,9 +32,9 @@ public final class PaddockServer implements AutoCloseable {
 
     private final RequestLoop loop;
     private final ClientListener listener;
-    private final Storage storage;
+    private final AutoCloseable storage;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, Storage storage) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, AutoCloseable storage) {
         this.loop = loop;
         this.listener = listener;
         this.storage = storage;
@@ -42,6 +46,15 @@ public final class PaddockServer implements AutoCloseable {
 
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
+        EnsembleConfig ensemble;
+        try {
+            ensemble = EnsembleConfig.of(config);
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (ensemble != null) {
+            return startMember(config, ensemble, clock);
+        }
         Recovery.Result recovered;
         try {
             recovered = Storage.recover(config);
@@ -63,7 +76,7 @@ public final class PaddockServer implements AutoCloseable {
         Committer committer = new Committer(stateMachine, watches, clock, loop, storage);
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, committer, stats);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, committer, stats, clock);
-        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
+        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, committer);
         words.snapCommand(() -> storage.snapshotNow(stateMachine));
 
         loop.every(config.tickTimeMs(), sessions::expireDue);
@@ -83,6 +96,39 @@ public final class PaddockServer implements AutoCloseable {
         return new PaddockServer(loop, listener, storage);
     }
 
+    /** A member of an ensemble: the same request path, with writes replicated through the leader. */
+    private static PaddockServer startMember(ServerConfig config, EnsembleConfig ensemble, Clock clock)
+            throws IOException, InterruptedException {
+        StateMachine stateMachine = new StateMachine(config.extendedTypesEnabled());
+        WatchManager watches = new WatchManager();
+        SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), ensemble.myId());
+        ServerStats stats = new ServerStats();
+        RequestLoop loop = new RequestLoop(clock, "paddock-requests");
+        EnsembleMember member = EnsembleMember.open(ensemble, config, stateMachine, watches, tracker, loop, clock);
+        SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats);
+        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
+        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, member);
+        loop.every(config.tickTimeMs(), member::tick);
+        loop.every(config.tickTimeMs(), sessions::expireDue);
+        loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
+        loop.start();
+        InetSocketAddress clientAddress = ensemble.me().clientAddress() != null ? ensemble.me().clientAddress()
+                : config.clientAddress();
+        ClientListener listener;
+        try {
+            member.start(sessions::closeAllConnections);
+            listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
+                    loop, sessions, requests, words, clock);
+        } catch (RuntimeException | InterruptedException e) {
+            loop.close();
+            member.close();
+            throw e;
+        }
+        LOG.info("Paddock server {} serving clients on {}:{} (ensemble of {} voters, {} observers)", ensemble.myId(),
+                clientAddress.getHostString(), listener.port(), ensemble.voters().size(), ensemble.observers().size());
+        return new PaddockServer(loop, listener, member);
+    }
+
     /** The log cannot be written: nothing more can be acknowledged, so stop as ZooKeeper does. */
     private static void logFailed(Throwable t) {
         LOG.error("Severe unrecoverable error writing the transaction log, exiting", t);
@@ -99,6 +145,10 @@ public final class PaddockServer implements AutoCloseable {
     public void close() {
         listener.close();
         loop.close();
-        storage.close();
+        try {
+            storage.close();
+        } catch (Exception e) {
+            LOG.warn("closing storage", e);
+        }
     }
 }

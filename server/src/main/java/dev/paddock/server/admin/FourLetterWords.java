@@ -3,6 +3,7 @@ package dev.paddock.server.admin;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.request.Connection;
 import dev.paddock.server.request.SessionHandler;
+import dev.paddock.server.request.WritePath;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import java.util.Locale;
@@ -22,8 +23,11 @@ public final class FourLetterWords {
     private final ServerStats stats;
     private java.util.function.Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
 
+    private final WritePath writePath;
+
     public FourLetterWords(ServerConfig config, StateMachine stateMachine, SessionHandler sessions,
-                           WatchManager watches, ServerStats stats) {
+                           WatchManager watches, ServerStats stats, WritePath writePath) {
+        this.writePath = writePath;
         this.config = config;
         this.stateMachine = stateMachine;
         this.sessions = sessions;
@@ -76,7 +80,7 @@ public final class FourLetterWords {
         sb.append("Connections: ").append(sessions.connectionCount()).append('\n');
         sb.append("Outstanding: 0\n");
         sb.append("Zxid: 0x").append(Long.toHexString(stateMachine.lastZxid())).append('\n');
-        sb.append("Mode: standalone\n");
+        sb.append("Mode: ").append(writePath.mode()).append('\n');
         sb.append("Node count: ").append(nodeCount()).append('\n');
         return sb.toString();
     }
@@ -84,7 +88,7 @@ public final class FourLetterWords {
     private String monitor() {
         StringBuilder sb = new StringBuilder();
         line(sb, "zk_version", VERSION);
-        line(sb, "zk_server_state", "standalone");
+        line(sb, "zk_server_state", writePath.mode());
         line(sb, "zk_avg_latency", String.format(Locale.ROOT, "%.4f", stats.avgLatencyMs()));
         line(sb, "zk_max_latency", stats.maxLatencyMs());
         line(sb, "zk_min_latency", stats.minLatencyMs());

@@ -13,7 +13,15 @@ public interface Host {
     /** Replaces the applied state with a leader's snapshot. */
     void install(Snapshot snapshot);
 
-    /** A client write this member forwarded was proposed, or a role change happened; optional hooks. */
+    /** A role change happened (and, for a leader, when its epoch is established). */
     default void roleChanged(Role role, int leaderId, long epoch) {
+    }
+
+    /** A sync asked of this member may complete once everything up to {@code commitZxid} is applied. */
+    default void syncReady(long id, long commitZxid) {
+    }
+
+    /** On the leader: a learner's clients used these sessions. */
+    default void touched(long[] sessionIds) {
     }
 }

@@ -191,6 +191,10 @@ final class LeaderRole {
             onAck(from, l, ack);
         } else if (body instanceof Forward f) {
             propose(f.payload());
+        } else if (body instanceof Message.SyncRequest s) {
+            l.link.send(new Message.SyncReply(s.id(), commitZxid));
+        } else if (body instanceof Message.Touches t) {
+            m.host.touched(t.sessionIds());
         }
     }
 

@@ -58,6 +58,10 @@ final class LearnerRole {
         link.send(new Forward(payload));
     }
 
+    void send(Message.Body body) {
+        link.send(body);
+    }
+
     void tick() {
         if (!link.healthy()) {
             m.lookForLeader();
@@ -114,6 +118,8 @@ final class LearnerRole {
             commit(i.entry().zxid());
         } else if (body instanceof Ping) {
             link.send(new Pong());
+        } else if (body instanceof Message.SyncReply reply) {
+            m.host.syncReady(reply.id(), reply.commitZxid());
         } else if (body instanceof Message.StepDown) {
             m.lookForLeader();
         } else if (body instanceof Reestablish) {

@@ -95,6 +95,29 @@ public final class Member {
         return false;
     }
 
+    /**
+     * Asks for the ensemble's commit point; {@link Host#syncReady} answers (at once on the leader). Returns
+     * false when there is no leader to ask.
+     */
+    public boolean sync(long id) {
+        if (role == Role.LEADING && leader.established()) {
+            host.syncReady(id, appliedZxid);
+            return true;
+        }
+        if ((role == Role.FOLLOWING || role == Role.OBSERVING) && learner.upToDate()) {
+            learner.send(new Message.SyncRequest(id));
+            return true;
+        }
+        return false;
+    }
+
+    /** On a learner: reports the sessions its clients used, so the leader does not expire them. */
+    public void reportTouches(long[] sessionIds) {
+        if ((role == Role.FOLLOWING || role == Role.OBSERVING) && learner.upToDate() && sessionIds.length > 0) {
+            learner.send(new Message.Touches(sessionIds));
+        }
+    }
+
     public void tick() {
         switch (role) {
             case LOOKING -> {

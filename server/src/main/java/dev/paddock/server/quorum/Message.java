@@ -74,4 +74,15 @@ public sealed interface Message {
     /** Leader to learners: this member stopped leading; look for a new leader now rather than at timeout. */
     record StepDown() implements Body {
     }
+
+    /** Learner to leader: a client asked for sync; the leader answers with its commit point. */
+    record SyncRequest(long id) implements Body {
+    }
+
+    record SyncReply(long id, long commitZxid) implements Body {
+    }
+
+    /** Learner to leader: the sessions its clients used since the last report, so the leader keeps them alive. */
+    record Touches(long[] sessionIds) implements Body {
+    }
 }

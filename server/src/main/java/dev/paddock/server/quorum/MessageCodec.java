@@ -48,6 +48,9 @@ public final class MessageCodec {
     private static final byte FORWARD = 22;
     private static final byte REESTABLISH = 23;
     private static final byte STEP_DOWN = 24;
+    private static final byte SYNC_REQUEST = 25;
+    private static final byte SYNC_REPLY = 26;
+    private static final byte TOUCHES = 27;
 
     private MessageCodec() {
     }
@@ -85,6 +88,8 @@ public final class MessageCodec {
                 size += i.entry().payload().length;
             } else if (b instanceof Forward f) {
                 size += f.payload().length;
+            } else if (b instanceof Message.Touches t) {
+                size += 8 * t.sessionIds().length;
             }
         }
         return size;
@@ -144,6 +149,15 @@ public final class MessageCodec {
             out.writeByte(REESTABLISH);
         } else if (body instanceof StepDown) {
             out.writeByte(STEP_DOWN);
+        } else if (body instanceof Message.SyncRequest b) {
+            out.writeByte(SYNC_REQUEST).writeLong(b.id());
+        } else if (body instanceof Message.SyncReply b) {
+            out.writeByte(SYNC_REPLY).writeLong(b.id()).writeLong(b.commitZxid());
+        } else if (body instanceof Message.Touches b) {
+            out.writeByte(TOUCHES).writeInt(b.sessionIds().length);
+            for (long id : b.sessionIds()) {
+                out.writeLong(id);
+            }
         } else {
             throw new IllegalArgumentException("no encoding for " + body);
         }
@@ -226,6 +240,21 @@ public final class MessageCodec {
                 return new Reestablish();
             case STEP_DOWN:
                 return new StepDown();
+            case SYNC_REQUEST:
+                return new Message.SyncRequest(in.readLong());
+            case SYNC_REPLY:
+                return new Message.SyncReply(in.readLong(), in.readLong());
+            case TOUCHES: {
+                int n = in.readInt();
+                if (n < 0 || n > in.remaining() / 8) {
+                    throw new MarshallingException("bad session count " + n);
+                }
+                long[] ids = new long[n];
+                for (int i = 0; i < n; i++) {
+                    ids[i] = in.readLong();
+                }
+                return new Message.Touches(ids);
+            }
             default:
                 throw new MarshallingException("unknown body type " + type);
         }

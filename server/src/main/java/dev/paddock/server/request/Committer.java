@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * request thread, which applies the durable entries in zxid order ({@link #drain}). Without storage
  * (tests, tools), entries apply at once.
  */
-public final class Committer {
+public final class Committer implements WritePath {
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
     private final StateMachine stateMachine;
     private final WatchManager watches;
@@ -53,11 +53,24 @@ public final class Committer {
         }
     }
 
-    public record Committed(long zxid, ApplyResult result) {
+    @Override
+    public void sync(Runnable caughtUp) {
+        caughtUp.run();
     }
 
-    public interface Callback {
-        void committed(Committed committed);
+    @Override
+    public boolean serving() {
+        return true;
+    }
+
+    @Override
+    public boolean decidesExpiry() {
+        return true;
+    }
+
+    @Override
+    public String mode() {
+        return "standalone";
     }
 
     /** The zxid of the newest entry handed in (it may not be applied yet). */
@@ -65,6 +78,7 @@ public final class Committer {
         return lastAssignedZxid;
     }
 
+    @Override
     public void submit(long sessionId, List<Id> identities, Request request, Callback callback) {
         long zxid = ++lastAssignedZxid;
         Txn txn = new Txn(zxid, clock.wallMs(), sessionId, List.copyOf(identities), request);

@@ -18,10 +18,10 @@ public final class ContainerReaper implements Runnable {
     private static final int MAX_PER_RUN = 10_000;
 
     private final DataTree tree;
-    private final Committer committer;
+    private final WritePath committer;
     private final Clock clock;
 
-    public ContainerReaper(DataTree tree, Committer committer, Clock clock) {
+    public ContainerReaper(DataTree tree, WritePath committer, Clock clock) {
         this.tree = tree;
         this.committer = committer;
         this.clock = clock;
@@ -29,6 +29,9 @@ public final class ContainerReaper implements Runnable {
 
     @Override
     public void run() {
+        if (!committer.decidesExpiry()) {
+            return; // in an ensemble only the leader proposes removals
+        }
         for (String path : candidates()) {
             committer.submit(0, List.of(), new PathRequest(OpCode.DELETE_CONTAINER, path), null);
         }

@@ -39,7 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Answers one client request on the request thread: writes go through the {@link Committer}, reads are
+ * Answers one client request on the request thread: writes go through the {@link WritePath}, reads are
  * served from the local tree (after every earlier write of the session, because the thread is in order),
  * and watches are registered as ZooKeeper registers them.
  */
@@ -49,12 +49,12 @@ public final class RequestHandler {
     private final WatchManager watches;
     private final SessionTracker tracker;
     private final SessionHandler sessions;
-    private final Committer committer;
+    private final WritePath committer;
     private final ServerStats stats;
     private final Clock clock;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
-                          SessionHandler sessions, Committer committer, ServerStats stats, Clock clock) {
+                          SessionHandler sessions, WritePath committer, ServerStats stats, Clock clock) {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
@@ -94,6 +94,13 @@ public final class RequestHandler {
         OpCode op = request.opCode();
         switch (op) {
             case CLOSE_SESSION -> sessions.closeSession(conn, header.xid());
+            case SYNC -> {
+                // Answered once this server has applied everything the ensemble had committed.
+                SessionOrder.Slot slot = conn.order().reserve();
+                String path = ((PathRequest) request).path();
+                committer.sync(() -> slot.complete(() -> answer(conn, header.xid(), stateMachine.lastZxid(),
+                        ErrorCode.OK, new PathResponse(path), receivedAtMs)));
+            }
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
                 committer.submit(conn.sessionId(), conn.identities(), request, c -> slot.complete(() ->
@@ -180,9 +187,6 @@ public final class RequestHandler {
             }
             case GET_ACL -> {
                 return reads.getAcl(((PathRequest) request).path(), ids);
-            }
-            case SYNC -> {
-                return new PathResponse(((PathRequest) request).path());
             }
             case GET_ALL_CHILDREN_NUMBER -> {
                 return new IntResponse(reads.allChildrenNumber(((PathRequest) request).path(), ids));

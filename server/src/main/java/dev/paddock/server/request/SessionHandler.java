@@ -36,12 +36,12 @@ public final class SessionHandler {
     private final StateMachine stateMachine;
     private final SessionTracker tracker;
     private final WatchManager watches;
-    private final Committer committer;
+    private final WritePath committer;
     private final ServerStats stats;
     private final Map<Long, Connection> bySession = new HashMap<>();
 
     public SessionHandler(ServerConfig config, StateMachine stateMachine, SessionTracker tracker, WatchManager watches,
-                          Committer committer, ServerStats stats) {
+                          WritePath committer, ServerStats stats) {
         this.config = config;
         this.stateMachine = stateMachine;
         this.tracker = tracker;
@@ -61,6 +61,11 @@ public final class SessionHandler {
     public void connect(Connection conn, ConnectRequest req) {
         stats.received();
         conn.countReceived();
+        if (!committer.serving()) {
+            // Like a ZooKeeper member without a leader: not running, so the client tries another server.
+            close(conn);
+            return;
+        }
         if (req.lastZxidSeen() > stateMachine.lastZxid()) {
             LOG.info("Refusing session request for client {} as it has seen zxid 0x{} our last zxid is 0x{}"
                             + " client must try another server", conn.channel().remoteAddress(),
@@ -124,6 +129,9 @@ public final class SessionHandler {
 
     /** Runs every tick: sessions past their deadline are closed through the log. */
     public void expireDue() {
+        if (!committer.decidesExpiry()) {
+            return;
+        }
         for (long sessionId : tracker.expired()) {
             LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(sessionId),
                     tracker.get(sessionId) == null ? 0 : tracker.get(sessionId).timeoutMs());
@@ -133,6 +141,13 @@ public final class SessionHandler {
             if (conn != null) {
                 close(conn);
             }
+        }
+    }
+
+    /** Closes every client connection, as a member that lost its leader does; sessions live on. */
+    public void closeAllConnections() {
+        for (Connection conn : new java.util.ArrayList<>(bySession.values())) {
+            close(conn);
         }
     }
 

@@ -26,6 +26,8 @@ public final class SessionTracker {
     /** Deadline (ms, tick-aligned) to the sessions due then. */
     private final TreeMap<Long, Map<Long, Session>> buckets = new TreeMap<>();
     private long nextSessionId;
+    /** Sessions touched since the last report to the leader; null unless this server reports touches. */
+    private java.util.Set<Long> touchedSinceReport;
 
     public SessionTracker(Clock clock, int tickTimeMs, long serverId) {
         this.clock = clock;
@@ -132,7 +134,33 @@ public final class SessionTracker {
         return result;
     }
 
+    /** Starts recording touches for {@link #drainTouched()} (ensemble members do, for the leader). */
+    public void recordTouches() {
+        if (touchedSinceReport == null) {
+            touchedSinceReport = new java.util.HashSet<>();
+        }
+    }
+
+    public long[] drainTouched() {
+        if (touchedSinceReport == null || touchedSinceReport.isEmpty()) {
+            return new long[0];
+        }
+        long[] ids = touchedSinceReport.stream().mapToLong(Long::longValue).toArray();
+        touchedSinceReport.clear();
+        return ids;
+    }
+
+    /** A new leader gives every session a full timeout from now (DESIGN.md decision 4). */
+    public void restartAllDeadlines() {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            touch(s);
+        }
+    }
+
     private void touch(Session s) {
+        if (touchedSinceReport != null) {
+            touchedSinceReport.add(s.id);
+        }
         unbucket(s);
         long deadline = roundUpToTick(clock.monotonicMs() + s.timeoutMs);
         s.deadlineMs = deadline;

@@ -97,6 +97,18 @@ public final class DataTree {
         return count;
     }
 
+    /** Takes over another tree's contents (a leader's snapshot installed on a learner). */
+    void replaceWith(DataTree other) {
+        nodes.clear();
+        nodes.putAll(other.nodes);
+        ephemeralsBySession.clear();
+        ephemeralsBySession.putAll(other.ephemeralsBySession);
+        containers.clear();
+        containers.addAll(other.containers);
+        ttlNodes.clear();
+        ttlNodes.addAll(other.ttlNodes);
+    }
+
     // ---- mutation primitives -------------------------------------------------------------------------
 
     void create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long timeMs) {

@@ -69,6 +69,17 @@ public final class StateMachine {
         return Collections.unmodifiableMap(sessionTimeouts);
     }
 
+    /**
+     * Becomes a copy of {@code other} in place, so every component holding this state machine sees the
+     * installed snapshot; {@code other} must not be used afterwards.
+     */
+    public void restoreFrom(StateMachine other) {
+        tree.replaceWith(other.tree);
+        sessionTimeouts.clear();
+        sessionTimeouts.putAll(other.sessionTimeouts);
+        lastZxid = other.lastZxid;
+    }
+
     public ApplyResult apply(Txn txn) {
         if (txn.zxid() <= lastZxid) {
             throw new IllegalStateException("zxid " + Long.toHexString(txn.zxid()) + " applied after "

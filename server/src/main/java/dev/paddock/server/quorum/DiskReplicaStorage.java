@@ -1,0 +1,369 @@
+package dev.paddock.server.quorum;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.LongConsumer;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ensemble member's durable protocol state on disk: {@code acceptedEpoch} and {@code currentEpoch}
+ * files (replaced atomically), and {@code replica.log}: a header with the base zxid, then records of
+ * length, zxid, CRC32C and payload. Appends go through one writer thread that forces each batch with one
+ * fsync (group commit) and reports the durable zxid; a torn tail is cut at start-up. The entries after the
+ * base are also kept in memory, as the leader serves diffs from them.
+ */
+public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiskReplicaStorage.class);
+    private static final int HEADER_BYTES = 12;
+    private static final int MAGIC = 0x50445251; // "PDRQ"
+    private static final int RECORD_HEADER_BYTES = 16;
+    private static final int QUEUE_CAPACITY = 16_384;
+
+    private final Path dir;
+    private final Path logFile;
+    private final boolean forceSync;
+    private final LongConsumer onDurable;
+    private final List<Entry> entries = new ArrayList<>();
+    /** File offset just after each entry in {@link #entries}. */
+    private final List<Long> ends = new ArrayList<>();
+    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread writer;
+    private FileChannel channel;
+    private long base;
+    private long acceptedEpoch;
+    private int acceptedLeader = -1;
+    private long currentEpoch;
+    private volatile long durableZxid;
+    private volatile boolean running = true;
+    /** Guards the file between the writer thread and truncation on the member's thread. */
+    private final Object fileLock = new Object();
+
+    /**
+     * @param onDurable called on the writer thread with the newest durable zxid after each forced batch
+     */
+    public DiskReplicaStorage(Path dir, boolean forceSync, LongConsumer onDurable) throws IOException {
+        this.dir = dir;
+        this.logFile = dir.resolve("replica.log");
+        this.forceSync = forceSync;
+        this.onDurable = onDurable;
+        Files.createDirectories(dir);
+        String accepted = readSmallFile("acceptedEpoch");
+        if (accepted != null) {
+            String[] parts = accepted.split(" ");
+            acceptedEpoch = Long.parseLong(parts[0]);
+            acceptedLeader = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+        }
+        String current = readSmallFile("currentEpoch");
+        currentEpoch = current == null ? 0 : Long.parseLong(current.strip());
+        open();
+        durableZxid = lastZxid();
+        writer = new Thread(this::writeLoop, "paddock-replica-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    private String readSmallFile(String name) throws IOException {
+        Path p = dir.resolve(name);
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.US_ASCII).strip() : null;
+    }
+
+    private void writeSmallFile(String name, String value) {
+        try {
+            Path tmp = dir.resolve(name + ".tmp");
+            try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                c.write(ByteBuffer.wrap(value.getBytes(StandardCharsets.US_ASCII)));
+                c.force(true);
+            }
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException ignored) {
+                // Not every file system lets a directory be forced; the rename is still atomic.
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(name), e);
+        }
+    }
+
+    /** Reads the log, cutting a torn or corrupt tail (it was never acknowledged: acks follow the fsync). */
+    private void open() throws IOException {
+        channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (channel.size() < HEADER_BYTES) {
+            writeHeader(0);
+            return;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        channel.read(header, 0);
+        header.flip();
+        if (header.getInt() != MAGIC) {
+            throw new IOException(logFile + " is not a Paddock replica log");
+        }
+        base = header.getLong();
+        long offset = HEADER_BYTES;
+        long size = channel.size();
+        ByteBuffer rh = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+        while (offset + RECORD_HEADER_BYTES <= size) {
+            rh.clear();
+            channel.read(rh, offset);
+            rh.flip();
+            int len = rh.getInt();
+            long zxid = rh.getLong();
+            int crc = rh.getInt();
+            if (len < 0 || offset + RECORD_HEADER_BYTES + len > size || zxid <= lastZxid()) {
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(len);
+            channel.read(payload, offset + RECORD_HEADER_BYTES);
+            if (crc != crcOf(len, zxid, payload.array())) {
+                break;
+            }
+            offset += RECORD_HEADER_BYTES + len;
+            entries.add(new Entry(zxid, payload.array()));
+            ends.add(offset);
+        }
+        if (offset < size) {
+            LOG.warn("{}: cutting {} bytes after offset {} (a write that never completed)", logFile, size - offset, offset);
+            channel.truncate(offset);
+            channel.force(true);
+        }
+    }
+
+    private void writeHeader(long newBase) throws IOException {
+        channel.truncate(0);
+        ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putLong(newBase);
+        h.flip();
+        channel.write(h, 0);
+        channel.force(true);
+        base = newBase;
+    }
+
+    private static int crcOf(int len, long zxid, byte[] payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(12).putInt(len).putLong(zxid).array());
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+
+    private void writeLoop() {
+        List<Entry> batch = new ArrayList<>();
+        while (running) {
+            try {
+                Entry first = queue.take();
+                batch.add(first);
+                queue.drainTo(batch, 4096);
+                long last;
+                synchronized (fileLock) {
+                    long offset = channel.size();
+                    for (Entry e : batch) {
+                        ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER_BYTES + e.payload().length);
+                        b.putInt(e.payload().length).putLong(e.zxid()).putInt(crcOf(e.payload().length, e.zxid(),
+                                e.payload())).put(e.payload());
+                        b.flip();
+                        while (b.hasRemaining()) {
+                            offset += channel.write(b, offset);
+                        }
+                    }
+                    if (forceSync) {
+                        channel.force(false);
+                    }
+                    last = batch.get(batch.size() - 1).zxid();
+                    durableZxid = Math.max(durableZxid, last);
+                }
+                batch.clear();
+                onDurable.accept(last);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                // A member that cannot write its log must not acknowledge anything again.
+                LOG.error("replica log write failed; stopping acknowledgements", e);
+                running = false;
+                return;
+            }
+        }
+    }
+
+    @Override
+    public long acceptedEpoch() {
+        return acceptedEpoch;
+    }
+
+    @Override
+    public int acceptedLeader() {
+        return acceptedLeader;
+    }
+
+    @Override
+    public void acceptEpoch(long epoch, int leaderId) {
+        writeSmallFile("acceptedEpoch", epoch + " " + leaderId);
+        acceptedEpoch = epoch;
+        acceptedLeader = leaderId;
+    }
+
+    @Override
+    public long currentEpoch() {
+        return currentEpoch;
+    }
+
+    @Override
+    public void setCurrentEpoch(long epoch) {
+        writeSmallFile("currentEpoch", Long.toString(epoch));
+        currentEpoch = epoch;
+    }
+
+    @Override
+    public long lastZxid() {
+        return entries.isEmpty() ? base : entries.get(entries.size() - 1).zxid();
+    }
+
+    @Override
+    public long durableZxid() {
+        long last = lastZxid();
+        return Math.min(Math.max(durableZxid, base), last);
+    }
+
+    @Override
+    public long baseZxid() {
+        return base;
+    }
+
+    private int indexOf(long zxid) {
+        int lo = 0;
+        int hi = entries.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long z = entries.get(mid).zxid();
+            if (z < zxid) {
+                lo = mid + 1;
+            } else if (z > zxid) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    @Override
+    public boolean contains(long zxid) {
+        return indexOf(zxid) >= 0;
+    }
+
+    @Override
+    public long floorZxid(long zxid) {
+        if (zxid < base) {
+            return -1;
+        }
+        int i = indexOf(zxid);
+        if (i >= 0) {
+            return zxid;
+        }
+        int insertion = -(i + 1);
+        return insertion == 0 ? base : entries.get(insertion - 1).zxid();
+    }
+
+    @Override
+    public List<Entry> entries(long fromExclusive, long toInclusive) {
+        if (fromExclusive < base) {
+            throw new IllegalStateException("entries from " + Zxid.hex(fromExclusive) + " below base " + Zxid.hex(base));
+        }
+        int i = indexOf(fromExclusive);
+        int start = i >= 0 ? i + 1 : -(i + 1);
+        List<Entry> result = new ArrayList<>();
+        for (int k = start; k < entries.size() && entries.get(k).zxid() <= toInclusive; k++) {
+            result.add(entries.get(k));
+        }
+        return result;
+    }
+
+    @Override
+    public void append(Entry entry) {
+        if (entry.zxid() <= lastZxid()) {
+            throw new IllegalStateException("append " + Zxid.hex(entry.zxid()) + " after " + Zxid.hex(lastZxid()));
+        }
+        entries.add(entry);
+        ends.add(-1L); // known once written; truncation waits for the writer first
+        try {
+            queue.put(entry);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the replica log queue was full", e);
+        }
+    }
+
+    /** Waits until the writer has written everything queued, so the file matches {@link #entries}. */
+    private void quiesce() {
+        long target = lastZxid();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (durableZxid < target && !entries.isEmpty() && running && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public void truncateAfter(long zxid) {
+        quiesce();
+        synchronized (fileLock) {
+            try {
+                long cut = HEADER_BYTES;
+                int keep = 0;
+                for (int i = 0; i < entries.size() && entries.get(i).zxid() <= zxid; i++) {
+                    keep = i + 1;
+                }
+                // Recompute the offsets by walking the file layout (record sizes are known).
+                for (int i = 0; i < keep; i++) {
+                    cut += RECORD_HEADER_BYTES + entries.get(i).payload().length;
+                }
+                entries.subList(keep, entries.size()).clear();
+                ends.subList(keep, ends.size()).clear();
+                channel.truncate(cut);
+                channel.force(true);
+                durableZxid = Math.min(durableZxid, lastZxid());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot truncate " + logFile, e);
+            }
+        }
+    }
+
+    @Override
+    public void resetTo(long snapshotZxid) {
+        quiesce();
+        synchronized (fileLock) {
+            try {
+                entries.clear();
+                ends.clear();
+                writeHeader(snapshotZxid);
+                durableZxid = snapshotZxid;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot reset " + logFile, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(5_000);
+            channel.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("closing {}", logFile, e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.paddock.server.request;
+
+import dev.paddock.server.tree.ApplyResult;
+import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.Request;
+import java.util.List;
+
+/**
+ * How this server gets a write applied: alone (the {@link Committer}: log, fsync, apply) or as a member of
+ * an ensemble (through the leader). Everything is called and calls back on the request thread.
+ */
+public interface WritePath {
+    record Committed(long zxid, ApplyResult result) {
+    }
+
+    interface Callback {
+        void committed(Committed committed);
+    }
+
+    /** Gets the entry a zxid and time, makes it durable and applied, then calls back (maybe later). */
+    void submit(long sessionId, List<Id> identities, Request request, Callback callback);
+
+    /** Runs {@code caughtUp} once this server has applied everything the ensemble had committed now. */
+    void sync(Runnable caughtUp);
+
+    /** Whether this server may take clients now (an ensemble member without a leader may not). */
+    boolean serving();
+
+    /** Whether this server decides session expiry (standalone, or the ensemble's leader). */
+    boolean decidesExpiry();
+
+    /** The Mode line of srvr: standalone, leader, follower or observer. */
+    String mode();
+}
