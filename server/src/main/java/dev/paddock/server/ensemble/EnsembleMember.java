@@ -75,6 +75,13 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
     private long nextSyncId;
+    private long appliedSinceSnapshot;
+    private boolean snapshotRunning;
+    private final java.util.concurrent.ExecutorService snapshotter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "paddock-member-snapshot");
+        t.setDaemon(true);
+        return t;
+    });
 
     private EnsembleMember(EnsembleConfig ensemble, ServerConfig config, StateMachine stateMachine,
                            WatchManager watches, SessionTracker tracker, RequestLoop loop, Clock clock, Path dir)
@@ -246,6 +253,50 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         while (!waitingForApplied.isEmpty() && waitingForApplied.firstKey() <= entry.zxid()) {
             waitingForApplied.pollFirstEntry().getValue().forEach(Runnable::run);
         }
+        if (++appliedSinceSnapshot >= config.snapCount() && !snapshotRunning) {
+            snapshotAndCompact();
+        }
+    }
+
+    /**
+     * Every snapCount applied entries: capture the tree (copy-on-write, so writes go on), write the snapshot
+     * on a background thread, then drop the log entries it covers. Learners further behind get it whole.
+     */
+    private void snapshotAndCompact() {
+        appliedSinceSnapshot = 0;
+        snapshotRunning = true;
+        TreeSnapshot.Capture capture = TreeSnapshot.capture(stateMachine);
+        long zxid = capture.zxid();
+        snapshotter.execute(() -> {
+            try {
+                SnapshotFile.write(dir, capture);
+                loop.execute(() -> {
+                    storage.compactTo(zxid);
+                    purgeSnapshotsBefore(zxid);
+                    snapshotRunning = false;
+                });
+            } catch (IOException | RuntimeException e) {
+                LOG.error("member snapshot at zxid 0x{} failed; the log keeps its entries", Long.toHexString(zxid), e);
+                loop.execute(() -> snapshotRunning = false);
+            } finally {
+                capture.release();
+            }
+        });
+    }
+
+    /** Keeps the newest snapRetainCount snapshots (at least the one the log now starts from). */
+    private void purgeSnapshotsBefore(long newest) {
+        try {
+            List<Path> snapshots = LogFormat.list(dir, LogFormat.SNAPSHOT_PREFIX);
+            int keep = Math.max(1, config.snapRetainCount());
+            for (int i = 0; i < snapshots.size() - keep; i++) {
+                if (LogFormat.zxidOf(snapshots.get(i), LogFormat.SNAPSHOT_PREFIX) < newest) {
+                    java.nio.file.Files.deleteIfExists(snapshots.get(i));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot purge old member snapshots in {}", dir, e);
+        }
     }
 
     @Override
@@ -321,6 +372,12 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     @Override
     public void close() {
         transport.close();
+        snapshotter.shutdown();
+        try {
+            snapshotter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         storage.close();
     }
 }

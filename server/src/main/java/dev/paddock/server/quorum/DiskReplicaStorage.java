@@ -37,8 +37,6 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
     private final boolean forceSync;
     private final LongConsumer onDurable;
     private final List<Entry> entries = new ArrayList<>();
-    /** File offset just after each entry in {@link #entries}. */
-    private final List<Long> ends = new ArrayList<>();
     private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
     private FileChannel channel;
@@ -133,7 +131,6 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
             }
             offset += RECORD_HEADER_BYTES + len;
             entries.add(new Entry(zxid, payload.array()));
-            ends.add(offset);
         }
         if (offset < size) {
             LOG.warn("{}: cutting {} bytes after offset {} (a write that never completed)", logFile, size - offset, offset);
@@ -295,7 +292,6 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
             throw new IllegalStateException("append " + Zxid.hex(entry.zxid()) + " after " + Zxid.hex(lastZxid()));
         }
         entries.add(entry);
-        ends.add(-1L); // known once written; truncation waits for the writer first
         try {
             queue.put(entry);
         } catch (InterruptedException e) {
@@ -309,7 +305,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         long target = lastZxid();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (durableZxid < target && !entries.isEmpty() && running && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
     }
 
@@ -328,7 +324,6 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                     cut += RECORD_HEADER_BYTES + entries.get(i).payload().length;
                 }
                 entries.subList(keep, entries.size()).clear();
-                ends.subList(keep, ends.size()).clear();
                 channel.truncate(cut);
                 channel.force(true);
                 durableZxid = Math.min(durableZxid, lastZxid());
@@ -344,13 +339,61 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         synchronized (fileLock) {
             try {
                 entries.clear();
-                ends.clear();
                 writeHeader(snapshotZxid);
                 durableZxid = snapshotZxid;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot reset " + logFile, e);
             }
         }
+    }
+
+    /**
+     * Drops the entries up to {@code zxid}, which a durable snapshot now covers, by rewriting the log from
+     * that point (write a new file, force it, rename it over the old one). Called on the member's thread.
+     */
+    public void compactTo(long zxid) {
+        if (zxid <= base || zxid > durableZxid()) {
+            return;
+        }
+        quiesce();
+        synchronized (fileLock) {
+            try {
+                Path tmp = dir.resolve("replica.log.tmp");
+                int keepFrom = 0;
+                while (keepFrom < entries.size() && entries.get(keepFrom).zxid() <= zxid) {
+                    keepFrom++;
+                }
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putLong(zxid);
+                    h.flip();
+                    out.write(h);
+                    for (int i = keepFrom; i < entries.size(); i++) {
+                        Entry e = entries.get(i);
+                        ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER_BYTES + e.payload().length);
+                        b.putInt(e.payload().length).putLong(e.zxid()).putInt(crcOf(e.payload().length, e.zxid(),
+                                e.payload())).put(e.payload());
+                        b.flip();
+                        while (b.hasRemaining()) {
+                            out.write(b);
+                        }
+                    }
+                    out.force(true);
+                }
+                channel.close();
+                Files.move(tmp, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                channel = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                entries.subList(0, keepFrom).clear();
+                base = zxid;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot compact " + logFile, e);
+            }
+        }
+    }
+
+    /** Entries kept after the base (in memory and on disk). */
+    public int entryCount() {
+        return entries.size();
     }
 
     @Override

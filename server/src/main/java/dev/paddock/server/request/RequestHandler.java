@@ -28,6 +28,7 @@ import dev.paddock.wire.proto.PathWatchRequest;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.Request;
 import dev.paddock.wire.proto.RequestHeader;
+import dev.paddock.wire.proto.SaslResponse;
 import dev.paddock.wire.proto.SetWatches2Request;
 import dev.paddock.wire.proto.SetWatchesRequest;
 import dev.paddock.wire.proto.Stat;
@@ -131,7 +132,9 @@ public final class RequestHandler {
             }
             case RECONFIG -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
                     receivedAtMs);
-            case SASL -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null,
+            // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
+            // which clients read as the end of the exchange rather than as a broken connection.
+            case SASL -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
                     receivedAtMs);
             default -> {
                 ErrorCode err = ErrorCode.OK;

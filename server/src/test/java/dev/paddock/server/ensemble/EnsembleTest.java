@@ -38,8 +38,8 @@ class EnsembleTest {
     @TempDir
     Path dir;
 
-    private final int[] clientPorts = new int[4];
-    private final PaddockServer[] servers = new PaddockServer[4];
+    private final int[] clientPorts = new int[5];
+    private final PaddockServer[] servers = new PaddockServer[5];
     private final List<ZooKeeper> clients = new ArrayList<>();
     private String serverLines;
 
@@ -51,10 +51,10 @@ class EnsembleTest {
 
     private void configure() throws IOException {
         StringBuilder lines = new StringBuilder();
-        for (int id = 1; id <= 3; id++) {
+        for (int id = 1; id <= 4; id++) {
             clientPorts[id] = freePort();
             lines.append("server.").append(id).append("=127.0.0.1:").append(freePort()).append(':').append(freePort())
-                    .append(";127.0.0.1:").append(clientPorts[id]).append('\n');
+                    .append(id == 4 ? ":observer" : "").append(";127.0.0.1:").append(clientPorts[id]).append('\n');
         }
         serverLines = lines.toString();
     }
@@ -69,6 +69,11 @@ class EnsembleTest {
         p.setProperty("syncLimit", "10");
         p.setProperty("dataDir", data.toString());
         p.setProperty("4lw.commands.whitelist", "*");
+        // Small, so that members snapshot and compact their logs during the test.
+        p.setProperty("snapCount", "25");
+        if (id == 4) {
+            p.setProperty("peerType", "observer");
+        }
         for (String line : serverLines.split("\n")) {
             int eq = line.indexOf('=');
             p.setProperty(line.substring(0, eq), line.substring(eq + 1));
@@ -132,9 +137,11 @@ class EnsembleTest {
     }
 
     private boolean allServing() {
-        for (int id = 1; id <= 3; id++) {
+        for (int id = 1; id <= 4; id++) {
             String srvr = fourLetterWord(clientPorts[id], "srvr");
-            if (!srvr.contains("Mode: leader") && !srvr.contains("Mode: follower")) {
+            String expected = id == 4 ? "Mode: observer" : "";
+            if (!srvr.contains(expected) || !srvr.contains("Mode: leader") && !srvr.contains("Mode: follower")
+                    && !srvr.contains("Mode: observer")) {
                 return false;
             }
         }
@@ -165,22 +172,22 @@ class EnsembleTest {
     @Test
     void replicatesAndSurvivesTheLeader() throws Exception {
         configure();
-        for (int id = 1; id <= 3; id++) {
+        for (int id = 1; id <= 4; id++) {
             start(id);
         }
-        await("a leader and two followers", this::allServing);
+        await("a leader, two followers and an observer", this::allServing);
         int leader = leader();
         assertThat(leader).isPositive();
 
-        // Writes through each member reach every member.
-        for (int id = 1; id <= 3; id++) {
+        // Writes through each member (the observer forwards) reach every member.
+        for (int id = 1; id <= 4; id++) {
             ZooKeeper zk = connect("127.0.0.1:" + clientPorts[id]);
             zk.create("/via" + id, ("written at " + id).getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
-        for (int id = 1; id <= 3; id++) {
+        for (int id = 1; id <= 4; id++) {
             ZooKeeper zk = connect("127.0.0.1:" + clientPorts[id]);
             zk.sync("/", (rc, path, ctx) -> { }, null);
-            for (int from = 1; from <= 3; from++) {
+            for (int from = 1; from <= 4; from++) {
                 assertThat(new String(zk.getData("/via" + from, false, null))).isEqualTo("written at " + from);
             }
         }
@@ -203,6 +210,12 @@ class EnsembleTest {
                 CreateMode.PERSISTENT_SEQUENTIAL));
         assertThat(next.compareTo(seq)).isPositive();
 
+        // While it is away the others move on by more than a snapshot's worth (snapCount is 25).
+        for (int i = 0; i < 80; i++) {
+            int n = i;
+            retry(() -> client.create("/missed-" + n, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+        }
+
         // The old leader comes back as a follower and catches up.
         start(leader);
         await("the old leader rejoins", this::allServing);
@@ -210,5 +223,7 @@ class EnsembleTest {
         back.sync("/", (rc, path, ctx) -> { }, null);
         assertThat(back.exists("/after", false)).isNotNull();
         assertThat(back.exists("/eph", false)).isNotNull();
+        assertThat(back.exists("/missed-79", false)).isNotNull();
+        assertThat(back.getAllChildrenNumber("/")).isEqualTo(client.getAllChildrenNumber("/"));
     }
 }
