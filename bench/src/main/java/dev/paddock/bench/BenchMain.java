@@ -31,7 +31,8 @@ import org.openjdk.jmh.util.Statistics;
  * The harness: runs every section against Paddock and ZooKeeper interleaved (round 1 Paddock then
  * ZooKeeper, round 2 the same, ...), then writes the results file and charts.
  *
- * <pre>BenchMain --mode quick|full|smoke --paddock-jar JAR --lib DIR --results DIR [--sections a,b] [--jfr]</pre>
+ * <pre>BenchMain --mode quick|full|smoke --paddock-jar JAR --lib DIR --results DIR [--sections a,b] [--jfr]
+ *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64]</pre>
  */
 public final class BenchMain {
     public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale");
@@ -63,6 +64,9 @@ public final class BenchMain {
         Path results = Path.of("bench/results");
         Set<String> sections = new LinkedHashSet<>(SECTIONS);
         boolean jfr = false;
+        List<String> mixes = null;
+        List<Integer> payloads = null;
+        List<Integer> inflight = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -71,13 +75,17 @@ public final class BenchMain {
                 case "--results" -> results = Path.of(args[++i]);
                 case "--sections" -> sections = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--jfr" -> jfr = true;
+                case "--mixes" -> mixes = List.of(args[++i].split(","));
+                case "--payloads" -> payloads = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--inflight" -> inflight = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (paddockJar == null || lib == null) {
             throw new IllegalArgumentException("--paddock-jar and --lib are required");
         }
-        Path report = run(Settings.forMode(mode), paddockJar, lib, results, sections, jfr);
+        Settings settings = Settings.forMode(mode).withLoad(mixes, payloads, inflight);
+        Path report = run(settings, paddockJar, lib, results, sections, jfr);
         System.out.println("results: " + report);
         System.exit(0);
     }

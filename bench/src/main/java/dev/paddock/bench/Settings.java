@@ -65,6 +65,16 @@ public record Settings(
         };
     }
 
+    /** The same settings with the load generator narrowed (for profiling one load point). */
+    public Settings withLoad(List<String> mixes, List<Integer> payloads, List<Integer> inFlightPerSession) {
+        return new Settings(mode, rounds, serverHeap, serverWarmupMs, jmhBenchmarks, jmhForks, jmhWarmupIterations,
+                jmhWarmupMs, jmhMeasureIterations, jmhMeasureMs, loadSessions,
+                inFlightPerSession == null ? loadInFlightPerSession : inFlightPerSession,
+                payloads == null ? loadPayloadBytes : payloads, mixes == null ? loadMixes : mixes, loadKeys,
+                loadWarmupMs, loadMeasureMs, fanoutSessions, fanoutRepeats, churnThreads, churnWarmupMs,
+                churnMeasureMs, scaleZnodes, scaleDataBytes);
+    }
+
     /** Fraction of reads in a mix. */
     public static double readFraction(String mix) {
         return switch (mix) {
