@@ -82,6 +82,11 @@ public final class PaddockServer implements AutoCloseable {
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), committer, clock));
         loop.start();
+        if (recovered.replayed() > 0) {
+            // As ZooKeeper does after loading: the next start reads a snapshot instead of this log. The
+            // snapshot is copy-on-write, so clients are served while it is written.
+            loop.execute(() -> LOG.info("After recovery: {}", storage.snapshotNow(stateMachine).strip()));
+        }
         ClientListener listener;
         try {
             listener = new ClientListener(config.clientAddress(), config.maxClientCnxns(), config.juteMaxBufferBytes(),
