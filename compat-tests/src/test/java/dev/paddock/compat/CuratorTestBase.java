@@ -1,6 +1,8 @@
 package dev.paddock.compat;
 
 import dev.paddock.compat.harness.CompatTestBase;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -8,10 +10,37 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
+import org.junit.jupiter.api.AfterEach;
 
 /** Curator 5.9.0 clients for the scenario classes: started, connected, closed after the test. */
 abstract class CuratorTestBase extends CompatTestBase {
     static final long WAIT_S = 20;
+
+    /** Closed last-in first-out (recipes before their clients), before the base class's own. */
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+
+    @Override
+    protected <T extends AutoCloseable> T track(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    @AfterEach
+    final void closeOwned() throws Exception {
+        Exception first = null;
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (IllegalStateException alreadyClosed) {
+                // a recipe the test closed itself
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
 
     CuratorFramework curator() throws Exception {
         return curator(server.connectString(), SESSION_TIMEOUT_MS);
