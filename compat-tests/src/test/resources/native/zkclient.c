@@ -67,10 +67,6 @@ static void print_events(int *seen, int n) {
     pthread_mutex_unlock(&lock);
 }
 
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static const char *rc(int r) {
     switch (r) {
         case ZOK: return "ok";
@@ -118,8 +114,6 @@ int main(int argc, char **argv) {
     printf("exists missing %s\n", rc(zoo_wexists(zh, q, watcher, 0, &st)));
     struct String_vector kids;
     printf("children %s", rc(zoo_wget_children(zh, base, watcher, 0, &kids)));
-    /* sorted: the order of children is unspecified (ZooKeeper's is its HashSet's) */
-    qsort(kids.data, kids.count, sizeof(char *), by_name);
     for (int i = 0; i < kids.count; i++) printf(" %s", kids.data[i]);
     printf("\n");
     deallocate_String_vector(&kids);

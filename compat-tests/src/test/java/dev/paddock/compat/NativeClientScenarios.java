@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * scenario as a child process that prints one line per observation:
  * <ul>
  *   <li>C: session, create and its errors (NODEEXISTS, NONODE), get with stat, BADVERSION, null
- *       data, data/exists/child watches fired by a second handle, a sequential ephemeral owned by
+ *       data, children in ZooKeeper's order (its HashSet's, unsorted), data/exists/child watches fired by a second handle, a sequential ephemeral owned by
  *       the session and gone with it, NOTEMPTY, multi and a failed multi (per-op errors, nothing
  *       applied);</li>
  *   <li>kazoo: the same CRUD and errors, ensure_path, watches, a transaction and a failed one,

@@ -32,7 +32,7 @@ public final class DataTree {
         Znode root = new Znode();
         root.data = new byte[0];
         root.acl = AclLists.OPEN;
-        root.children = new HashSet<>();
+        root.children = Znode.newChildren();
         nodes.put("/", root);
     }
 
@@ -127,7 +127,7 @@ public final class DataTree {
         n.ephemeralOwner = ephemeralOwner;
         nodes.put(path, n);
         if (parent.children == null) {
-            parent.children = new HashSet<>(4);
+            parent.children = Znode.newChildren();
         }
         parent.children.add(PathValidator.name(path));
         parent.cversion++;
@@ -173,7 +173,7 @@ public final class DataTree {
         nodes.put(path, n);
         Znode parent = nodes.get(PathValidator.parent(path));
         if (parent.children == null) {
-            parent.children = new HashSet<>(4);
+            parent.children = Znode.newChildren();
         }
         parent.children.add(PathValidator.name(path));
     }

@@ -302,13 +302,13 @@ public final class TreeSnapshot {
                 throw new IOException("snapshot node " + path + " has no parent");
             }
             if (parent.children == null) {
-                parent.children = new HashSet<>(4);
+                parent.children = Znode.newChildren();
             }
             parent.children.add(PathValidator.name(path));
         }
         Znode root = map.get("/");
         if (root.children == null) {
-            root.children = new HashSet<>();
+            root.children = Znode.newChildren();
         }
         sm.restoreSessions(sessions, zxid);
         return sm;

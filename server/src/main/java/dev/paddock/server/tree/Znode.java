@@ -37,8 +37,21 @@ final class Znode {
         c.cversion = cversion;
         c.aversion = aversion;
         c.ephemeralOwner = ephemeralOwner;
-        c.children = children == null ? null : new HashSet<>(children);
+        if (children != null) {
+            c.children = newChildren();
+            c.children.addAll(children);
+        }
         return c;
+    }
+
+    /**
+     * A children set as ZooKeeper's DataNode makes it: a HashSet of initial capacity 8. Clients
+     * see the children in this set's iteration order (getChildren, getChildren2, the C client's
+     * String_vector), which depends on the capacity; a different one lists the same children in
+     * another order than ZooKeeper does.
+     */
+    static Set<String> newChildren() {
+        return new HashSet<>(8);
     }
 
     int numChildren() {
