@@ -164,6 +164,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     }
 
     private void receive(int from, Message message) {
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("from {}: {}", from, describe(message));
+        }
         if (member != null) {
             member.receive(from, message);
         }
@@ -227,7 +230,22 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public void send(int to, Message message) {
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("to {}: {}", to, describe(message));
+        }
         transport.send(to, message);
+    }
+
+    private static String describe(Message m) {
+        if (m instanceof Message.Linked l) {
+            Message.Body b = l.body();
+            String body = b instanceof Message.Sync s ? "Sync[trunc=" + s.truncateTo() + ", snapshot="
+                    + (s.snapshot() != null) + ", entries=" + s.entries().size() + "]"
+                    : b instanceof Message.Proposal || b instanceof Message.Inform || b instanceof Message.Forward
+                    ? b.getClass().getSimpleName() : b.toString();
+            return body + " #" + l.seq() + " link " + Long.toHexString(l.link());
+        }
+        return m.toString();
     }
 
     @Override

@@ -139,9 +139,8 @@ final class LeaderRole {
 
     void receive(int from, Linked message) {
         if (message.body() instanceof LearnerInfo info) {
-            Learner existing = learners.get(from);
-            if (message.seq() != 0 || existing != null && existing.link.nonce == message.link()) {
-                return; // not an opening message, or a duplicate of the one that opened the current link
+            if (message.seq() != 0 || !m.firstOpening(message.link())) {
+                return; // not an opening message, or a late copy of one that opened a link before
             }
             if (established && !info.observer() && info.acceptedEpoch() >= newEpoch) {
                 // This voter promised a newer epoch to a leader that never got going; it cannot follow ours

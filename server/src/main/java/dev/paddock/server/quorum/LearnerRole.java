@@ -38,12 +38,17 @@ final class LearnerRole {
     /** Commit point learned before the entries were logged here. */
     private long pendingCommit;
 
+    /** What opened the link; repeated each tick until the leader answers, as it may not lead yet. */
+    private final LearnerInfo opening;
+    private boolean heardFromLeader;
+
     LearnerRole(Member m, int leaderId) {
         this.m = m;
         this.leaderId = leaderId;
         this.observer = m.config.observers().contains(m.myId);
         this.link = new Link(m.random.nextLong(), leaderId, m.host);
-        link.send(new LearnerInfo(m.storage.acceptedEpoch(), m.storage.lastZxid(), observer));
+        this.opening = new LearnerInfo(m.storage.acceptedEpoch(), m.storage.lastZxid(), observer);
+        link.send(opening);
     }
 
     int leaderId() {
@@ -66,6 +71,9 @@ final class LearnerRole {
         if (!link.healthy()) {
             m.lookForLeader();
             return;
+        }
+        if (!heardFromLeader) {
+            link.resendOpening(opening);
         }
         silentTicks++;
         int limit = phase == Phase.BROADCAST && upToDate ? m.config.syncLimitTicks() : m.config.initLimitTicks();
@@ -96,6 +104,7 @@ final class LearnerRole {
 
     private void handle(Linked message) {
         silentTicks = 0;
+        heardFromLeader = true;
         Message.Body body = message.body();
         if (body instanceof LeaderInfo info) {
             onLeaderInfo(info);

@@ -35,6 +35,11 @@ final class Link {
         host.send(peer, new Linked(nonce, nextSendSeq++, body));
     }
 
+    /** Sends the link's opening message (number 0) again; the receiver keeps only the first copy. */
+    void resendOpening(Body body) {
+        host.send(peer, new Linked(nonce, 0, body));
+    }
+
     boolean belongs(Linked message) {
         return message.link() == nonce;
     }

@@ -21,6 +21,12 @@ public final class Member {
     long appliedZxid;
 
     private Role role = Role.LOOKING;
+    /**
+     * Links this member has accepted as a leader, newest last (bounded). A late or repeated opening of a
+     * link must not open it again, least of all in a later leader role whose numbering starts afresh.
+     */
+    private final java.util.LinkedHashSet<Long> openedLinks = new java.util.LinkedHashSet<>();
+    private static final int MAX_REMEMBERED_LINKS = 4096;
     private LeaderRole leader;
     private LearnerRole learner;
 
@@ -65,6 +71,17 @@ public final class Member {
             case FOLLOWING, OBSERVING -> learner.upToDate();
             case LOOKING -> false;
         };
+    }
+
+    /** Records a link opening; false when this link was opened before (in any leader role). */
+    boolean firstOpening(long nonce) {
+        if (!openedLinks.add(nonce)) {
+            return false;
+        }
+        if (openedLinks.size() > MAX_REMEMBERED_LINKS) {
+            openedLinks.remove(openedLinks.iterator().next());
+        }
+        return true;
     }
 
     /** False for a role object that was replaced; it must stop acting at once. */
