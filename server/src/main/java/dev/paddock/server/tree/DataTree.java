@@ -24,8 +24,19 @@ public final class DataTree {
     private final Set<String> ttlNodes = new TreeSet<>();
     private final boolean extendedTypesEnabled;
 
-    /** Saved copies of nodes (null = absent) for the open multi; null when none is open. */
-    private LinkedHashMap<String, Znode> undo;
+    /**
+     * For the open multi (null when none): each touched path's node as it was (the live object and a copy
+     * of its fields; null when absent), and the child names added or removed, in order. Children sets are
+     * not copied, so a multi that creates under a parent with a million children stays cheap.
+     */
+    private LinkedHashMap<String, Saved> undo;
+    private List<ChildChange> childChanges;
+
+    private record Saved(Znode live, Znode fields) {
+    }
+
+    private record ChildChange(java.util.Set<String> set, String name, boolean added) {
+    }
 
     public DataTree(boolean extendedTypesEnabled) {
         this.extendedTypesEnabled = extendedTypesEnabled;
@@ -129,10 +140,22 @@ public final class DataTree {
         if (parent.children == null) {
             parent.children = Znode.newChildren();
         }
-        parent.children.add(PathValidator.name(path));
+        addChild(parent, PathValidator.name(path));
         parent.cversion++;
         parent.pzxid = zxid;
         index(path, n);
+    }
+
+    private void addChild(Znode parent, String name) {
+        if (parent.children.add(name) && childChanges != null) {
+            childChanges.add(new ChildChange(parent.children, name, true));
+        }
+    }
+
+    private void removeChild(Znode parent, String name) {
+        if (parent.children.remove(name) && childChanges != null) {
+            childChanges.add(new ChildChange(parent.children, name, false));
+        }
     }
 
     void delete(String path, long zxid) {
@@ -143,7 +166,7 @@ public final class DataTree {
         save(path, n);
         nodes.remove(path);
         unindex(path, n);
-        parent.children.remove(PathValidator.name(path));
+        removeChild(parent, PathValidator.name(path));
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid = zxid;
     }
@@ -182,24 +205,37 @@ public final class DataTree {
 
     void beginUndo() {
         undo = new LinkedHashMap<>();
+        childChanges = new ArrayList<>();
     }
 
     void commitUndo() {
         undo = null;
+        childChanges = null;
     }
 
     void rollback() {
-        List<Map.Entry<String, Znode>> saved = new ArrayList<>(undo.entrySet());
+        List<Map.Entry<String, Saved>> saved = new ArrayList<>(undo.entrySet());
+        List<ChildChange> changes = childChanges;
         undo = null;
-        for (Map.Entry<String, Znode> e : saved) {
+        childChanges = null;
+        for (Map.Entry<String, Saved> e : saved) {
             Znode current = nodes.remove(e.getKey());
             if (current != null) {
                 unindex(e.getKey(), current);
             }
-            Znode before = e.getValue();
+            Saved before = e.getValue();
             if (before != null) {
-                nodes.put(e.getKey(), before);
-                index(e.getKey(), before);
+                before.live().restoreFields(before.fields());
+                nodes.put(e.getKey(), before.live());
+                index(e.getKey(), before.live());
+            }
+        }
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            ChildChange c = changes.get(i);
+            if (c.added()) {
+                c.set().remove(c.name());
+            } else {
+                c.set().add(c.name());
             }
         }
     }
@@ -209,7 +245,7 @@ public final class DataTree {
             snapshotGuard.beforeChange(current);
         }
         if (undo != null && !undo.containsKey(path)) {
-            undo.put(path, current == null ? null : current.copy());
+            undo.put(path, current == null ? null : new Saved(current, current.fieldsOnly()));
         }
     }
 

@@ -24,6 +24,28 @@ final class Znode {
     long ephemeralOwner;
     Set<String> children;
 
+    /** The node's own fields, sharing (not copying) its children set: what a multi's undo needs. */
+    Znode fieldsOnly() {
+        Znode c = new Znode();
+        c.restoreFields(this);
+        return c;
+    }
+
+    void restoreFields(Znode from) {
+        data = from.data;
+        acl = from.acl;
+        czxid = from.czxid;
+        mzxid = from.mzxid;
+        pzxid = from.pzxid;
+        ctime = from.ctime;
+        mtime = from.mtime;
+        version = from.version;
+        cversion = from.cversion;
+        aversion = from.aversion;
+        ephemeralOwner = from.ephemeralOwner;
+        children = from.children;
+    }
+
     Znode copy() {
         Znode c = new Znode();
         c.data = data;

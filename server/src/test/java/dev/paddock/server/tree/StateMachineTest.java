@@ -126,6 +126,27 @@ class StateMachineTest {
     }
 
     @Test
+    void failedMultiRestoresChildrenDeletedAndRecreatedNodes() throws KeeperError {
+        apply(create("/p", null, CreateMode.PERSISTENT));
+        apply(create("/p/a", "1".getBytes(), CreateMode.PERSISTENT));
+        apply(create("/p/b", null, CreateMode.PERSISTENT));
+        Stat aBefore = sm.tree().stat("/p/a");
+        Stat pBefore = sm.tree().stat("/p");
+        ApplyResult r = apply(new MultiRequest(OpCode.MULTI, List.of(
+                new PathVersionRequest(OpCode.DELETE, "/p/a", -1),
+                new CreateRequest(OpCode.CREATE, "/p/a", "2".getBytes(), AclLists.OPEN, 0),
+                new CreateRequest(OpCode.CREATE, "/p/c", null, AclLists.OPEN, 0),
+                new PathVersionRequest(OpCode.DELETE, "/p/b", -1),
+                new PathVersionRequest(OpCode.CHECK, "/p", 99))));
+        assertThat(((MultiResponse) r.response()).results().get(4).err()).isEqualTo(ErrorCode.BAD_VERSION.code);
+        assertThat(new Reads(sm.tree()).getChildren("/p", IP)).containsExactlyInAnyOrder("a", "b");
+        assertThat(sm.tree().stat("/p/a")).isEqualTo(aBefore);
+        assertThat(new Reads(sm.tree()).getData("/p/a", IP).data()).isEqualTo("1".getBytes());
+        assertThat(sm.tree().stat("/p")).isEqualTo(pBefore);
+        assertThat(sm.tree().exists("/p/c")).isFalse();
+    }
+
+    @Test
     void successfulMultiAppliesEveryOp() {
         ApplyResult r = apply(new MultiRequest(OpCode.MULTI, List.of(
                 new CreateRequest(OpCode.CREATE, "/n", null, AclLists.OPEN, 0),
