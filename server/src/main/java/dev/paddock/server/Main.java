@@ -29,6 +29,11 @@ public final class Main {
             System.err.println("Cannot listen on " + config.clientAddress() + ": " + e.getMessage());
             System.exit(1);
             return;
+        } catch (java.io.IOException e) {
+            // Recovery or storage refused to start; the message names the file.
+            System.err.println("Cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
