@@ -114,6 +114,7 @@ public final class PaddockServer implements AutoCloseable {
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
         FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, member);
         loop.every(config.tickTimeMs(), member::tick);
+        loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();

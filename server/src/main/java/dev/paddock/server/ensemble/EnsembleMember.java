@@ -101,6 +101,11 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         }
         this.transport = new QuorumTransport(ensemble.myId(), peers,
                 (from, message) -> loop.execute(() -> receive(from, message)), clock::monotonicMs);
+        transport.onPeerDisconnected(peer -> loop.execute(() -> {
+            if (member != null) {
+                member.peerDisconnected(peer);
+            }
+        }));
     }
 
     /** Where an ensemble member keeps its replica log, epochs and snapshots. */
@@ -160,6 +165,13 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private void persisted() {
         if (member != null) {
             member.persisted(storage.durableZxid());
+        }
+    }
+
+    /** Runs every ~100 ms on the request thread: settles elections without waiting for a tick. */
+    public void electionTick() {
+        if (member != null) {
+            member.electionTick();
         }
     }
 

@@ -36,11 +36,10 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
     private final Path logFile;
     private final boolean forceSync;
     private final LongConsumer onDurable;
-    private final List<Entry> entries = new ArrayList<>();
+    private final LogTail tail = new LogTail();
     private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
     private FileChannel channel;
-    private long base;
     private long acceptedEpoch;
     private int acceptedLeader = -1;
     private long currentEpoch;
@@ -110,7 +109,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         if (header.getInt() != MAGIC) {
             throw new IOException(logFile + " is not a Paddock replica log");
         }
-        base = header.getLong();
+        tail.resetTo(header.getLong());
         long offset = HEADER_BYTES;
         long size = channel.size();
         ByteBuffer rh = ByteBuffer.allocate(RECORD_HEADER_BYTES);
@@ -130,7 +129,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                 break;
             }
             offset += RECORD_HEADER_BYTES + len;
-            entries.add(new Entry(zxid, payload.array()));
+            tail.append(new Entry(zxid, payload.array()));
         }
         if (offset < size) {
             LOG.warn("{}: cutting {} bytes after offset {} (a write that never completed)", logFile, size - offset, offset);
@@ -145,7 +144,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         h.flip();
         channel.write(h, 0);
         channel.force(true);
-        base = newBase;
+        tail.resetTo(newBase);
     }
 
     private static int crcOf(int len, long zxid, byte[] payload) {
@@ -223,75 +222,37 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
 
     @Override
     public long lastZxid() {
-        return entries.isEmpty() ? base : entries.get(entries.size() - 1).zxid();
+        return tail.lastZxid();
     }
 
     @Override
     public long durableZxid() {
-        long last = lastZxid();
-        return Math.min(Math.max(durableZxid, base), last);
+        return Math.min(Math.max(durableZxid, tail.base()), tail.lastZxid());
     }
 
     @Override
     public long baseZxid() {
-        return base;
-    }
-
-    private int indexOf(long zxid) {
-        int lo = 0;
-        int hi = entries.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long z = entries.get(mid).zxid();
-            if (z < zxid) {
-                lo = mid + 1;
-            } else if (z > zxid) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -(lo + 1);
+        return tail.base();
     }
 
     @Override
     public boolean contains(long zxid) {
-        return indexOf(zxid) >= 0;
+        return tail.contains(zxid);
     }
 
     @Override
     public long floorZxid(long zxid) {
-        if (zxid < base) {
-            return -1;
-        }
-        int i = indexOf(zxid);
-        if (i >= 0) {
-            return zxid;
-        }
-        int insertion = -(i + 1);
-        return insertion == 0 ? base : entries.get(insertion - 1).zxid();
+        return tail.floorZxid(zxid);
     }
 
     @Override
     public List<Entry> entries(long fromExclusive, long toInclusive) {
-        if (fromExclusive < base) {
-            throw new IllegalStateException("entries from " + Zxid.hex(fromExclusive) + " below base " + Zxid.hex(base));
-        }
-        int i = indexOf(fromExclusive);
-        int start = i >= 0 ? i + 1 : -(i + 1);
-        List<Entry> result = new ArrayList<>();
-        for (int k = start; k < entries.size() && entries.get(k).zxid() <= toInclusive; k++) {
-            result.add(entries.get(k));
-        }
-        return result;
+        return tail.entries(fromExclusive, toInclusive);
     }
 
     @Override
     public void append(Entry entry) {
-        if (entry.zxid() <= lastZxid()) {
-            throw new IllegalStateException("append " + Zxid.hex(entry.zxid()) + " after " + Zxid.hex(lastZxid()));
-        }
-        entries.add(entry);
+        tail.append(entry);
         try {
             queue.put(entry);
         } catch (InterruptedException e) {
@@ -304,7 +265,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
     private void quiesce() {
         long target = lastZxid();
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (durableZxid < target && !entries.isEmpty() && running && System.nanoTime() < deadline) {
+        while (durableZxid < target && tail.size() > 0 && running && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
     }
@@ -314,16 +275,12 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         quiesce();
         synchronized (fileLock) {
             try {
+                int keep = tail.truncateAfter(zxid);
+                // The file holds exactly the kept records after the header, so their sizes give the cut.
                 long cut = HEADER_BYTES;
-                int keep = 0;
-                for (int i = 0; i < entries.size() && entries.get(i).zxid() <= zxid; i++) {
-                    keep = i + 1;
-                }
-                // Recompute the offsets by walking the file layout (record sizes are known).
                 for (int i = 0; i < keep; i++) {
-                    cut += RECORD_HEADER_BYTES + entries.get(i).payload().length;
+                    cut += RECORD_HEADER_BYTES + tail.get(i).payload().length;
                 }
-                entries.subList(keep, entries.size()).clear();
                 channel.truncate(cut);
                 channel.force(true);
                 durableZxid = Math.min(durableZxid, lastZxid());
@@ -338,7 +295,6 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         quiesce();
         synchronized (fileLock) {
             try {
-                entries.clear();
                 writeHeader(snapshotZxid);
                 durableZxid = snapshotZxid;
             } catch (IOException e) {
@@ -352,24 +308,21 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
      * that point (write a new file, force it, rename it over the old one). Called on the member's thread.
      */
     public void compactTo(long zxid) {
-        if (zxid <= base || zxid > durableZxid()) {
+        if (zxid <= tail.base() || zxid > durableZxid()) {
             return;
         }
         quiesce();
         synchronized (fileLock) {
             try {
                 Path tmp = dir.resolve("replica.log.tmp");
-                int keepFrom = 0;
-                while (keepFrom < entries.size() && entries.get(keepFrom).zxid() <= zxid) {
-                    keepFrom++;
-                }
+                int keepFrom = tail.indexOf(zxid) + 1;
                 try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
                     ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putLong(zxid);
                     h.flip();
                     out.write(h);
-                    for (int i = keepFrom; i < entries.size(); i++) {
-                        Entry e = entries.get(i);
+                    for (int i = keepFrom; i < tail.size(); i++) {
+                        Entry e = tail.get(i);
                         ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER_BYTES + e.payload().length);
                         b.putInt(e.payload().length).putLong(e.zxid()).putInt(crcOf(e.payload().length, e.zxid(),
                                 e.payload())).put(e.payload());
@@ -383,8 +336,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                 channel.close();
                 Files.move(tmp, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 channel = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                entries.subList(0, keepFrom).clear();
-                base = zxid;
+                tail.compactTo(zxid);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot compact " + logFile, e);
             }
@@ -393,7 +345,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
 
     /** Entries kept after the base (in memory and on disk). */
     public int entryCount() {
-        return entries.size();
+        return tail.size();
     }
 
     @Override

@@ -95,10 +95,10 @@ final class Simulation {
         void start() {
             up = true;
             incarnation++;
-            appliedZxid = disk.base;
+            appliedZxid = disk.base();
             digest = disk.snapshotDigest;
             flushScheduled = false;
-            member = new Member(id, config, disk, this, new SplittableRandom(random.nextLong()), disk.base);
+            member = new Member(id, config, disk, this, new SplittableRandom(random.nextLong()), disk.base());
         }
 
         void crash() {
@@ -285,6 +285,11 @@ final class Simulation {
                 n.member.tick();
             }
         }
+        for (Node n : nodes.values()) {
+            if (n.up) {
+                n.member.electionTick();
+            }
+        }
         if (chaos) {
             randomFault();
         }
@@ -302,6 +307,17 @@ final class Simulation {
                         + Zxid.hex(n.disk.lastZxid()));
                 n.crash();
                 coverage.crashes++;
+                if (random.nextBoolean()) {
+                    // Usually the peers' TCP connections to a crashed process close soon after.
+                    long resetMs = 1 + random.nextLong(50);
+                    for (Node other : nodes.values()) {
+                        at(now + resetMs, "connection from " + n.id + " closed at " + other.id, () -> {
+                            if (other.up) {
+                                other.member.peerDisconnected(n.id);
+                            }
+                        });
+                    }
+                }
                 long downMs = TICK_MS * (1 + random.nextInt(30));
                 at(now + downMs, "restart " + n.id, () -> {
                     if (!n.up) {

@@ -131,7 +131,10 @@ class TransportEnsembleTest {
         }
         for (Peer p : peers) {
             p.onLoop(() -> p.member = new Member(p.id, config, p.disk, p, new SplittableRandom(p.id), 0));
-            p.loop.scheduleAtFixedRate(() -> p.member.tick(), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            p.loop.scheduleAtFixedRate(() -> {
+                p.member.tick();
+                p.member.electionTick();
+            }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         }
         await(() -> {
             try {

@@ -56,6 +56,12 @@ public final class QuorumTransport implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, Outbound> outbound = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile java.util.function.IntConsumer onPeerDisconnected = peer -> { };
+
+    /** Called on a network thread when a connection from a peer closes (its process may be gone). */
+    public void onPeerDisconnected(java.util.function.IntConsumer callback) {
+        this.onPeerDisconnected = callback;
+    }
 
     /**
      * @param receiver called on a network thread with (sender id, message); it must hand off quickly
@@ -134,6 +140,14 @@ public final class QuorumTransport implements AutoCloseable {
                 return;
             }
             receiver.accept(sender, m);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (sender >= 0 && !closed) {
+                onPeerDisconnected.accept(sender);
+            }
+            ctx.fireChannelInactive();
         }
 
         @Override
