@@ -225,6 +225,24 @@ final class LeaderRole {
         for (Learner l : learners.values()) {
             l.link.send(new LeaderInfo(newEpoch));
         }
+        // A one-member ensemble has its quorum already.
+        syncIfEpochQuorum();
+    }
+
+    /** Once a quorum acknowledged the epoch, brings every learner that did up to date. */
+    private void syncIfEpochQuorum() {
+        if (newEpoch < 0 || !m.config.isQuorum(epochAcked)) {
+            return;
+        }
+        if (establishZxid < 0) {
+            establishZxid = m.storage.lastZxid();
+        }
+        for (Learner each : learners.values()) {
+            if (each.phase == LearnerPhase.EPOCH_ACKED) {
+                sync(each);
+            }
+        }
+        maybeEstablish();
     }
 
     private void onAckEpoch(int from, Learner l, AckEpoch ack) {
@@ -241,16 +259,7 @@ final class LeaderRole {
         if (ack.counted() && !l.observer) {
             epochAcked.add(from);
         }
-        if (m.config.isQuorum(epochAcked)) {
-            if (establishZxid < 0) {
-                establishZxid = m.storage.lastZxid();
-            }
-            for (Learner each : learners.values()) {
-                if (each.phase == LearnerPhase.EPOCH_ACKED) {
-                    sync(each);
-                }
-            }
-        }
+        syncIfEpochQuorum();
     }
 
     /** DIFF when the learner's last zxid is in our history, TRUNC+DIFF when it went beyond it, SNAP when too old. */

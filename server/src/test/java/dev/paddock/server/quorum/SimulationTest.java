@@ -26,6 +26,21 @@ class SimulationTest {
     }
 
     @Test
+    void oneMemberEnsembleLeadsAlone() {
+        Simulation sim = new Simulation(3, 1, 0, CALM, Long.MAX_VALUE, new Simulation.Coverage());
+        sim.run(3_000, 5_000);
+        assertThat(sim.acknowledged()).isGreaterThan(20);
+    }
+
+    @Test
+    void oneMemberEnsembleSurvivesCrashes() {
+        for (long seed = 1; seed <= 50; seed++) {
+            new Simulation(seed, 1, seed % 2 == 0 ? 1 : 0, faultsFor(seed), 50 + seed, new Simulation.Coverage())
+                    .run(10_000, 10_000);
+        }
+    }
+
+    @Test
     void counterOverflowStartsANewEpochWithoutLosingWrites() {
         Simulation sim = new Simulation(2, 3, 0, CALM, 20, new Simulation.Coverage());
         sim.run(10_000, 10_000);
