@@ -35,6 +35,14 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
     private final Path dir;
     private final Path logFile;
     private final boolean forceSync;
+    /**
+     * The file is extended this much at a time (sparsely, as ZooKeeper does), so that an fsync rarely has to
+     * record a new file length: growing the file on every batch roughly doubles the cost of each fsync.
+     */
+    private final long preallocBytes;
+    /** Where the next record goes; everything after it up to the file's end is preallocated zeros. */
+    private long writeOffset;
+    private long allocated;
     private final LongConsumer onDurable;
     private final LogTail tail = new LogTail();
     private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -52,9 +60,15 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
      * @param onDurable called on the writer thread with the newest durable zxid after each forced batch
      */
     public DiskReplicaStorage(Path dir, boolean forceSync, LongConsumer onDurable) throws IOException {
+        this(dir, forceSync, 64L * 1024 * 1024, onDurable);
+    }
+
+    public DiskReplicaStorage(Path dir, boolean forceSync, long preallocBytes, LongConsumer onDurable)
+            throws IOException {
         this.dir = dir;
         this.logFile = dir.resolve("replica.log");
         this.forceSync = forceSync;
+        this.preallocBytes = Math.max(4096, preallocBytes);
         this.onDurable = onDurable;
         Files.createDirectories(dir);
         String accepted = readSmallFile("acceptedEpoch");
@@ -132,10 +146,36 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
             tail.append(new Entry(zxid, payload.array()));
         }
         if (offset < size) {
-            LOG.warn("{}: cutting {} bytes after offset {} (a write that never completed)", logFile, size - offset, offset);
+            if (!zeroAt(offset, size)) {
+                LOG.warn("{}: cutting {} bytes after offset {} (a write that never completed)", logFile, size - offset,
+                        offset);
+            }
             channel.truncate(offset);
             channel.force(true);
         }
+        writeOffset = offset;
+        allocated = offset;
+    }
+
+    /** Whether the record header at {@code offset} is all zeros: the preallocated tail, not a torn write. */
+    private boolean zeroAt(long offset, long size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(RECORD_HEADER_BYTES, size - offset));
+        channel.read(b, offset);
+        for (byte x : b.array()) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Makes room for {@code bytes} more at {@link #writeOffset} by extending the file sparsely. */
+    private void ensureAllocated(long bytes) throws IOException {
+        if (writeOffset + bytes <= allocated) {
+            return;
+        }
+        allocated = Math.max(allocated + preallocBytes, writeOffset + bytes);
+        channel.write(ByteBuffer.wrap(new byte[1]), allocated - 1);
     }
 
     private void writeHeader(long newBase) throws IOException {
@@ -145,6 +185,8 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
         channel.write(h, 0);
         channel.force(true);
         tail.resetTo(newBase);
+        writeOffset = HEADER_BYTES;
+        allocated = HEADER_BYTES;
     }
 
     private static int crcOf(int len, long zxid, byte[] payload) {
@@ -163,7 +205,12 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                 queue.drainTo(batch, 4096);
                 long last;
                 synchronized (fileLock) {
-                    long offset = channel.size();
+                    long bytes = 0;
+                    for (Entry e : batch) {
+                        bytes += RECORD_HEADER_BYTES + e.payload().length;
+                    }
+                    ensureAllocated(bytes);
+                    long offset = writeOffset;
                     for (Entry e : batch) {
                         ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER_BYTES + e.payload().length);
                         b.putInt(e.payload().length).putLong(e.zxid()).putInt(crcOf(e.payload().length, e.zxid(),
@@ -173,6 +220,7 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                             offset += channel.write(b, offset);
                         }
                     }
+                    writeOffset = offset;
                     if (forceSync) {
                         channel.force(false);
                     }
@@ -283,6 +331,8 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                 }
                 channel.truncate(cut);
                 channel.force(true);
+                writeOffset = cut;
+                allocated = cut;
                 durableZxid = Math.min(durableZxid, lastZxid());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot truncate " + logFile, e);
@@ -337,6 +387,8 @@ public final class DiskReplicaStorage implements ReplicaStorage, AutoCloseable {
                 Files.move(tmp, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 channel = FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 tail.compactTo(zxid);
+                writeOffset = channel.size();
+                allocated = writeOffset;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot compact " + logFile, e);
             }
