@@ -214,4 +214,36 @@ class EnsembleTest {
         assertThat(back.exists("/missed-79", false)).isNotNull();
         assertThat(back.getAllChildrenNumber("/")).isEqualTo(client.getAllChildrenNumber("/"));
     }
+
+    @Test
+    void aClientMovingToAnotherMemberKeepsItsWatches() throws Exception {
+        configure();
+        for (int id = 1; id <= 4; id++) {
+            start(id);
+        }
+        await("a leader, two followers and an observer", this::allServing);
+        int leader = leader();
+        int follower = leader % 3 + 1;
+        ZooKeeper writer = connect("127.0.0.1:" + clientPorts[leader]);
+        writer.create("/w", "v1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+
+        // The watcher starts on a follower, then that follower goes away; the client moves on.
+        int other = 6 - leader - follower; // the third voter
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        ZooKeeper watcher = connect("127.0.0.1:" + clientPorts[follower] + ",127.0.0.1:" + clientPorts[other]);
+        long session = watcher.getSessionId();
+        watcher.sync("/w", (rc, path, ctx) -> { }, null);
+        watcher.getData("/w", e -> events.add(e.getType() + " " + e.getPath()), null);
+        watcher.exists("/created-later", e -> events.add(e.getType() + " " + e.getPath()));
+        servers[follower].close();
+        servers[follower] = null;
+        await("the client reconnects to another member", () -> watcher.getState().isConnected()
+                && watcher.getState() == ZooKeeper.States.CONNECTED);
+        assertThat(watcher.getSessionId()).isEqualTo(session);
+
+        writer.setData("/w", "v2".getBytes(), -1);
+        writer.create("/created-later", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("NodeDataChanged /w");
+        assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("NodeCreated /created-later");
+    }
 }
