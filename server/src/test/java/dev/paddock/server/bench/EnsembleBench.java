@@ -2,27 +2,19 @@ package dev.paddock.server.bench;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.zookeeper.CreateMode;
+import dev.paddock.server.FourLetterWordProbe;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -150,16 +142,7 @@ public final class EnsembleBench {
     }
 
     private static String fourLetterWord(int port, String word) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return FourLetterWordProbe.send(port, word);
     }
 
     private static ZooKeeper connect(String hosts) throws Exception {
@@ -180,71 +163,14 @@ public final class EnsembleBench {
         String[] members = hosts.split(",");
         List<ZooKeeper> zks = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
-            ZooKeeper zk = connect(members[i % members.length]);
-            String path = "/b" + i;
-            if (zk.exists(path, false) == null) {
-                zk.create(path, new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zks.add(connect(members[i % members.length]));
+        }
+        try {
+            return OutstandingLoad.run(zks, "/b", write, inFlight, Math.max(2, seconds), seconds);
+        } finally {
+            for (ZooKeeper zk : zks) {
+                zk.close();
             }
-            zks.add(zk);
         }
-        AtomicBoolean measuring = new AtomicBoolean();
-        AtomicBoolean stop = new AtomicBoolean();
-        ConcurrentLinkedQueue<Long> latenciesNs = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        byte[] data = new byte[100];
-        for (int i = 0; i < SESSIONS; i++) {
-            ZooKeeper zk = zks.get(i);
-            String path = "/b" + i;
-            Thread t = new Thread(() -> {
-                Semaphore slots = new Semaphore(inFlight);
-                while (!stop.get()) {
-                    try {
-                        if (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                            continue;
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    long start = System.nanoTime();
-                    if (write) {
-                        zk.setData(path, data, -1, (rc, p, ctx, stat) -> {
-                            if (measuring.get()) {
-                                latenciesNs.add(System.nanoTime() - start);
-                            }
-                            slots.release();
-                        }, null);
-                    } else {
-                        zk.getData(path, false, (rc, p, ctx, d, stat) -> {
-                            if (measuring.get()) {
-                                latenciesNs.add(System.nanoTime() - start);
-                            }
-                            slots.release();
-                        }, null);
-                    }
-                }
-                slots.acquireUninterruptibly(inFlight);
-            });
-            threads.add(t);
-            t.start();
-        }
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(Math.max(2, seconds)));
-        measuring.set(true);
-        long t0 = System.nanoTime();
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
-        measuring.set(false);
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(30_000);
-        }
-        for (ZooKeeper zk : zks) {
-            zk.close();
-        }
-        long[] sorted = latenciesNs.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (sorted.length == 0) {
-            return new double[] {0, 0, 0};
-        }
-        return new double[] {sorted.length / elapsed, sorted[sorted.length / 2] / 1e6,
-                sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6};
     }
 }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
@@ -180,55 +178,15 @@ public final class StorageBench {
     private static double throughput(int port, int sessions, int inFlight, int seconds) throws Exception {
         List<ZooKeeper> zks = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            ZooKeeper zk = connect(port);
-            String path = "/t" + i;
-            if (zk.exists(path, false) == null) {
-                zk.create(path, new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zks.add(connect(port));
+        }
+        try {
+            return OutstandingLoad.run(zks, "/t", true, inFlight, Math.max(2, seconds / 2), seconds)[0];
+        } finally {
+            for (ZooKeeper zk : zks) {
+                zk.close();
             }
-            zks.add(zk);
         }
-        AtomicLong done = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        byte[] data = new byte[100];
-        for (int i = 0; i < sessions; i++) {
-            ZooKeeper zk = zks.get(i);
-            String path = "/t" + i;
-            Thread t = new Thread(() -> {
-                Semaphore slots = new Semaphore(inFlight);
-                while (!stop.get()) {
-                    try {
-                        if (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                            continue;
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    zk.setData(path, data, -1, (rc, p, ctx, stat) -> {
-                        done.incrementAndGet();
-                        slots.release();
-                    }, null);
-                }
-                slots.acquireUninterruptibly(inFlight);
-            });
-            threads.add(t);
-            t.start();
-        }
-        // Warm-up, then measure.
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(Math.max(2, seconds / 2)));
-        long before = done.get();
-        long t0 = System.nanoTime();
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
-        long count = done.get() - before;
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(30_000);
-        }
-        for (ZooKeeper zk : zks) {
-            zk.close();
-        }
-        return count / elapsed;
     }
 
     /** Creates {@code count} znodes of 32 bytes under /bench in multis of 500, 32 multis in flight. */
