@@ -9,8 +9,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code bin/paddock dump <snapshot or log file>} prints a file readably and checks it;

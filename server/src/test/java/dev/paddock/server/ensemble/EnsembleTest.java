@@ -64,6 +64,9 @@ class EnsembleTest {
         p.setProperty("tickTime", "100");
         p.setProperty("initLimit", "20");
         p.setProperty("syncLimit", "10");
+        // With tickTime 100 the default cap would be 2 s; the clients ask for 10 s and should get it, so a
+        // reconnect during failover is not raced against expiry.
+        p.setProperty("maxSessionTimeout", "30000");
         p.setProperty("dataDir", data.toString());
         p.setProperty("4lw.commands.whitelist", "*");
         // Small, so that members snapshot and compact their logs during the test.
