@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
  * One ensemble member's protocol logic as a single-threaded event loop: it reacts to ticks, messages and
  * storage completions, and acts only through {@link Host} and {@link ReplicaStorage}. Time, network, disk
  * and randomness are all injected, so whole ensembles run inside a deterministic simulation (the KRaft
- * style of DESIGN.md decision 2).
+ * style of docs/decisions.md decision 4).
  */
 public final class Member {
     final int myId;

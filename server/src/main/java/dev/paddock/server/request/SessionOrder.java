@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 
 /**
  * Keeps one connection's answers in the order its requests arrived while writes wait for the log: a read
- * that arrives behind an unfinished write of the same connection waits for it (DESIGN.md decision 3);
+ * that arrives behind an unfinished write of the same connection waits for it (docs/decisions.md decision 7);
  * reads with nothing pending ahead are answered at once, and writes pipeline freely. Bounded by the
  * network layer, which stops reading from a connection with too many requests outstanding. Request thread
  * only.

@@ -150,7 +150,7 @@ public final class SessionTracker {
         return ids;
     }
 
-    /** A new leader gives every session a full timeout from now (DESIGN.md decision 4). */
+    /** A new leader gives every session a full timeout from now (docs/decisions.md decision 8). */
     public void restartAllDeadlines() {
         for (Session s : new ArrayList<>(sessions.values())) {
             touch(s);

@@ -30,7 +30,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The deterministic state machine of DESIGN.md decision 1: the tree plus the session table, changed only by
+ * The deterministic state machine of docs/decisions.md decision 1: the tree plus the session table, changed only by
  * {@link #apply(Txn)}. Given the same entries in the same order, every replica reaches the same state and
  * computes the same results and errors. No I/O, no clock, no threads, no randomness.
  */

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded schedules of the whole protocol under faults (DESIGN.md decision 2). CI runs a fixed range of
+ * Seeded schedules of the whole protocol under faults (docs/decisions.md decision 4). CI runs a fixed range of
  * seeds; {@code -Dquorum.schedules=N} runs more and {@code -Dquorum.seed=S} reruns one that failed.
  */
 class SimulationTest {
