@@ -6,44 +6,50 @@ import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
-import java.net.InetSocketAddress;
-import dev.paddock.server.log.Recovery;
-import dev.paddock.server.log.RecoveryException;
-import dev.paddock.server.log.Storage;
+import dev.paddock.server.ensemble.Membership;
 import dev.paddock.server.net.ClientListener;
-import dev.paddock.server.request.Committer;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.storage.RecoveryException;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A standalone Paddock server: wires the state machine, the request thread and the client listener. */
+/**
+ * A Paddock server, standalone or ensemble member (a standalone server is a one-member ensemble): wires
+ * the state machine, the write path ({@link EnsembleMember}), the request thread and the client listener.
+ */
 public final class PaddockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
+    /** How long a standalone server may take to elect itself before it opens its client port. */
+    private static final long STANDALONE_READY_MS = 30_000;
 
     private final RequestLoop loop;
     private final ClientListener listener;
-    private final AutoCloseable storage;
+    private final EnsembleMember member;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, AutoCloseable storage) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member) {
         this.loop = loop;
         this.listener = listener;
-        this.storage = storage;
+        this.member = member;
     }
 
     public static PaddockServer start(ServerConfig config) throws IOException, InterruptedException {
         return start(config, Clock.SYSTEM);
     }
 
+    /**
+     * @throws IOException when the configuration or the data directory cannot be used (the message names
+     *                     the file), or the client port cannot be bound
+     */
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
         EnsembleConfig ensemble;
@@ -52,95 +58,74 @@ public final class PaddockServer implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
-        if (ensemble != null) {
-            return startMember(config, ensemble, clock);
-        }
-        Recovery.Result recovered;
+        Membership membership = ensemble == null ? Membership.ofStandalone() : Membership.of(ensemble);
+        InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
+                ? ensemble.me().clientAddress() : config.clientAddress();
+        StateMachine stateMachine = new StateMachine(config.extendedTypesEnabled());
+        WatchManager watches = new WatchManager();
+        SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), membership.myId());
+        ServerStats stats = new ServerStats();
+        RequestLoop loop = new RequestLoop(clock, "paddock-requests");
+        EnsembleMember member;
         try {
-            recovered = Storage.recover(config);
+            member = EnsembleMember.open(membership, config, stateMachine, watches, tracker, loop, clock);
         } catch (RecoveryException e) {
             throw new IOException(e.getMessage(), e);
         }
-        StateMachine stateMachine = recovered.stateMachine();
-        LOG.info("Recovered zxid 0x{} ({} nodes, {} sessions) in {} ms: snapshot {} ms, {} log entries {} ms",
-                Long.toHexString(recovered.lastZxid()), stateMachine.tree().nodeCount(), stateMachine.sessions().size(),
-                recovered.loadSnapshotMs() + recovered.replayMs(), recovered.loadSnapshotMs(), recovered.replayed(),
-                recovered.replayMs());
-        WatchManager watches = new WatchManager();
-        SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), 0);
-        // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
-        stateMachine.sessions().forEach(tracker::add);
-        ServerStats stats = new ServerStats();
-        RequestLoop loop = new RequestLoop(clock, "paddock-requests");
-        Storage storage = new Storage(config, loop::execute, new Random(), PaddockServer::logFailed);
-        Committer committer = new Committer(stateMachine, watches, clock, loop, storage);
-        SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, committer, stats);
-        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, committer, stats, clock);
-        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, committer);
-        words.snapCommand(() -> storage.snapshotNow(stateMachine));
-
-        loop.every(config.tickTimeMs(), sessions::expireDue);
-        loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), committer, clock));
-        loop.start();
-        if (recovered.replayed() > 0) {
-            // As ZooKeeper does after loading: the next start reads a snapshot instead of this log. The
-            // snapshot is copy-on-write, so clients are served while it is written.
-            loop.execute(() -> LOG.info("After recovery: {}", storage.snapshotNow(stateMachine).strip()));
-        }
-        ClientListener listener;
-        try {
-            listener = new ClientListener(config.clientAddress(), config.maxClientCnxns(), config.juteMaxBufferBytes(),
-                    loop, sessions, requests, words, clock);
-        } catch (RuntimeException | InterruptedException e) {
-            loop.close();
-            storage.close();
-            throw e;
-        }
-        LOG.info("Paddock serving clients on {}:{} (standalone)", config.clientAddress().getHostString(),
-                listener.port());
-        return new PaddockServer(loop, listener, storage);
-    }
-
-    /** A member of an ensemble: the same request path, with writes replicated through the leader. */
-    private static PaddockServer startMember(ServerConfig config, EnsembleConfig ensemble, Clock clock)
-            throws IOException, InterruptedException {
-        StateMachine stateMachine = new StateMachine(config.extendedTypesEnabled());
-        WatchManager watches = new WatchManager();
-        SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), ensemble.myId());
-        ServerStats stats = new ServerStats();
-        RequestLoop loop = new RequestLoop(clock, "paddock-requests");
-        EnsembleMember member = EnsembleMember.open(ensemble, config, stateMachine, watches, tracker, loop, clock);
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
         FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, member);
+        words.snapCommand(member::snapshotNow);
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
-        InetSocketAddress clientAddress = ensemble.me().clientAddress() != null ? ensemble.me().clientAddress()
-                : config.clientAddress();
         ClientListener listener;
         try {
             member.start(sessions::closeAllConnections);
+            if (membership.standalone()) {
+                awaitServing(member, loop);
+            }
             listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
                     loop, sessions, requests, words, clock);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             loop.close();
             member.close();
             throw e;
         }
-        LOG.info("Paddock server {} serving clients on {}:{} (ensemble of {} voters, {} observers)", ensemble.myId(),
-                clientAddress.getHostString(), listener.port(), ensemble.voters().size(), ensemble.observers().size());
+        if (membership.standalone()) {
+            LOG.info("Paddock serving clients on {}:{} (standalone)", clientAddress.getHostString(), listener.port());
+        } else {
+            LOG.info("Paddock server {} serving clients on {}:{} (ensemble of {} voters, {} observers)",
+                    membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
+                    membership.observers().size());
+        }
         return new PaddockServer(loop, listener, member);
     }
 
-    /** The log cannot be written: nothing more can be acknowledged, so stop as ZooKeeper does. */
-    private static void logFailed(Throwable t) {
-        LOG.error("Severe unrecoverable error writing the transaction log, exiting", t);
-        Thread exit = new Thread(() -> System.exit(3), "paddock-exit");
-        exit.setDaemon(true);
-        exit.start();
+    /**
+     * A standalone server opens its port once it has elected itself and applied its log, so its first
+     * client is never turned away; an ensemble member opens at once and refuses clients until it serves.
+     */
+    private static void awaitServing(EnsembleMember member, RequestLoop loop) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + STANDALONE_READY_MS * 1_000_000;
+        while (true) {
+            java.util.concurrent.CompletableFuture<Boolean> serving = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> serving.complete(member.serving()));
+            try {
+                if (serving.get(STANDALONE_READY_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException("the server did not become ready", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the standalone server did not elect itself within " + STANDALONE_READY_MS
+                        + " ms");
+            }
+            Thread.sleep(5);
+        }
     }
 
     public int clientPort() {
@@ -151,10 +136,6 @@ public final class PaddockServer implements AutoCloseable {
     public void close() {
         listener.close();
         loop.close();
-        try {
-            storage.close();
-        } catch (Exception e) {
-            LOG.warn("closing storage", e);
-        }
+        member.close();
     }
 }

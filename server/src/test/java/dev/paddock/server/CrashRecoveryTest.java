@@ -2,8 +2,8 @@ package dev.paddock.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.paddock.server.log.LogFormat;
-import dev.paddock.server.log.Recovery;
+import dev.paddock.server.storage.LogFormat;
+import dev.paddock.server.storage.Recovery;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.TreeDigest;
 import java.io.File;

@@ -3,7 +3,7 @@ package dev.paddock.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.server.config.ServerConfig;
-import dev.paddock.server.log.LogFormat;
+import dev.paddock.server.storage.LogFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

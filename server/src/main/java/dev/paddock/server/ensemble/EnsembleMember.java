@@ -1,11 +1,6 @@
 package dev.paddock.server.ensemble;
 
-import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
-import dev.paddock.server.log.LogFormat;
-import dev.paddock.server.log.SnapshotFile;
-import dev.paddock.server.log.TxnCodec;
-import dev.paddock.server.quorum.DiskReplicaStorage;
 import dev.paddock.server.quorum.Entry;
 import dev.paddock.server.quorum.Host;
 import dev.paddock.server.quorum.Member;
@@ -17,6 +12,9 @@ import dev.paddock.server.quorum.transport.QuorumTransport;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.WritePath;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.storage.EntryPayload;
+import dev.paddock.server.storage.RecoveryException;
+import dev.paddock.server.storage.ServerStorage;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.ApplyResult;
 import dev.paddock.server.tree.CreateSessionRequest;
@@ -29,13 +27,9 @@ import dev.paddock.wire.OpCode;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.Request;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,113 +37,96 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An ensemble member inside the server: the quorum {@link Member} driven by the request thread, with
- * {@link DiskReplicaStorage} for its log and epochs and {@link QuorumTransport} for the network. It is the
- * server's {@link WritePath} (writes go to the leader, and each server answers its own clients when it
- * applies their entry) and the member's {@link Host} (committed entries apply to the state machine here).
- * Every method runs on the request thread.
+ * The server's one write path, in every mode: the quorum {@link Member} driven by the request thread, with
+ * the server's {@link ServerStorage} as its log and epochs and, when there are peers, {@link QuorumTransport}
+ * for the network. A standalone server is a one-member ensemble ({@link Membership.ofStandalone()}): it elects
+ * itself, and each write commits once its own fsync is done.
+ *
+ * <p>It is the server's {@link WritePath} (writes go to the leader, and each server answers its own clients
+ * when it applies their entry) and the member's {@link Host} (committed entries apply to the state machine
+ * here, and snapshots are served and installed here). Every method runs on the request thread, except
+ * {@link #wake}, which the log writer calls.
  */
 public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleMember.class);
-    /** Prefix of every entry's payload: the server that took the request and its number there. */
-    private static final int ORIGIN_BYTES = 12;
 
-    private final EnsembleConfig ensemble;
+    private final Membership membership;
     private final ServerConfig config;
     private final StateMachine stateMachine;
     private final WatchManager watches;
     private final SessionTracker tracker;
     private final RequestLoop loop;
     private final Clock clock;
-    private final Path dir;
-    private final DiskReplicaStorage storage;
+    private final ServerStorage storage;
     private final QuorumTransport transport;
     private final Map<Long, Callback> pending = new HashMap<>();
     private final Map<Long, Runnable> syncsAsked = new HashMap<>();
     private final TreeMap<Long, List<Runnable>> waitingForApplied = new TreeMap<>();
+    private final AtomicBoolean persistedScheduled = new AtomicBoolean();
+    private final Runnable persistedTask = this::persisted;
     private Member member;
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
     private long nextSyncId;
-    private long appliedSinceSnapshot;
-    private boolean snapshotRunning;
-    private final java.util.concurrent.ExecutorService snapshotter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "paddock-member-snapshot");
-        t.setDaemon(true);
-        return t;
-    });
 
-    private EnsembleMember(EnsembleConfig ensemble, ServerConfig config, StateMachine stateMachine,
-                           WatchManager watches, SessionTracker tracker, RequestLoop loop, Clock clock, Path dir)
-            throws IOException {
-        this.ensemble = ensemble;
+    private EnsembleMember(Membership membership, ServerConfig config, StateMachine stateMachine, WatchManager watches,
+                           SessionTracker tracker, RequestLoop loop, Clock clock) throws IOException, RecoveryException {
+        this.membership = membership;
         this.config = config;
         this.stateMachine = stateMachine;
         this.watches = watches;
         this.tracker = tracker;
         this.loop = loop;
         this.clock = clock;
-        this.dir = dir;
-        this.storage = new DiskReplicaStorage(dir, config.forceSync(), zxid -> loop.execute(this::persisted));
-        Map<Integer, QuorumTransport.PeerAddress> peers = new HashMap<>();
-        for (EnsembleConfig.Peer p : ensemble.peers().values()) {
-            peers.put(p.id(), new QuorumTransport.PeerAddress(p.quorumAddress(), p.electionAddress()));
+        this.storage = ServerStorage.open(config, loop::execute, new SplittableRandom(new SecureRandom().nextLong()),
+                this::wake);
+        this.transport = membership.hasPeers() ? new QuorumTransport(membership.myId(), membership.peers(),
+                (from, message) -> loop.execute(() -> receive(from, message)), clock::monotonicMs) : null;
+        if (transport != null) {
+            transport.onPeerDisconnected(peer -> loop.execute(() -> {
+                if (member != null) {
+                    member.peerDisconnected(peer);
+                }
+            }));
         }
-        this.transport = new QuorumTransport(ensemble.myId(), peers,
-                (from, message) -> loop.execute(() -> receive(from, message)), clock::monotonicMs);
-        transport.onPeerDisconnected(peer -> loop.execute(() -> {
-            if (member != null) {
-                member.peerDisconnected(peer);
-            }
-        }));
-    }
-
-    /** Where an ensemble member keeps its replica log, epochs and snapshots. */
-    public static Path directory(ServerConfig config) {
-        return config.dataLogDir().resolve(LogFormat.SUBDIR).resolve("quorum");
     }
 
     /**
-     * Loads the member's state (the snapshot at its log's base, if any) into {@code stateMachine}; the
-     * entries after the base wait in the log until a leader says they are committed.
+     * Opens the storage and loads the newest snapshot into {@code stateMachine}; the entries logged after it
+     * wait in the log until the member knows they are committed (at once, for a one-member ensemble).
+     *
+     * @throws RecoveryException when the data on disk cannot be read without losing acknowledged entries
      */
-    public static EnsembleMember open(EnsembleConfig ensemble, ServerConfig config, StateMachine stateMachine,
+    public static EnsembleMember open(Membership membership, ServerConfig config, StateMachine stateMachine,
                                       WatchManager watches, SessionTracker tracker, RequestLoop loop, Clock clock)
-            throws IOException {
-        Path dir = directory(config);
-        EnsembleMember m = new EnsembleMember(ensemble, config, stateMachine, watches, tracker, loop, clock, dir);
-        long base = m.storage.baseZxid();
-        if (base > 0) {
-            Path newest = null;
-            for (Path p : LogFormat.list(dir, LogFormat.SNAPSHOT_PREFIX)) {
-                if (LogFormat.zxidOf(p, LogFormat.SNAPSHOT_PREFIX) >= base) {
-                    newest = p;
-                }
-            }
-            if (newest == null) {
-                throw new IOException(dir + ": the replica log starts after zxid 0x" + Long.toHexString(base)
-                        + " but no snapshot covers it");
-            }
-            stateMachine.restoreFrom(SnapshotFile.read(newest, config.extendedTypesEnabled()).stateMachine());
-        }
+            throws IOException, RecoveryException {
+        EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, loop, clock);
+        stateMachine.restoreFrom(m.storage.recovered().stateMachine());
+        // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
         return m;
     }
 
-    /** Starts the network and the protocol; call on the request thread's behalf before serving. */
+    /** Starts the network and the protocol; call before serving. */
     public void start(Runnable onNotServing) throws InterruptedException {
         this.onNotServing = onNotServing;
-        EnsembleConfig.Peer me = ensemble.me();
-        transport.start(me.quorumAddress(), me.electionAddress());
-        QuorumConfig quorum = new QuorumConfig(ensemble.voters(), ensemble.observers(), config.initLimit(),
+        if (transport != null) {
+            transport.start(membership.quorumAddress(), membership.electionAddress());
+        }
+        QuorumConfig quorum = new QuorumConfig(membership.voters(), membership.observers(), config.initLimit(),
                 config.syncLimit(), 0xffff_fff0L);
-        loop.execute(() -> member = new Member(ensemble.myId(), quorum, storage, this,
-                new SplittableRandom(new SecureRandom().nextLong()), stateMachine.lastZxid()));
+        loop.execute(() -> {
+            member = new Member(membership.myId(), quorum, storage.log(), this,
+                    new SplittableRandom(new SecureRandom().nextLong()), stateMachine.lastZxid());
+            // A one-member ensemble needs nobody's vote: settle at once rather than on the first timer.
+            member.electionTick();
+        });
     }
 
     /** Runs every tick on the request thread. */
@@ -161,13 +138,6 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         member.reportTouches(tracker.drainTouched());
     }
 
-    /** The replica log forced a batch; the member learns the durable point on the request thread. */
-    private void persisted() {
-        if (member != null) {
-            member.persisted(storage.durableZxid());
-        }
-    }
-
     /** Runs every ~100 ms on the request thread: settles elections without waiting for a tick. */
     public void electionTick() {
         if (member != null) {
@@ -175,9 +145,28 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         }
     }
 
+    /** Log writer thread: entries became durable; tell the member on the request thread (never blocking). */
+    private boolean wake() {
+        if (!persistedScheduled.compareAndSet(false, true)) {
+            return true;
+        }
+        if (loop.tryExecute(persistedTask)) {
+            return true;
+        }
+        persistedScheduled.set(false);
+        return false;
+    }
+
+    private void persisted() {
+        persistedScheduled.set(false);
+        if (member != null) {
+            member.persisted(storage.log().durableZxid());
+        }
+    }
+
     private void receive(int from, Message message) {
         if (LOG.isTraceEnabled()) {
-            LOG.trace("from {}: {}", from, describe(message));
+            LOG.trace("from {}: {}", from, MessageDescription.of(message));
         }
         if (member != null) {
             member.receive(from, message);
@@ -188,15 +177,19 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         return member == null ? Role.LOOKING : member.role();
     }
 
+    /** The {@code snap} four-letter word. */
+    public String snapshotNow() {
+        return storage.snapshots().snapshotNow(stateMachine);
+    }
+
     // ---- WritePath ------------------------------------------------------------------------------------
 
     @Override
     public void submit(long sessionId, List<Id> identities, Request request, Callback callback) {
         long requestId = ++nextRequestId;
         // The zxid is the leader's to give; time and identities are fixed here, before replication.
-        byte[] txn = TxnCodec.encode(new Txn(0, clock.wallMs(), sessionId, List.copyOf(identities), request));
-        byte[] payload = ByteBuffer.allocate(ORIGIN_BYTES + txn.length).putInt(ensemble.myId()).putLong(requestId)
-                .put(txn).array();
+        byte[] payload = EntryPayload.encode(membership.myId(), requestId,
+                new Txn(0, clock.wallMs(), sessionId, List.copyOf(identities), request));
         if (callback != null) {
             pending.put(requestId, callback);
         }
@@ -230,6 +223,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public String mode() {
+        if (membership.standalone()) {
+            return "standalone";
+        }
         return switch (role()) {
             case LEADING -> "leader";
             case FOLLOWING -> "follower";
@@ -243,29 +239,15 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     @Override
     public void send(int to, Message message) {
         if (LOG.isTraceEnabled()) {
-            LOG.trace("to {}: {}", to, describe(message));
+            LOG.trace("to {}: {}", to, MessageDescription.of(message));
         }
         transport.send(to, message);
     }
 
-    private static String describe(Message m) {
-        if (m instanceof Message.Linked l) {
-            Message.Body b = l.body();
-            String body = b instanceof Message.Sync s ? "Sync[trunc=" + s.truncateTo() + ", snapshot="
-                    + (s.snapshot() != null) + ", entries=" + s.entries().size() + "]"
-                    : b instanceof Message.Proposal || b instanceof Message.Inform || b instanceof Message.Forward
-                    ? b.getClass().getSimpleName() : b.toString();
-            return body + " #" + l.seq() + " link " + Long.toHexString(l.link());
-        }
-        return m.toString();
-    }
-
     @Override
     public void apply(Entry entry) {
-        ByteBuffer b = ByteBuffer.wrap(entry.payload());
-        int origin = b.getInt();
-        long requestId = b.getLong();
-        Txn txn = TxnCodec.read(entry.zxid(), b.slice());
+        EntryPayload.Decoded decoded = EntryPayload.decode(entry.zxid(), entry.payload());
+        Txn txn = decoded.txn();
         ApplyResult result = stateMachine.apply(txn);
         watches.fire(result.changes(), txn.zxid());
         OpCode op = txn.request().opCode();
@@ -274,8 +256,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         } else if (op == OpCode.CLOSE_SESSION) {
             tracker.remove(txn.sessionId());
         }
-        if (origin == ensemble.myId()) {
-            Callback c = pending.remove(requestId);
+        if (decoded.origin() == membership.myId()) {
+            Callback c = pending.remove(decoded.requestId());
             if (c != null) {
                 c.committed(new Committed(txn.zxid(), result));
             }
@@ -283,92 +265,43 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         while (!waitingForApplied.isEmpty() && waitingForApplied.firstKey() <= entry.zxid()) {
             waitingForApplied.pollFirstEntry().getValue().forEach(Runnable::run);
         }
-        if (++appliedSinceSnapshot >= config.snapCount() && !snapshotRunning) {
-            snapshotAndCompact();
-        }
+        storage.snapshots().applied(stateMachine);
     }
 
     /**
-     * Every snapCount applied entries: capture the tree (copy-on-write, so writes go on), write the snapshot
-     * on a background thread, then drop the log entries it covers. Learners further behind get it whole.
+     * The applied state for a learner too far behind for a diff, serialised now on the request thread
+     * (without the copy-on-write guard, so a periodic snapshot being written meanwhile is no obstacle).
      */
-    private void snapshotAndCompact() {
-        appliedSinceSnapshot = 0;
-        snapshotRunning = true;
-        TreeSnapshot.Capture capture = TreeSnapshot.capture(stateMachine);
-        long zxid = capture.zxid();
-        snapshotter.execute(() -> {
-            try {
-                SnapshotFile.write(dir, capture);
-                loop.execute(() -> {
-                    storage.compactTo(zxid);
-                    purgeSnapshotsBefore(zxid);
-                    snapshotRunning = false;
-                });
-            } catch (IOException | RuntimeException e) {
-                LOG.error("member snapshot at zxid 0x{} failed; the log keeps its entries", Long.toHexString(zxid), e);
-                loop.execute(() -> snapshotRunning = false);
-            } finally {
-                capture.release();
-            }
-        });
-    }
-
-    /** Keeps the newest snapRetainCount snapshots (at least the one the log now starts from). */
-    private void purgeSnapshotsBefore(long newest) {
-        try {
-            List<Path> snapshots = LogFormat.list(dir, LogFormat.SNAPSHOT_PREFIX);
-            int keep = Math.max(1, config.snapRetainCount());
-            for (int i = 0; i < snapshots.size() - keep; i++) {
-                if (LogFormat.zxidOf(snapshots.get(i), LogFormat.SNAPSHOT_PREFIX) < newest) {
-                    java.nio.file.Files.deleteIfExists(snapshots.get(i));
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot purge old member snapshots in {}", dir, e);
-        }
-    }
-
     @Override
     public Snapshot snapshot() {
-        TreeSnapshot.Capture capture = TreeSnapshot.capture(stateMachine);
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            capture.writeTo(new DataOutputStream(bytes));
-            return new Snapshot(capture.zxid(), bytes.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise the tree", e);
-        } finally {
-            capture.release();
-        }
+        return new Snapshot(stateMachine.lastZxid(), TreeSnapshot.serializeNow(stateMachine));
     }
 
+    /**
+     * Replaces the applied state with a leader's snapshot, in memory; the log makes it durable
+     * ({@code ReplicaStorage.resetTo}) before anything after it is acknowledged.
+     */
     @Override
     public void install(Snapshot snapshot) {
+        StateMachine loaded;
         try {
-            StateMachine loaded = TreeSnapshot.read(new DataInputStream(new ByteArrayInputStream(snapshot.state())),
+            loaded = TreeSnapshot.read(new DataInputStream(new ByteArrayInputStream(snapshot.state())),
                     snapshot.zxid(), config.extendedTypesEnabled());
-            stateMachine.restoreFrom(loaded);
-            for (long id : new ArrayList<>(tracker.timeouts().keySet())) {
-                tracker.remove(id);
-            }
-            stateMachine.sessions().forEach(tracker::add);
-            // Durable before the log is reset to start after it.
-            TreeSnapshot.Capture capture = TreeSnapshot.capture(stateMachine);
-            try {
-                SnapshotFile.write(dir, capture);
-            } finally {
-                capture.release();
-            }
-            LOG.info("Installed the leader's snapshot at zxid 0x{}", Long.toHexString(snapshot.zxid()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot install the leader's snapshot", e);
+            throw new UncheckedIOException("the leader's snapshot at zxid 0x" + Long.toHexString(snapshot.zxid())
+                    + " does not decode", e);
         }
+        stateMachine.restoreFrom(loaded);
+        for (long id : new ArrayList<>(tracker.timeouts().keySet())) {
+            tracker.remove(id);
+        }
+        stateMachine.sessions().forEach(tracker::add);
+        LOG.info("Installed the leader's snapshot at zxid 0x{}", Long.toHexString(snapshot.zxid()));
     }
 
     @Override
     public void roleChanged(Role role, int leaderId, long epoch) {
-        LOG.info("Server {} is now {} (leader {}, epoch {})", ensemble.myId(), role, leaderId, epoch);
+        LOG.info("Server {} is now {} (leader {}, epoch {})", membership.myId(), role, leaderId, epoch);
         if (role == Role.LEADING) {
             tracker.restartAllDeadlines();
         }
@@ -401,12 +334,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public void close() {
-        transport.close();
-        snapshotter.shutdown();
-        try {
-            snapshotter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (transport != null) {
+            transport.close();
         }
         storage.close();
     }

@@ -65,6 +65,13 @@ final class LeaderRole {
         this.m = m;
         this.commitZxid = m.appliedZxid;
         epochAcked.add(m.myId);
+    }
+
+    /**
+     * Begins epoch establishment. Separate from the constructor because a one-member ensemble establishes
+     * at once, calling back into the host, which must already see this role as the member's.
+     */
+    void start() {
         maybePickEpoch();
     }
 

@@ -160,7 +160,7 @@ final class LearnerRole {
     private void onSync(Sync sync) {
         if (sync.snapshot() != null) {
             m.host.install(sync.snapshot());
-            m.storage.resetTo(sync.snapshot().zxid());
+            m.storage.resetTo(sync.snapshot());
             m.appliedZxid = sync.snapshot().zxid();
         } else if (sync.truncateTo() >= 0) {
             if (sync.truncateTo() < m.appliedZxid) {

@@ -5,30 +5,32 @@ import java.util.List;
 
 /**
  * The entries after a log's base, in zxid order, with the look-ups {@link ReplicaStorage} needs. Shared by
- * the disk storage and the simulation's, so the simulation exercises the same index code.
+ * the disk storage and the simulation's, so the simulation exercises the same index code. Not thread-safe:
+ * the member's thread owns it.
  */
-final class LogTail {
+public final class LogTail {
     private final List<Entry> entries = new ArrayList<>();
     private long base;
+    private long payloadBytes;
 
-    long base() {
+    public long base() {
         return base;
     }
 
-    int size() {
+    public int size() {
         return entries.size();
     }
 
-    Entry get(int i) {
+    public Entry get(int i) {
         return entries.get(i);
     }
 
-    long lastZxid() {
+    public long lastZxid() {
         return entries.isEmpty() ? base : entries.get(entries.size() - 1).zxid();
     }
 
     /** Binary search: the index of {@code zxid}, or -(insertion point) - 1. */
-    int indexOf(long zxid) {
+    public int indexOf(long zxid) {
         int lo = 0;
         int hi = entries.size() - 1;
         while (lo <= hi) {
@@ -45,11 +47,11 @@ final class LogTail {
         return -(lo + 1);
     }
 
-    boolean contains(long zxid) {
+    public boolean contains(long zxid) {
         return indexOf(zxid) >= 0;
     }
 
-    long floorZxid(long zxid) {
+    public long floorZxid(long zxid) {
         if (zxid < base) {
             return -1;
         }
@@ -61,7 +63,7 @@ final class LogTail {
         return insertion == 0 ? base : entries.get(insertion - 1).zxid();
     }
 
-    List<Entry> entries(long fromExclusive, long toInclusive) {
+    public List<Entry> entries(long fromExclusive, long toInclusive) {
         if (fromExclusive < base) {
             throw new IllegalStateException("entries from " + Zxid.hex(fromExclusive) + " below base " + Zxid.hex(base));
         }
@@ -74,36 +76,50 @@ final class LogTail {
         return result;
     }
 
-    void append(Entry entry) {
+    public void append(Entry entry) {
         if (entry.zxid() <= lastZxid()) {
             throw new IllegalStateException("append " + Zxid.hex(entry.zxid()) + " after " + Zxid.hex(lastZxid()));
         }
         entries.add(entry);
+        payloadBytes += entry.payload().length;
+    }
+
+    /** Bytes of payload held (the in-memory cost of the tail, less object overhead). */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    private void forget(List<Entry> dropped) {
+        for (Entry e : dropped) {
+            payloadBytes -= e.payload().length;
+        }
+        dropped.clear();
     }
 
     /** Drops the entries above {@code zxid}; returns how many are left. */
-    int truncateAfter(long zxid) {
+    public int truncateAfter(long zxid) {
         int keep = 0;
         while (keep < entries.size() && entries.get(keep).zxid() <= zxid) {
             keep++;
         }
-        entries.subList(keep, entries.size()).clear();
+        forget(entries.subList(keep, entries.size()));
         return keep;
     }
 
     /** Drops the entries up to {@code zxid}, which becomes the base; returns how many were dropped. */
-    int compactTo(long zxid) {
+    public int compactTo(long zxid) {
         int drop = 0;
         while (drop < entries.size() && entries.get(drop).zxid() <= zxid) {
             drop++;
         }
-        entries.subList(0, drop).clear();
+        forget(entries.subList(0, drop));
         base = zxid;
         return drop;
     }
 
-    void resetTo(long newBase) {
+    public void resetTo(long newBase) {
         entries.clear();
+        payloadBytes = 0;
         base = newBase;
     }
 }

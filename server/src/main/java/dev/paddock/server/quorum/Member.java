@@ -210,6 +210,7 @@ public final class Member {
             role = Role.LEADING;
             leader = new LeaderRole(this);
             host.roleChanged(role, myId, storage.currentEpoch());
+            leader.start();
         } else {
             role = config.observers().contains(myId) ? Role.OBSERVING : Role.FOLLOWING;
             learner = new LearnerRole(this, leaderId);

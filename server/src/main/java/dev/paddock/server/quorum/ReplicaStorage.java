@@ -3,9 +3,10 @@ package dev.paddock.server.quorum;
 import java.util.List;
 
 /**
- * A member's durable protocol state: the two epochs and the log. The epochs, truncation and reset are
- * durable when the call returns; {@link #append} is durable later, announced to the member with
- * {@link Member#persisted(long)} in zxid order (the group commit happens below this interface).
+ * A member's durable protocol state: the two epochs and the log. The epochs are durable when the call
+ * returns. {@link #append}, {@link #truncateAfter} and {@link #resetTo} change the log at once as the member
+ * sees it and reach the disk later, in call order; the member learns that they did through
+ * {@link #durableZxid()} and {@link Member#persisted(long)} (the group commit happens below this interface).
  */
 public interface ReplicaStorage {
     /** The newest epoch this member promised to follow, and the leader it promised it to. */
@@ -23,7 +24,10 @@ public interface ReplicaStorage {
     /** zxid of the newest entry appended (durable or not); {@link #baseZxid()} when the log is empty. */
     long lastZxid();
 
-    /** Every entry up to this zxid is durable (the base counts as durable). */
+    /**
+     * Every entry up to this zxid is durable. After {@link #resetTo} it may be below the base until the
+     * installed snapshot itself is durable.
+     */
     long durableZxid();
 
     /** Entries up to and including this zxid live only in the snapshot. */
@@ -42,6 +46,9 @@ public interface ReplicaStorage {
     /** Drops every entry above {@code zxid}. */
     void truncateAfter(long zxid);
 
-    /** Empties the log after a snapshot at {@code snapshotZxid} was installed. */
-    void resetTo(long snapshotZxid);
+    /**
+     * Empties the log after {@code snapshot} was installed: the snapshot becomes durable (it is the base),
+     * then the old log goes; entries appended afterwards follow it.
+     */
+    void resetTo(Snapshot snapshot);
 }

@@ -213,6 +213,29 @@ public final class TreeSnapshot {
         if (tree.snapshotGuard() != null) {
             throw new IllegalStateException("a snapshot is already being written");
         }
+        Capture capture = referencesOf(stateMachine, new Guard());
+        tree.snapshotGuard(capture.guard);
+        return capture;
+    }
+
+    /**
+     * Request thread only: the body of a snapshot of the state as it is now, serialised before returning (a
+     * leader's SNAP for a learner). Needs no guard, because nothing changes while it runs, so it works while
+     * a {@link #capture} is being written.
+     */
+    public static byte[] serializeNow(StateMachine stateMachine) {
+        Capture capture = referencesOf(stateMachine, new Guard());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            capture.writeTo(new java.io.DataOutputStream(bytes));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot serialise the tree in memory", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Capture referencesOf(StateMachine stateMachine, Guard guard) {
+        DataTree tree = stateMachine.tree();
         Map<String, Znode> map = tree.nodeMap();
         String[] paths = new String[map.size()];
         Znode[] nodes = new Znode[map.size()];
@@ -222,8 +245,6 @@ public final class TreeSnapshot {
             nodes[i] = e.getValue();
             i++;
         }
-        Guard guard = new Guard();
-        tree.snapshotGuard(guard);
         return new Capture(tree, stateMachine.lastZxid(), paths, nodes, new TreeMap<>(stateMachine.sessions()),
                 guard);
     }

@@ -85,8 +85,8 @@ final class SimStorage implements ReplicaStorage {
     }
 
     @Override
-    public void resetTo(long snapshotZxid) {
-        tail.resetTo(snapshotZxid);
+    public void resetTo(Snapshot snapshot) {
+        tail.resetTo(snapshot.zxid());
         durableCount = 0;
     }
 

@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +17,9 @@ import java.util.zip.CRC32C;
  * log.&lt;first zxid, hex&gt;      header: magic "PDLG" | version | first zxid (8) | CRC32C of the previous 16 bytes
  *                             then records, then zeros up to the preallocated size
  * record                      length of payload (4) | zxid (8) | CRC32C (4) of length, zxid and payload | payload
+ *                             (format 2: an {@link EntryPayload}, which starts with its own record version;
+ *                             format 1, written before standalone and ensembles shared this log: a bare
+ *                             {@link TxnCodec} transaction, read as an EntryPayload with origin 0)
  * snapshot.&lt;zxid, hex&gt;      magic "PDSN" | version | zxid (8) | CRC32C of the body (4) | body (see TreeSnapshot)
  * </pre>
  *
@@ -27,7 +30,15 @@ public final class LogFormat {
     public static final String SUBDIR = "paddock-1";
     public static final int SEGMENT_MAGIC = 0x50444c47; // "PDLG"
     public static final int SNAPSHOT_MAGIC = 0x5044534e; // "PDSN"
-    public static final int VERSION = 1;
+    /** The segment format written now. */
+    public static final int VERSION = 2;
+    /** The oldest segment format still read. */
+    public static final int OLDEST_READ_VERSION = 1;
+    /** The snapshot body format (unchanged since the first release). */
+    public static final int SNAPSHOT_VERSION = 1;
+    /** The files holding the epochs a member promised and adopted (as ZooKeeper's, in dataDir). */
+    public static final String ACCEPTED_EPOCH_FILE = "acceptedEpoch";
+    public static final String CURRENT_EPOCH_FILE = "currentEpoch";
     public static final int SEGMENT_HEADER_BYTES = 20;
     public static final int RECORD_HEADER_BYTES = 16;
     public static final int SNAPSHOT_HEADER_BYTES = 20;
@@ -77,7 +88,7 @@ public final class LogFormat {
         return files;
     }
 
-    static ByteBuffer segmentHeader(long firstZxid) {
+    public static ByteBuffer segmentHeader(long firstZxid) {
         ByteBuffer b = ByteBuffer.allocate(SEGMENT_HEADER_BYTES);
         b.putInt(SEGMENT_MAGIC).putInt(VERSION).putLong(firstZxid);
         CRC32C crc = new CRC32C();
@@ -99,7 +110,7 @@ public final class LogFormat {
     }
 
     /** Forces a directory's entries (a new or renamed file) to disk, where the platform allows it. */
-    static void syncDirectory(Path dir) {
+    public static void syncDirectory(Path dir) {
         try (var ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {

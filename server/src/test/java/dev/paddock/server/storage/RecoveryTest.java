@@ -1,11 +1,11 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
-import static dev.paddock.server.log.LogTestSupport.applied;
-import static dev.paddock.server.log.LogTestSupport.flipByte;
-import static dev.paddock.server.log.LogTestSupport.log;
-import static dev.paddock.server.log.LogTestSupport.recordOffsets;
-import static dev.paddock.server.log.LogTestSupport.snapshot;
-import static dev.paddock.server.log.LogTestSupport.workload;
+import static dev.paddock.server.storage.LogTestSupport.applied;
+import static dev.paddock.server.storage.LogTestSupport.flipByte;
+import static dev.paddock.server.storage.LogTestSupport.log;
+import static dev.paddock.server.storage.LogTestSupport.recordOffsets;
+import static dev.paddock.server.storage.LogTestSupport.snapshot;
+import static dev.paddock.server.storage.LogTestSupport.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.Txn;

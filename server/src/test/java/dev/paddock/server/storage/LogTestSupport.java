@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import dev.paddock.server.tree.AclLists;
 import dev.paddock.server.tree.CreateMode;
@@ -112,21 +112,27 @@ final class LogTestSupport {
         return sm;
     }
 
-    /** Writes entries {@code from..to-1} (list indexes) through a LogWriter and waits until durable. */
+    /** Writes entries {@code from..to-1} (list indexes) through a SegmentWriter and waits until durable. */
     static void log(Path dir, List<Txn> txns, int from, int to, long preAllocBytes) throws Exception {
-        LogWriter w = new LogWriter(dir, preAllocBytes, false, 1024, t -> { });
+        SegmentWriter w = new SegmentWriter(dir, dir, preAllocBytes, false, new SegmentWriter.Durable(0, 0),
+                () -> true, t -> { });
         w.start();
         for (int i = from; i < to; i++) {
-            w.append(new LogWriter.Entry(txns.get(i), null));
+            w.submit(new SegmentWriter.Append(entry(txns.get(i)), 0));
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (w.durableZxid() < txns.get(to - 1).zxid()) {
+        while (w.durable().zxid() < txns.get(to - 1).zxid()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("log writer did not finish");
             }
             LockSupport.parkNanos(1_000_000);
         }
         w.close();
+    }
+
+    /** The log entry of a transaction, as a standalone server writes it (origin 0). */
+    static dev.paddock.server.quorum.Entry entry(Txn txn) {
+        return new dev.paddock.server.quorum.Entry(txn.zxid(), EntryPayload.encode(0, txn.zxid(), txn));
     }
 
     /** Writes a snapshot of the state after the first {@code n} entries. */

@@ -1,5 +1,6 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
+import dev.paddock.server.quorum.Entry;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.Txn;
 import dev.paddock.wire.jute.MarshallingException;
@@ -33,9 +34,16 @@ public final class Recovery {
     private Recovery() {
     }
 
-    /** The recovered state and what recovery found on the way. */
+    /**
+     * The recovered state and what recovery found on the way. {@code entries} are the logged entries after
+     * the snapshot, in zxid order; {@code stateMachine} holds them applied only when recovery replayed them
+     * ({@link #recover}); {@link #load} leaves it at the snapshot, for a member that applies entries only once
+     * they are known to be committed. {@code lastSegment} and {@code lastSegmentEnd} say where the newest
+     * segment's valid records end (null when there is no segment).
+     */
     public record Result(StateMachine stateMachine, Path snapshot, long snapshotZxid, int replayed,
-                         long lastZxid, List<String> problems, long loadSnapshotMs, long replayMs) {
+                         long lastZxid, List<String> problems, long loadSnapshotMs, long replayMs,
+                         List<Entry> entries, Path lastSegment, long lastSegmentEnd) {
     }
 
     /**
@@ -43,6 +51,21 @@ public final class Recovery {
      */
     public static Result recover(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair)
             throws IOException, RecoveryException {
+        return read(snapDir, logDir, extendedTypesEnabled, repair, true);
+    }
+
+    /**
+     * Like {@link #recover}, with the same checks, but leaves the state machine at the snapshot and returns
+     * the entries after it unapplied (every one decoded once, so a record that does not decode stops
+     * start-up here, naming its file and offset).
+     */
+    public static Result load(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair)
+            throws IOException, RecoveryException {
+        return read(snapDir, logDir, extendedTypesEnabled, repair, false);
+    }
+
+    private static Result read(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair,
+                               boolean apply) throws IOException, RecoveryException {
         List<String> problems = new ArrayList<>();
         if (repair) {
             removeTemporaryFiles(snapDir);
@@ -77,7 +100,7 @@ public final class Recovery {
                     Long.toHexString(snapZxid), sm.tree().nodeCount(), sm.sessions().size());
         }
         long t1 = System.nanoTime();
-        Replay replay = new Replay(sm, snapZxid, badSnapshots);
+        Replay replay = new Replay(sm, snapZxid, badSnapshots, apply);
         List<Path> segments = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
         // Start at the newest segment that begins at or before the first entry needed.
         int start = 0;
@@ -90,13 +113,20 @@ public final class Recovery {
             boolean last = i == segments.size() - 1;
             replaySegment(segments.get(i), last, replay, problems, repair);
         }
+        Path lastSegment = null;
+        long lastSegmentEnd = -1;
+        List<Path> remaining = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
+        if (!remaining.isEmpty()) {
+            lastSegment = remaining.get(remaining.size() - 1);
+            lastSegmentEnd = SegmentScanner.scan(lastSegment, null).validEnd();
+        }
         long t2 = System.nanoTime();
         if (replay.count > 0 || used != null) {
             LOG.info("Replayed {} log entries after zxid 0x{}; last zxid 0x{}", replay.count,
                     Long.toHexString(snapZxid), Long.toHexString(sm.lastZxid()));
         }
-        return new Result(sm, used, snapZxid, replay.count, sm.lastZxid(), List.copyOf(problems),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        return new Result(sm, used, snapZxid, replay.count, replay.last, List.copyOf(problems),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, replay.entries, lastSegment, lastSegmentEnd);
     }
 
     /** Applies records in zxid order and checks that none is missing after the snapshot. */
@@ -104,14 +134,17 @@ public final class Recovery {
         final StateMachine sm;
         final long snapZxid;
         final List<String> badSnapshots;
+        final boolean apply;
+        final List<Entry> entries = new ArrayList<>();
         long last;
         int count;
         Path file;
 
-        Replay(StateMachine sm, long snapZxid, List<String> badSnapshots) {
+        Replay(StateMachine sm, long snapZxid, List<String> badSnapshots, boolean apply) {
             this.sm = sm;
             this.snapZxid = snapZxid;
             this.badSnapshots = badSnapshots;
+            this.apply = apply;
             this.last = snapZxid;
         }
 
@@ -131,12 +164,18 @@ public final class Recovery {
             }
             Txn txn;
             try {
-                txn = TxnCodec.read(zxid, payload);
+                txn = EntryPayload.decode(zxid, payload).txn();
             } catch (MarshallingException e) {
                 throw new GapException("record zxid 0x" + Long.toHexString(zxid) + " in " + file + " at offset "
                         + offset + " has a valid checksum but does not decode: " + e.getMessage());
             }
-            sm.apply(txn);
+            if (apply) {
+                sm.apply(txn);
+            } else {
+                byte[] bytes = new byte[payload.remaining()];
+                payload.duplicate().get(bytes);
+                entries.add(new Entry(zxid, bytes));
+            }
             last = zxid;
             count++;
         }

@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,15 +61,19 @@ public final class SegmentScanner {
     static Outcome scan(Path file, ByteBuffer buf, int offset, Visitor visitor) throws IOException {
         int limit = buf.limit();
         boolean headerValid = false;
+        boolean bareTxns = false;
         long headerZxid = -1;
         if (limit >= LogFormat.SEGMENT_HEADER_BYTES && buf.getInt(0) == LogFormat.SEGMENT_MAGIC) {
             CRC32C crc = new CRC32C();
             ByteBuffer h = buf.duplicate();
             h.position(0).limit(16);
             crc.update(h);
-            if ((int) crc.getValue() == buf.getInt(16) && buf.getInt(4) == LogFormat.VERSION) {
+            int version = buf.getInt(4);
+            if ((int) crc.getValue() == buf.getInt(16) && version >= LogFormat.OLDEST_READ_VERSION
+                    && version <= LogFormat.VERSION) {
                 headerValid = true;
                 headerZxid = buf.getLong(8);
+                bareTxns = version == 1;
             }
         }
         if (!headerValid && offset == 0) {
@@ -122,7 +126,8 @@ public final class SegmentScanner {
             ByteBuffer payload = buf.duplicate();
             payload.position(pos + LogFormat.RECORD_HEADER_BYTES).limit(pos + LogFormat.RECORD_HEADER_BYTES + len);
             if (visitor != null) {
-                visitor.record(zxid, pos, payload.slice());
+                // Format 1 segments hold bare transactions; every reader sees entry payloads.
+                visitor.record(zxid, pos, bareTxns ? EntryPayload.fromBareTxn(payload.slice()) : payload.slice());
             }
             records++;
             if (first < 0) {

@@ -1,7 +1,7 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
-import static dev.paddock.server.log.LogTestSupport.applied;
-import static dev.paddock.server.log.LogTestSupport.workload;
+import static dev.paddock.server.storage.LogTestSupport.applied;
+import static dev.paddock.server.storage.LogTestSupport.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.server.tree.StateMachine;

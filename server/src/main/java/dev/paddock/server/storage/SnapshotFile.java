@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.TreeSnapshot;
@@ -42,7 +42,7 @@ public final class SnapshotFile {
             capture.writeTo(out);
             out.flush();
             ByteBuffer header = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES);
-            header.putInt(LogFormat.SNAPSHOT_MAGIC).putInt(LogFormat.VERSION).putLong(capture.zxid())
+            header.putInt(LogFormat.SNAPSHOT_MAGIC).putInt(LogFormat.SNAPSHOT_VERSION).putLong(capture.zxid())
                     .putInt((int) out.crc.getValue()).flip();
             long p = 0;
             while (header.hasRemaining()) {
@@ -54,6 +54,35 @@ public final class SnapshotFile {
             throw e;
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        LogFormat.syncDirectory(dir);
+        return target;
+    }
+
+    /**
+     * Writes a snapshot whose body was serialised elsewhere (a leader's, received for installation) into
+     * {@code dir}, with the same header, temporary file, force and rename as {@link #write}. Any thread.
+     */
+    public static Path writeBody(Path dir, long zxid, byte[] body) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve(LogFormat.snapshotName(zxid));
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES);
+            header.putInt(LogFormat.SNAPSHOT_MAGIC).putInt(LogFormat.SNAPSHOT_VERSION).putLong(zxid)
+                    .putInt((int) crc.getValue()).flip();
+            ByteBuffer all = ByteBuffer.allocate(header.remaining() + body.length).put(header).put(body).flip();
+            while (all.hasRemaining()) {
+                ch.write(all);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LogFormat.syncDirectory(dir);
         return target;
     }
@@ -72,7 +101,7 @@ public final class SnapshotFile {
                 throw new IOException("not a Paddock snapshot (bad magic)");
             }
             int version = header.getInt();
-            if (version != LogFormat.VERSION) {
+            if (version != LogFormat.SNAPSHOT_VERSION) {
                 throw new IOException("unknown snapshot version " + version);
             }
             long zxid = header.getLong();

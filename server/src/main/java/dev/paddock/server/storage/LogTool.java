@@ -1,4 +1,4 @@
-package dev.paddock.server.log;
+package dev.paddock.server.storage;
 
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.TreeDigest;
@@ -80,9 +80,10 @@ public final class LogTool {
         SegmentScanner.Visitor printer = (zxid, offset, payload) -> {
             String text;
             try {
-                Txn txn = TxnCodec.read(zxid, payload);
+                EntryPayload.Decoded entry = EntryPayload.decode(zxid, payload);
+                Txn txn = entry.txn();
                 text = Instant.ofEpochMilli(txn.timeMs()) + " session 0x" + Long.toHexString(txn.sessionId()) + " "
-                        + txn.request().opCode() + " " + txn.request();
+                        + txn.request().opCode() + " " + txn.request() + " (from server " + entry.origin() + ")";
             } catch (MarshallingException e) {
                 undecodable[0]++;
                 text = "UNDECODABLE: " + e.getMessage();
@@ -114,6 +115,16 @@ public final class LogTool {
         return status;
     }
 
+    /** The member's epochs, when it has any (a standalone server has them too: it is a one-member ensemble). */
+    private static void printEpochs(Path snapDir, PrintStream out) throws IOException {
+        for (String name : new String[] {LogFormat.ACCEPTED_EPOCH_FILE, LogFormat.CURRENT_EPOCH_FILE}) {
+            Path p = snapDir.resolve(name);
+            if (Files.exists(p)) {
+                out.println(name + " " + Files.readString(p).strip());
+            }
+        }
+    }
+
     private static int check(Path dataDir, Path dataLogDir, PrintStream out) throws IOException {
         Path snapDir = dataDir.resolve(LogFormat.SUBDIR);
         Path logDir = dataLogDir.resolve(LogFormat.SUBDIR);
@@ -122,6 +133,10 @@ public final class LogTool {
             logDir = dataLogDir;
         }
         try {
+            if (Files.isDirectory(logDir.resolve("quorum"))) {
+                out.println("NOTE: " + logDir.resolve("quorum") + " holds a member log of an older Paddock; the next"
+                        + " start converts it (read here without it)");
+            }
             Recovery.Result r = Recovery.recover(snapDir, logDir, true, false);
             out.println("Recoverable: snapshot " + (r.snapshot() == null ? "(none)" : r.snapshot().getFileName())
                     + " + " + r.replayed() + " log entries -> zxid 0x" + Long.toHexString(r.lastZxid()) + ", "
@@ -130,6 +145,7 @@ public final class LogTool {
             for (String p : r.problems()) {
                 out.println("PROBLEM: " + p);
             }
+            printEpochs(snapDir, out);
             out.println("digest " + TreeDigest.of(r.stateMachine()));
             return r.problems().isEmpty() ? 0 : 1;
         } catch (RecoveryException e) {

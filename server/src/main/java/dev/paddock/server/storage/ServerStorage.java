@@ -1,0 +1,85 @@
+package dev.paddock.server.storage;
+
+import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.fault.FatalFaults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server's storage, opened the same way in every mode: a data directory from an older Paddock is brought
+ * to the current layout, {@link Recovery#load} reads the newest valid snapshot and the log after it
+ * (strictly), and the log and the snapshot service start. The state machine stays at the snapshot: the
+ * member applies the logged entries once it knows they are committed.
+ */
+public final class ServerStorage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerStorage.class);
+    /** The log's in-memory tail triggers a snapshot at this size, whatever snapCount says. */
+    public static final long DEFAULT_MAX_TAIL_BYTES = 256L * 1024 * 1024;
+
+    private final StorageLayout layout;
+    private final Recovery.Result recovered;
+    private final ReplicaLog log;
+    private final SnapshotService snapshots;
+
+    private ServerStorage(StorageLayout layout, Recovery.Result recovered, ReplicaLog log, SnapshotService snapshots) {
+        this.layout = layout;
+        this.recovered = recovered;
+        this.log = log;
+        this.snapshots = snapshots;
+    }
+
+    /**
+     * @param requestThread runs the snapshot service's hand-backs on the request thread
+     * @param wake          called on the log writer's thread when entries became durable; false = ask again
+     * @throws RecoveryException when the data on disk cannot be read without losing acknowledged entries
+     */
+    public static ServerStorage open(ServerConfig config, Executor requestThread, RandomGenerator random,
+                                     BooleanSupplier wake) throws IOException, RecoveryException {
+        StorageLayout layout = StorageLayout.of(config);
+        Files.createDirectories(layout.snapDir());
+        Files.createDirectories(layout.logDir());
+        LegacyMemberLog.convertIfPresent(layout);
+        Recovery.Result recovered = Recovery.load(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(),
+                true);
+        LOG.info("Read snapshot zxid 0x{} ({} nodes, {} sessions) in {} ms and {} log entries after it in {} ms",
+                Long.toHexString(recovered.snapshotZxid()), recovered.stateMachine().tree().nodeCount(),
+                recovered.stateMachine().sessions().size(), recovered.loadSnapshotMs(), recovered.entries().size(),
+                recovered.replayMs());
+        ReplicaLog log = ReplicaLog.open(layout.snapDir(), layout.logDir(), recovered,
+                config.preAllocSizeKb() * 1024L, config.forceSync(), wake,
+                t -> FatalFaults.stop(FatalFaults.STORAGE_ERROR,
+                        "Severe unrecoverable error writing the transaction log in " + layout.logDir(), t));
+        SnapshotService snapshots = new SnapshotService(layout, config.snapCount(), DEFAULT_MAX_TAIL_BYTES,
+                config.purgeIntervalHours(), config.snapRetainCount(), log, requestThread, random);
+        return new ServerStorage(layout, recovered, log, snapshots);
+    }
+
+    public StorageLayout layout() {
+        return layout;
+    }
+
+    /** What start-up read: the state machine at the snapshot and the entries after it. */
+    public Recovery.Result recovered() {
+        return recovered;
+    }
+
+    public ReplicaLog log() {
+        return log;
+    }
+
+    public SnapshotService snapshots() {
+        return snapshots;
+    }
+
+    /** Lets a running snapshot finish, then writes and forces everything queued. */
+    @Override
+    public void close() {
+        snapshots.close();
+        log.close();
+    }
+}
