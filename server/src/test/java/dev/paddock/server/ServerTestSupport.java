@@ -1,0 +1,91 @@
+package dev.paddock.server;
+
+import dev.paddock.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+
+/** What tests that start real servers on loopback share: ports, zoo.cfg files, clients, waiting for a mode. */
+public final class ServerTestSupport {
+    private ServerTestSupport() {
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code zoo.cfg} in {@code dir} from the entries, in order, and loads it. */
+    public static ServerConfig config(Path dir, Map<String, String> entries) throws Exception {
+        StringBuilder text = new StringBuilder();
+        entries.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, text.toString());
+        return ServerConfig.load(cfg);
+    }
+
+    /** The ensemble lines for members 1..n: server.N=127.0.0.1:quorum:election;127.0.0.1:client. */
+    public static List<String> serverLines(int[] clientPorts) {
+        List<String> lines = new ArrayList<>();
+        for (int id = 1; id < clientPorts.length; id++) {
+            lines.add("server." + id + "=127.0.0.1:" + freePort() + ":" + freePort() + ";127.0.0.1:" + clientPorts[id]);
+        }
+        return lines;
+    }
+
+    public static ZooKeeper connect(int port) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 10_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(30, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("no session with 127.0.0.1:" + port);
+        }
+        return zk;
+    }
+
+    /** Waits until srvr on the port shows one of the modes (a regular expression). */
+    public static void awaitMode(int port, String modes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!FourLetterWordProbe.send(port, "srvr").matches("(?s).*Mode: (" + modes + ")\\n.*")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("port " + port + " not in mode " + modes + ": "
+                        + FourLetterWordProbe.send(port, "srvr"));
+            }
+            LockSupport.parkNanos(50_000_000);
+        }
+    }
+
+    /** Copies a directory tree (test fixtures to a temporary directory). */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.naturalOrder())::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
