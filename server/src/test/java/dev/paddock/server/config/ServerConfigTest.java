@@ -33,6 +33,16 @@ class ServerConfigTest {
         assertThat(c.otherKeys()).containsKey("server.1");
     }
 
+    /** As ZooKeeper reads zoo.cfg (Properties.load): escapes, ':' as a separator, continuation lines. */
+    @Test
+    void linesAreReadAsAPropertiesFileIs() throws Exception {
+        ServerConfig c = load("tickTime: 700", "dataDir=" + dir, "server.1=127.0.0.1\\:2888\\:3888;127.0.0.1\\:2181",
+                "4lw.commands.whitelist=ruok, \\", "    srvr");
+        assertThat(c.tickTimeMs()).isEqualTo(700);
+        assertThat(c.otherKeys().get("server.1")).isEqualTo("127.0.0.1:2888:3888;127.0.0.1:2181");
+        assertThat(c.fourLetterWords()).containsExactlyInAnyOrder("ruok", "srvr");
+    }
+
     @Test
     void malformedLineIsNamed() {
         assertThatThrownBy(() -> load("tickTime=2000", "dataDir=/tmp/x", "this line has no separator"))
