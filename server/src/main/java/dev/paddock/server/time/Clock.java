@@ -1,8 +1,10 @@
 package dev.paddock.server.time;
 
 /**
- * The only source of time in the server. Logic takes a Clock so tests can drive time by hand; nothing
- * below this interface reads the system clock.
+ * The only source of time for decisions in the server: deadlines, expiry, ticks and znode times all come
+ * from a Clock, so tests and the simulation drive time by hand. The system clock is read directly in one
+ * kind of place only: measuring how long storage work took (recovery, snapshot capture) for log lines,
+ * which never decides anything.
  */
 public interface Clock {
     /** Wall-clock milliseconds, used for znode ctime/mtime. */

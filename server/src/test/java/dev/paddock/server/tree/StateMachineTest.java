@@ -53,7 +53,8 @@ class StateMachineTest {
         assertThat(s.ctime()).isEqualTo(1001);
         assertThat(s.dataLength()).isEqualTo(1);
         Stat root = sm.tree().stat("/");
-        // Reported as ZooKeeper reports it: 2 * creates - children, so the root starts at -1.
+        // The root's cversion counts the creates under it as ZooKeeper reports it (the built-in /zookeeper
+        // child is not counted), so after one create it is 0.
         assertThat(root.cversion()).isEqualTo(0);
         assertThat(root.pzxid()).isEqualTo(1);
         assertThat(root.numChildren()).isEqualTo(2);
