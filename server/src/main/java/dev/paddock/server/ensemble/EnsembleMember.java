@@ -73,6 +73,12 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
     private long nextSyncId;
+    /**
+     * The last zxid read from the log at start-up, when there was any log after the snapshot: once it is
+     * applied, a snapshot is taken (as ZooKeeper does after loading), so the next start reads a snapshot
+     * instead of replaying the same log again. 0 once taken or when not needed.
+     */
+    private long snapshotAfterReplayZxid;
 
     private EnsembleMember(Membership membership, ServerConfig config, StateMachine stateMachine, WatchManager watches,
                            SessionTracker tracker, RequestLoop loop, Clock clock) throws IOException, RecoveryException {
@@ -107,6 +113,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             throws IOException, RecoveryException {
         EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, loop, clock);
         stateMachine.restoreFrom(m.storage.recovered().stateMachine());
+        if (!m.storage.recovered().entries().isEmpty()) {
+            m.snapshotAfterReplayZxid = m.storage.recovered().lastZxid();
+        }
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
@@ -265,7 +274,13 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         while (!waitingForApplied.isEmpty() && waitingForApplied.firstKey() <= entry.zxid()) {
             waitingForApplied.pollFirstEntry().getValue().forEach(Runnable::run);
         }
-        storage.snapshots().applied(stateMachine);
+        if (snapshotAfterReplayZxid > 0 && entry.zxid() >= snapshotAfterReplayZxid) {
+            snapshotAfterReplayZxid = 0;
+            // Copy-on-write: clients are served while it is written.
+            LOG.info("After replaying the log: {}", storage.snapshots().snapshotNow(stateMachine).strip());
+        } else {
+            storage.snapshots().applied(stateMachine);
+        }
     }
 
     /**
