@@ -419,7 +419,11 @@ final class Simulation {
             Event e = events.poll();
             now = e.time();
             note(e.label());
-            e.action().run();
+            try {
+                e.action().run();
+            } catch (dev.paddock.server.fault.Invariants.InvariantViolation v) {
+                fail("a member broke an invariant: " + v.getMessage());
+            }
             checkLeaders();
         }
         now = endMs;
