@@ -13,14 +13,19 @@ import dev.paddock.server.quorum.Message.NewLeader;
 import dev.paddock.server.quorum.Message.Ping;
 import dev.paddock.server.quorum.Message.Proposal;
 import dev.paddock.server.quorum.Message.Reestablish;
+import dev.paddock.server.quorum.Message.SnapshotChunk;
+import dev.paddock.server.quorum.Message.SnapshotHeader;
 import dev.paddock.server.quorum.Message.Sync;
+import dev.paddock.server.quorum.Message.SyncEntries;
 import dev.paddock.server.quorum.Message.UpToDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * The leader side: discover a quorum and pick a new epoch above every epoch they accepted; have a quorum
@@ -43,8 +48,9 @@ import java.util.TreeMap;
  * <h2>Each learner's phase</h2>
  * <pre>
  *   INFO            -> EPOCH_ACKED      its AckEpoch arrived (its last zxid is now known)
- *   EPOCH_ACKED     -> SYNC_SENT        the leader is in SYNC or BROADCAST: Sync and NewLeader sent;
- *                                       proposals and commits follow from now on
+ *   EPOCH_ACKED     -> SYNC_SENT        the leader is in SYNC or BROADCAST: Sync (with snapshot chunks
+ *                                       and entry batches) and NewLeader sent; proposals and commits
+ *                                       follow from now on
  *   SYNC_SENT       -> NEWLEADER_ACKED  its NEWLEADER ack arrived before the leader was established
  *   SYNC_SENT       -> ACTIVE           its NEWLEADER ack arrived after: UpToDate sent
  *   NEWLEADER_ACKED -> ACTIVE           the leader was established: UpToDate sent
@@ -318,25 +324,69 @@ final class LeaderRole {
         syncIfEpochQuorum();
     }
 
-    /** DIFF when the learner's last zxid is in our history, TRUNC+DIFF when it went beyond it, SNAP when too old. */
+    /**
+     * DIFF when the learner's last zxid is in our history, TRUNC+DIFF when it went beyond it, SNAP when too
+     * old; then NEWLEADER. A snapshot travels in chunks of {@code snapshotChunkBytes} and entries in
+     * messages of about {@code syncBatchBytes}, so no message grows with the data (the learner reassembles
+     * the snapshot before installing it).
+     */
     private void sync(Learner l) {
         long last = member.storage.lastZxid();
         long base = member.storage.baseZxid();
         long theirs = l.lastZxid;
-        Sync sync;
         if (theirs >= base && (theirs == base || member.storage.contains(theirs)) && theirs <= last) {
-            sync = new Sync(-1, null, member.storage.entries(theirs, last));
+            sendEntries(l, -1, member.storage.entries(theirs, last));
         } else if (theirs > base) {
             long floor = member.storage.floorZxid(theirs);
-            sync = new Sync(floor, null, member.storage.entries(floor, last));
+            sendEntries(l, floor, member.storage.entries(floor, last));
         } else {
             Snapshot snapshot = member.host.snapshot();
-            sync = new Sync(-1, snapshot, member.storage.entries(snapshot.zxid(), last));
+            byte[] state = snapshot.state();
+            CRC32C crc = new CRC32C();
+            crc.update(state);
+            l.link.send(new Sync(-1, new SnapshotHeader(snapshot.zxid(), state.length, (int) crc.getValue()),
+                    List.of()));
+            int chunk = member.config.snapshotChunkBytes();
+            for (int offset = 0; offset < state.length; offset += chunk) {
+                l.link.send(new SnapshotChunk(offset,
+                        Arrays.copyOfRange(state, offset, Math.min(state.length, offset + chunk))));
+            }
+            for (List<Entry> batch : batches(member.storage.entries(snapshot.zxid(), last))) {
+                l.link.send(new SyncEntries(batch));
+            }
         }
-        l.link.send(sync);
         l.link.send(new NewLeader(newEpoch, last));
         l.syncedZxid = last;
         l.moveTo(LearnerPhase.SYNC_SENT);
+    }
+
+    /** A DIFF or TRUNC+DIFF: the first batch of entries in the Sync, the rest in SyncEntries. */
+    private void sendEntries(Learner l, long truncateTo, List<Entry> entries) {
+        List<List<Entry>> batches = batches(entries);
+        l.link.send(new Sync(truncateTo, null, batches.isEmpty() ? List.of() : batches.get(0)));
+        for (int i = 1; i < batches.size(); i++) {
+            l.link.send(new SyncEntries(batches.get(i)));
+        }
+    }
+
+    /** Cuts entries into runs of about syncBatchBytes encoded, at least one entry each. */
+    private List<List<Entry>> batches(List<Entry> entries) {
+        List<List<Entry>> batches = new ArrayList<>();
+        int start = 0;
+        int bytes = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            int size = MessageCodec.entryBytes(entries.get(i));
+            if (i > start && bytes + size > member.config.syncBatchBytes()) {
+                batches.add(List.copyOf(entries.subList(start, i)));
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        if (start < entries.size()) {
+            batches.add(List.copyOf(entries.subList(start, entries.size())));
+        }
+        return batches;
     }
 
     private void onAck(Learner l, Ack ack) {

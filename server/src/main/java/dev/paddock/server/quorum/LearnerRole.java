@@ -14,9 +14,13 @@ import dev.paddock.server.quorum.Message.Ping;
 import dev.paddock.server.quorum.Message.Pong;
 import dev.paddock.server.quorum.Message.Proposal;
 import dev.paddock.server.quorum.Message.Reestablish;
+import dev.paddock.server.quorum.Message.SnapshotChunk;
+import dev.paddock.server.quorum.Message.SnapshotHeader;
 import dev.paddock.server.quorum.Message.Sync;
+import dev.paddock.server.quorum.Message.SyncEntries;
 import dev.paddock.server.quorum.Message.UpToDate;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * The follower and observer side: join the leader (LearnerInfo, LeaderInfo, AckEpoch), take its sync,
@@ -27,8 +31,9 @@ import java.util.List;
  * <pre>
  *   DISCOVERY  -> SYNC        LeaderInfo: a voter promises the epoch (if newer than its promise), then
  *                             answers AckEpoch with its current epoch and last zxid
- *   SYNC       -> PERSISTING  NewLeader after the Sync (truncate, snapshot, entries) was applied to the log
- *                             and the log ends exactly at the leader's point
+ *   SYNC       -> PERSISTING  NewLeader after the whole sync was taken: the Sync (truncate, or a snapshot
+ *                             header whose chunks are reassembled and installed once whole and intact),
+ *                             the SyncEntries; the log must end exactly at the leader's point
  *   PERSISTING -> SYNCED      the synced history is durable: the epoch is recorded as current, then NEWLEADER
  *                             is acknowledged, then any proposal already durable
  *   SYNCED     -> BROADCAST   UpToDate: the learner serves clients
@@ -59,6 +64,10 @@ final class LearnerRole {
     /** The leader's last zxid when it synced us; the history that must be durable before the NEWLEADER ack. */
     private long newLeaderZxid = -1;
     private boolean syncReceived;
+    /** The snapshot being received: its header, its bytes and how many arrived; null when none is. */
+    private SnapshotHeader snapshotHeader;
+    private byte[] incoming;
+    private int received;
     /** Highest commit point the leader announced. */
     private long commitZxid;
 
@@ -147,7 +156,11 @@ final class LearnerRole {
             onLeaderInfo(info);
         } else if (body instanceof Sync sync && phase == Phase.SYNC && !syncReceived) {
             onSync(sync);
-        } else if (body instanceof NewLeader nl && phase == Phase.SYNC && syncReceived) {
+        } else if (body instanceof SnapshotChunk chunk && phase == Phase.SYNC && incoming != null) {
+            onSnapshotChunk(chunk);
+        } else if (body instanceof SyncEntries more && phase == Phase.SYNC && syncReceived && incoming == null) {
+            appendSynced(more.entries());
+        } else if (body instanceof NewLeader nl && phase == Phase.SYNC && syncReceived && incoming == null) {
             onNewLeader(nl);
         } else if (body instanceof UpToDate u && phase == Phase.SYNCED) {
             moveTo(Phase.BROADCAST);
@@ -194,13 +207,17 @@ final class LearnerRole {
     }
 
     private void onSync(Sync sync) {
-        if (sync.snapshot() != null && sync.snapshot().zxid() < member.appliedZxid()) {
+        SnapshotHeader header = sync.snapshot();
+        if (header != null && (header.zxid() < member.appliedZxid() || !sync.entries().isEmpty())) {
             member.lookForLeader(); // a snapshot older than what this member applied: not from a current leader
             return;
         }
         syncReceived = true;
-        if (sync.snapshot() != null) {
-            member.installSnapshot(sync.snapshot());
+        if (header != null) {
+            incoming = new byte[header.sizeBytes()];
+            snapshotHeader = header;
+            received = 0;
+            maybeInstall();
         } else if (sync.truncateTo() >= 0) {
             // A leader never cuts what was committed: below the applied point this fails an invariant.
             member.truncateAfter(sync.truncateTo());
@@ -208,16 +225,43 @@ final class LearnerRole {
         appendSynced(sync.entries());
     }
 
-    /** Appends entries of the sync, which must continue the log in order; false after starting over. */
-    private boolean appendSynced(List<Entry> entries) {
+    /** A piece of the leader's snapshot, in order; the snapshot is installed once it is whole and intact. */
+    private void onSnapshotChunk(SnapshotChunk chunk) {
+        byte[] data = chunk.data();
+        if (chunk.offset() != received || data.length > incoming.length - received) {
+            member.lookForLeader();
+            return;
+        }
+        System.arraycopy(data, 0, incoming, received, data.length);
+        received += data.length;
+        maybeInstall();
+    }
+
+    private void maybeInstall() {
+        if (received < incoming.length) {
+            return;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(incoming);
+        if ((int) crc.getValue() != snapshotHeader.checksum()) {
+            member.lookForLeader();
+            return;
+        }
+        Snapshot snapshot = new Snapshot(snapshotHeader.zxid(), incoming);
+        incoming = null;
+        snapshotHeader = null;
+        member.installSnapshot(snapshot);
+    }
+
+    /** Appends entries of the sync, which must continue the log in order (else the join starts over). */
+    private void appendSynced(List<Entry> entries) {
         for (Entry e : entries) {
             if (e.zxid() <= member.storage.lastZxid()) {
                 member.lookForLeader();
-                return false;
+                return;
             }
             member.append(e);
         }
-        return true;
     }
 
     private void onNewLeader(NewLeader nl) {

@@ -15,9 +15,17 @@ final class MessageText {
     static String of(Message.Body body) {
         if (body instanceof Message.Sync sync) {
             return "Sync[" + (sync.truncateTo() >= 0 ? "trunc " + Zxid.hex(sync.truncateTo()) + " " : "")
-                    + (sync.snapshot() == null ? "" : "snap " + Zxid.hex(sync.snapshot().zxid()) + " ")
+                    + (sync.snapshot() == null ? "" : "snap " + Zxid.hex(sync.snapshot().zxid()) + " of "
+                            + sync.snapshot().sizeBytes() + " bytes, ")
                     + sync.entries().size() + " entries"
                     + (sync.entries().isEmpty() ? "" : " from " + Zxid.hex(sync.entries().get(0).zxid())) + "]";
+        }
+        if (body instanceof Message.SnapshotChunk c) {
+            return "SnapshotChunk " + c.data().length + " bytes at " + c.offset();
+        }
+        if (body instanceof Message.SyncEntries e) {
+            return "SyncEntries " + e.entries().size() + " entries"
+                    + (e.entries().isEmpty() ? "" : " from " + Zxid.hex(e.entries().get(0).zxid()));
         }
         if (body instanceof Message.Proposal p) {
             return "Proposal " + Zxid.hex(p.entry().zxid());

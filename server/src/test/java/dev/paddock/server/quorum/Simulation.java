@@ -32,14 +32,16 @@ final class Simulation {
         long snapshots;
         long crashes;
         long partitions;
+        long snapshotChunks;
+        long entryBatches;
         long acknowledged;
         long epochs;
 
         @Override
         public String toString() {
-            return "diffs " + diffs + ", truncations " + truncations + ", snapshots " + snapshots + ", crashes "
-                    + crashes + ", partitions " + partitions + ", acknowledged writes " + acknowledged
-                    + ", epochs " + epochs;
+            return "diffs " + diffs + ", truncations " + truncations + ", snapshots " + snapshots + " (in "
+                    + snapshotChunks + " chunks), more entries " + entryBatches + ", crashes " + crashes
+                    + ", partitions " + partitions + ", acknowledged writes " + acknowledged + ", epochs " + epochs;
         }
     }
 
@@ -140,11 +142,17 @@ final class Simulation {
         for (int i = voters + 1; i <= voters + observers; i++) {
             o.add(i);
         }
-        this.config = new QuorumConfig(v, o, 10, 5, counterLimit);
+        // Tiny sync messages (a separate random, so the fault draws stay as they were for a seed): snapshots
+        // of a few dozen bytes span several chunks and syncs span several entry batches.
+        SplittableRandom sizes = new SplittableRandom(seed * 31 + 17);
+        this.config = new QuorumConfig(v, o, 10, 5, counterLimit, 1 + sizes.nextInt(16), 1 + sizes.nextInt(200));
         this.faults = faults;
         this.checks = new EnsembleChecks(config, nodes::values);
+        int padding = sizes.nextInt(48);
         for (int id : config.everyone()) {
-            nodes.put(id, new Node(id));
+            Node n = new Node(id);
+            n.snapshotPadding = padding;
+            nodes.put(id, n);
         }
     }
 
@@ -169,7 +177,8 @@ final class Simulation {
             at(now + delay, "deliver " + from + "->" + to + " " + MessageText.of(message), () -> {
                 Node n = nodes.get(to);
                 if (n.up && isolated.contains(from) == isolated.contains(to)) {
-                    if (message instanceof Message.Linked l && l.body() instanceof Message.Sync sync) {
+                    Message.Body body = message instanceof Message.Linked l ? l.body() : null;
+                    if (body instanceof Message.Sync sync) {
                         if (sync.snapshot() != null) {
                             coverage.snapshots++;
                         } else if (sync.truncateTo() >= 0) {
@@ -177,6 +186,10 @@ final class Simulation {
                         } else {
                             coverage.diffs++;
                         }
+                    } else if (body instanceof Message.SnapshotChunk) {
+                        coverage.snapshotChunks++;
+                    } else if (body instanceof Message.SyncEntries) {
+                        coverage.entryBatches++;
                     }
                     n.receive(from, message);
                 }

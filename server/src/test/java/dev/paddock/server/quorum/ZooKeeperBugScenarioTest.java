@@ -1,5 +1,6 @@
 package dev.paddock.server.quorum;
 
+import static dev.paddock.server.quorum.ScriptedEnsemble.anything;
 import static dev.paddock.server.quorum.ScriptedEnsemble.body;
 import static dev.paddock.server.quorum.ScriptedEnsemble.from;
 import static dev.paddock.server.quorum.ScriptedEnsemble.newLeaderAck;
@@ -384,24 +385,41 @@ class ZooKeeperBugScenarioTest {
      */
     @Test
     void zookeeper2678_farBehindFollowerCatchesUpBySnapshotWhileLeaderServes() {
-        ScriptedEnsemble ctx = ScriptedEnsemble.ofVoters(3).startAll();
+        // Sync messages of a few bytes, so the snapshot (8 + 40 bytes here) and the entries span many messages.
+        ScriptedEnsemble ctx = new ScriptedEnsemble(ScriptedEnsemble.config(3, Long.MAX_VALUE)
+                .withSyncMessageBytes(8, 100));
+        for (int id = 1; id <= 3; id++) {
+            ctx.node(id).snapshotPadding = 40;
+        }
+        ctx.startAll();
         int ticks = followerCatchesUpWhileLeaderServes(ctx, true);
         assertThat(ticks).isLessThanOrEqualTo(2);
         Message.Sync sync = (Message.Sync) last(ctx.sent(to(1).and(body(Message.Sync.class)))).body();
         assertThat(sync.snapshot()).isNotNull();
+        assertThat(sync.snapshot().sizeBytes()).isEqualTo(48);
+        assertThat(ctx.sent(to(1).and(body(Message.SnapshotChunk.class)))).hasSize(6);
         assertThat(ctx.node(1).events).anyMatch(e -> e.startsWith("installed snapshot"));
+        int largest = ctx.sent(anything()).stream().mapToInt(e -> MessageCodec.encode(e.message()).length).max()
+                .orElseThrow();
+        assertThat(largest).isLessThan(200);
     }
 
     /** ZOOKEEPER-2678, the DIFF case: a follower behind the leader's log catches up by DIFF in the same epoch. */
     @Test
     void zookeeper2678_followerBehindCatchesUpByDiffWhileLeaderServes() {
-        ScriptedEnsemble ctx = ScriptedEnsemble.ofVoters(3).startAll();
+        ScriptedEnsemble ctx = new ScriptedEnsemble(ScriptedEnsemble.config(3, Long.MAX_VALUE)
+                .withSyncMessageBytes(8, 100)).startAll();
         int ticks = followerCatchesUpWhileLeaderServes(ctx, false);
         assertThat(ticks).isLessThanOrEqualTo(2);
         Message.Sync sync = (Message.Sync) last(ctx.sent(to(1).and(body(Message.Sync.class)))).body();
         assertThat(sync.snapshot()).isNull();
         assertThat(sync.truncateTo()).isEqualTo(-1);
-        assertThat(sync.entries()).hasSizeGreaterThanOrEqualTo(20);
+        int synced = sync.entries().size();
+        for (Envelope e : ctx.sent(to(1).and(body(Message.SyncEntries.class)))) {
+            synced += ((Message.SyncEntries) e.body()).entries().size();
+        }
+        assertThat(sync.entries()).hasSize(3); // 28 bytes an entry, about 100 bytes a message
+        assertThat(synced).isGreaterThanOrEqualTo(20);
     }
 
     /** Every listed member applied at least up to the newest acknowledged write (the chain checks do the rest). */
