@@ -173,7 +173,9 @@ final class LeaderRole {
         ticks++;
         for (var it = learners.entrySet().iterator(); it.hasNext(); ) {
             Learner l = it.next().getValue();
-            if (++l.silentTicks > member.config.syncLimitTicks() || !l.link.healthy()) {
+            // A learner still syncing may be busy taking a large snapshot: it gets initLimit, as in ZooKeeper.
+            int limit = l.phase == LearnerPhase.ACTIVE ? member.config.syncLimitTicks() : member.config.initLimitTicks();
+            if (++l.silentTicks > limit || !l.link.healthy()) {
                 it.remove();
                 continue;
             }

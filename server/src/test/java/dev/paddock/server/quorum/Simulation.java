@@ -142,8 +142,8 @@ final class Simulation {
         for (int i = voters + 1; i <= voters + observers; i++) {
             o.add(i);
         }
-        // Tiny sync messages (a separate random, so the fault draws stay as they were for a seed): snapshots
-        // of a few dozen bytes span several chunks and syncs span several entry batches.
+        // Tiny sync messages, so snapshots of a few dozen bytes span several chunks and syncs several entry
+        // batches (drawn from their own random, leaving the schedule's draws alone).
         SplittableRandom sizes = new SplittableRandom(seed * 31 + 17);
         this.config = new QuorumConfig(v, o, 10, 5, counterLimit, 1 + sizes.nextInt(16), 1 + sizes.nextInt(200));
         this.faults = faults;
