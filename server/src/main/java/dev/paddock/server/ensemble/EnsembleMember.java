@@ -92,7 +92,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         this.storage = ServerStorage.open(config, loop::execute, new SplittableRandom(new SecureRandom().nextLong()),
                 this::wake);
         this.transport = membership.hasPeers() ? new QuorumTransport(membership.myId(), membership.peers(),
-                (from, message) -> loop.execute(() -> receive(from, message)), clock::monotonicMs) : null;
+                (from, message) -> loop.execute(() -> receive(from, message)), clock::monotonicMs,
+                QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes())) : null;
         if (transport != null) {
             transport.onPeerDisconnected(peer -> loop.execute(() -> {
                 if (member != null) {

@@ -128,7 +128,7 @@ final class Election {
         return ++stableTicks >= 1 ? proposal.leader() : null;
     }
 
-    /** A leader that says it leads and that a quorum (counting itself) follows. */
+    /** A voter that says it leads and that a quorum (counting itself) follows. */
     private Integer runningLeader() {
         Map<Integer, Set<Integer>> followers = new HashMap<>();
         for (Map.Entry<Integer, Vote> e : settled.entrySet()) {
@@ -137,7 +137,8 @@ final class Election {
         for (Map.Entry<Integer, Set<Integer>> e : followers.entrySet()) {
             int leader = e.getKey();
             Vote leaderOwn = settled.get(leader);
-            if (leaderOwn != null && leaderOwn.leader() == leader && config.isQuorum(e.getValue())) {
+            if (config.voters().contains(leader) && leaderOwn != null && leaderOwn.leader() == leader
+                    && config.isQuorum(e.getValue())) {
                 return leader;
             }
         }

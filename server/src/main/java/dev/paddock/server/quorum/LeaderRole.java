@@ -1,5 +1,6 @@
 package dev.paddock.server.quorum;
 
+import dev.paddock.server.fault.Invariants;
 import dev.paddock.server.quorum.Message.Ack;
 import dev.paddock.server.quorum.Message.AckEpoch;
 import dev.paddock.server.quorum.Message.Commit;
@@ -12,26 +13,72 @@ import dev.paddock.server.quorum.Message.NewLeader;
 import dev.paddock.server.quorum.Message.Ping;
 import dev.paddock.server.quorum.Message.Proposal;
 import dev.paddock.server.quorum.Message.Reestablish;
+import dev.paddock.server.quorum.Message.SnapshotChunk;
+import dev.paddock.server.quorum.Message.SnapshotHeader;
 import dev.paddock.server.quorum.Message.Sync;
+import dev.paddock.server.quorum.Message.SyncEntries;
 import dev.paddock.server.quorum.Message.UpToDate;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * The leader side: discover a quorum and pick a new epoch above every epoch they accepted; have a quorum
  * acknowledge it, refusing to lead if any of them holds a newer history; bring each learner up to date
  * by diff, truncate-and-diff or snapshot; become established once a quorum acknowledged NEWLEADER; then
  * propose, pipelined, and commit in zxid order once a quorum has each entry durable.
+ *
+ * <h2>The leader's phase</h2>
+ * <pre>
+ *   DISCOVERY -> NEW_EPOCH   a quorum of voters (counting this one) sent LearnerInfo: the new epoch is
+ *                            max(accepted epochs) + 1, promised to itself and sent to every learner
+ *   NEW_EPOCH -> SYNC        a quorum of voters promised the epoch (AckEpoch): the history to establish is
+ *                            this leader's log as it is now; learners that acknowledged get their sync
+ *   SYNC      -> BROADCAST   that history is durable here and a quorum of voters acknowledged NEWLEADER:
+ *                            the epoch is recorded, everything synced is committed, proposals may start
+ * </pre>
+ * Any phase ends by stepping down (the role object is dropped). The commit point only moves forward and
+ * never past the last logged entry.
+ *
+ * <h2>Each learner's phase</h2>
+ * <pre>
+ *   INFO            -> EPOCH_ACKED      its AckEpoch arrived (its last zxid is now known)
+ *   EPOCH_ACKED     -> SYNC_SENT        the leader is in SYNC or BROADCAST: Sync (with snapshot chunks
+ *                                       and entry batches) and NewLeader sent; proposals and commits
+ *                                       follow from now on
+ *   SYNC_SENT       -> NEWLEADER_ACKED  its NEWLEADER ack arrived before the leader was established
+ *   SYNC_SENT       -> ACTIVE           its NEWLEADER ack arrived after: UpToDate sent
+ *   NEWLEADER_ACKED -> ACTIVE           the leader was established: UpToDate sent
+ * </pre>
+ * A learner that re-joins, falls silent or breaks its link is dropped and starts again at INFO with a new
+ * link. A message that does not fit the learner's phase (a repeated AckEpoch or NEWLEADER ack) is ignored.
  */
 final class LeaderRole {
+    private enum Phase { DISCOVERY, NEW_EPOCH, SYNC, BROADCAST }
+
     private enum LearnerPhase { INFO, EPOCH_ACKED, SYNC_SENT, NEWLEADER_ACKED, ACTIVE }
 
+    private static final Transitions<Phase> PHASES = Transitions.of(Phase.class, "leader phase")
+            .allow(Phase.DISCOVERY, Phase.NEW_EPOCH)
+            .allow(Phase.NEW_EPOCH, Phase.SYNC)
+            .allow(Phase.SYNC, Phase.BROADCAST)
+            .build();
+
+    private static final Transitions<LearnerPhase> LEARNER_PHASES = Transitions.of(LearnerPhase.class,
+                    "learner phase at the leader")
+            .allow(LearnerPhase.INFO, LearnerPhase.EPOCH_ACKED)
+            .allow(LearnerPhase.EPOCH_ACKED, LearnerPhase.SYNC_SENT)
+            .allow(LearnerPhase.SYNC_SENT, LearnerPhase.NEWLEADER_ACKED, LearnerPhase.ACTIVE)
+            .allow(LearnerPhase.NEWLEADER_ACKED, LearnerPhase.ACTIVE)
+            .build();
+
     private static final class Learner {
+        final int id;
         final Link link;
         final boolean observer;
         final long acceptedEpoch;
@@ -40,31 +87,38 @@ final class LeaderRole {
         long syncedZxid;
         int silentTicks;
 
-        Learner(Link link, boolean observer, long acceptedEpoch, long lastZxid) {
+        Learner(int id, Link link, boolean observer, long acceptedEpoch, long lastZxid) {
+            this.id = id;
             this.link = link;
             this.observer = observer;
             this.acceptedEpoch = acceptedEpoch;
             this.lastZxid = lastZxid;
         }
+
+        void moveTo(LearnerPhase to) {
+            phase = LEARNER_PHASES.check(phase, to, "learner " + id);
+        }
     }
 
-    private final Member m;
-    private final Map<Integer, Learner> learners = new HashMap<>();
+    private final Member member;
+    /** By id, so every iteration is in id order (the simulation must stay deterministic). */
+    private final TreeMap<Integer, Learner> learners = new TreeMap<>();
     private final Set<Integer> epochAcked = new HashSet<>();
     private final Set<Integer> newLeaderAcked = new HashSet<>();
     /** Uncommitted proposals and the voters that have each durable. */
     private final TreeMap<Long, Set<Integer>> outstanding = new TreeMap<>();
+    private Phase phase = Phase.DISCOVERY;
     private long newEpoch = -1;
     private long establishZxid = -1;
-    private boolean established;
     private long counter;
     private long commitZxid;
     private int ticks;
 
-    LeaderRole(Member m) {
-        this.m = m;
-        this.commitZxid = m.appliedZxid;
-        epochAcked.add(m.myId);
+    LeaderRole(Member member) {
+        this.member = member;
+        // Applied may exceed the log only after a restart from a snapshot newer than the durable log.
+        this.commitZxid = Math.min(member.appliedZxid(), member.storage.lastZxid());
+        epochAcked.add(member.myId);
     }
 
     /**
@@ -76,25 +130,27 @@ final class LeaderRole {
     }
 
     boolean established() {
-        return established;
+        return phase == Phase.BROADCAST;
+    }
+
+    private void moveTo(Phase to) {
+        phase = PHASES.check(phase, to, member);
     }
 
     /** Proposes a client write; returns its zxid, or -1 when this leader cannot propose now. */
     long propose(byte[] payload) {
-        if (!established) {
+        if (!established() || !member.isCurrent(this)) {
             return -1;
         }
-        if (!m.isCurrent(this)) {
-            return -1;
-        }
-        if (counter >= m.config.counterLimit()) {
-            // The counter is exhausted: move to a new epoch with the same followers, without an election.
+        if (counter >= member.config.counterLimit()) {
+            // The counter is exhausted: move to a new epoch with the same followers, without an election
+            // (ZOOKEEPER-1277). The client retries.
             reestablish();
             return -1;
         }
         long zxid = Zxid.of(newEpoch, ++counter);
         Entry entry = new Entry(zxid, payload);
-        m.storage.append(entry);
+        member.append(entry);
         outstanding.put(zxid, new HashSet<>());
         for (Learner l : learners.values()) {
             if (!l.observer && l.phase.compareTo(LearnerPhase.SYNC_SENT) >= 0) {
@@ -109,7 +165,7 @@ final class LeaderRole {
         for (Learner l : learners.values()) {
             l.link.send(new Reestablish());
         }
-        m.lookForLeaderAs(m.myId);
+        member.lookForLeaderAs(member.myId);
     }
 
     /** Stops leading and tells the learners at once, as closing their connections would. */
@@ -117,28 +173,30 @@ final class LeaderRole {
         for (Learner l : learners.values()) {
             l.link.send(new Message.StepDown());
         }
-        m.lookForLeader();
+        member.lookForLeader();
     }
 
     void tick() {
         ticks++;
         for (var it = learners.entrySet().iterator(); it.hasNext(); ) {
             Learner l = it.next().getValue();
-            if (++l.silentTicks > m.config.syncLimitTicks() || !l.link.healthy()) {
+            // A learner still syncing may be busy taking a large snapshot: it gets initLimit, as in ZooKeeper.
+            int limit = l.phase == LearnerPhase.ACTIVE ? member.config.syncLimitTicks() : member.config.initLimitTicks();
+            if (++l.silentTicks > limit || !l.link.healthy()) {
                 it.remove();
                 continue;
             }
             l.link.send(new Ping(commitZxid));
         }
-        if (!established) {
-            if (ticks > m.config.initLimitTicks()) {
+        if (!established()) {
+            if (ticks > member.config.initLimitTicks()) {
                 stepDown();
             }
             return;
         }
         Set<Integer> alive = new HashSet<>(learners.keySet());
-        alive.add(m.myId);
-        if (!m.config.isQuorum(alive)) {
+        alive.add(member.myId);
+        if (!member.config.isQuorum(alive)) {
             // Without a quorum this leader could only serve stale reads and never commit: step down.
             stepDown();
         }
@@ -146,18 +204,19 @@ final class LeaderRole {
 
     void receive(int from, Linked message) {
         if (message.body() instanceof LearnerInfo info) {
-            if (message.seq() != 0 || !m.firstOpening(message.link())) {
+            if (message.seq() != 0 || !member.firstOpening(message.link())) {
                 return; // not an opening message, or a late copy of one that opened a link before
             }
-            if (established && !info.observer() && info.acceptedEpoch() >= newEpoch) {
+            if (established() && !info.observer() && info.acceptedEpoch() > newEpoch) {
                 // This voter promised a newer epoch to a leader that never got going; it cannot follow ours
-                // without breaking that promise, so move everyone to an epoch above it.
+                // without breaking that promise, so move everyone to an epoch above it. (A voter that promised
+                // this very epoch, to us or to a candidate that lost, can follow: it simply re-syncs.)
                 reestablish();
                 return;
             }
-            Link link = new Link(message.link(), from, m.host);
+            Link link = new Link(message.link(), from, member.host);
             link.acceptedFirst();
-            Learner l = new Learner(link, info.observer(), info.acceptedEpoch(), info.lastZxid());
+            Learner l = new Learner(from, link, info.observer(), info.acceptedEpoch(), info.lastZxid());
             learners.put(from, l);
             epochAcked.remove(from);
             newLeaderAcked.remove(from);
@@ -169,11 +228,8 @@ final class LeaderRole {
             return;
         }
         Learner l = learners.get(from);
-        if (l == null) {
-            return;
-        }
-        if (!l.link.belongs(message)) {
-            return;
+        if (l == null || !l.link.belongs(message)) {
+            return; // a learner we dropped, or a link it replaced
         }
         List<Linked> ready = l.link.receive(message);
         if (ready == null) {
@@ -181,54 +237,55 @@ final class LeaderRole {
             return;
         }
         for (Linked each : ready) {
-            if (learners.get(from) != l || !m.isCurrent(this)) {
+            if (learners.get(from) != l || !member.isCurrent(this)) {
                 return;
             }
-            handle(from, l, each);
+            handle(l, each);
         }
     }
 
-    private void handle(int from, Learner l, Linked message) {
+    private void handle(Learner l, Linked message) {
         l.silentTicks = 0;
         Message.Body body = message.body();
         if (body instanceof AckEpoch ack) {
-            onAckEpoch(from, l, ack);
+            onAckEpoch(l, ack);
         } else if (body instanceof Ack ack) {
-            onAck(from, l, ack);
+            onAck(l, ack);
         } else if (body instanceof Forward f) {
             propose(f.payload());
         } else if (body instanceof Message.SyncRequest s) {
             l.link.send(new Message.SyncReply(s.id(), commitZxid));
         } else if (body instanceof Message.Touches t) {
-            m.host.touched(t.sessionIds());
+            member.host.touched(t.sessionIds());
         }
     }
 
     void persisted(long zxid) {
-        if (!established) {
+        if (!established()) {
             maybeEstablish();
             return;
         }
-        ack(m.myId, zxid);
+        ack(member.myId, zxid);
     }
 
     // ---- discovery and epoch --------------------------------------------------------------------------
 
     private void maybePickEpoch() {
         Set<Integer> known = new HashSet<>();
-        known.add(m.myId);
-        long maxAccepted = m.storage.acceptedEpoch();
-        for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
-            if (!e.getValue().observer) {
-                known.add(e.getKey());
-                maxAccepted = Math.max(maxAccepted, e.getValue().acceptedEpoch);
+        known.add(member.myId);
+        long maxAccepted = member.storage.acceptedEpoch();
+        for (Learner l : learners.values()) {
+            if (!l.observer) {
+                known.add(l.id);
+                maxAccepted = Math.max(maxAccepted, l.acceptedEpoch);
             }
         }
-        if (!m.config.isQuorum(known)) {
+        if (!member.config.isQuorum(known)) {
             return;
         }
+        moveTo(Phase.NEW_EPOCH);
         newEpoch = maxAccepted + 1;
-        m.storage.acceptEpoch(newEpoch, m.myId);
+        member.promiseEpoch(newEpoch, member.myId);
         for (Learner l : learners.values()) {
             l.link.send(new LeaderInfo(newEpoch));
         }
@@ -236,13 +293,17 @@ final class LeaderRole {
         syncIfEpochQuorum();
     }
 
-    /** Once a quorum acknowledged the epoch, brings every learner that did up to date. */
+    /**
+     * Once a quorum promised the epoch, fixes the history to establish and brings every learner that
+     * acknowledged the epoch up to date; learners acknowledging later are synced at once.
+     */
     private void syncIfEpochQuorum() {
-        if (newEpoch < 0 || !m.config.isQuorum(epochAcked)) {
-            return;
-        }
-        if (establishZxid < 0) {
-            establishZxid = m.storage.lastZxid();
+        if (phase == Phase.NEW_EPOCH) {
+            if (!member.config.isQuorum(epochAcked)) {
+                return;
+            }
+            moveTo(Phase.SYNC);
+            establishZxid = member.storage.lastZxid();
         }
         for (Learner each : learners.values()) {
             if (each.phase == LearnerPhase.EPOCH_ACKED) {
@@ -252,89 +313,145 @@ final class LeaderRole {
         maybeEstablish();
     }
 
-    private void onAckEpoch(int from, Learner l, AckEpoch ack) {
-        boolean ahead = ack.currentEpoch() > m.storage.currentEpoch()
-                || ack.currentEpoch() == m.storage.currentEpoch() && ack.lastZxid() > m.storage.lastZxid();
-        if (ahead && !established && !l.observer) {
+    private void onAckEpoch(Learner l, AckEpoch ack) {
+        if (l.phase != LearnerPhase.INFO) {
+            return; // the learner answered this link's LeaderInfo already
+        }
+        boolean ahead = ack.currentEpoch() > member.storage.currentEpoch()
+                || ack.currentEpoch() == member.storage.currentEpoch() && ack.lastZxid() > member.storage.lastZxid();
+        if (ahead && !established() && !l.observer) {
             // A member of the establishing quorum holds a newer history than this leader: leading would lose
             // it. (Once established, a learner's extra entries cannot be committed and are truncated.)
             stepDown();
             return;
         }
         l.lastZxid = ack.lastZxid();
-        l.phase = LearnerPhase.EPOCH_ACKED;
+        l.moveTo(LearnerPhase.EPOCH_ACKED);
         if (ack.counted() && !l.observer) {
-            epochAcked.add(from);
+            epochAcked.add(l.id);
         }
         syncIfEpochQuorum();
     }
 
-    /** DIFF when the learner's last zxid is in our history, TRUNC+DIFF when it went beyond it, SNAP when too old. */
+    /**
+     * DIFF when the learner's last zxid is in our history, TRUNC+DIFF when it went beyond it, SNAP when too
+     * old; then NEWLEADER. A snapshot travels in chunks of {@code snapshotChunkBytes} and entries in
+     * messages of about {@code syncBatchBytes}, so no message grows with the data (the learner reassembles
+     * the snapshot before installing it).
+     */
     private void sync(Learner l) {
-        long last = m.storage.lastZxid();
-        long base = m.storage.baseZxid();
+        long last = member.storage.lastZxid();
+        long base = member.storage.baseZxid();
         long theirs = l.lastZxid;
-        Sync sync;
-        if (theirs >= base && (theirs == base || m.storage.contains(theirs)) && theirs <= last) {
-            sync = new Sync(-1, null, m.storage.entries(theirs, last));
+        if (theirs >= base && (theirs == base || member.storage.contains(theirs)) && theirs <= last) {
+            sendEntries(l, -1, member.storage.entries(theirs, last));
         } else if (theirs > base) {
-            long floor = m.storage.floorZxid(theirs);
-            sync = new Sync(floor, null, m.storage.entries(floor, last));
+            long floor = member.storage.floorZxid(theirs);
+            sendEntries(l, floor, member.storage.entries(floor, last));
         } else {
-            Snapshot snapshot = m.host.snapshot();
-            sync = new Sync(-1, snapshot, m.storage.entries(snapshot.zxid(), last));
+            Snapshot snapshot = member.host.snapshot();
+            byte[] state = snapshot.state();
+            CRC32C crc = new CRC32C();
+            crc.update(state);
+            l.link.send(new Sync(-1, new SnapshotHeader(snapshot.zxid(), state.length, (int) crc.getValue()),
+                    List.of()));
+            int chunk = member.config.snapshotChunkBytes();
+            for (int offset = 0; offset < state.length; offset += chunk) {
+                l.link.send(new SnapshotChunk(offset,
+                        Arrays.copyOfRange(state, offset, Math.min(state.length, offset + chunk))));
+            }
+            for (List<Entry> batch : batches(member.storage.entries(snapshot.zxid(), last))) {
+                l.link.send(new SyncEntries(batch));
+            }
         }
-        l.link.send(sync);
         l.link.send(new NewLeader(newEpoch, last));
         l.syncedZxid = last;
-        l.phase = LearnerPhase.SYNC_SENT;
+        l.moveTo(LearnerPhase.SYNC_SENT);
     }
 
-    private void onAck(int from, Learner l, Ack ack) {
+    /** A DIFF or TRUNC+DIFF: the first batch of entries in the Sync, the rest in SyncEntries. */
+    private void sendEntries(Learner l, long truncateTo, List<Entry> entries) {
+        List<List<Entry>> batches = batches(entries);
+        l.link.send(new Sync(truncateTo, null, batches.isEmpty() ? List.of() : batches.get(0)));
+        for (int i = 1; i < batches.size(); i++) {
+            l.link.send(new SyncEntries(batches.get(i)));
+        }
+    }
+
+    /** Cuts entries into runs of about syncBatchBytes encoded, at least one entry each. */
+    private List<List<Entry>> batches(List<Entry> entries) {
+        List<List<Entry>> batches = new ArrayList<>();
+        int start = 0;
+        int bytes = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            int size = MessageCodec.entryBytes(entries.get(i));
+            if (i > start && bytes + size > member.config.syncBatchBytes()) {
+                batches.add(List.copyOf(entries.subList(start, i)));
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        if (start < entries.size()) {
+            batches.add(List.copyOf(entries.subList(start, entries.size())));
+        }
+        return batches;
+    }
+
+    private void onAck(Learner l, Ack ack) {
         if (ack.newLeader()) {
             if (l.phase != LearnerPhase.SYNC_SENT) {
-                return;
+                return; // a repeated NEWLEADER ack
             }
-            if (!established) {
-                l.phase = LearnerPhase.NEWLEADER_ACKED;
+            if (!established()) {
+                l.moveTo(LearnerPhase.NEWLEADER_ACKED);
                 if (!l.observer) {
-                    newLeaderAcked.add(from);
+                    newLeaderAcked.add(l.id);
                 }
                 maybeEstablish();
             } else {
-                l.phase = LearnerPhase.ACTIVE;
+                l.moveTo(LearnerPhase.ACTIVE);
                 l.link.send(new UpToDate(commitZxid));
                 if (!l.observer) {
-                    ack(from, ack.zxid());
+                    ack(l.id, ack.zxid());
                 }
             }
             return;
         }
-        if (!l.observer && established) {
-            ack(from, ack.zxid());
+        if (!l.observer && established() && l.phase.compareTo(LearnerPhase.SYNC_SENT) >= 0) {
+            ack(l.id, ack.zxid());
         }
     }
 
     private void maybeEstablish() {
-        if (established || establishZxid < 0 || m.storage.durableZxid() < establishZxid) {
+        if (phase != Phase.SYNC || member.storage.durableZxid() < establishZxid) {
             return;
         }
         Set<Integer> acked = new HashSet<>(newLeaderAcked);
-        acked.add(m.myId);
-        if (!m.config.isQuorum(acked)) {
+        acked.add(member.myId);
+        if (!member.config.isQuorum(acked)) {
             return;
         }
-        m.storage.setCurrentEpoch(newEpoch);
-        established = true;
-        commitZxid = Math.max(commitZxid, establishZxid);
-        m.applyUpTo(commitZxid);
+        member.recordEpoch(newEpoch, establishZxid, member.myId);
+        moveTo(Phase.BROADCAST);
+        advanceCommit(Math.max(commitZxid, establishZxid));
         for (Learner l : learners.values()) {
             if (l.phase == LearnerPhase.NEWLEADER_ACKED) {
-                l.phase = LearnerPhase.ACTIVE;
+                l.moveTo(LearnerPhase.ACTIVE);
                 l.link.send(new UpToDate(commitZxid));
             }
         }
-        m.host.roleChanged(Role.LEADING, m.myId, newEpoch);
+        member.host.roleChanged(Role.LEADING, member.myId, newEpoch);
+    }
+
+    /** Moves the commit point, which never goes back nor past the log, and applies up to it. */
+    private void advanceCommit(long zxid) {
+        Invariants.check(zxid >= commitZxid, "%s: commit point would go back from %s to %s", member,
+                Zxid.hex(commitZxid), Zxid.hex(zxid));
+        Invariants.check(zxid <= member.storage.lastZxid(), "%s: commit point %s beyond the last logged %s", member,
+                Zxid.hex(zxid), Zxid.hex(member.storage.lastZxid()));
+        commitZxid = zxid;
+        member.applyUpTo(commitZxid);
     }
 
     // ---- broadcast -------------------------------------------------------------------------------------
@@ -343,21 +460,20 @@ final class LeaderRole {
         for (Set<Integer> ackers : outstanding.headMap(zxid, true).values()) {
             ackers.add(voter);
         }
-        List<Long> committed = new ArrayList<>();
+        long newCommit = -1;
         while (!outstanding.isEmpty()) {
             Map.Entry<Long, Set<Integer>> head = outstanding.firstEntry();
-            if (!m.config.isQuorum(head.getValue())) {
+            if (!member.config.isQuorum(head.getValue())) {
                 break;
             }
             outstanding.pollFirstEntry();
-            committed.add(head.getKey());
+            newCommit = head.getKey();
         }
-        if (committed.isEmpty()) {
+        if (newCommit < 0) {
             return;
         }
         long previous = commitZxid;
-        commitZxid = committed.get(committed.size() - 1);
-        m.applyUpTo(commitZxid);
+        advanceCommit(newCommit);
         List<Entry> entries = null;
         for (Learner l : learners.values()) {
             if (l.phase.compareTo(LearnerPhase.SYNC_SENT) < 0) {
@@ -368,7 +484,7 @@ final class LeaderRole {
                 continue;
             }
             if (entries == null) {
-                entries = m.storage.entries(previous, commitZxid);
+                entries = member.storage.entries(previous, commitZxid);
             }
             for (Entry e : entries) {
                 if (e.zxid() > l.syncedZxid) {

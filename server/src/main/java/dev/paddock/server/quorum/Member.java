@@ -1,8 +1,11 @@
 package dev.paddock.server.quorum;
 
+import dev.paddock.server.fault.Invariants;
 import dev.paddock.server.quorum.Message.Linked;
 import dev.paddock.server.quorum.Message.Notification;
 import dev.paddock.server.quorum.Message.Vote;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,23 +13,61 @@ import java.util.random.RandomGenerator;
  * storage completions, and acts only through {@link Host} and {@link ReplicaStorage}. Time, network, disk
  * and randomness are all injected, so whole ensembles run inside a deterministic simulation (the KRaft
  * style of docs/decisions.md decision 4).
+ *
+ * <p>The roles ({@link LeaderRole}, {@link LearnerRole}) change the member's durable state only through
+ * the small methods in "shared by the roles" below, which check the protocol's invariants (etcd's
+ * {@code Panicf}): zxids are appended in increasing order; nothing applied is truncated; a snapshot never
+ * takes the state back; applied &lt;= committed &lt;= last logged; an epoch is promised only upwards; the
+ * current epoch is recorded only once the history synced in it is durable, never goes back, and has one
+ * leader as seen by this member. A failed check throws {@link Invariants.InvariantViolation}: the member's
+ * own logic reached a state it must never reach. A message from a peer that is merely stale or unexpected
+ * is not such a state; the roles ignore it or start over.
+ *
+ * <h2>Role transitions</h2>
+ * <pre>
+ *   (start)    -> LOOKING    a new member looks for a leader
+ *   LOOKING    -> LEADING    the election settled on this member (only a voter), or this leader starts
+ *                            a new epoch without an election (counter exhausted, or a voter promised a
+ *                            newer epoch elsewhere: lookForLeaderAs)
+ *   LOOKING    -> FOLLOWING  the election settled on another voter, or a running leader was found
+ *                            (only a voter follows)
+ *   LOOKING    -> OBSERVING  as FOLLOWING, for an observer
+ *   LEADING    -> LOOKING    no quorum for syncLimit ticks, not established within initLimit ticks, or an
+ *                            acknowledging voter holds a newer history
+ *   FOLLOWING  -> LOOKING    the leader fell silent, its connection closed, the link broke, it stepped
+ *   OBSERVING  -> LOOKING    down or asked to re-establish, or it sent something the protocol does not allow
+ * </pre>
+ * A member never moves between LEADING, FOLLOWING and OBSERVING directly: a new role always starts from
+ * LOOKING, so every role object is fresh.
  */
 public final class Member {
+    private static final Transitions<Role> ROLE_TRANSITIONS = Transitions.of(Role.class, "role")
+            .allow(Role.LOOKING, Role.LEADING, Role.FOLLOWING, Role.OBSERVING)
+            .allow(Role.LEADING, Role.LOOKING)
+            .allow(Role.FOLLOWING, Role.LOOKING)
+            .allow(Role.OBSERVING, Role.LOOKING)
+            .build();
+    /** Session ids per Touches message, so a report stays well inside the message bound. */
+    static final int MAX_TOUCHES_PER_MESSAGE = 65_536;
+    /** Link openings remembered (oldest forgotten first). */
+    private static final int MAX_REMEMBERED_LINKS = 4096;
+
     final int myId;
     final QuorumConfig config;
     final ReplicaStorage storage;
     final Host host;
     final RandomGenerator random;
-    final Election election;
-    long appliedZxid;
+    private final Election election;
+    private long appliedZxid;
+    /** The leader this member synced with in its current epoch, -1 when not known (after a restart). */
+    private int currentEpochLeader = -1;
 
-    private Role role = Role.LOOKING;
+    private Role role;
     /**
      * Links this member has accepted as a leader, newest last (bounded). A late or repeated opening of a
      * link must not open it again, least of all in a later leader role whose numbering starts afresh.
      */
-    private final java.util.LinkedHashSet<Long> openedLinks = new java.util.LinkedHashSet<>();
-    private static final int MAX_REMEMBERED_LINKS = 4096;
+    private final LinkedHashSet<Long> openedLinks = new LinkedHashSet<>();
     private LeaderRole leader;
     private LearnerRole learner;
 
@@ -39,6 +80,7 @@ public final class Member {
         this.random = random;
         this.appliedZxid = appliedZxid;
         this.election = new Election(myId, config);
+        Invariants.check(config.everyone().contains(myId), "member %d is not in the ensemble", myId);
         lookForLeader();
     }
 
@@ -48,6 +90,10 @@ public final class Member {
 
     public Role role() {
         return role;
+    }
+
+    boolean isObserver() {
+        return config.observers().contains(myId);
     }
 
     /** The leader this member follows or is, -1 while looking. */
@@ -131,7 +177,11 @@ public final class Member {
     /** On a learner: reports the sessions its clients used, so the leader does not expire them. */
     public void reportTouches(long[] sessionIds) {
         if ((role == Role.FOLLOWING || role == Role.OBSERVING) && learner.upToDate() && sessionIds.length > 0) {
-            learner.send(new Message.Touches(sessionIds));
+            for (int from = 0; from < sessionIds.length; from += MAX_TOUCHES_PER_MESSAGE) {
+                int to = Math.min(sessionIds.length, from + MAX_TOUCHES_PER_MESSAGE);
+                learner.send(new Message.Touches(from == 0 && to == sessionIds.length ? sessionIds
+                        : Arrays.copyOfRange(sessionIds, from, to)));
+            }
         }
     }
 
@@ -190,8 +240,12 @@ public final class Member {
 
     // ---- role changes ---------------------------------------------------------------------------------
 
+    private void become(Role to) {
+        role = role == null ? to : ROLE_TRANSITIONS.check(role, to, this);
+    }
+
     void lookForLeader() {
-        role = Role.LOOKING;
+        become(Role.LOOKING);
         leader = null;
         learner = null;
         election.start(storage.currentEpoch(), storage.lastZxid());
@@ -207,12 +261,15 @@ public final class Member {
 
     private void follow(int leaderId) {
         if (leaderId == myId) {
-            role = Role.LEADING;
+            Invariants.check(config.voters().contains(myId), "observer %d about to lead", myId);
+            become(Role.LEADING);
             leader = new LeaderRole(this);
             host.roleChanged(role, myId, storage.currentEpoch());
             leader.start();
         } else {
-            role = config.observers().contains(myId) ? Role.OBSERVING : Role.FOLLOWING;
+            Invariants.check(config.voters().contains(leaderId), "member %d about to follow non-voter %d", myId,
+                    leaderId);
+            become(isObserver() ? Role.OBSERVING : Role.FOLLOWING);
             learner = new LearnerRole(this, leaderId);
             host.roleChanged(role, leaderId, storage.currentEpoch());
         }
@@ -243,18 +300,73 @@ public final class Member {
         }
     }
 
-    // ---- shared by the roles -------------------------------------------------------------------------------
+    // ---- shared by the roles: every change of durable or applied state goes through these ---------------
 
-    /** Applies committed entries from the log up to {@code zxid}. */
-    void applyUpTo(long zxid) {
-        if (zxid <= appliedZxid) {
-            return;
-        }
-        long upTo = Math.min(zxid, storage.lastZxid());
+    /** Logs an entry; zxids are appended in strictly increasing order. */
+    void append(Entry entry) {
+        Invariants.check(entry.zxid() > storage.lastZxid(), "member %d appends %s after %s", myId,
+                Zxid.hex(entry.zxid()), Zxid.hex(storage.lastZxid()));
+        storage.append(entry);
+    }
+
+    /**
+     * Drops the log above {@code zxid}. Only entries that were never committed may go: everything applied
+     * here was committed, so a cut below the applied point would lose acknowledged writes (ZOOKEEPER-4785).
+     */
+    void truncateAfter(long zxid) {
+        Invariants.check(zxid >= appliedZxid, "member %d told to truncate to %s below its applied %s", myId,
+                Zxid.hex(zxid), Zxid.hex(appliedZxid));
+        storage.truncateAfter(zxid);
+    }
+
+    /** Replaces the state and the log with a leader's snapshot, which is never behind what was applied. */
+    void installSnapshot(Snapshot snapshot) {
+        Invariants.check(snapshot.zxid() >= appliedZxid, "member %d installs a snapshot at %s below its applied %s",
+                myId, Zxid.hex(snapshot.zxid()), Zxid.hex(appliedZxid));
+        host.install(snapshot);
+        storage.resetTo(snapshot);
+        appliedZxid = snapshot.zxid();
+    }
+
+    /** Promises {@code epoch} to {@code leaderId}; a promise only ever moves to a newer epoch. */
+    void promiseEpoch(long epoch, int leaderId) {
+        Invariants.check(epoch > storage.acceptedEpoch(), "member %d promises epoch %d after %d", myId, epoch,
+                storage.acceptedEpoch());
+        storage.acceptEpoch(epoch, leaderId);
+    }
+
+    /**
+     * Records {@code epoch}, synced with {@code leaderId} up to {@code syncedZxid}, as the current epoch. The
+     * synced history must be durable first (ZOOKEEPER-3911, 4643, 4646): an epoch file ahead of the log would
+     * win elections with a history that lacks committed entries. The current epoch never goes back, a voter
+     * records only an epoch it promised, and one epoch has one leader.
+     */
+    void recordEpoch(long epoch, long syncedZxid, int leaderId) {
+        Invariants.check(storage.durableZxid() >= syncedZxid,
+                "member %d records epoch %d before its synced history is durable (durable %s, synced %s)", myId,
+                epoch, Zxid.hex(storage.durableZxid()), Zxid.hex(syncedZxid));
+        Invariants.check(epoch >= storage.currentEpoch(), "member %d records epoch %d after %d", myId, epoch,
+                storage.currentEpoch());
+        Invariants.check(isObserver() || epoch <= storage.acceptedEpoch(),
+                "member %d records epoch %d but promised only %d", myId, epoch, storage.acceptedEpoch());
+        Invariants.check(epoch != storage.currentEpoch() || currentEpochLeader < 0 || currentEpochLeader == leaderId,
+                "member %d sees two leaders in epoch %d: %d and %d", myId, epoch, currentEpochLeader, leaderId);
+        storage.setCurrentEpoch(epoch);
+        currentEpochLeader = leaderId;
+    }
+
+    /**
+     * Applies committed entries from the log up to {@code commitZxid} (or the last logged entry, if the
+     * commit point is ahead of the log). Afterwards applied &lt;= committed and applied &lt;= last logged.
+     */
+    void applyUpTo(long commitZxid) {
+        long upTo = Math.min(commitZxid, storage.lastZxid());
         if (upTo <= appliedZxid) {
             return;
         }
         for (Entry e : storage.entries(appliedZxid, upTo)) {
+            Invariants.check(e.zxid() > appliedZxid && e.zxid() <= upTo, "member %d applies %s after %s (up to %s)",
+                    myId, Zxid.hex(e.zxid()), Zxid.hex(appliedZxid), Zxid.hex(upTo));
             host.apply(e);
             appliedZxid = e.zxid();
         }

@@ -33,8 +33,25 @@ public sealed interface Message {
     record AckEpoch(long currentEpoch, long lastZxid, boolean counted) implements Body {
     }
 
-    /** How the leader brings a learner up to date: truncate (if truncateTo >= 0), snapshot (if any), then entries. */
-    record Sync(long truncateTo, Snapshot snapshot, List<Entry> entries) implements Body {
+    /**
+     * How the leader brings a learner up to date: truncate (if truncateTo >= 0), or install a snapshot (if
+     * {@code snapshot} is not null: its bytes follow in {@link SnapshotChunk}s), then append the entries, here
+     * and in the {@link SyncEntries} that follow. {@link NewLeader} ends the sync. A snapshot's sync carries
+     * no entries itself: they come after the chunks.
+     */
+    record Sync(long truncateTo, SnapshotHeader snapshot, List<Entry> entries) implements Body {
+    }
+
+    /** A snapshot on its way: the zxid it is at, its size and the CRC32C of its bytes. */
+    record SnapshotHeader(long zxid, int sizeBytes, int checksum) {
+    }
+
+    /** The snapshot's bytes from {@code offset}; chunks arrive in order and end at the header's size. */
+    record SnapshotChunk(int offset, byte[] data) implements Body {
+    }
+
+    /** More entries of the sync, in zxid order. */
+    record SyncEntries(List<Entry> entries) implements Body {
     }
 
     record NewLeader(long epoch, long zxid) implements Body {

@@ -51,6 +51,8 @@ public final class MessageCodec {
     private static final byte SYNC_REQUEST = 25;
     private static final byte SYNC_REPLY = 26;
     private static final byte TOUCHES = 27;
+    private static final byte SNAPSHOT_CHUNK = 28;
+    private static final byte SYNC_ENTRIES = 29;
 
     private MessageCodec() {
     }
@@ -78,10 +80,11 @@ public final class MessageCodec {
         if (m instanceof Linked l) {
             Body b = l.body();
             if (b instanceof Sync s) {
-                size += s.snapshot() == null ? 0 : s.snapshot().state().length + 16;
-                for (Entry e : s.entries()) {
-                    size += e.payload().length + 16;
-                }
+                size += entriesBytes(s.entries());
+            } else if (b instanceof Message.SyncEntries s) {
+                size += entriesBytes(s.entries());
+            } else if (b instanceof Message.SnapshotChunk c) {
+                size += c.data().length;
             } else if (b instanceof Proposal p) {
                 size += p.entry().payload().length;
             } else if (b instanceof Inform i) {
@@ -93,6 +96,38 @@ public final class MessageCodec {
             }
         }
         return size;
+    }
+
+    /** The encoded size of entries in a sync message: zxid, length and payload each. */
+    public static int entriesBytes(List<Entry> entries) {
+        int size = 4;
+        for (Entry e : entries) {
+            size += entryBytes(e);
+        }
+        return size;
+    }
+
+    public static int entryBytes(Entry e) {
+        return 12 + e.payload().length;
+    }
+
+    private static void writeEntries(JuteWriter out, List<Entry> entries) {
+        out.writeInt(entries.size());
+        for (Entry e : entries) {
+            writeEntry(out, e);
+        }
+    }
+
+    private static List<Entry> readEntries(JuteReader in) {
+        int count = in.readInt();
+        if (count < 0 || count > in.remaining() / 12) {
+            throw new MarshallingException("bad entry count " + count);
+        }
+        List<Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(readEntry(in));
+        }
+        return entries;
     }
 
     private static void writeEntry(JuteWriter out, Entry e) {
@@ -119,12 +154,14 @@ public final class MessageCodec {
             out.writeByte(SYNC).writeLong(b.truncateTo());
             out.writeBool(b.snapshot() != null);
             if (b.snapshot() != null) {
-                out.writeLong(b.snapshot().zxid()).writeBuffer(b.snapshot().state());
+                out.writeLong(b.snapshot().zxid()).writeInt(b.snapshot().sizeBytes()).writeInt(b.snapshot().checksum());
             }
-            out.writeInt(b.entries().size());
-            for (Entry e : b.entries()) {
-                writeEntry(out, e);
-            }
+            writeEntries(out, b.entries());
+        } else if (body instanceof Message.SnapshotChunk b) {
+            out.writeByte(SNAPSHOT_CHUNK).writeInt(b.offset()).writeBuffer(b.data());
+        } else if (body instanceof Message.SyncEntries b) {
+            out.writeByte(SYNC_ENTRIES);
+            writeEntries(out, b.entries());
         } else if (body instanceof NewLeader b) {
             out.writeByte(NEW_LEADER).writeLong(b.epoch()).writeLong(b.zxid());
         } else if (body instanceof Ack b) {
@@ -194,25 +231,27 @@ public final class MessageCodec {
                 return new AckEpoch(in.readLong(), in.readLong(), in.readBool());
             case SYNC: {
                 long truncateTo = in.readLong();
-                Snapshot snapshot = null;
+                Message.SnapshotHeader snapshot = null;
                 if (in.readBool()) {
                     long zxid = in.readLong();
-                    byte[] state = in.readBuffer();
-                    if (state == null) {
-                        throw new MarshallingException("snapshot without state");
+                    int size = in.readInt();
+                    if (size < 0) {
+                        throw new MarshallingException("bad snapshot size " + size);
                     }
-                    snapshot = new Snapshot(zxid, state);
+                    snapshot = new Message.SnapshotHeader(zxid, size, in.readInt());
                 }
-                int count = in.readInt();
-                if (count < 0 || count > in.remaining() / 12) {
-                    throw new MarshallingException("bad entry count " + count);
-                }
-                List<Entry> entries = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    entries.add(readEntry(in));
-                }
-                return new Sync(truncateTo, snapshot, entries);
+                return new Sync(truncateTo, snapshot, readEntries(in));
             }
+            case SNAPSHOT_CHUNK: {
+                int offset = in.readInt();
+                byte[] data = in.readBuffer();
+                if (offset < 0 || data == null) {
+                    throw new MarshallingException("bad snapshot chunk at " + offset);
+                }
+                return new Message.SnapshotChunk(offset, data);
+            }
+            case SYNC_ENTRIES:
+                return new Message.SyncEntries(readEntries(in));
             case NEW_LEADER:
                 return new NewLeader(in.readLong(), in.readLong());
             case ACK:

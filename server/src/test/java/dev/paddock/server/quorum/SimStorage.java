@@ -1,6 +1,7 @@
 package dev.paddock.server.quorum;
 
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * An in-memory disk for the simulation: appends become durable only when the simulated fsync completes.
@@ -16,6 +17,8 @@ final class SimStorage implements ReplicaStorage {
     int durableCount;
     /** Set by the simulation: called after every append so it can schedule the fsync. */
     Runnable onAppend = () -> { };
+    /** Called with the epoch each time the current epoch is recorded, so the checks can see what was durable. */
+    LongConsumer onEpochRecorded = epoch -> { };
 
     @Override
     public long acceptedEpoch() {
@@ -41,6 +44,7 @@ final class SimStorage implements ReplicaStorage {
     @Override
     public void setCurrentEpoch(long epoch) {
         currentEpoch = epoch;
+        onEpochRecorded.accept(epoch);
     }
 
     @Override
@@ -105,6 +109,15 @@ final class SimStorage implements ReplicaStorage {
 
     long base() {
         return tail.base();
+    }
+
+    /** True when {@code zxid} survives a crash here: in the snapshot, or logged and durable. */
+    boolean holdsDurably(long zxid) {
+        return zxid <= tail.base() || zxid <= durableZxid() && tail.contains(zxid);
+    }
+
+    boolean hasUnflushed() {
+        return durableCount < tail.size();
     }
 
     /** Moves the base up to the applied {@code zxid}, which must be durable, keeping its digest as the snapshot. */

@@ -1,5 +1,6 @@
 package dev.paddock.server.quorum;
 
+import dev.paddock.server.fault.Invariants.InvariantViolation;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,13 +12,13 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * A whole ensemble in one thread: simulated clock, network (loss, duplication, delay and so reordering,
  * partitions), disks (slow fsyncs, crashes that lose what was not durable) and clients. After every event
- * it checks the safety invariants; {@link #run} then heals everything and checks progress. Deterministic
- * for a seed: a failure names the seed and prints the last events.
+ * it checks the safety invariants of {@link EnsembleChecks}; {@link #run} then heals everything and checks
+ * progress and convergence. Deterministic for a seed: a failure names the seed, the invariant and the last
+ * events.
  */
 final class Simulation {
     static final long TICK_MS = 100;
@@ -31,14 +32,16 @@ final class Simulation {
         long snapshots;
         long crashes;
         long partitions;
+        long snapshotChunks;
+        long entryBatches;
         long acknowledged;
         long epochs;
 
         @Override
         public String toString() {
-            return "diffs " + diffs + ", truncations " + truncations + ", snapshots " + snapshots + ", crashes "
-                    + crashes + ", partitions " + partitions + ", acknowledged writes " + acknowledged
-                    + ", epochs " + epochs;
+            return "diffs " + diffs + ", truncations " + truncations + ", snapshots " + snapshots + " (in "
+                    + snapshotChunks + " chunks), more entries " + entryBatches + ", crashes " + crashes
+                    + ", partitions " + partitions + ", acknowledged writes " + acknowledged + ", epochs " + epochs;
         }
     }
 
@@ -54,6 +57,7 @@ final class Simulation {
     private final Faults faults;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<Integer, Node> nodes = new LinkedHashMap<>();
+    private final EnsembleChecks checks;
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private long now;
     private long eventSeq;
@@ -61,9 +65,6 @@ final class Simulation {
     private boolean writing = true;
     private Set<Integer> isolated = new HashSet<>();
 
-    /** The one true history: zxid to the digest after applying it; every member must agree with it. */
-    private final TreeMap<Long, Long> canonical = new TreeMap<>();
-    private final Map<Long, Integer> leaderOfEpoch = new HashMap<>();
     /** Client writes by id: the member they were sent to, and whether they were acknowledged. */
     private final Map<Long, Integer> pendingWrites = new HashMap<>();
     private final Map<Long, Long> ackedWrites = new HashMap<>();
@@ -76,35 +77,18 @@ final class Simulation {
         }
     }
 
-    /** One member's process: its durable storage survives crashes, everything else is rebuilt. */
-    private final class Node implements Host {
-        final int id;
-        final SimStorage disk = new SimStorage();
-        Member member;
-        boolean up;
-        int incarnation;
-        long appliedZxid;
-        long digest;
+    /** One member's process, with fsyncs that complete after a random delay. */
+    private final class Node extends SimulatedMember {
         boolean flushScheduled;
 
         Node(int id) {
-            this.id = id;
+            super(id, Simulation.this.checks);
             disk.onAppend = this::scheduleFlush;
         }
 
         void start() {
-            up = true;
-            incarnation++;
-            appliedZxid = disk.base();
-            digest = disk.snapshotDigest;
             flushScheduled = false;
-            member = new Member(id, config, disk, this, new SplittableRandom(random.nextLong()), disk.base());
-        }
-
-        void crash() {
-            up = false;
-            disk.crash();
-            member = null;
+            start(config, new SplittableRandom(random.nextLong()));
         }
 
         void scheduleFlush() {
@@ -118,8 +102,7 @@ final class Simulation {
                     return;
                 }
                 flushScheduled = false;
-                long durable = disk.flush();
-                member.persisted(durable);
+                flush();
             });
         }
 
@@ -129,23 +112,9 @@ final class Simulation {
         }
 
         @Override
-        public void apply(Entry entry) {
-            if (entry.zxid() <= appliedZxid) {
-                fail("member " + id + " applied " + Zxid.hex(entry.zxid()) + " after " + Zxid.hex(appliedZxid));
-            }
-            Long skipped = canonical.higherKey(appliedZxid);
-            if (skipped != null && skipped < entry.zxid()) {
-                fail("member " + id + " skipped committed " + Zxid.hex(skipped) + " going from "
-                        + Zxid.hex(appliedZxid) + " to " + Zxid.hex(entry.zxid()));
-            }
-            digest = chain(digest, entry);
-            appliedZxid = entry.zxid();
+        void onApplied(Entry entry) {
             note("member " + id + " applied " + Zxid.hex(entry.zxid()));
-            Long expected = canonical.putIfAbsent(entry.zxid(), digest);
-            if (expected != null && expected != digest) {
-                fail("member " + id + " diverged at " + Zxid.hex(entry.zxid()));
-            }
-            long writeId = ByteBuffer.wrap(entry.payload()).getLong();
+            long writeId = writeIdOf(entry);
             Integer origin = pendingWrites.get(writeId);
             if (origin != null && origin == id) {
                 pendingWrites.remove(writeId);
@@ -158,23 +127,6 @@ final class Simulation {
             note("member " + id + " " + role + " leader " + leaderId + " epoch " + epoch + " last "
                     + Zxid.hex(disk.lastZxid()) + " durable " + Zxid.hex(disk.durableZxid()) + " accepted "
                     + disk.acceptedEpoch);
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return new Snapshot(appliedZxid, ByteBuffer.allocate(8).putLong(digest).array());
-        }
-
-        @Override
-        public void install(Snapshot snapshot) {
-            long d = ByteBuffer.wrap(snapshot.state()).getLong();
-            Long expected = canonical.get(snapshot.zxid());
-            if (expected != null && expected != d) {
-                fail("member " + id + " installed a snapshot that diverges at " + Zxid.hex(snapshot.zxid()));
-            }
-            appliedZxid = snapshot.zxid();
-            digest = d;
-            disk.snapshotDigest = d;
         }
     }
 
@@ -190,33 +142,18 @@ final class Simulation {
         for (int i = voters + 1; i <= voters + observers; i++) {
             o.add(i);
         }
-        this.config = new QuorumConfig(v, o, 10, 5, counterLimit);
+        // Tiny sync messages, so snapshots of a few dozen bytes span several chunks and syncs several entry
+        // batches (drawn from their own random, leaving the schedule's draws alone).
+        SplittableRandom sizes = new SplittableRandom(seed * 31 + 17);
+        this.config = new QuorumConfig(v, o, 10, 5, counterLimit, 1 + sizes.nextInt(16), 1 + sizes.nextInt(200));
         this.faults = faults;
+        this.checks = new EnsembleChecks(config, nodes::values);
+        int padding = sizes.nextInt(48);
         for (int id : config.everyone()) {
-            nodes.put(id, new Node(id));
+            Node n = new Node(id);
+            n.snapshotPadding = padding;
+            nodes.put(id, n);
         }
-    }
-
-    static long chain(long digest, Entry e) {
-        long h = digest * 0x9E3779B97F4A7C15L + e.zxid();
-        for (byte b : e.payload()) {
-            h = (h ^ b) * 0x100000001B3L;
-        }
-        return h ^ (h >>> 29);
-    }
-
-    private static String describe(Message.Linked l) {
-        String body = l.body().getClass().getSimpleName();
-        if (l.body() instanceof Message.Sync sync) {
-            body += "[trunc " + Zxid.hex(sync.truncateTo()) + (sync.snapshot() == null ? "" : " snap "
-                    + Zxid.hex(sync.snapshot().zxid())) + " " + sync.entries().size() + " entries"
-                    + (sync.entries().isEmpty() ? "" : " from " + Zxid.hex(sync.entries().get(0).zxid())) + "]";
-        } else if (l.body() instanceof Message.LearnerInfo || l.body() instanceof Message.AckEpoch
-                || l.body() instanceof Message.NewLeader || l.body() instanceof Message.Ack
-                || l.body() instanceof Message.LeaderInfo || l.body() instanceof Message.UpToDate) {
-            body = l.body().toString();
-        }
-        return body + "#" + l.seq() + " link " + Long.toHexString(l.link()).substring(0, 4);
     }
 
     private void note(String what) {
@@ -237,11 +174,11 @@ final class Simulation {
         int copies = chaos && random.nextDouble() < faults.duplicateRate() ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             long delay = 1 + (faults.maxDelayMs() > 0 ? random.nextLong(faults.maxDelayMs()) : 0);
-            String what = message instanceof Message.Linked l ? describe(l) : message.toString();
-            at(now + delay, "deliver " + from + "->" + to + " " + what, () -> {
+            at(now + delay, "deliver " + from + "->" + to + " " + MessageText.of(message), () -> {
                 Node n = nodes.get(to);
                 if (n.up && isolated.contains(from) == isolated.contains(to)) {
-                    if (message instanceof Message.Linked l && l.body() instanceof Message.Sync sync) {
+                    Message.Body body = message instanceof Message.Linked l ? l.body() : null;
+                    if (body instanceof Message.Sync sync) {
                         if (sync.snapshot() != null) {
                             coverage.snapshots++;
                         } else if (sync.truncateTo() >= 0) {
@@ -249,8 +186,12 @@ final class Simulation {
                         } else {
                             coverage.diffs++;
                         }
+                    } else if (body instanceof Message.SnapshotChunk) {
+                        coverage.snapshotChunks++;
+                    } else if (body instanceof Message.SyncEntries) {
+                        coverage.entryBatches++;
                     }
-                    n.member.receive(from, message);
+                    n.receive(from, message);
                 }
             });
         }
@@ -263,20 +204,9 @@ final class Simulation {
             sb.append("  ").append(t).append('\n');
         }
         for (Node n : nodes.values()) {
-            sb.append("  ").append(n.up ? n.member : "member " + n.id + " down").append('\n');
+            sb.append("  ").append(n).append('\n');
         }
         throw new AssertionError(sb.toString());
-    }
-
-    private void checkLeaders() {
-        for (Node n : nodes.values()) {
-            if (n.up && n.member.isServingLeader()) {
-                Integer previous = leaderOfEpoch.putIfAbsent(n.member.epoch(), n.id);
-                if (previous != null && previous != n.id) {
-                    fail("two leaders in epoch " + n.member.epoch() + ": " + previous + " and " + n.id);
-                }
-            }
-        }
     }
 
     private void tickAll() {
@@ -335,7 +265,7 @@ final class Simulation {
             at(now + TICK_MS * (5 + random.nextInt(40)), "heal partition", () -> isolated = new HashSet<>());
         } else if (r < faults.crashRate() + faults.partitionRate() + faults.compactRate()) {
             if (n.up) {
-                n.disk.compact(n.appliedZxid, n.digest);
+                n.compact();
             }
         }
     }
@@ -380,13 +310,19 @@ final class Simulation {
         }
         long ackedBefore = ackedWrites.size();
         runUntil(chaosMs + healMs);
-        // Progress: once healed, a quorum that can talk elects a leader and commits new writes.
         if (ackedWrites.size() == ackedBefore) {
-            fail("no write acknowledged after healing");
+            fail("ProgressAfterHealing: no write acknowledged after healing");
         }
-        // Convergence: let outstanding work finish with no new writes, then every member agrees.
+        // Let outstanding work finish with no new writes, then every member agrees.
         writing = false;
         runUntil(chaosMs + healMs + QUIET_MS);
+        checkConvergence();
+        coverage.acknowledged += ackedWrites.size();
+        coverage.epochs += checks.leaderOfEpoch.size();
+    }
+
+    /** Liveness once healed, and what the whole run must have kept. */
+    private void checkConvergence() {
         Node leader = null;
         for (Node n : nodes.values()) {
             if (n.member.isServingLeader()) {
@@ -394,23 +330,28 @@ final class Simulation {
             }
         }
         if (leader == null) {
-            fail("no serving leader after healing");
+            fail("ConvergenceAfterHealing: no serving leader after healing");
         }
         for (Node n : nodes.values()) {
             if (!n.member.isServing()) {
-                fail("member " + n.id + " is not serving after healing");
+                fail("ConvergenceAfterHealing: member " + n.id + " is not serving after healing");
             }
             if (n.appliedZxid != leader.appliedZxid) {
-                fail("member " + n.id + " applied " + Zxid.hex(n.appliedZxid) + " but the leader applied "
-                        + Zxid.hex(leader.appliedZxid));
+                fail("ConvergenceAfterHealing: member " + n.id + " applied " + Zxid.hex(n.appliedZxid)
+                        + " but the leader applied " + Zxid.hex(leader.appliedZxid));
             }
         }
-        coverage.acknowledged += ackedWrites.size();
-        coverage.epochs += leaderOfEpoch.size();
         for (Map.Entry<Long, Long> acked : ackedWrites.entrySet()) {
-            if (!canonical.containsKey(acked.getValue())) {
-                fail("acknowledged write " + acked.getKey() + " at " + Zxid.hex(acked.getValue()) + " lost");
+            // Every member applied the one chain up to the leader's point, so the write is in every state.
+            if (!checks.canonical.containsKey(acked.getValue()) || acked.getValue() > leader.appliedZxid) {
+                fail("AcknowledgedWritesSurvive: acknowledged write " + acked.getKey() + " at "
+                        + Zxid.hex(acked.getValue()) + " lost");
             }
+        }
+        try {
+            checks.converged();
+        } catch (EnsembleChecks.Violation v) {
+            fail(v.getMessage());
         }
     }
 
@@ -419,8 +360,14 @@ final class Simulation {
             Event e = events.poll();
             now = e.time();
             note(e.label());
-            e.action().run();
-            checkLeaders();
+            try {
+                e.action().run();
+                checks.afterEvent();
+            } catch (EnsembleChecks.Violation v) {
+                fail(v.getMessage());
+            } catch (InvariantViolation v) {
+                fail("a member broke one of its own invariants: " + v.getMessage());
+            }
         }
         now = endMs;
     }
@@ -430,6 +377,6 @@ final class Simulation {
     }
 
     long maxEpoch() {
-        return leaderOfEpoch.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+        return checks.leaderOfEpoch.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 }

@@ -65,6 +65,8 @@ class SimulationTest {
         // The schedules must really reach the paths they claim to test.
         assertThat(coverage.truncations).isPositive();
         assertThat(coverage.snapshots).isPositive();
+        assertThat(coverage.snapshotChunks).isGreaterThan(coverage.snapshots);
+        assertThat(coverage.entryBatches).isPositive();
         assertThat(coverage.diffs).isPositive();
         assertThat(coverage.crashes).isGreaterThan(schedules);
         assertThat(coverage.partitions).isGreaterThan(schedules / 2);

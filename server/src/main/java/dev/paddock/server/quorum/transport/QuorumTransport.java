@@ -2,6 +2,7 @@ package dev.paddock.server.quorum.transport;
 
 import dev.paddock.server.quorum.Message;
 import dev.paddock.server.quorum.MessageCodec;
+import dev.paddock.server.quorum.QuorumConfig;
 import dev.paddock.wire.jute.MarshallingException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,8 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuorumTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumTransport.class);
-    /** The largest message accepted (a snapshot travels in one Sync message). */
-    public static final int MAX_FRAME_BYTES = 512 * 1024 * 1024;
+    /**
+     * The largest log entry the default bound allows for: ZooKeeper's jute.maxbuffer default rounded up, or
+     * the jute.maxbuffer system property if larger. Members should pass their configured jute.maxbuffer.
+     */
+    private static final int DEFAULT_MAX_ENTRY_BYTES = Math.max(1024 * 1024, Integer.getInteger("jute.maxbuffer", 0));
+    /** Room for a message's own fields and an entry's framing around the payload. */
+    private static final int HEADROOM_BYTES = 64 * 1024;
     /** Messages waiting for a connection to a peer; beyond this they are dropped. */
     private static final int MAX_PENDING = 10_000;
     private static final long RECONNECT_BACKOFF_MS = 200;
@@ -52,6 +58,7 @@ public final class QuorumTransport implements AutoCloseable {
     private final Map<Integer, PeerAddress> peers;
     private final BiConsumer<Integer, Message> receiver;
     private final LongSupplier monotonicMs;
+    private final int maxFrameBytes;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, Outbound> outbound = new ConcurrentHashMap<>();
@@ -64,14 +71,40 @@ public final class QuorumTransport implements AutoCloseable {
     }
 
     /**
+     * The largest quorum message for entries of up to {@code maxEntryBytes}: a snapshot chunk, a sync batch
+     * (about {@link QuorumConfig#DEFAULT_SYNC_BATCH_BYTES} plus one more entry) or one proposal, with headroom.
+     * Snapshots travel in chunks, so nothing else grows with the data.
+     */
+    public static int maxFrameBytes(int maxEntryBytes) {
+        long bound = (long) Math.max(QuorumConfig.DEFAULT_SNAPSHOT_CHUNK_BYTES, QuorumConfig.DEFAULT_SYNC_BATCH_BYTES)
+                + maxEntryBytes + HEADROOM_BYTES;
+        return (int) Math.min(Integer.MAX_VALUE - 8, bound);
+    }
+
+    /** The bound for entries of up to 1 MiB (or the jute.maxbuffer system property, if larger). */
+    public static int defaultMaxFrameBytes() {
+        return maxFrameBytes(DEFAULT_MAX_ENTRY_BYTES);
+    }
+
+    /**
      * @param receiver called on a network thread with (sender id, message); it must hand off quickly
      */
     public QuorumTransport(int myId, Map<Integer, PeerAddress> peers, BiConsumer<Integer, Message> receiver,
                            LongSupplier monotonicMs) {
+        this(myId, peers, receiver, monotonicMs, defaultMaxFrameBytes());
+    }
+
+    /**
+     * @param receiver called on a network thread with (sender id, message); it must hand off quickly
+     * @param maxFrameBytes the largest message accepted; see {@link #maxFrameBytes(int)}
+     */
+    public QuorumTransport(int myId, Map<Integer, PeerAddress> peers, BiConsumer<Integer, Message> receiver,
+                           LongSupplier monotonicMs, int maxFrameBytes) {
         this.myId = myId;
         this.peers = Map.copyOf(peers);
         this.receiver = receiver;
         this.monotonicMs = monotonicMs;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     /** Starts listening on this member's quorum and election ports. */
@@ -90,7 +123,14 @@ public final class QuorumTransport implements AutoCloseable {
         boolean election = message instanceof Message.Notification;
         String key = to + (election ? "e" : "q");
         Outbound out = outbound.computeIfAbsent(key, k -> new Outbound(election ? address.election() : address.quorum()));
-        out.send(MessageCodec.encode(message));
+        byte[] bytes = MessageCodec.encode(message);
+        if (bytes.length > maxFrameBytes) {
+            // The peer would close the connection on it; dropping it here breaks the link the same way.
+            LOG.error("not sending a {}-byte quorum message to server {}: the bound is {} bytes", bytes.length, to,
+                    maxFrameBytes);
+            return;
+        }
+        out.send(bytes);
     }
 
     private Channel listen(InetSocketAddress address) throws InterruptedException {
@@ -102,7 +142,7 @@ public final class QuorumTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
                         ch.pipeline().addLast(new Inbound());
                     }
                 });
