@@ -113,9 +113,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** check (13) travels only inside a multi: on its own ZooKeeper answers it Unimplemented. */
     private static boolean isClientOpCode(OpCode op) {
         return op != OpCode.NOTIFICATION && op != OpCode.CREATE_SESSION && op != OpCode.ERROR
-                && op != OpCode.DELETE_CONTAINER;
+                && op != OpCode.DELETE_CONTAINER && op != OpCode.CHECK;
     }
 
     /** Runs on the request thread after each request: lets a paused connection read again. */

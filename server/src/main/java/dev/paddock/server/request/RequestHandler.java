@@ -28,6 +28,7 @@ import dev.paddock.wire.proto.PathWatchRequest;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.Request;
 import dev.paddock.wire.proto.RequestHeader;
+import dev.paddock.wire.proto.SaslRequest;
 import dev.paddock.wire.proto.SaslResponse;
 import dev.paddock.wire.proto.SetWatches2Request;
 import dev.paddock.wire.proto.SetWatchesRequest;
@@ -92,6 +93,12 @@ public final class RequestHandler {
             conn.channel().close();
             return;
         }
+        ErrorCode rejected = RequestChecks.reject(request, stateMachine.tree().extendedTypesEnabled());
+        if (rejected != null) {
+            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), rejected, null,
+                    receivedAtMs));
+            return;
+        }
         OpCode op = request.opCode();
         switch (op) {
             case CLOSE_SESSION -> sessions.closeSession(conn, header.xid());
@@ -102,7 +109,7 @@ public final class RequestHandler {
                 committer.sync(() -> slot.complete(() -> answer(conn, header.xid(), stateMachine.lastZxid(),
                         ErrorCode.OK, new PathResponse(path), receivedAtMs)));
             }
-            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI -> {
+            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
                 committer.submit(conn.sessionId(), conn.identities(), request, c -> slot.complete(() ->
                         answer(conn, header.xid(), c.zxid(), c.result().error(), c.result().response(), receivedAtMs)));
@@ -121,21 +128,30 @@ public final class RequestHandler {
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
-                setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(), null, null);
-                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                        List.of(), List.of());
+                answer(conn, header.xid(), stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case SET_WATCHES2 -> {
                 SetWatches2Request r = (SetWatches2Request) request;
-                setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         r.persistentWatches(), r.persistentRecursiveWatches());
-                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+                answer(conn, header.xid(), stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case RECONFIG -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
                     receivedAtMs);
             // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
             // which clients read as the end of the exchange rather than as a broken connection.
-            case SASL -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
-                    receivedAtMs);
+            // A null token is what ZooKeeper cannot take: it drops the connection without an answer.
+            case SASL -> {
+                if (((SaslRequest) request).token() == null) {
+                    sessions.connectionLost(conn);
+                    conn.channel().close();
+                } else {
+                    answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
+                            receivedAtMs);
+                }
+            }
             default -> {
                 ErrorCode err = ErrorCode.OK;
                 JuteRecord body = null;
@@ -248,6 +264,7 @@ public final class RequestHandler {
         }
     }
 
+    /** Only getData and getChildren with a path get here (see {@link RequestChecks}). */
     private MultiResponse multiRead(Connection conn, MultiRequest multi) {
         List<MultiResult> results = new ArrayList<>(multi.ops().size());
         for (Request op : multi.ops()) {
@@ -268,12 +285,20 @@ public final class RequestHandler {
 
     /**
      * A reconnecting client re-registers its watches; whatever changed since the zxid it last saw fires at
-     * once instead, as ZooKeeper does.
+     * once instead, as ZooKeeper does. The lists are taken in order; a null list, or a null path among the
+     * one-shot watches, stops there with MarshallingError, leaving what came before it in place, as in
+     * ZooKeeper (which fails on the null half-way). A null path among the persistent watches is kept.
      */
-    private void setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
-                            List<String> child, List<String> persistent, List<String> recursive) {
+    private ErrorCode setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
+                                 List<String> child, List<String> persistent, List<String> recursive) {
         long zxid = stateMachine.lastZxid();
-        for (String path : nonNull(data)) {
+        if (data == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : data) {
+            if (path == null) {
+                return ErrorCode.MARSHALLING_ERROR;
+            }
             Stat stat = stateMachine.tree().stat(path);
             if (stat == null) {
                 conn.sendEvent(EventType.NODE_DELETED, path, zxid);
@@ -283,14 +308,25 @@ public final class RequestHandler {
                 watches.addDataWatch(path, conn);
             }
         }
-        for (String path : nonNull(exist)) {
-            if (stateMachine.tree().exists(path)) {
+        if (exist == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : exist) {
+            if (path == null) {
+                return ErrorCode.MARSHALLING_ERROR;
+            } else if (stateMachine.tree().exists(path)) {
                 conn.sendEvent(EventType.NODE_CREATED, path, zxid);
             } else {
                 watches.addDataWatch(path, conn);
             }
         }
-        for (String path : nonNull(child)) {
+        if (child == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : child) {
+            if (path == null) {
+                return ErrorCode.MARSHALLING_ERROR;
+            }
             Stat stat = stateMachine.tree().stat(path);
             if (stat == null) {
                 conn.sendEvent(EventType.NODE_DELETED, path, zxid);
@@ -300,16 +336,19 @@ public final class RequestHandler {
                 watches.addChildWatch(path, conn);
             }
         }
-        for (String path : nonNull(persistent)) {
+        if (persistent == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : persistent) {
             watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT);
         }
-        for (String path : nonNull(recursive)) {
+        if (recursive == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : recursive) {
             watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT_RECURSIVE);
         }
-    }
-
-    private static List<String> nonNull(List<String> list) {
-        return list == null ? List.of() : list;
+        return ErrorCode.OK;
     }
 
     private static List<ClientInfo> clientInfos(List<Id> ids) {
