@@ -60,7 +60,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FourLetterWord word) {
             loop.execute(() -> {
-                String text = fourLetterWords.answer(word.word());
+                String text;
+                try {
+                    text = fourLetterWords.answer(word.word());
+                } catch (RuntimeException e) {
+                    // This connection's failure only (a four-letter word reads state, never changes it).
+                    LOG.error("Closing connection from {}: four-letter word {} failed", conn.channel().remoteAddress(),
+                            word.word(), e);
+                    ctx.close();
+                    return;
+                }
                 ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(
                         Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))).addListener(ChannelFutureListener.CLOSE));
             });
@@ -110,6 +119,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } catch (MarshallingException e) {
             LOG.warn("Closing connection from {}: malformed request: {}", conn.channel().remoteAddress(), e.getMessage());
             ctx.close();
+        } catch (RuntimeException e) {
+            // Decoding is this connection's business: whatever goes wrong there closes it and nothing else.
+            LOG.error("Closing connection from {} after an unexpected error decoding its request",
+                    conn.channel().remoteAddress(), e);
+            ctx.close();
         }
     }
 
@@ -130,7 +144,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Connection c = conn;
         if (c != null) {
-            loop.execute(() -> sessions.connectionLost(c));
+            loop.execute(sessions.guarded(c, () -> sessions.connectionLost(c)));
         }
         ctx.fireChannelInactive();
     }

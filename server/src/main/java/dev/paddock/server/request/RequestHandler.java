@@ -72,21 +72,30 @@ public final class RequestHandler {
         if (!conn.isClosed()) {
             stats.received();
             conn.countReceived();
-            conn.order().inOrder(() -> {
+            conn.order().inOrder(sessions.guarded(conn, () -> {
                 // ZooKeeper answers an unknown request type, then drops the connection.
                 answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
                 sessions.connectionLost(conn);
                 conn.channel().close();
-            });
+            }));
         }
     }
 
+    /**
+     * One decoded request, on the request thread. Everything done for the connection runs under
+     * {@link SessionHandler#guarded} (an unexpected exception closes this connection only); the calls into
+     * the write path do not (a failure there stops the process).
+     */
     public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
         if (conn.isClosed()) {
             return;
         }
         stats.received();
         conn.countReceived();
+        sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
+    }
+
+    private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
         if (!tracker.touch(conn.sessionId())) {
             answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.SESSION_EXPIRED, null, receivedAtMs);
             sessions.connectionLost(conn);
@@ -95,8 +104,8 @@ public final class RequestHandler {
         }
         ErrorCode rejected = RequestChecks.reject(request, stateMachine.tree().extendedTypesEnabled());
         if (rejected != null) {
-            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), rejected, null,
-                    receivedAtMs));
+            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header.xid(), stateMachine.lastZxid(),
+                    rejected, null, receivedAtMs)));
             return;
         }
         OpCode op = request.opCode();
@@ -106,15 +115,18 @@ public final class RequestHandler {
                 // Answered once this server has applied everything the ensemble had committed.
                 SessionOrder.Slot slot = conn.order().reserve();
                 String path = ((PathRequest) request).path();
-                committer.sync(() -> slot.complete(() -> answer(conn, header.xid(), stateMachine.lastZxid(),
-                        ErrorCode.OK, new PathResponse(path), receivedAtMs)));
+                WritePathFailure.call(() -> committer.sync(() -> slot.complete(sessions.guarded(conn, () ->
+                        answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
+                                receivedAtMs)))));
             }
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
-                committer.submit(conn.sessionId(), conn.identities(), request, c -> slot.complete(() ->
-                        answer(conn, header.xid(), c.zxid(), c.result().error(), c.result().response(), receivedAtMs)));
+                WritePathFailure.call(() -> committer.submit(conn.sessionId(), conn.identities(), request,
+                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header.xid(), c.zxid(),
+                                c.result().error(), c.result().response(), receivedAtMs)))));
             }
-            default -> conn.order().inOrder(() -> handleInOrder(conn, header, request, receivedAtMs));
+            default -> conn.order().inOrder(sessions.guarded(conn,
+                    () -> handleInOrder(conn, header, request, receivedAtMs)));
         }
     }
 
@@ -259,8 +271,8 @@ public final class RequestHandler {
         if (!conn.isClosed()) {
             stats.received();
             conn.countReceived();
-            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.MARSHALLING_ERROR,
-                    null, receivedAtMs));
+            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header.xid(), stateMachine.lastZxid(),
+                    ErrorCode.MARSHALLING_ERROR, null, receivedAtMs)));
         }
     }
 

@@ -58,7 +58,34 @@ public final class SessionHandler {
         return bySession.values();
     }
 
+    /**
+     * Wraps one step of one connection's handling (the handshake, a read, building and writing an answer):
+     * an unexpected exception there closes that connection only, as ZooKeeper closes a connection whose
+     * request it cannot handle, and the server carries on. What fails inside the write path is not the
+     * connection's fault: it arrives as a {@link WritePathFailure}, an Error, passes through and stops the
+     * process (see {@link RequestLoop}).
+     */
+    public Runnable guarded(Connection conn, Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                conn.fail(e);
+            }
+            if (conn.broken()) {
+                // Failed here, or writing its answer (Connection fails itself): detach it now rather than
+                // when the network reports the close.
+                detach(conn);
+            }
+        };
+    }
+
+    /** The handshake; a new session goes through the write path. */
     public void connect(Connection conn, ConnectRequest req) {
+        guarded(conn, () -> handshake(conn, req)).run();
+    }
+
+    private void handshake(Connection conn, ConnectRequest req) {
         stats.received();
         conn.countReceived();
         if (!committer.serving()) {
@@ -79,11 +106,12 @@ public final class SessionHandler {
         if (sessionId == 0) {
             long newId = tracker.newSessionId();
             tracker.add(newId, timeout);
-            committer.submit(newId, conn.identities(), new CreateSessionRequest(timeout), c -> {
-                LOG.debug("Established session 0x{} with negotiated timeout {} for client {}", Long.toHexString(newId),
-                        timeout, conn.channel().remoteAddress());
-                accept(conn, newId, timeout, readOnly);
-            });
+            WritePathFailure.call(() -> committer.submit(newId, conn.identities(), new CreateSessionRequest(timeout),
+                    c -> guarded(conn, () -> {
+                        LOG.debug("Established session 0x{} with negotiated timeout {} for client {}",
+                                Long.toHexString(newId), timeout, conn.channel().remoteAddress());
+                        accept(conn, newId, timeout, readOnly);
+                    }).run()));
             return;
         } else if (!tracker.isAlive(sessionId)
                 || !Arrays.equals(req.password(), SessionTracker.passwordFor(sessionId))) {
@@ -120,11 +148,12 @@ public final class SessionHandler {
         long sessionId = conn.sessionId();
         tracker.remove(sessionId);
         SessionOrder.Slot slot = conn.order().reserve();
-        committer.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION, c -> slot.complete(() -> {
-            conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
-            stats.sent();
-            close(conn);
-        }));
+        WritePathFailure.call(() -> committer.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION,
+                c -> slot.complete(guarded(conn, () -> {
+                    conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
+                    stats.sent();
+                    close(conn);
+                }))));
     }
 
     /** Runs every tick: sessions past their deadline are closed through the log. */
@@ -181,7 +210,9 @@ public final class SessionHandler {
 
     private void close(Connection conn) {
         detach(conn);
-        conn.channel().close();
+        if (!conn.broken()) {
+            conn.channel().close();
+        }
     }
 
     private void detach(Connection conn) {
