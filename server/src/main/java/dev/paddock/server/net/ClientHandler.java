@@ -1,6 +1,7 @@
 package dev.paddock.server.net;
 
 import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.request.Connection;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
@@ -65,8 +66,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     text = fourLetterWords.answer(word.word());
                 } catch (RuntimeException e) {
                     // This connection's failure only (a four-letter word reads state, never changes it).
-                    LOG.error("Closing connection from {}: four-letter word {} failed", conn.channel().remoteAddress(),
-                            word.word(), e);
+                    ConnectionFaults.closing(conn.channel().remoteAddress(), "answering " + word.word(), e);
                     ctx.close();
                     return;
                 }
@@ -121,8 +121,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         } catch (RuntimeException e) {
             // Decoding is this connection's business: whatever goes wrong there closes it and nothing else.
-            LOG.error("Closing connection from {} after an unexpected error decoding its request",
-                    conn.channel().remoteAddress(), e);
+            ConnectionFaults.closing(conn.channel().remoteAddress(), "decoding its request", e);
             ctx.close();
         }
     }
@@ -157,7 +156,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof IOException) {
             LOG.debug("Connection from {} failed: {}", who, cause.getMessage());
         } else {
-            LOG.warn("Closing connection from {} after an unexpected error", who, cause);
+            ConnectionFaults.closing(who, "in its channel", cause);
         }
         ctx.close();
     }

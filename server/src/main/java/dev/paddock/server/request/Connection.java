@@ -1,6 +1,7 @@
 package dev.paddock.server.request;
 
 import dev.paddock.server.auth.IpMatcher;
+import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.Xid;
@@ -155,8 +156,7 @@ public final class Connection implements Watcher {
             return;
         }
         broken = true;
-        LOG.error("Closing connection from {} (session 0x{}) after an unexpected error", channel.remoteAddress(),
-                Long.toHexString(sessionId), e);
+        ConnectionFaults.closing(channel.remoteAddress(), "in session 0x" + Long.toHexString(sessionId), e);
         try {
             channel.close();
         } catch (RuntimeException closing) {
