@@ -1,7 +1,6 @@
 package dev.paddock.server;
 
 import dev.paddock.server.admin.FourLetterWords;
-import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
@@ -17,6 +16,7 @@ import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
@@ -76,7 +76,7 @@ public final class PaddockServer implements AutoCloseable {
         Committer committer = new Committer(stateMachine, watches, clock, loop, storage);
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, committer, stats);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, committer, stats, clock);
-        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, committer);
+        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
         words.snapCommand(() -> storage.snapshotNow(stateMachine));
 
         loop.every(config.tickTimeMs(), sessions::expireDue);
@@ -112,7 +112,7 @@ public final class PaddockServer implements AutoCloseable {
         EnsembleMember member = EnsembleMember.open(ensemble, config, stateMachine, watches, tracker, loop, clock);
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
-        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, member);
+        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
         loop.every(config.tickTimeMs(), sessions::expireDue);

@@ -53,7 +53,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        conn = new Connection(new NettyClientChannel(ctx.channel()), clock.wallMs(), loop.flushQueue());
+        conn = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue());
         ctx.fireChannelActive();
     }
 

@@ -31,7 +31,6 @@ public final class Connection implements Watcher {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
-    private final long connectedAtMs;
     private long sessionId;
     private int timeoutMs;
     private boolean closed;
@@ -42,9 +41,8 @@ public final class Connection implements Watcher {
     private final SessionOrder order = new SessionOrder();
     private boolean awaitingFlush;
 
-    public Connection(ClientChannel channel, long connectedAtMs, FlushQueue flushQueue) {
+    public Connection(ClientChannel channel, FlushQueue flushQueue) {
         this.channel = channel;
-        this.connectedAtMs = connectedAtMs;
         this.flushQueue = flushQueue;
         identities.add(new Id(IpMatcher.SCHEME, channel.remoteIp()));
     }
@@ -86,10 +84,6 @@ public final class Connection implements Watcher {
 
     void markClosed() {
         closed = true;
-    }
-
-    public long connectedAtMs() {
-        return connectedAtMs;
     }
 
     /** Requests received but not yet answered; the network layer stops reading when there are too many. */

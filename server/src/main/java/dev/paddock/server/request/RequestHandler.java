@@ -1,9 +1,9 @@
 package dev.paddock.server.request;
 
-import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
@@ -51,18 +51,18 @@ public final class RequestHandler {
     private final WatchManager watches;
     private final SessionTracker tracker;
     private final SessionHandler sessions;
-    private final WritePath committer;
+    private final WritePath writePath;
     private final ServerStats stats;
     private final Clock clock;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
-                          SessionHandler sessions, WritePath committer, ServerStats stats, Clock clock) {
+                          SessionHandler sessions, WritePath writePath, ServerStats stats, Clock clock) {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
         this.tracker = tracker;
         this.sessions = sessions;
-        this.committer = committer;
+        this.writePath = writePath;
         this.stats = stats;
         this.clock = clock;
     }
@@ -115,13 +115,13 @@ public final class RequestHandler {
                 // Answered once this server has applied everything the ensemble had committed.
                 SessionOrder.Slot slot = conn.order().reserve();
                 String path = ((PathRequest) request).path();
-                WritePathFailure.call(() -> committer.sync(() -> slot.complete(sessions.guarded(conn, () ->
+                WritePathFailure.call(() -> writePath.sync(() -> slot.complete(sessions.guarded(conn, () ->
                         answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
                                 receivedAtMs)))));
             }
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
-                WritePathFailure.call(() -> committer.submit(conn.sessionId(), conn.identities(), request,
+                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(), request,
                         c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header.xid(), c.zxid(),
                                 c.result().error(), c.result().response(), receivedAtMs)))));
             }

@@ -3,9 +3,9 @@ package dev.paddock.server.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.ManualClock;
 import dev.paddock.server.tree.AclLists;
 import dev.paddock.server.tree.StateMachine;
@@ -99,7 +99,7 @@ class ConnectionGuardTest {
     }
 
     private Connection connect(FakeChannel channel) {
-        Connection conn = new Connection(channel, clock.wallMs(), flushQueue);
+        Connection conn = new Connection(channel, flushQueue);
         sessions.connect(conn, new ConnectRequest(0, 0, 30_000, 0, new byte[16], false));
         assertThat(conn.sessionId()).isNotZero();
         return conn;
