@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns the state machine, the sessions and the watches. Network threads hand it tasks
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link FatalFaults}) and the loop.
  */
 public final class RequestLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLoop.class);
     /** Upper bound on queued tasks; network threads wait when it is full (and stop reading before that). */
     public static final int QUEUE_CAPACITY = 65_536;
     private static final int MAX_BATCH = 1024;
@@ -144,6 +147,11 @@ public final class RequestLoop implements AutoCloseable {
             task.run();
             return true;
         } catch (RuntimeException | Error e) {
+            if (!running) {
+                // Closing: close() interrupts this thread, and a task may fail for that; not a bug.
+                LOG.warn("A request-thread task failed while the loop was closing", e);
+                return false;
+            }
             running = false;
             FatalFaults.stop(FatalFaults.UNEXPECTED_ERROR, "unexpected error on the request thread", e);
             return false;
