@@ -1,7 +1,6 @@
 package dev.paddock.server;
 
 import dev.paddock.server.admin.FourLetterWords;
-import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
@@ -14,6 +13,7 @@ import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.storage.RecoveryException;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
@@ -74,7 +74,7 @@ public final class PaddockServer implements AutoCloseable {
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
-        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats, member);
+        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
         words.snapCommand(member::snapshotNow);
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);

@@ -64,6 +64,11 @@ public final class RawClient implements Closeable {
 
     public ConnectResponse handshake(int timeoutMs) throws IOException {
         sendFrame(serialize(null, new ConnectRequest(0, 0, timeoutMs, 0, new byte[16], false)));
+        return readConnectResponse();
+    }
+
+    /** Reads the server's answer to a ConnectRequest sent with {@link #sendFrame}. */
+    public ConnectResponse readConnectResponse() throws IOException {
         byte[] frame = readFrame();
         ConnectResponse r = new ConnectResponse();
         r.deserialize(BinaryInputArchive.getArchive(new ByteArrayInputStream(frame)), "connect");
@@ -114,6 +119,11 @@ public final class RawClient implements Closeable {
                 throw new IOException("reply out of order: expected xid " + xid + ", got " + r.header());
             }
         }
+    }
+
+    /** How long a read waits for the server before it fails with a SocketTimeoutException. */
+    public void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
     }
 
     public Reply read() throws IOException {

@@ -1,9 +1,7 @@
 package dev.paddock.server.admin;
 
 import dev.paddock.server.config.ServerConfig;
-import dev.paddock.server.request.Connection;
-import dev.paddock.server.request.SessionHandler;
-import dev.paddock.server.request.WritePath;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import java.util.Locale;
@@ -18,19 +16,16 @@ public final class FourLetterWords {
 
     private final ServerConfig config;
     private final StateMachine stateMachine;
-    private final SessionHandler sessions;
+    private final ServerView server;
     private final WatchManager watches;
     private final ServerStats stats;
     private java.util.function.Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
 
-    private final WritePath writePath;
-
-    public FourLetterWords(ServerConfig config, StateMachine stateMachine, SessionHandler sessions,
-                           WatchManager watches, ServerStats stats, WritePath writePath) {
-        this.writePath = writePath;
+    public FourLetterWords(ServerConfig config, StateMachine stateMachine, ServerView server, WatchManager watches,
+                           ServerStats stats) {
         this.config = config;
         this.stateMachine = stateMachine;
-        this.sessions = sessions;
+        this.server = server;
         this.watches = watches;
         this.stats = stats;
     }
@@ -66,10 +61,9 @@ public final class FourLetterWords {
         sb.append("Zookeeper version: ").append(VERSION).append('\n');
         if (withClients) {
             sb.append("Clients:\n");
-            for (Connection c : sessions.connections()) {
-                sb.append(" /").append(c.channel().remoteAddress()).append("[1](queued=")
-                        .append(c.outstanding().get()).append(",recved=").append(c.receivedCount())
-                        .append(",sent=").append(c.sentCount()).append(")\n");
+            for (ServerView.Client c : server.clients()) {
+                sb.append(" /").append(c.remoteAddress()).append("[1](queued=").append(c.queued())
+                        .append(",recved=").append(c.received()).append(",sent=").append(c.sent()).append(")\n");
             }
             sb.append('\n');
         }
@@ -77,10 +71,10 @@ public final class FourLetterWords {
                 stats.avgLatencyMs(), stats.maxLatencyMs()));
         sb.append("Received: ").append(stats.packetsReceived()).append('\n');
         sb.append("Sent: ").append(stats.packetsSent()).append('\n');
-        sb.append("Connections: ").append(sessions.connectionCount()).append('\n');
+        sb.append("Connections: ").append(server.connectionCount()).append('\n');
         sb.append("Outstanding: 0\n");
         sb.append("Zxid: 0x").append(Long.toHexString(stateMachine.lastZxid())).append('\n');
-        sb.append("Mode: ").append(writePath.mode()).append('\n');
+        sb.append("Mode: ").append(server.mode()).append('\n');
         sb.append("Node count: ").append(nodeCount()).append('\n');
         return sb.toString();
     }
@@ -88,13 +82,13 @@ public final class FourLetterWords {
     private String monitor() {
         StringBuilder sb = new StringBuilder();
         line(sb, "zk_version", VERSION);
-        line(sb, "zk_server_state", writePath.mode());
+        line(sb, "zk_server_state", server.mode());
         line(sb, "zk_avg_latency", String.format(Locale.ROOT, "%.4f", stats.avgLatencyMs()));
         line(sb, "zk_max_latency", stats.maxLatencyMs());
         line(sb, "zk_min_latency", stats.minLatencyMs());
         line(sb, "zk_packets_received", stats.packetsReceived());
         line(sb, "zk_packets_sent", stats.packetsSent());
-        line(sb, "zk_num_alive_connections", sessions.connectionCount());
+        line(sb, "zk_num_alive_connections", server.connectionCount());
         line(sb, "zk_outstanding_requests", 0);
         line(sb, "zk_znode_count", nodeCount());
         line(sb, "zk_watch_count", watches.watchCount());

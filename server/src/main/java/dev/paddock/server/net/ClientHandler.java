@@ -1,6 +1,7 @@
 package dev.paddock.server.net;
 
 import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.request.Connection;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
@@ -52,7 +53,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        conn = new Connection(new NettyClientChannel(ctx.channel()), clock.wallMs(), loop.flushQueue());
+        conn = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue());
         ctx.fireChannelActive();
     }
 
@@ -60,7 +61,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FourLetterWord word) {
             loop.execute(() -> {
-                String text = fourLetterWords.answer(word.word());
+                String text;
+                try {
+                    text = fourLetterWords.answer(word.word());
+                } catch (RuntimeException e) {
+                    // This connection's failure only (a four-letter word reads state, never changes it).
+                    ConnectionFaults.closing(conn.channel().remoteAddress(), "answering " + word.word(), e);
+                    ctx.close();
+                    return;
+                }
                 ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(
                         Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))).addListener(ChannelFutureListener.CLOSE));
             });
@@ -110,12 +119,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } catch (MarshallingException e) {
             LOG.warn("Closing connection from {}: malformed request: {}", conn.channel().remoteAddress(), e.getMessage());
             ctx.close();
+        } catch (RuntimeException e) {
+            // Decoding is this connection's business: whatever goes wrong there closes it and nothing else.
+            ConnectionFaults.closing(conn.channel().remoteAddress(), "decoding its request", e);
+            ctx.close();
         }
     }
 
+    /** check (13) travels only inside a multi: on its own ZooKeeper answers it Unimplemented. */
     private static boolean isClientOpCode(OpCode op) {
         return op != OpCode.NOTIFICATION && op != OpCode.CREATE_SESSION && op != OpCode.ERROR
-                && op != OpCode.DELETE_CONTAINER;
+                && op != OpCode.DELETE_CONTAINER && op != OpCode.CHECK;
     }
 
     /** Runs on the request thread after each request: lets a paused connection read again. */
@@ -129,7 +143,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Connection c = conn;
         if (c != null) {
-            loop.execute(() -> sessions.connectionLost(c));
+            loop.execute(sessions.guarded(c, () -> sessions.connectionLost(c)));
         }
         ctx.fireChannelInactive();
     }
@@ -142,7 +156,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof IOException) {
             LOG.debug("Connection from {} failed: {}", who, cause.getMessage());
         } else {
-            LOG.warn("Closing connection from {} after an unexpected error", who, cause);
+            ConnectionFaults.closing(who, "in its channel", cause);
         }
         ctx.close();
     }

@@ -1,9 +1,11 @@
 package dev.paddock.server.request;
 
 import dev.paddock.server.auth.IpMatcher;
+import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.Xid;
+import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.WatcherEvent;
@@ -11,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client connection as the request layer sees it: its session once the handshake is done, its
@@ -18,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the counters are touched only on the request thread.
  */
 public final class Connection implements Watcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** ZooKeeper's KeeperState.SyncConnected: watch events are delivered on a connected session. */
     private static final int STATE_SYNC_CONNECTED = 3;
 
@@ -26,19 +31,18 @@ public final class Connection implements Watcher {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
-    private final long connectedAtMs;
     private long sessionId;
     private int timeoutMs;
     private boolean closed;
+    private boolean broken;
     private long lastZxid;
 
     private final FlushQueue flushQueue;
     private final SessionOrder order = new SessionOrder();
     private boolean awaitingFlush;
 
-    public Connection(ClientChannel channel, long connectedAtMs, FlushQueue flushQueue) {
+    public Connection(ClientChannel channel, FlushQueue flushQueue) {
         this.channel = channel;
-        this.connectedAtMs = connectedAtMs;
         this.flushQueue = flushQueue;
         identities.add(new Id(IpMatcher.SCHEME, channel.remoteIp()));
     }
@@ -82,10 +86,6 @@ public final class Connection implements Watcher {
         closed = true;
     }
 
-    public long connectedAtMs() {
-        return connectedAtMs;
-    }
-
     /** Requests received but not yet answered; the network layer stops reading when there are too many. */
     public AtomicInteger outstanding() {
         return outstanding;
@@ -107,21 +107,60 @@ public final class Connection implements Watcher {
         received.incrementAndGet();
     }
 
-    void reply(ReplyHeader header, dev.paddock.wire.jute.JuteRecord body) {
-        if (closed) {
+    void reply(ReplyHeader header, JuteRecord body) {
+        if (closed || broken) {
             return;
         }
         sent.incrementAndGet();
         if (header.zxid() > 0) {
             lastZxid = header.zxid();
         }
-        channel.write(header, body);
-        needFlush();
+        write(header, body);
     }
 
-    void writeRaw(dev.paddock.wire.jute.JuteRecord record) {
-        channel.writeRaw(record);
-        needFlush();
+    void writeRaw(JuteRecord record) {
+        if (broken) {
+            return;
+        }
+        try {
+            channel.writeRaw(record);
+            needFlush();
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Encoding and writing are this connection's business: a failure there (a reply that does not encode,
+     * a channel that throws) closes this connection only, and nothing more is written to it. The network
+     * layer then reports the connection lost, which detaches it from its session and watches.
+     */
+    private void write(ReplyHeader header, JuteRecord body) {
+        try {
+            channel.write(header, body);
+            needFlush();
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** Closes this connection after an unexpected error in its own handling. Request thread only. */
+    void fail(RuntimeException e) {
+        if (broken) {
+            return;
+        }
+        broken = true;
+        ConnectionFaults.closing(channel.remoteAddress(), "in session 0x" + Long.toHexString(sessionId), e);
+        try {
+            channel.close();
+        } catch (RuntimeException closing) {
+            LOG.warn("Closing connection from {} failed too", channel.remoteAddress(), closing);
+        }
+    }
+
+    /** Whether {@link #fail} closed this connection. */
+    boolean broken() {
+        return broken;
     }
 
     private void needFlush() {
@@ -137,11 +176,10 @@ public final class Connection implements Watcher {
 
     @Override
     public void sendEvent(EventType type, String path, long zxid) {
-        if (closed) {
+        if (closed || broken) {
             return;
         }
         sent.incrementAndGet();
-        channel.write(new ReplyHeader(Xid.NOTIFICATION, zxid, 0), new WatcherEvent(type.code, STATE_SYNC_CONNECTED, path));
-        needFlush();
+        write(new ReplyHeader(Xid.NOTIFICATION, zxid, 0), new WatcherEvent(type.code, STATE_SYNC_CONNECTED, path));
     }
 }

@@ -18,22 +18,22 @@ public final class ContainerReaper implements Runnable {
     private static final int MAX_PER_RUN = 10_000;
 
     private final DataTree tree;
-    private final WritePath committer;
+    private final WritePath writePath;
     private final Clock clock;
 
-    public ContainerReaper(DataTree tree, WritePath committer, Clock clock) {
+    public ContainerReaper(DataTree tree, WritePath writePath, Clock clock) {
         this.tree = tree;
-        this.committer = committer;
+        this.writePath = writePath;
         this.clock = clock;
     }
 
     @Override
     public void run() {
-        if (!committer.decidesExpiry()) {
+        if (!writePath.decidesExpiry()) {
             return; // in an ensemble only the leader proposes removals
         }
         for (String path : candidates()) {
-            committer.submit(0, List.of(), new PathRequest(OpCode.DELETE_CONTAINER, path), null);
+            writePath.submit(0, List.of(), new PathRequest(OpCode.DELETE_CONTAINER, path), null);
         }
     }
 

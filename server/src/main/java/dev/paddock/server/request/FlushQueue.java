@@ -17,7 +17,11 @@ public final class FlushQueue {
     void flushAll() {
         for (Connection c : pending) {
             c.flushed();
-            c.channel().flush();
+            try {
+                c.channel().flush();
+            } catch (RuntimeException e) {
+                c.fail(e); // this connection's failure, not the batch's
+            }
         }
         pending.clear();
     }

@@ -1,9 +1,9 @@
 package dev.paddock.server.request;
 
-import dev.paddock.server.admin.ServerStats;
 import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
@@ -28,6 +28,7 @@ import dev.paddock.wire.proto.PathWatchRequest;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.Request;
 import dev.paddock.wire.proto.RequestHeader;
+import dev.paddock.wire.proto.SaslRequest;
 import dev.paddock.wire.proto.SaslResponse;
 import dev.paddock.wire.proto.SetWatches2Request;
 import dev.paddock.wire.proto.SetWatchesRequest;
@@ -50,18 +51,18 @@ public final class RequestHandler {
     private final WatchManager watches;
     private final SessionTracker tracker;
     private final SessionHandler sessions;
-    private final WritePath committer;
+    private final WritePath writePath;
     private final ServerStats stats;
     private final Clock clock;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
-                          SessionHandler sessions, WritePath committer, ServerStats stats, Clock clock) {
+                          SessionHandler sessions, WritePath writePath, ServerStats stats, Clock clock) {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
         this.tracker = tracker;
         this.sessions = sessions;
-        this.committer = committer;
+        this.writePath = writePath;
         this.stats = stats;
         this.clock = clock;
     }
@@ -71,25 +72,40 @@ public final class RequestHandler {
         if (!conn.isClosed()) {
             stats.received();
             conn.countReceived();
-            conn.order().inOrder(() -> {
+            conn.order().inOrder(sessions.guarded(conn, () -> {
                 // ZooKeeper answers an unknown request type, then drops the connection.
                 answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
                 sessions.connectionLost(conn);
                 conn.channel().close();
-            });
+            }));
         }
     }
 
+    /**
+     * One decoded request, on the request thread. Everything done for the connection runs under
+     * {@link SessionHandler#guarded} (an unexpected exception closes this connection only); the calls into
+     * the write path do not (a failure there stops the process).
+     */
     public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
         if (conn.isClosed()) {
             return;
         }
         stats.received();
         conn.countReceived();
+        sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
+    }
+
+    private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
         if (!tracker.touch(conn.sessionId())) {
             answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.SESSION_EXPIRED, null, receivedAtMs);
             sessions.connectionLost(conn);
             conn.channel().close();
+            return;
+        }
+        ErrorCode rejected = RequestChecks.reject(request, stateMachine.tree().extendedTypesEnabled());
+        if (rejected != null) {
+            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header.xid(), stateMachine.lastZxid(),
+                    rejected, null, receivedAtMs)));
             return;
         }
         OpCode op = request.opCode();
@@ -99,15 +115,18 @@ public final class RequestHandler {
                 // Answered once this server has applied everything the ensemble had committed.
                 SessionOrder.Slot slot = conn.order().reserve();
                 String path = ((PathRequest) request).path();
-                committer.sync(() -> slot.complete(() -> answer(conn, header.xid(), stateMachine.lastZxid(),
-                        ErrorCode.OK, new PathResponse(path), receivedAtMs)));
+                WritePathFailure.call(() -> writePath.sync(() -> slot.complete(sessions.guarded(conn, () ->
+                        answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
+                                receivedAtMs)))));
             }
-            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI -> {
+            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
-                committer.submit(conn.sessionId(), conn.identities(), request, c -> slot.complete(() ->
-                        answer(conn, header.xid(), c.zxid(), c.result().error(), c.result().response(), receivedAtMs)));
+                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(), request,
+                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header.xid(), c.zxid(),
+                                c.result().error(), c.result().response(), receivedAtMs)))));
             }
-            default -> conn.order().inOrder(() -> handleInOrder(conn, header, request, receivedAtMs));
+            default -> conn.order().inOrder(sessions.guarded(conn,
+                    () -> handleInOrder(conn, header, request, receivedAtMs)));
         }
     }
 
@@ -121,21 +140,30 @@ public final class RequestHandler {
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
-                setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(), null, null);
-                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                        List.of(), List.of());
+                answer(conn, header.xid(), stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case SET_WATCHES2 -> {
                 SetWatches2Request r = (SetWatches2Request) request;
-                setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         r.persistentWatches(), r.persistentRecursiveWatches());
-                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+                answer(conn, header.xid(), stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case RECONFIG -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
                     receivedAtMs);
             // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
             // which clients read as the end of the exchange rather than as a broken connection.
-            case SASL -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
-                    receivedAtMs);
+            // A null token is what ZooKeeper cannot take: it drops the connection without an answer.
+            case SASL -> {
+                if (((SaslRequest) request).token() == null) {
+                    sessions.connectionLost(conn);
+                    conn.channel().close();
+                } else {
+                    answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
+                            receivedAtMs);
+                }
+            }
             default -> {
                 ErrorCode err = ErrorCode.OK;
                 JuteRecord body = null;
@@ -243,11 +271,12 @@ public final class RequestHandler {
         if (!conn.isClosed()) {
             stats.received();
             conn.countReceived();
-            conn.order().inOrder(() -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.MARSHALLING_ERROR,
-                    null, receivedAtMs));
+            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header.xid(), stateMachine.lastZxid(),
+                    ErrorCode.MARSHALLING_ERROR, null, receivedAtMs)));
         }
     }
 
+    /** Only getData and getChildren with a path get here (see {@link RequestChecks}). */
     private MultiResponse multiRead(Connection conn, MultiRequest multi) {
         List<MultiResult> results = new ArrayList<>(multi.ops().size());
         for (Request op : multi.ops()) {
@@ -268,12 +297,20 @@ public final class RequestHandler {
 
     /**
      * A reconnecting client re-registers its watches; whatever changed since the zxid it last saw fires at
-     * once instead, as ZooKeeper does.
+     * once instead, as ZooKeeper does. The lists are taken in order; a null list, or a null path among the
+     * one-shot watches, stops there with MarshallingError, leaving what came before it in place, as in
+     * ZooKeeper (which fails on the null half-way). A null path among the persistent watches is kept.
      */
-    private void setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
-                            List<String> child, List<String> persistent, List<String> recursive) {
+    private ErrorCode setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
+                                 List<String> child, List<String> persistent, List<String> recursive) {
         long zxid = stateMachine.lastZxid();
-        for (String path : nonNull(data)) {
+        if (data == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : data) {
+            if (path == null) {
+                return ErrorCode.MARSHALLING_ERROR;
+            }
             Stat stat = stateMachine.tree().stat(path);
             if (stat == null) {
                 conn.sendEvent(EventType.NODE_DELETED, path, zxid);
@@ -283,14 +320,25 @@ public final class RequestHandler {
                 watches.addDataWatch(path, conn);
             }
         }
-        for (String path : nonNull(exist)) {
-            if (stateMachine.tree().exists(path)) {
+        if (exist == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : exist) {
+            if (path == null) {
+                return ErrorCode.MARSHALLING_ERROR;
+            } else if (stateMachine.tree().exists(path)) {
                 conn.sendEvent(EventType.NODE_CREATED, path, zxid);
             } else {
                 watches.addDataWatch(path, conn);
             }
         }
-        for (String path : nonNull(child)) {
+        if (child == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : child) {
+            if (path == null) {
+                return ErrorCode.MARSHALLING_ERROR;
+            }
             Stat stat = stateMachine.tree().stat(path);
             if (stat == null) {
                 conn.sendEvent(EventType.NODE_DELETED, path, zxid);
@@ -300,16 +348,19 @@ public final class RequestHandler {
                 watches.addChildWatch(path, conn);
             }
         }
-        for (String path : nonNull(persistent)) {
+        if (persistent == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : persistent) {
             watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT);
         }
-        for (String path : nonNull(recursive)) {
+        if (recursive == null) {
+            return ErrorCode.MARSHALLING_ERROR;
+        }
+        for (String path : recursive) {
             watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT_RECURSIVE);
         }
-    }
-
-    private static List<String> nonNull(List<String> list) {
-        return list == null ? List.of() : list;
+        return ErrorCode.OK;
     }
 
     private static List<ClientInfo> clientInfos(List<Id> ids) {

@@ -1,5 +1,6 @@
 package dev.paddock.server.request;
 
+import dev.paddock.server.fault.FatalFaults;
 import dev.paddock.server.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * through a bounded queue; it runs them in arrival order, so each session's requests are answered in the
  * order they were sent and every watch event is written before any reply that reflects its change. After
  * each batch it flushes every connection it wrote to. Periodic work (session expiry, container reaping)
- * runs on the same thread, timed by the injected clock.
+ * runs on the same thread, timed by the injected clock. A task that throws stops the process
+ * ({@link FatalFaults}) and the loop.
  */
 public final class RequestLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestLoop.class);
@@ -61,10 +63,6 @@ public final class RequestLoop implements AutoCloseable {
         thread.start();
     }
 
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
     /** Queues a task; blocks while the queue is full. Tasks submitted after close are dropped. */
     public void execute(Runnable task) {
         if (!running) {
@@ -81,36 +79,37 @@ public final class RequestLoop implements AutoCloseable {
         }
     }
 
+    /** False once the loop was closed or stopped by a failed task. */
+    public boolean isRunning() {
+        return running;
+    }
+
     /** Queues a task without waiting; false when the queue is full or the loop is closed. */
     public boolean tryExecute(Runnable task) {
         return running && queue.offer(task);
     }
 
-    public int queued() {
-        return queue.size();
-    }
-
     private void run() {
         List<Runnable> batch = new ArrayList<>(MAX_BATCH);
         while (running) {
+            Runnable first;
             try {
-                Runnable first = queue.poll(waitMs(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH - 1);
-                    for (Runnable task : batch) {
-                        runSafely(task);
-                    }
-                    batch.clear();
-                }
-                runDuePeriodics();
-                flushQueue.flushAll();
+                first = queue.poll(waitMs(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                if (!running) {
-                    break;
+                continue; // close() interrupts; the loop's condition decides
+            }
+            if (first != null) {
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                for (Runnable task : batch) {
+                    if (!runOrStop(task)) {
+                        return;
+                    }
                 }
-            } catch (RuntimeException e) {
-                LOG.error("request loop error", e);
+                batch.clear();
+            }
+            if (!runDuePeriodics() || !runOrStop(flushQueue::flushAll)) {
+                return;
             }
         }
     }
@@ -124,22 +123,38 @@ public final class RequestLoop implements AutoCloseable {
         return wait;
     }
 
-    private void runDuePeriodics() {
+    private boolean runDuePeriodics() {
         long now = clock.monotonicMs();
         for (Periodic p : periodics) {
             if (now >= p.nextRunMs) {
                 p.nextRunMs = now + p.intervalMs;
-                runSafely(p.task);
+                if (!runOrStop(p.task)) {
+                    return false;
+                }
             }
         }
+        return true;
     }
 
-    private static void runSafely(Runnable task) {
+    /**
+     * Runs one task. An exception that escapes a task is a bug in code that owns the replicated state (the
+     * per-connection parts guard themselves and close only their connection, see
+     * {@link SessionHandler#guarded}): carrying on could let this server diverge silently, so the process
+     * stops and this loop takes no further task.
+     */
+    private boolean runOrStop(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException | AssertionError e) {
-            // A bug in one request must not take the server down; it is logged loudly instead.
-            LOG.error("task failed", e);
+            return true;
+        } catch (RuntimeException | Error e) {
+            if (!running) {
+                // Closing: close() interrupts this thread, and a task may fail for that; not a bug.
+                LOG.warn("A request-thread task failed while the loop was closing", e);
+                return false;
+            }
+            running = false;
+            FatalFaults.stop(FatalFaults.UNEXPECTED_ERROR, "unexpected error on the request thread", e);
+            return false;
         }
     }
 

@@ -1,11 +1,12 @@
 package dev.paddock.server.request;
 
-import dev.paddock.server.admin.ServerStats;
+import dev.paddock.server.admin.ServerView;
 import dev.paddock.server.auth.AclChecker;
 import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
@@ -18,6 +19,7 @@ import dev.paddock.wire.proto.EmptyRequest;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -29,39 +31,78 @@ import org.slf4j.LoggerFactory;
  * Session lifecycle on the request thread: the handshake (new session, or reattach with id and password),
  * closeSession, expiry, lost connections and addauth. Sessions open and close through the log.
  */
-public final class SessionHandler {
+public final class SessionHandler implements ServerView {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
     private final ServerConfig config;
     private final StateMachine stateMachine;
     private final SessionTracker tracker;
     private final WatchManager watches;
-    private final WritePath committer;
+    private final WritePath writePath;
     private final ServerStats stats;
     private final Map<Long, Connection> bySession = new HashMap<>();
 
     public SessionHandler(ServerConfig config, StateMachine stateMachine, SessionTracker tracker, WatchManager watches,
-                          WritePath committer, ServerStats stats) {
+                          WritePath writePath, ServerStats stats) {
         this.config = config;
         this.stateMachine = stateMachine;
         this.tracker = tracker;
         this.watches = watches;
-        this.committer = committer;
+        this.writePath = writePath;
         this.stats = stats;
     }
 
+    @Override
     public int connectionCount() {
         return bySession.size();
     }
 
-    public Iterable<Connection> connections() {
-        return bySession.values();
+    @Override
+    public List<Client> clients() {
+        List<Client> clients = new ArrayList<>(bySession.size());
+        for (Connection c : bySession.values()) {
+            clients.add(new Client(c.channel().remoteAddress(), c.outstanding().get(), c.receivedCount(),
+                    c.sentCount()));
+        }
+        return clients;
     }
 
+    @Override
+    public String mode() {
+        return writePath.mode();
+    }
+
+    /**
+     * Wraps one step of one connection's handling (the handshake, a read, building and writing an answer):
+     * an unexpected exception there closes that connection only, as ZooKeeper closes a connection whose
+     * request it cannot handle, and the server carries on. What fails inside the write path is not the
+     * connection's fault: it arrives as a {@link WritePathFailure}, an Error, passes through and stops the
+     * process (see {@link RequestLoop}).
+     */
+    public Runnable guarded(Connection conn, Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                conn.fail(e);
+            }
+            if (conn.broken()) {
+                // Failed here, or writing its answer (Connection fails itself): detach it now rather than
+                // when the network reports the close.
+                detach(conn);
+            }
+        };
+    }
+
+    /** The handshake; a new session goes through the write path. */
     public void connect(Connection conn, ConnectRequest req) {
+        guarded(conn, () -> handshake(conn, req)).run();
+    }
+
+    private void handshake(Connection conn, ConnectRequest req) {
         stats.received();
         conn.countReceived();
-        if (!committer.serving()) {
+        if (!writePath.serving()) {
             // Like a ZooKeeper member without a leader: not running, so the client tries another server.
             close(conn);
             return;
@@ -79,11 +120,12 @@ public final class SessionHandler {
         if (sessionId == 0) {
             long newId = tracker.newSessionId();
             tracker.add(newId, timeout);
-            committer.submit(newId, conn.identities(), new CreateSessionRequest(timeout), c -> {
-                LOG.debug("Established session 0x{} with negotiated timeout {} for client {}", Long.toHexString(newId),
-                        timeout, conn.channel().remoteAddress());
-                accept(conn, newId, timeout, readOnly);
-            });
+            WritePathFailure.call(() -> writePath.submit(newId, conn.identities(), new CreateSessionRequest(timeout),
+                    c -> guarded(conn, () -> {
+                        LOG.debug("Established session 0x{} with negotiated timeout {} for client {}",
+                                Long.toHexString(newId), timeout, conn.channel().remoteAddress());
+                        accept(conn, newId, timeout, readOnly);
+                    }).run()));
             return;
         } else if (!tracker.isAlive(sessionId)
                 || !Arrays.equals(req.password(), SessionTracker.passwordFor(sessionId))) {
@@ -120,23 +162,24 @@ public final class SessionHandler {
         long sessionId = conn.sessionId();
         tracker.remove(sessionId);
         SessionOrder.Slot slot = conn.order().reserve();
-        committer.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION, c -> slot.complete(() -> {
-            conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
-            stats.sent();
-            close(conn);
-        }));
+        WritePathFailure.call(() -> writePath.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION,
+                c -> slot.complete(guarded(conn, () -> {
+                    conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
+                    stats.sent();
+                    close(conn);
+                }))));
     }
 
     /** Runs every tick: sessions past their deadline are closed through the log. */
     public void expireDue() {
-        if (!committer.decidesExpiry()) {
+        if (!writePath.decidesExpiry()) {
             return;
         }
         for (long sessionId : tracker.expired()) {
             LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(sessionId),
                     tracker.get(sessionId) == null ? 0 : tracker.get(sessionId).timeoutMs());
             tracker.remove(sessionId);
-            committer.submit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION, null);
+            writePath.submit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION, null);
             Connection conn = bySession.get(sessionId);
             if (conn != null) {
                 close(conn);
@@ -146,7 +189,7 @@ public final class SessionHandler {
 
     /** Closes every client connection, as a member that lost its leader does; sessions live on. */
     public void closeAllConnections() {
-        for (Connection conn : new java.util.ArrayList<>(bySession.values())) {
+        for (Connection conn : new ArrayList<>(bySession.values())) {
             close(conn);
         }
     }
@@ -181,7 +224,9 @@ public final class SessionHandler {
 
     private void close(Connection conn) {
         detach(conn);
-        conn.channel().close();
+        if (!conn.broken()) {
+            conn.channel().close();
+        }
     }
 
     private void detach(Connection conn) {

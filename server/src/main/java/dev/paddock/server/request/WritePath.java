@@ -6,8 +6,10 @@ import dev.paddock.wire.proto.Request;
 import java.util.List;
 
 /**
- * How this server gets a write applied: alone (the {@link Committer}: log, fsync, apply) or as a member of
- * an ensemble (through the leader). Everything is called and calls back on the request thread.
+ * How this server gets a write applied: through the quorum member it is ({@code ensemble.EnsembleMember},
+ * the one implementation in every mode: a standalone server is a one-member ensemble). The request layer
+ * depends on this interface only, so it is tested without a quorum. Everything is called and calls back
+ * on the request thread.
  */
 public interface WritePath {
     record Committed(long zxid, ApplyResult result) {

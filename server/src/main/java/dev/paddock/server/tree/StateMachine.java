@@ -141,13 +141,11 @@ public final class StateMachine {
             }
             case SET_ACL -> {
                 SetAclRequest r = (SetAclRequest) request;
+                // ZooKeeper's order: the path, the new list, then the node, the permission and the version.
                 PathValidator.validate(r.path());
+                List<Acl> acl = fixupAcl(r.acl(), txn.identities());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.ADMIN, txn.identities());
-                List<Acl> acl = AclValidator.fixup(r.acl(), txn.identities());
-                if (acl == null) {
-                    throw new KeeperError(ErrorCode.INVALID_ACL);
-                }
                 checkVersion(n.aversion, r.version());
                 tree.setAcl(r.path(), AclLists.share(acl));
                 yield new StatResponse(tree.stat(n(r.path())));
@@ -162,32 +160,19 @@ public final class StateMachine {
 
     private Response create(Txn txn, OpCode opCode, String path, byte[] data, List<Acl> acl, int flags, long ttl,
                             List<Change> changes) throws KeeperError {
+        ErrorCode modeError = createModeError(opCode, flags, ttl, tree.extendedTypesEnabled());
+        if (modeError != null) {
+            throw new KeeperError(modeError);
+        }
         CreateMode mode = CreateMode.ofFlag(flags);
-        if (mode == null) {
-            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
-        }
-        if (mode.isTtl() || opCode == OpCode.CREATE_TTL) {
-            if (!tree.extendedTypesEnabled()) {
-                throw new KeeperError(ErrorCode.UNIMPLEMENTED);
-            }
-            if (!mode.isTtl() || ttl <= 0 || ttl > EphemeralType.MAX_TTL_MS) {
-                throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
-            }
-        }
-        if (mode == CreateMode.CONTAINER && opCode != OpCode.CREATE_CONTAINER
-                || opCode == OpCode.CREATE_CONTAINER && mode != CreateMode.CONTAINER) {
-            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
-        }
         // ZooKeeper's order of checks: the slash and NUL test, the ACL list, the parent, the permission, then
-        // the full (sequential) name; so "/a//b" is NoNode, not BadArguments.
+        // the full (sequential) name; so "/a//b" is NoNode, not BadArguments. The request layer answers a
+        // null path before it gets here (MarshallingError, as ZooKeeper does).
         int lastSlash = path == null ? -1 : path.lastIndexOf('/');
         if (lastSlash < 0 || path.indexOf('\0') >= 0) {
-            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+            throw new KeeperError(path == null ? ErrorCode.MARSHALLING_ERROR : ErrorCode.BAD_ARGUMENTS);
         }
-        List<Acl> fixed = AclValidator.fixup(acl, txn.identities());
-        if (fixed == null) {
-            throw new KeeperError(ErrorCode.INVALID_ACL);
-        }
+        List<Acl> fixed = fixupAcl(acl, txn.identities());
         String parentPath = parentOf(path, lastSlash);
         Znode parent = tree.node(parentPath);
         if (parent == null) {
@@ -224,9 +209,45 @@ public final class StateMachine {
         return new Create2Response(path, tree.stat(n(path)));
     }
 
+    /**
+     * The checks of a create that look only at the opcode, the flags and the TTL, which come before anything
+     * else: an unknown mode and a bad TTL are BadArguments, a TTL without extended types Unimplemented, a
+     * container mode with another opcode (or the reverse) BadArguments. Null when they pass.
+     */
+    public static ErrorCode createModeError(OpCode opCode, int flags, long ttl, boolean extendedTypesEnabled) {
+        CreateMode mode = CreateMode.ofFlag(flags);
+        if (mode == null) {
+            return ErrorCode.BAD_ARGUMENTS;
+        }
+        if (mode.isTtl() || opCode == OpCode.CREATE_TTL) {
+            if (!extendedTypesEnabled) {
+                return ErrorCode.UNIMPLEMENTED;
+            }
+            if (!mode.isTtl() || ttl <= 0 || ttl > EphemeralType.MAX_TTL_MS) {
+                return ErrorCode.BAD_ARGUMENTS;
+            }
+        }
+        if (mode == CreateMode.CONTAINER && opCode != OpCode.CREATE_CONTAINER
+                || opCode == OpCode.CREATE_CONTAINER && mode != CreateMode.CONTAINER) {
+            return ErrorCode.BAD_ARGUMENTS;
+        }
+        return null;
+    }
+
+    private static List<Acl> fixupAcl(List<Acl> acl, List<Id> identities) throws KeeperError {
+        AclValidator.Fixed fixed = AclValidator.fixup(acl, identities);
+        if (fixed.error() != null) {
+            throw new KeeperError(fixed.error());
+        }
+        return fixed.acl();
+    }
+
     private void delete(Txn txn, String path, int version, List<Change> changes) throws KeeperError {
         // Like ZooKeeper, delete checks only for a slash, NUL and the reserved nodes; the lookups do the rest.
-        int lastSlash = path == null ? -1 : path.lastIndexOf('/');
+        if (path == null) {
+            throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
+        }
+        int lastSlash = path.lastIndexOf('/');
         if (lastSlash < 0 || path.indexOf('\0') >= 0 || SPECIAL_PATHS.contains(path)) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
@@ -268,9 +289,10 @@ public final class StateMachine {
 
     /**
      * All or nothing: on the first failing op the tree is rolled back; the ops before it report OK, the
-     * failing one its error, the ones after it RuntimeInconsistency, as ZooKeeper reports them.
+     * failing one its error, the ones after it RuntimeInconsistency, as ZooKeeper reports them. An op that
+     * fails with MarshallingError fails the whole request instead.
      */
-    private Response multi(Txn txn, MultiRequest multi, List<Change> changes) {
+    private Response multi(Txn txn, MultiRequest multi, List<Change> changes) throws KeeperError {
         List<Request> ops = multi.ops();
         List<MultiResult> results = new ArrayList<>(ops.size());
         List<Change> pending = new ArrayList<>();
@@ -283,6 +305,11 @@ public final class StateMachine {
                 Response body = applyOne(txn, op, pending);
                 results.add(new MultiResult(resultType(op.opCode()), 0, body));
             } catch (KeeperError e) {
+                if (e.code() == ErrorCode.MARSHALLING_ERROR) {
+                    // A null that ZooKeeper trips over fails the whole request, not one operation.
+                    tree.rollback();
+                    throw e;
+                }
                 failedAt = i;
                 failure = e.code();
                 break;

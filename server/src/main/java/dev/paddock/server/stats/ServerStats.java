@@ -1,4 +1,4 @@
-package dev.paddock.server.admin;
+package dev.paddock.server.stats;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
