@@ -122,8 +122,8 @@ public final class Recovery {
         }
         long t2 = System.nanoTime();
         if (replay.count > 0 || used != null) {
-            LOG.info("Replayed {} log entries after zxid 0x{}; last zxid 0x{}", replay.count,
-                    Long.toHexString(snapZxid), Long.toHexString(sm.lastZxid()));
+            LOG.info("{} {} log entries after zxid 0x{}; last zxid 0x{}", apply ? "Replayed" : "Read", replay.count,
+                    Long.toHexString(snapZxid), Long.toHexString(replay.last));
         }
         return new Result(sm, used, snapZxid, replay.count, replay.last, List.copyOf(problems),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, replay.entries, lastSegment, lastSegmentEnd);
@@ -153,6 +153,22 @@ public final class Recovery {
             return zxid <= last + 1 || (zxid >>> 32) > (last >>> 32);
         }
 
+        private Txn decode(long zxid, long offset, java.nio.ByteBuffer payload) throws GapException {
+            try {
+                return EntryPayload.decode(zxid, payload).txn();
+            } catch (MarshallingException e) {
+                throw new GapException("record zxid 0x" + Long.toHexString(zxid) + " in " + file + " at offset "
+                        + offset + " has a valid checksum but does not decode: " + e.getMessage());
+            }
+        }
+
+        private void checkVersion(long zxid, long offset, java.nio.ByteBuffer payload) throws GapException {
+            if (payload.remaining() < EntryPayload.PREFIX_BYTES || payload.get(payload.position()) != EntryPayload.VERSION) {
+                throw new GapException("record zxid 0x" + Long.toHexString(zxid) + " in " + file + " at offset "
+                        + offset + " is of an unknown record version (written by a newer Paddock?)");
+            }
+        }
+
         @Override
         public void record(long zxid, long offset, java.nio.ByteBuffer payload) throws IOException {
             if (zxid <= last) {
@@ -162,16 +178,12 @@ public final class Recovery {
                 throw new GapException("entries 0x" + Long.toHexString(last + 1) + " to 0x"
                         + Long.toHexString(zxid - 1) + " are missing before " + file + " offset " + offset);
             }
-            Txn txn;
-            try {
-                txn = EntryPayload.decode(zxid, payload).txn();
-            } catch (MarshallingException e) {
-                throw new GapException("record zxid 0x" + Long.toHexString(zxid) + " in " + file + " at offset "
-                        + offset + " has a valid checksum but does not decode: " + e.getMessage());
-            }
             if (apply) {
-                sm.apply(txn);
+                sm.apply(decode(zxid, offset, payload));
             } else {
+                // Only the record version is checked here; the member decodes each entry when it applies it
+                // (a record with a valid checksum that does not decode then stops the process, naming it).
+                checkVersion(zxid, offset, payload);
                 byte[] bytes = new byte[payload.remaining()];
                 payload.duplicate().get(bytes);
                 entries.add(new Entry(zxid, bytes));
