@@ -49,6 +49,58 @@ public final class ServerTestSupport {
         return lines;
     }
 
+    /**
+     * Writes member {@code id}'s myid and zoo.cfg in {@code data} (tickTime 100, initLimit 50, syncLimit 20,
+     * the server lines, then {@code extra}) and loads it.
+     */
+    public static ServerConfig memberConfig(Path data, int id, List<String> serverLines, Map<String, String> extra)
+            throws Exception {
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("myid"), Integer.toString(id));
+        Map<String, String> cfg = new java.util.LinkedHashMap<>();
+        cfg.put("tickTime", "100");
+        cfg.put("initLimit", "50");
+        cfg.put("syncLimit", "20");
+        cfg.put("dataDir", data.toString());
+        for (String line : serverLines) {
+            cfg.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        cfg.putAll(extra);
+        return config(data, cfg);
+    }
+
+    /**
+     * Starts members at once (a member's start returns only once it can elect, so they must start
+     * together); element i of the result is the server of {@code configs[i]}.
+     */
+    public static PaddockServer[] startAll(List<ServerConfig> configs) throws InterruptedException {
+        PaddockServer[] servers = new PaddockServer[configs.size()];
+        Thread[] starters = new Thread[configs.size()];
+        for (int i = 0; i < configs.size(); i++) {
+            int index = i;
+            starters[i] = new Thread(() -> {
+                try {
+                    servers[index] = PaddockServer.start(configs.get(index));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            starters[i].start();
+        }
+        for (Thread t : starters) {
+            t.join(60_000);
+        }
+        return servers;
+    }
+
+    public static void closeAll(PaddockServer... servers) {
+        for (PaddockServer s : servers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     public static ZooKeeper connect(int port) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 10_000, e -> {

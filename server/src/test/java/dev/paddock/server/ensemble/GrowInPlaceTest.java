@@ -1,6 +1,9 @@
 package dev.paddock.server.ensemble;
 
 import static dev.paddock.server.ServerTestSupport.awaitMode;
+import static dev.paddock.server.ServerTestSupport.closeAll;
+import static dev.paddock.server.ServerTestSupport.memberConfig;
+import static dev.paddock.server.ServerTestSupport.startAll;
 import static dev.paddock.server.ServerTestSupport.config;
 import static dev.paddock.server.ServerTestSupport.connect;
 import static dev.paddock.server.ServerTestSupport.freePort;
@@ -12,6 +15,7 @@ import dev.paddock.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,35 +68,13 @@ class GrowInPlaceTest {
 
         int[] clientPorts = {0, freePort(), freePort(), freePort()};
         List<String> lines = serverLines(clientPorts);
-        PaddockServer[] servers = new PaddockServer[4];
-        Thread[] starters = new Thread[4];
+        List<ServerConfig> configs = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            configs.add(memberConfig(dir.resolve("s" + id), id, lines, Map.of("snapCount", Integer.toString(snapCount))));
+        }
+        PaddockServer[] servers = startAll(configs);
         try {
             for (int id = 1; id <= 3; id++) {
-                Path data = dir.resolve("s" + id);
-                Files.createDirectories(data);
-                Files.writeString(data.resolve("myid"), Integer.toString(id));
-                Map<String, String> cfg = new LinkedHashMap<>();
-                cfg.put("tickTime", "100");
-                cfg.put("initLimit", "50");
-                cfg.put("syncLimit", "20");
-                cfg.put("dataDir", data.toString());
-                cfg.put("snapCount", Integer.toString(snapCount));
-                for (String line : lines) {
-                    cfg.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-                }
-                ServerConfig config = config(data, cfg);
-                int fid = id;
-                starters[id] = new Thread(() -> {
-                    try {
-                        servers[fid] = PaddockServer.start(config);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                starters[id].start();
-            }
-            for (int id = 1; id <= 3; id++) {
-                starters[id].join(60_000);
                 awaitMode(clientPorts[id], "leader|follower");
             }
             assertThat(dev.paddock.server.FourLetterWordProbe.send(clientPorts[1], "srvr")).contains("Mode: leader");
@@ -109,11 +91,7 @@ class GrowInPlaceTest {
                 zk.close();
             }
         } finally {
-            for (PaddockServer s : servers) {
-                if (s != null) {
-                    s.close();
-                }
-            }
+            closeAll(servers);
         }
     }
 }

@@ -154,34 +154,13 @@ class ConnectionGuardTest {
 
     @Test
     void aFailureInTheWritePathPassesTheConnectionGuard() throws Exception {
-        ImmediateWritePath real = new ImmediateWritePath(new StateMachine(false), new WatchManager(), clock);
-        wire(new WritePath() {
+        wire(new ImmediateWritePath(new StateMachine(false), new WatchManager(), clock) {
             @Override
             public void submit(long sessionId, List<Id> identities, Request request, Callback callback) {
                 if (request.opCode() == OpCode.CREATE) {
                     throw new IllegalStateException("injected: the log is broken");
                 }
-                real.submit(sessionId, identities, request, callback);
-            }
-
-            @Override
-            public void sync(Runnable caughtUp) {
-                caughtUp.run();
-            }
-
-            @Override
-            public boolean serving() {
-                return true;
-            }
-
-            @Override
-            public boolean decidesExpiry() {
-                return true;
-            }
-
-            @Override
-            public String mode() {
-                return "standalone";
+                super.submit(sessionId, identities, request, callback);
             }
         });
         FakeChannel channel = new FakeChannel();

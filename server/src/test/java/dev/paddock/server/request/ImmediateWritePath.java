@@ -14,7 +14,7 @@ import java.util.List;
  * watches, before {@link #submit} returns (no log, no quorum). The server's only real write path is
  * {@code ensemble.EnsembleMember}.
  */
-final class ImmediateWritePath implements WritePath {
+class ImmediateWritePath implements WritePath {
     private final StateMachine stateMachine;
     private final WatchManager watches;
     private final Clock clock;

@@ -1,6 +1,9 @@
 package dev.paddock.server.storage;
 
 import static dev.paddock.server.ServerTestSupport.awaitMode;
+import static dev.paddock.server.ServerTestSupport.closeAll;
+import static dev.paddock.server.ServerTestSupport.memberConfig;
+import static dev.paddock.server.ServerTestSupport.startAll;
 import static dev.paddock.server.ServerTestSupport.config;
 import static dev.paddock.server.ServerTestSupport.connect;
 import static dev.paddock.server.ServerTestSupport.copyTree;
@@ -9,10 +12,12 @@ import static dev.paddock.server.ServerTestSupport.serverLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.server.PaddockServer;
+import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.tree.TreeDigest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,35 +73,15 @@ class UpgradeTest {
         }
         int[] clientPorts = {0, freePort(), freePort(), freePort()};
         List<String> lines = serverLines(clientPorts);
-        PaddockServer[] servers = new PaddockServer[4];
-        Thread[] starters = new Thread[4];
+        List<ServerConfig> configs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             Path data = dir.resolve("member" + id);
             copyTree(FIXTURES.resolve("member" + id), data);
-            Map<String, String> cfg = new LinkedHashMap<>();
-            cfg.put("tickTime", "100");
-            cfg.put("initLimit", "50");
-            cfg.put("syncLimit", "20");
-            cfg.put("dataDir", data.toString());
-            for (String line : lines) {
-                int eq = line.indexOf('=');
-                cfg.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-            Files.createDirectories(dir.resolve("cfg" + id));
-            var config = config(dir.resolve("cfg" + id), cfg);
-            int fid = id;
-            starters[id] = new Thread(() -> {
-                try {
-                    servers[fid] = PaddockServer.start(config);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            starters[id].start();
+            configs.add(memberConfig(data, id, lines, Map.of()));
         }
+        PaddockServer[] servers = startAll(configs);
         try {
             for (int id = 1; id <= 3; id++) {
-                starters[id].join(60_000);
                 awaitMode(clientPorts[id], "leader|follower");
             }
             for (int id = 1; id <= 3; id++) {
@@ -112,11 +97,7 @@ class UpgradeTest {
                 zk.close();
             }
         } finally {
-            for (PaddockServer s : servers) {
-                if (s != null) {
-                    s.close();
-                }
-            }
+            closeAll(servers);
         }
     }
 }
