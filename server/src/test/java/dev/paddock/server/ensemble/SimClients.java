@@ -1,0 +1,417 @@
+package dev.paddock.server.ensemble;
+
+import dev.paddock.server.request.WritePath;
+import dev.paddock.server.tree.ApplyResult;
+import dev.paddock.server.tree.CreateMode;
+import dev.paddock.server.tree.CreateSessionRequest;
+import dev.paddock.server.tree.AclLists;
+import dev.paddock.wire.ErrorCode;
+import dev.paddock.wire.OpCode;
+import dev.paddock.wire.jute.JuteWriter;
+import dev.paddock.wire.proto.Create2Response;
+import dev.paddock.wire.proto.CreateRequest;
+import dev.paddock.wire.proto.EmptyRequest;
+import dev.paddock.wire.proto.MultiRequest;
+import dev.paddock.wire.proto.PathResponse;
+import dev.paddock.wire.proto.PathVersionRequest;
+import dev.paddock.wire.proto.Request;
+import dev.paddock.wire.proto.SetDataRequest;
+import dev.paddock.wire.proto.StatResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The glue simulation's clients. Each one does what the server's request layer does for a real client,
+ * straight against a member's {@link WritePath} and {@link dev.paddock.server.session.SessionTracker}: the
+ * handshake of {@code SessionHandler.connect} (a new session is a createSession entry submitted through
+ * the write path; a returning one needs the tracker to know it, and a server behind the client's last
+ * seen zxid refuses it), pings that touch the session, conditional create, setData, delete and multi
+ * writes, sync, and closeSession. A member that stops serving drops its clients, who move to another.
+ *
+ * <p>Every answer a member gives with a zxid is recorded as an {@link Ack} for the invariants: that zxid must
+ * hold exactly that request, forever, on every member.
+ */
+final class SimClients {
+    /** A member told a client that its request was committed at {@code zxid} with {@code result}. */
+    record Ack(int clientId, long sessionId, Request request, long zxid, ApplyResult result, int memberId) {
+        byte[] requestBytes() {
+            return bytesOf(request);
+        }
+    }
+
+    static byte[] bytesOf(Request request) {
+        byte[] b = new byte[request.size()];
+        request.write(JuteWriter.wrap(b));
+        return b;
+    }
+
+    private static final String[] PERSISTENT = {"/a", "/b", "/q", "/a/x", "/a/y", "/b/x", "/q/x"};
+    private static final String[] EPHEMERAL = {"/e1", "/e2", "/a/e", "/q/e"};
+
+    private final GlueSimulation sim;
+    private final List<Client> clients = new ArrayList<>();
+    private final List<Ack> acks = new ArrayList<>();
+    private int connections;
+    private long writes;
+
+    SimClients(GlueSimulation sim, int count) {
+        this.sim = sim;
+        for (int i = 0; i < count; i++) {
+            clients.add(new Client(i + 1));
+        }
+    }
+
+    void start() {
+        for (Client c : clients) {
+            c.scheduleStep();
+        }
+    }
+
+    /** Acknowledgements since the last call. */
+    List<Ack> drainAcks() {
+        if (acks.isEmpty()) {
+            return List.of();
+        }
+        List<Ack> drained = new ArrayList<>(acks);
+        acks.clear();
+        return drained;
+    }
+
+    /** The sessions clients still hold: every other session must expire once the ensemble is quiet. */
+    Set<Long> heldSessions() {
+        Set<Long> held = new HashSet<>();
+        for (Client c : clients) {
+            if (c.sessionId != 0) {
+                held.add(c.sessionId);
+            }
+        }
+        return held;
+    }
+
+    /** What a client connected to a member that is still up still waits for: its connection must answer. */
+    List<String> unanswered() {
+        List<String> waiting = new ArrayList<>();
+        for (Client c : clients) {
+            if (c.node != null && c.node.up() && c.node.incarnation() == c.incarnation
+                    && (c.outstandingWrites > 0 || c.outstandingSyncs > 0)) {
+                waiting.add("client " + c.id + " on member " + c.node.id + ": " + c.outstandingWrites + " writes, "
+                        + c.outstandingSyncs + " syncs");
+            }
+        }
+        return waiting;
+    }
+
+    long writes() {
+        return writes;
+    }
+
+    /** The member closed every client connection ({@code SessionHandler.closeAllConnections}). */
+    void serverStoppedServing(SimNode node) {
+        for (Client c : clients) {
+            if (c.node == node) {
+                c.disconnect("member " + node.id + " stopped serving");
+            }
+        }
+    }
+
+    /** One client: at most one connection at a time, each with its own callbacks. */
+    private final class Client {
+        final int id;
+        SimNode node;
+        int incarnation;
+        int connection;
+        boolean attached;
+        long sessionId;
+        int timeoutMs;
+        long lastZxidSeen;
+        int outstandingWrites;
+        int outstandingSyncs;
+        long nextCallbackIndex;
+        long expectedCallbackIndex;
+        long lastAnsweredZxid;
+        final Map<String, Integer> versions = new HashMap<>();
+        final List<String> sequentials = new ArrayList<>();
+        long counter;
+
+        Client(int id) {
+            this.id = id;
+        }
+
+        void scheduleStep() {
+            sim.scheduler().after(20 + sim.random().nextLong(180), null, () -> {
+                step();
+                scheduleStep();
+            });
+        }
+
+        /** Whether a callback belongs to the connection the client still has. */
+        boolean current(int conn) {
+            return conn == connection && node != null && node.up() && node.incarnation() == incarnation;
+        }
+
+        void disconnect(String why) {
+            if (node != null) {
+                sim.scheduler().note("client " + id + " leaves member " + node.id + ": " + why);
+            }
+            node = null;
+            attached = false;
+            connection = ++connections;
+            outstandingWrites = 0;
+            outstandingSyncs = 0;
+            expectedCallbackIndex = nextCallbackIndex;
+        }
+
+        void step() {
+            if (node != null && !(node.up() && node.incarnation() == incarnation)) {
+                disconnect("the connection broke");
+            }
+            if (node == null) {
+                connect();
+                return;
+            }
+            if (!attached) {
+                return;
+            }
+            if (!node.tracker.touch(sessionId)) {
+                // RequestHandler answers SESSION_EXPIRED to a session its tracker no longer knows.
+                sim.coverage().sessionsFoundExpired++;
+                disconnect("session 0x" + Long.toHexString(sessionId) + " expired");
+                sessionId = 0;
+                return;
+            }
+            if (sim.writing()) {
+                act();
+            }
+        }
+
+        private void act() {
+            double r = sim.random().nextDouble();
+            if (r < 0.02) {
+                disconnect("moves on");
+            } else if (r < 0.04) {
+                closeSession();
+            } else if (r < 0.10) {
+                sync();
+            } else if (r < 0.85 && outstandingWrites < 3) {
+                write(randomWrite());
+            }
+        }
+
+        void connect() {
+            List<SimNode> candidates = sim.upNodes();
+            if (candidates.isEmpty()) {
+                return;
+            }
+            SimNode n = candidates.get(sim.random().nextInt(candidates.size()));
+            if (!n.serving()) {
+                return; // closed at once, as by a member without a leader
+            }
+            if (lastZxidSeen > n.stateMachine.lastZxid()) {
+                sim.coverage().refusedBehind++;
+                return;
+            }
+            node = n;
+            incarnation = n.incarnation();
+            connection = ++connections;
+            if (sessionId == 0) {
+                if (!sim.writing()) {
+                    disconnect("no new sessions while the ensemble settles");
+                    return;
+                }
+                createSession();
+            } else if (!n.tracker.isAlive(sessionId)) {
+                sim.coverage().sessionsFoundExpired++;
+                disconnect("session 0x" + Long.toHexString(sessionId) + " expired");
+                sessionId = 0;
+            } else {
+                n.tracker.touch(sessionId, timeoutMs);
+                attached = true;
+            }
+        }
+
+        /** As {@code SessionHandler.connect} does for a client without a session. */
+        private void createSession() {
+            int timeout = 400 + sim.random().nextInt(800);
+            long newId = node.tracker.newSessionId();
+            node.tracker.add(newId, timeout);
+            int conn = connection;
+            CreateSessionRequest request = new CreateSessionRequest(timeout);
+            int member = node.id;
+            node.member.submit(newId, List.of(), request, c -> {
+                record(member, newId, request, c);
+                if (!current(conn)) {
+                    return;
+                }
+                if (c.result().error() != ErrorCode.OK) {
+                    sim.coverage().createSessionFailed++;
+                    disconnect("createSession failed: " + c.result().error());
+                    return;
+                }
+                sim.scheduler().note("client " + id + " has session 0x" + Long.toHexString(newId) + " on member "
+                        + member);
+                sessionId = newId;
+                timeoutMs = timeout;
+                lastZxidSeen = Math.max(lastZxidSeen, c.zxid());
+                attached = true;
+                sim.coverage().sessions++;
+            });
+        }
+
+        /** As {@code SessionHandler.closeSession}: the tracker forgets it, then the close goes through the log. */
+        private void closeSession() {
+            long sid = sessionId;
+            sim.scheduler().note("client " + id + " closes session 0x" + Long.toHexString(sid) + " on member "
+                    + node.id);
+            node.tracker.remove(sid);
+            int member = node.id;
+            node.member.submit(sid, List.of(), EmptyRequest.CLOSE_SESSION,
+                    c -> record(member, sid, EmptyRequest.CLOSE_SESSION, c));
+            sessionId = 0;
+            disconnect("closed its session");
+        }
+
+        private void sync() {
+            int conn = connection;
+            outstandingSyncs++;
+            node.member.sync(() -> {
+                if (current(conn)) {
+                    outstandingSyncs--;
+                    sim.coverage().syncs++;
+                }
+            });
+        }
+
+        private void write(Request request) {
+            int conn = connection;
+            long sid = sessionId;
+            long index = nextCallbackIndex++;
+            outstandingWrites++;
+            writes++;
+            int member = node.id;
+            node.member.submit(sid, List.of(), request, c -> {
+                record(member, sid, request, c);
+                if (!current(conn)) {
+                    return;
+                }
+                outstandingWrites--;
+                if (c.result().error() == ErrorCode.CONNECTION_LOSS) {
+                    disconnect("connection loss");
+                    return;
+                }
+                answered(index, c);
+                learn(request, c.result());
+            });
+        }
+
+        /** A connection's writes are answered in the order they were sent, at increasing zxids. */
+        private void answered(long index, WritePath.Committed c) {
+            if (index != expectedCallbackIndex || c.zxid() <= lastAnsweredZxid) {
+                throw new GlueInvariant.Violation("ClientAnswersInOrder", "client " + id + " got answer #" + index
+                        + " at 0x" + Long.toHexString(c.zxid()) + " but expected #" + expectedCallbackIndex
+                        + " after 0x" + Long.toHexString(lastAnsweredZxid));
+            }
+            expectedCallbackIndex++;
+            lastAnsweredZxid = c.zxid();
+            lastZxidSeen = Math.max(lastZxidSeen, c.zxid());
+        }
+
+        private void record(int member, long sid, Request request, WritePath.Committed c) {
+            if (c.result().error() != ErrorCode.CONNECTION_LOSS) {
+                acks.add(new Ack(id, sid, request, c.zxid(), c.result(), member));
+            }
+        }
+
+        /** Remembers versions and sequential names from its own answers, for later conditional writes. */
+        private void learn(Request request, ApplyResult result) {
+            if (result.response() instanceof StatResponse s && request instanceof SetDataRequest sd) {
+                versions.put(sd.path(), s.stat().version());
+            } else if (result.response() instanceof Create2Response cr) {
+                versions.put(cr.path(), cr.stat().version());
+                if (cr.path().startsWith("/q/n-")) {
+                    sequentials.add(cr.path());
+                }
+            } else if (result.response() instanceof PathResponse pr && pr.path().startsWith("/q/n-")) {
+                sequentials.add(pr.path());
+            }
+        }
+
+        private Request randomWrite() {
+            double r = sim.random().nextDouble();
+            if (r < 0.3) {
+                return create();
+            } else if (r < 0.6) {
+                String path = pick(PERSISTENT);
+                return new SetDataRequest(path, data(), version(path));
+            } else if (r < 0.8) {
+                return delete();
+            }
+            return multi();
+        }
+
+        private Request create() {
+            double r = sim.random().nextDouble();
+            OpCode op = sim.random().nextBoolean() ? OpCode.CREATE : OpCode.CREATE2;
+            if (r < 0.55) {
+                return new CreateRequest(op, pick(PERSISTENT), data(), AclLists.OPEN, CreateMode.PERSISTENT.flag);
+            } else if (r < 0.85) {
+                return new CreateRequest(op, pick(EPHEMERAL), data(), AclLists.OPEN, CreateMode.EPHEMERAL.flag);
+            }
+            return new CreateRequest(op, "/q/n-", data(), AclLists.OPEN, CreateMode.EPHEMERAL_SEQUENTIAL.flag);
+        }
+
+        private Request delete() {
+            String path;
+            if (!sequentials.isEmpty() && sim.random().nextInt(3) == 0) {
+                path = sequentials.remove(sim.random().nextInt(sequentials.size()));
+            } else {
+                path = sim.random().nextBoolean() ? pick(PERSISTENT) : pick(EPHEMERAL);
+            }
+            return new PathVersionRequest(OpCode.DELETE, path, version(path));
+        }
+
+        private Request multi() {
+            List<Request> ops = new ArrayList<>();
+            String path = pick(PERSISTENT);
+            ops.add(new PathVersionRequest(OpCode.CHECK, path, version(path)));
+            int more = 1 + sim.random().nextInt(3);
+            for (int i = 0; i < more; i++) {
+                double r = sim.random().nextDouble();
+                if (r < 0.4) {
+                    String p = pick(PERSISTENT);
+                    ops.add(new SetDataRequest(p, data(), version(p)));
+                } else if (r < 0.7) {
+                    ops.add(create());
+                } else {
+                    ops.add(delete());
+                }
+            }
+            return new MultiRequest(OpCode.MULTI, ops);
+        }
+
+        private int version(String path) {
+            double r = sim.random().nextDouble();
+            if (r < 0.5) {
+                return -1;
+            }
+            Integer known = versions.get(path);
+            return known != null && r < 0.85 ? known : sim.random().nextInt(4);
+        }
+
+        /** Unique per write (so every committed entry is told apart), sometimes null as Kafka writes it. */
+        private byte[] data() {
+            if (sim.random().nextInt(10) == 0) {
+                return null;
+            }
+            return ("c" + id + "-" + (++counter)).getBytes(StandardCharsets.UTF_8);
+        }
+
+        private String pick(String[] paths) {
+            return paths[sim.random().nextInt(paths.length)];
+        }
+    }
+}
