@@ -364,6 +364,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     public void roleChanged(Role role, int leaderId, long epoch) {
         LOG.info("Server {} is now {} (leader {}, epoch {})", membership.myId(), role, leaderId, epoch);
         if (role == Role.LEADING) {
+            trackEverySession();
             tracker.restartAllDeadlines();
         }
         if (member == null || !member.isServing()) {
@@ -371,6 +372,22 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             pending.clear();
             onNotServing.run();
         }
+    }
+
+    /**
+     * Only the leader expires sessions, so as leader this member must track every session the state machine
+     * has, or one it lacks would never expire and its ephemerals would stay forever. Its tracker can lack
+     * one: a client's closeSession removes the session from the tracker of the member it is connected to
+     * before the close is committed, and when that member was a follower whose leader never committed the
+     * close (the leader died or was cut off), the session stays open with nobody here keeping its deadline.
+     * (Glue simulation seed 6.)
+     */
+    private void trackEverySession() {
+        stateMachine.sessions().forEach((id, timeoutMs) -> {
+            if (!tracker.isAlive(id)) {
+                tracker.add(id, timeoutMs);
+            }
+        });
     }
 
     @Override
