@@ -232,6 +232,18 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         }
     }
 
+    /**
+     * Callbacks this member still holds: writes not yet applied, syncs not yet answered. Bounded by what its
+     * connected clients have in flight; the glue simulation checks that it drains.
+     */
+    int outstandingCallbacks() {
+        int waiting = 0;
+        for (List<Runnable> each : waitingForApplied.values()) {
+            waiting += each.size();
+        }
+        return pending.size() + syncsAsked.size() + waiting;
+    }
+
     public Role role() {
         return member == null ? Role.LOOKING : member.role();
     }
@@ -368,8 +380,12 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             tracker.restartAllDeadlines();
         }
         if (member == null || !member.isServing()) {
-            // Without a leader this member cannot answer correctly: its clients move to another member.
+            // Without a leader this member cannot answer correctly: its clients move to another member, and
+            // whatever it still owed their connections is owed to nobody. A sync asked of the lost leader
+            // would otherwise wait for its answer for ever (glue simulation seed 10).
             pending.clear();
+            syncsAsked.clear();
+            waitingForApplied.clear();
             onNotServing.run();
         }
     }

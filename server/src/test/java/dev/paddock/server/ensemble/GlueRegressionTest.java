@@ -25,4 +25,16 @@ class GlueRegressionTest {
                 new GlueSimulation.Faults(0.007314123827747144, 0.023132076437267734, 29, 20, 187,
                         0.008275117458381907, 0.00905897034971912, 0.02765126980068818, 0.04936497834184622));
     }
+
+    /**
+     * Seed 10: a follower asked its leader for a sync, and the link broke before the answer came. The member
+     * rejoined and served again, but kept the sync's callback for ever, one more for each sync lost that way
+     * (NothingLeftPending).
+     */
+    @Test
+    void aSyncAskedOfALostLeaderIsNotKeptForever() {
+        rerun(10, new GlueSimulation.Shape(3, 1, 5, 28, EnsembleMember.DEFAULT_COUNTER_LIMIT),
+                new GlueSimulation.Faults(0.04795048336067795, 0.021780020970412466, 27, 202, 861, 0.06004095802066158,
+                        0.0049272462562176865, 0.03520893157166155, 0.0028390792620629824));
+    }
 }

@@ -105,7 +105,7 @@ final class GlueSimulation {
         this.invariants = List.of(digests, new SnapshotsAreExact(digests, EXTENDED_TYPES),
                 new CommittedHistoryIsOneChain(), acknowledged, new AppliedNeverGoesBack(),
                 new SessionsAgree(EXTENDED_TYPES), leaders, new EnsembleConverges(), new ClientsHearBack(),
-                new AbandonedSessionsExpire());
+                new NothingLeftPending(), new AbandonedSessionsExpire());
         SimDisk.Listener listener = diskListener();
         for (int id : memberIds(shape)) {
             SimDisk disk = new SimDisk(id, scheduler, new SplittableRandom(random.nextLong()), faults, listener);
