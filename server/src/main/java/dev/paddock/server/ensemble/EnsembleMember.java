@@ -375,8 +375,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     @Override
     public void roleChanged(Role role, int leaderId, long epoch) {
         LOG.info("Server {} is now {} (leader {}, epoch {})", membership.myId(), role, leaderId, epoch);
+        trackEverySession();
         if (role == Role.LEADING) {
-            trackEverySession();
             tracker.restartAllDeadlines();
         }
         if (member == null || !member.isServing()) {
@@ -391,12 +391,14 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     }
 
     /**
-     * Only the leader expires sessions, so as leader this member must track every session the state machine
-     * has, or one it lacks would never expire and its ephemerals would stay forever. Its tracker can lack
-     * one: a client's closeSession removes the session from the tracker of the member it is connected to
-     * before the close is committed, and when that member was a follower whose leader never committed the
-     * close (the leader died or was cut off), the session stays open with nobody here keeping its deadline.
-     * (Glue simulation seed 6.)
+     * A session is open until its close is committed, but this member's tracker may have let go of one whose
+     * close never was: a client's closeSession drops it from the tracker of the member it is connected to
+     * before the close goes through the log, and a leader that expires a session drops it before proposing
+     * the close; when the leader died or was cut off before committing, the session stays open everywhere
+     * else. On every role change the tracker takes back every open session: as leader, because only the
+     * leader expires sessions, and one it lacks would never expire and keep its ephemerals for ever (glue
+     * simulation seed 6); as a follower, because it would tell the session's client that the session
+     * expired, which only the leader decides (seed 221).
      */
     private void trackEverySession() {
         stateMachine.sessions().forEach((id, timeoutMs) -> {

@@ -37,4 +37,16 @@ class GlueRegressionTest {
                 new GlueSimulation.Faults(0.04795048336067795, 0.021780020970412466, 27, 202, 861, 0.06004095802066158,
                         0.0049272462562176865, 0.03520893157166155, 0.0028390792620629824));
     }
+
+    /**
+     * Seed 221: a leader expired a session, dropping it from its tracker, and lost its quorum before the
+     * close was committed. As a follower of the next leader, which still had the session open, it told the
+     * session's returning client that the session had expired (SessionsExpireOnlyThroughTheLeader).
+     */
+    @Test
+    void aFormerLeaderDoesNotExpireASessionWhoseCloseItNeverCommitted() {
+        rerun(221, new GlueSimulation.Shape(3, 1, 4, 11, EnsembleMember.DEFAULT_COUNTER_LIMIT),
+                new GlueSimulation.Faults(0.04635630210148961, 0.016732029998099758, 7, 254, 1935, 0.02855108973480198,
+                        0.005890208111430704, 0.03810388278217728, 0.0374217256090864));
+    }
 }

@@ -179,6 +179,7 @@ final class SimClients {
             }
             if (!node.tracker.touch(sessionId)) {
                 // RequestHandler answers SESSION_EXPIRED to a session its tracker no longer knows.
+                checkExpiredByTheLeader(node, sessionId);
                 sim.coverage().sessionsFoundExpired++;
                 disconnect("session 0x" + Long.toHexString(sessionId) + " expired");
                 sessionId = 0;
@@ -225,12 +226,26 @@ final class SimClients {
                 }
                 createSession();
             } else if (!n.tracker.isAlive(sessionId)) {
+                checkExpiredByTheLeader(n, sessionId);
                 sim.coverage().sessionsFoundExpired++;
                 disconnect("session 0x" + Long.toHexString(sessionId) + " expired");
                 sessionId = 0;
             } else {
                 n.tracker.touch(sessionId, timeoutMs);
                 attached = true;
+            }
+        }
+
+        /**
+         * Only the leader decides that a session expired (decision 8); a member that does not lead may tell a
+         * client so only once the close is in its own state machine, never while the session is still open
+         * there.
+         */
+        private void checkExpiredByTheLeader(SimNode n, long sid) {
+            if (!n.member.decidesExpiry() && n.stateMachine.sessions().containsKey(sid)) {
+                throw new GlueInvariant.Violation("SessionsExpireOnlyThroughTheLeader", "member " + n.id + " told "
+                        + "client " + id + " that session 0x" + Long.toHexString(sid) + " expired, but it is open in "
+                        + "its state machine and the member does not lead");
             }
         }
 
