@@ -61,6 +61,7 @@ final class GlueSimulation {
         long createSessionFailed;
         long refusedBehind;
         long syncs;
+        long snapCommands;
         long epochs;
 
         @Override
@@ -72,7 +73,7 @@ final class GlueSimulation {
                     + " during a snapshot write), " + acknowledged + " acknowledged writes, " + sessions
                     + " sessions, " + sessionsFoundExpired + " found expired, " + createSessionFailed
                     + " failed createSessions, " + refusedBehind + " connections refused as behind, " + syncs
-                    + " syncs, " + epochs + " epochs";
+                    + " syncs, " + snapCommands + " snap commands, " + epochs + " epochs";
         }
     }
 
@@ -199,7 +200,7 @@ final class GlueSimulation {
 
     /** Small enough that a long tail of big entries also triggers snapshots now and then. */
     long maxTailBytes() {
-        return 16 * 1024;
+        return 8 * 1024;
     }
 
     long counterLimit() {
@@ -320,6 +321,10 @@ final class GlueSimulation {
             }
         } else if (r < faults.crashRate() + faults.outageRate() + faults.partitionRate()) {
             partition(all);
+        } else if (r > 0.97 && n.up()) {
+            // An operator's "snap": a snapshot now, maybe while one is being written.
+            scheduler.note("snap on member " + n.id + ": " + n.member.snapshotNow().strip());
+            coverage.snapCommands++;
         }
         scheduler.after(TICK_MS, null, this::chaosTick);
     }

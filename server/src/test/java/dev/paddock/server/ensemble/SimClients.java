@@ -5,6 +5,10 @@ import dev.paddock.server.tree.ApplyResult;
 import dev.paddock.server.tree.CreateMode;
 import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.AclLists;
+import dev.paddock.server.tree.Change;
+import dev.paddock.server.watch.EventType;
+import dev.paddock.server.watch.WatchManager;
+import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.ErrorCode;
 import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.JuteWriter;
@@ -31,7 +35,8 @@ import java.util.Set;
  * handshake of {@code SessionHandler.connect} (a new session is a createSession entry submitted through
  * the write path; a returning one needs the tracker to know it, and a server behind the client's last
  * seen zxid refuses it), pings that touch the session, conditional create, setData, delete and multi
- * writes, sync, and closeSession. A member that stops serving drops its clients, who move to another.
+ * writes, sync, and closeSession. Each connection holds a persistent recursive watch on "/" in the member's
+ * {@link WatchManager}. A member that stops serving drops its clients, who move to another.
  *
  * <p>Every answer a member gives with a zxid is recorded as an {@link Ack} for the invariants: that zxid must
  * hold exactly that request, forever, on every member.
@@ -119,10 +124,34 @@ final class SimClients {
         }
     }
 
+    /**
+     * A connection's watch: events come in zxid order, and the event for a change comes before the answer
+     * to the write that made it (the member fires watches as it applies, then answers).
+     */
+    private static final class ConnectionWatcher implements Watcher {
+        private final int clientId;
+        long lastZxid;
+
+        ConnectionWatcher(int clientId) {
+            this.clientId = clientId;
+        }
+
+        @Override
+        public void sendEvent(EventType type, String path, long zxid) {
+            if (zxid < lastZxid) {
+                throw new GlueInvariant.Violation("WatchEventsComeInOrder", "client " + clientId + " got " + type
+                        + " " + path + " at 0x" + Long.toHexString(zxid) + " after an event at 0x"
+                        + Long.toHexString(lastZxid));
+            }
+            lastZxid = zxid;
+        }
+    }
+
     /** One client: at most one connection at a time, each with its own callbacks. */
     private final class Client {
         final int id;
         SimNode node;
+        ConnectionWatcher watcher;
         int incarnation;
         int connection;
         boolean attached;
@@ -158,6 +187,10 @@ final class SimClients {
             if (node != null) {
                 sim.scheduler().note("client " + id + " leaves member " + node.id + ": " + why);
             }
+            if (node != null && watcher != null && node.up() && node.incarnation() == incarnation) {
+                node.watches.removeAll(watcher); // as SessionHandler.detach does
+            }
+            watcher = null;
             node = null;
             attached = false;
             connection = ++connections;
@@ -232,8 +265,15 @@ final class SimClients {
                 sessionId = 0;
             } else {
                 n.tracker.touch(sessionId, timeoutMs);
-                attached = true;
+                attach();
             }
+        }
+
+        private void attach() {
+            attached = true;
+            watcher = new ConnectionWatcher(id);
+            watcher.lastZxid = node.stateMachine.lastZxid();
+            node.watches.addPersistentWatch("/", watcher, WatchManager.MODE_PERSISTENT_RECURSIVE);
         }
 
         /**
@@ -272,7 +312,7 @@ final class SimClients {
                 sessionId = newId;
                 timeoutMs = timeout;
                 lastZxidSeen = Math.max(lastZxidSeen, c.zxid());
-                attached = true;
+                attach();
                 sim.coverage().sessions++;
             });
         }
@@ -332,6 +372,14 @@ final class SimClients {
             }
             expectedCallbackIndex++;
             lastAnsweredZxid = c.zxid();
+            boolean fires = false;
+            for (Change change : c.result().changes()) {
+                fires |= change.kind() != Change.Kind.CHILDREN_CHANGED;
+            }
+            if (fires && watcher.lastZxid != c.zxid()) {
+                throw new GlueInvariant.Violation("WatchEventsPrecedeAnswers", "client " + id + " was answered for"
+                        + " its write at 0x" + Long.toHexString(c.zxid()) + " before the watch event of its change");
+            }
             lastZxidSeen = Math.max(lastZxidSeen, c.zxid());
         }
 
@@ -419,10 +467,18 @@ final class SimClients {
 
         /** Unique per write (so every committed entry is told apart), sometimes null as Kafka writes it. */
         private byte[] data() {
-            if (sim.random().nextInt(10) == 0) {
+            int r = sim.random().nextInt(50);
+            if (r < 5) {
                 return null;
             }
-            return ("c" + id + "-" + (++counter)).getBytes(StandardCharsets.UTF_8);
+            byte[] name = ("c" + id + "-" + (++counter)).getBytes(StandardCharsets.UTF_8);
+            if (r != 5) {
+                return name;
+            }
+            // Now and then a big value, so the log's tail also reaches its byte bound between snapshots.
+            byte[] big = new byte[512 + sim.random().nextInt(1024)];
+            System.arraycopy(name, 0, big, 0, name.length);
+            return big;
         }
 
         private String pick(String[] paths) {

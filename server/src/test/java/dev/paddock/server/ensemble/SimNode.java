@@ -70,6 +70,7 @@ final class SimNode {
     private Process process;
     private int starts;
     StateMachine stateMachine;
+    WatchManager watches;
     SessionTracker tracker;
     EnsembleMember member;
 
@@ -98,7 +99,7 @@ final class SimNode {
         Process p = new Process(++starts);
         process = p;
         stateMachine = new StateMachine(GlueSimulation.EXTENDED_TYPES);
-        WatchManager watches = new WatchManager();
+        watches = new WatchManager();
         tracker = new SessionTracker(clock, (int) GlueSimulation.TICK_MS, id);
         EnsembleMember.Parts parts = new EnsembleMember.Parts(
                 wake -> disk.open(p, wake, sim.snapCount(), sim.maxTailBytes(), GlueSimulation.EXTENDED_TYPES),
