@@ -138,9 +138,19 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         device.submit(new LogDevice.Append(entry, generation));
     }
 
+    /**
+     * Cuts the log after {@code zxid} at once as the member sees it; the disk cuts it later, in queue order.
+     * Until it has, the cut history is not durable even up to {@code zxid}: the disk still holds the entries
+     * above it, which a crash would bring back. A learner synced by TRUNC records the new epoch and
+     * acknowledges once its history is durable; had it done so before the cut reached the disk, a crash
+     * would leave the old entries after the truncation point under the new epoch, and as leader it would
+     * commit them, entries the ensemble had already replaced (glue simulation, GlueRegressionTest). So the
+     * durable point stays below {@code zxid} until the device reports the truncation, as it stays below an
+     * installed snapshot until the reset is written.
+     */
     @Override
     public void truncateAfter(long zxid) {
-        long durable = Math.min(durableZxid(), zxid);
+        long durable = Math.min(durableZxid(), zxid - 1);
         tail.truncateAfter(zxid);
         generation++;
         durableAtGenerationStart = durable;

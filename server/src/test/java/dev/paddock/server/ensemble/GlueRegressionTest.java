@@ -49,4 +49,17 @@ class GlueRegressionTest {
                 new GlueSimulation.Faults(0.04635630210148961, 0.016732029998099758, 7, 254, 1935, 0.02855108973480198,
                         0.005890208111430704, 0.03810388278217728, 0.0374217256090864));
     }
+
+    /**
+     * Seed 7620 of a crash-heavy hunt (two crashes a second): a follower synced by TRUNC recorded the new
+     * epoch and acknowledged while the cut was still queued for its disk, then crashed; it came back with the
+     * cut entries under the new epoch, led the next epoch with them and committed them, and a member that
+     * had never had them was told to truncate after them and skipped them (CommittedHistoryIsOneChain).
+     */
+    @Test
+    void aTruncationIsDurableBeforeTheEpochThatFollowsIt() {
+        rerun(7620, new GlueSimulation.Shape(3, 0, 9, 17, EnsembleMember.DEFAULT_COUNTER_LIMIT),
+                new GlueSimulation.Faults(5.127880249893724E-4, 0.01362147249161041, 8, 330, 226, 0.6690841313903955,
+                        0.0, 0.009392617203448148, 0.0));
+    }
 }
