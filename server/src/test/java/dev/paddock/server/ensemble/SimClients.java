@@ -2,31 +2,18 @@ package dev.paddock.server.ensemble;
 
 import dev.paddock.server.request.WritePath;
 import dev.paddock.server.tree.ApplyResult;
-import dev.paddock.server.tree.CreateMode;
-import dev.paddock.server.tree.CreateSessionRequest;
-import dev.paddock.server.tree.AclLists;
 import dev.paddock.server.tree.Change;
+import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.ErrorCode;
-import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.JuteWriter;
-import dev.paddock.wire.proto.Create2Response;
-import dev.paddock.wire.proto.CreateRequest;
 import dev.paddock.wire.proto.EmptyRequest;
-import dev.paddock.wire.proto.MultiRequest;
-import dev.paddock.wire.proto.PathResponse;
-import dev.paddock.wire.proto.PathVersionRequest;
 import dev.paddock.wire.proto.Request;
-import dev.paddock.wire.proto.SetDataRequest;
-import dev.paddock.wire.proto.StatResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,9 +41,6 @@ final class SimClients {
         request.write(JuteWriter.wrap(b));
         return b;
     }
-
-    private static final String[] PERSISTENT = {"/a", "/b", "/q", "/a/x", "/a/y", "/b/x", "/q/x"};
-    private static final String[] EPHEMERAL = {"/e1", "/e2", "/a/e", "/q/e"};
 
     private final GlueSimulation sim;
     private final List<Client> clients = new ArrayList<>();
@@ -163,12 +147,11 @@ final class SimClients {
         long nextCallbackIndex;
         long expectedCallbackIndex;
         long lastAnsweredZxid;
-        final Map<String, Integer> versions = new HashMap<>();
-        final List<String> sequentials = new ArrayList<>();
-        long counter;
+        final SimRequests requests;
 
         Client(int id) {
             this.id = id;
+            this.requests = new SimRequests(id, sim.random());
         }
 
         void scheduleStep() {
@@ -232,7 +215,7 @@ final class SimClients {
             } else if (r < 0.10) {
                 sync();
             } else if (r < 0.85 && outstandingWrites < 3) {
-                write(randomWrite());
+                write(requests.next());
             }
         }
 
@@ -359,7 +342,7 @@ final class SimClients {
                     return;
                 }
                 answered(index, c);
-                learn(request, c.result());
+                requests.learn(request, c.result());
             });
         }
 
@@ -387,102 +370,6 @@ final class SimClients {
             if (c.result().error() != ErrorCode.CONNECTION_LOSS) {
                 acks.add(new Ack(id, sid, request, c.zxid(), c.result(), member));
             }
-        }
-
-        /** Remembers versions and sequential names from its own answers, for later conditional writes. */
-        private void learn(Request request, ApplyResult result) {
-            if (result.response() instanceof StatResponse s && request instanceof SetDataRequest sd) {
-                versions.put(sd.path(), s.stat().version());
-            } else if (result.response() instanceof Create2Response cr) {
-                versions.put(cr.path(), cr.stat().version());
-                if (cr.path().startsWith("/q/n-")) {
-                    sequentials.add(cr.path());
-                }
-            } else if (result.response() instanceof PathResponse pr && pr.path().startsWith("/q/n-")) {
-                sequentials.add(pr.path());
-            }
-        }
-
-        private Request randomWrite() {
-            double r = sim.random().nextDouble();
-            if (r < 0.3) {
-                return create();
-            } else if (r < 0.6) {
-                String path = pick(PERSISTENT);
-                return new SetDataRequest(path, data(), version(path));
-            } else if (r < 0.8) {
-                return delete();
-            }
-            return multi();
-        }
-
-        private Request create() {
-            double r = sim.random().nextDouble();
-            OpCode op = sim.random().nextBoolean() ? OpCode.CREATE : OpCode.CREATE2;
-            if (r < 0.55) {
-                return new CreateRequest(op, pick(PERSISTENT), data(), AclLists.OPEN, CreateMode.PERSISTENT.flag);
-            } else if (r < 0.85) {
-                return new CreateRequest(op, pick(EPHEMERAL), data(), AclLists.OPEN, CreateMode.EPHEMERAL.flag);
-            }
-            return new CreateRequest(op, "/q/n-", data(), AclLists.OPEN, CreateMode.EPHEMERAL_SEQUENTIAL.flag);
-        }
-
-        private Request delete() {
-            String path;
-            if (!sequentials.isEmpty() && sim.random().nextInt(3) == 0) {
-                path = sequentials.remove(sim.random().nextInt(sequentials.size()));
-            } else {
-                path = sim.random().nextBoolean() ? pick(PERSISTENT) : pick(EPHEMERAL);
-            }
-            return new PathVersionRequest(OpCode.DELETE, path, version(path));
-        }
-
-        private Request multi() {
-            List<Request> ops = new ArrayList<>();
-            String path = pick(PERSISTENT);
-            ops.add(new PathVersionRequest(OpCode.CHECK, path, version(path)));
-            int more = 1 + sim.random().nextInt(3);
-            for (int i = 0; i < more; i++) {
-                double r = sim.random().nextDouble();
-                if (r < 0.4) {
-                    String p = pick(PERSISTENT);
-                    ops.add(new SetDataRequest(p, data(), version(p)));
-                } else if (r < 0.7) {
-                    ops.add(create());
-                } else {
-                    ops.add(delete());
-                }
-            }
-            return new MultiRequest(OpCode.MULTI, ops);
-        }
-
-        private int version(String path) {
-            double r = sim.random().nextDouble();
-            if (r < 0.5) {
-                return -1;
-            }
-            Integer known = versions.get(path);
-            return known != null && r < 0.85 ? known : sim.random().nextInt(4);
-        }
-
-        /** Unique per write (so every committed entry is told apart), sometimes null as Kafka writes it. */
-        private byte[] data() {
-            int r = sim.random().nextInt(50);
-            if (r < 5) {
-                return null;
-            }
-            byte[] name = ("c" + id + "-" + (++counter)).getBytes(StandardCharsets.UTF_8);
-            if (r != 5) {
-                return name;
-            }
-            // Now and then a big value, so the log's tail also reaches its byte bound between snapshots.
-            byte[] big = new byte[512 + sim.random().nextInt(1024)];
-            System.arraycopy(name, 0, big, 0, name.length);
-            return big;
-        }
-
-        private String pick(String[] paths) {
-            return paths[sim.random().nextInt(paths.length)];
         }
     }
 }
