@@ -13,6 +13,7 @@ import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.WritePath;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.storage.EntryPayload;
+import dev.paddock.server.storage.MemberStorage;
 import dev.paddock.server.storage.RecoveryException;
 import dev.paddock.server.storage.ServerStorage;
 import dev.paddock.server.time.Clock;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,26 +46,60 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's one write path, in every mode: the quorum {@link Member} driven by the request thread, with
  * the server's {@link ServerStorage} as its log and epochs and, when there are peers, {@link QuorumTransport}
- * for the network. A standalone server is a one-member ensemble ({@link Membership.ofStandalone()}): it elects
- * itself, and each write commits once its own fsync is done.
+ * for the network. A standalone server is a one-member ensemble ({@link Membership#ofStandalone()}): it
+ * elects itself, and each write commits once its own fsync is done.
  *
  * <p>It is the server's {@link WritePath} (writes go to the leader, and each server answers its own clients
  * when it applies their entry) and the member's {@link Host} (committed entries apply to the state machine
  * here, and snapshots are served and installed here). Every method runs on the request thread, except
- * {@link #wake}, which the log writer calls.
+ * {@link #wake}, which the log calls from its own thread.
+ *
+ * <p>Everything that is not deterministic reaches it through {@link Parts}: storage, network, request
+ * thread, clock and randomness. The server wires the real ones ({@link #open(Membership, ServerConfig,
+ * StateMachine, WatchManager, SessionTracker, RequestLoop, Clock)}); the glue simulation wires simulated
+ * ones, so this class runs unchanged under a seeded schedule (docs/decisions.md decision 4).
  */
 public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleMember.class);
+    /** A leader moves to a new epoch this close to the zxid counter's end (ZOOKEEPER-1277). */
+    public static final long DEFAULT_COUNTER_LIMIT = 0xffff_fff0L;
+
+    /** Sees what the member applies and installs; the simulation's invariants watch through it. */
+    public interface Observer {
+        /** After {@code entry} was applied, on the request thread. */
+        default void applied(Entry entry, ApplyResult result) {
+        }
+
+        /** After a leader's snapshot replaced the state, on the request thread. */
+        default void installed(Snapshot snapshot) {
+        }
+
+        Observer NONE = new Observer() {
+        };
+    }
+
+    /**
+     * Everything a member takes from the world: its storage (opened with the member's durable-point wake),
+     * network, request thread, clock and random source (link nonces; the storage has its own), the zxid
+     * counter at which a leader starts a new epoch (small in the simulation, so that happens often) and an
+     * observer.
+     */
+    public record Parts(MemberStorage.Opener storage, MemberNetwork network, RequestThread requestThread,
+                        Clock clock, RandomGenerator random, long counterLimit, Observer observer) {
+    }
 
     private final Membership membership;
     private final ServerConfig config;
     private final StateMachine stateMachine;
     private final WatchManager watches;
     private final SessionTracker tracker;
-    private final RequestLoop loop;
+    private final RequestThread requestThread;
     private final Clock clock;
-    private final ServerStorage storage;
-    private final QuorumTransport transport;
+    private final RandomGenerator random;
+    private final long counterLimit;
+    private final Observer observer;
+    private final MemberStorage storage;
+    private final MemberNetwork network;
     private final Map<Long, Callback> pending = new HashMap<>();
     private final Map<Long, Runnable> syncsAsked = new HashMap<>();
     private final TreeMap<Long, List<Runnable>> waitingForApplied = new TreeMap<>();
@@ -73,50 +109,57 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
     private long nextSyncId;
-    /**
-     * The last zxid read from the log at start-up, when there was any log after the snapshot: once it is
-     * applied, a snapshot is taken (as ZooKeeper does after loading), so the next start reads a snapshot
-     * instead of replaying the same log again. 0 once taken or when not needed.
-     */
-    private long snapshotAfterReplayZxid;
 
     private EnsembleMember(Membership membership, ServerConfig config, StateMachine stateMachine, WatchManager watches,
-                           SessionTracker tracker, RequestLoop loop, Clock clock) throws IOException, RecoveryException {
+                           SessionTracker tracker, Parts parts) throws IOException, RecoveryException {
         this.membership = membership;
         this.config = config;
         this.stateMachine = stateMachine;
         this.watches = watches;
         this.tracker = tracker;
-        this.loop = loop;
-        this.clock = clock;
-        this.storage = ServerStorage.open(config, loop::execute, new SplittableRandom(new SecureRandom().nextLong()),
-                this::wake);
-        this.transport = membership.hasPeers() ? new QuorumTransport(membership.myId(), membership.peers(),
-                (from, message) -> loop.execute(() -> receive(from, message)), clock::monotonicMs,
-                QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes())) : null;
-        if (transport != null) {
-            transport.onPeerDisconnected(peer -> loop.execute(() -> {
-                if (member != null) {
-                    member.peerDisconnected(peer);
-                }
-            }));
-        }
+        this.requestThread = parts.requestThread();
+        this.clock = parts.clock();
+        this.random = parts.random();
+        this.counterLimit = parts.counterLimit();
+        this.observer = parts.observer();
+        this.network = parts.network();
+        this.storage = parts.storage().open(this::wake);
+        // Each process numbers its requests from a random point: an entry this member forwarded before a
+        // restart can commit after it, and must not answer a request of the new process that happens to
+        // carry the same number (RequestNumbersTest).
+        this.nextRequestId = random.nextLong() >>> 1;
     }
 
     /**
-     * Opens the storage and loads the newest snapshot into {@code stateMachine}; the entries logged after it
-     * wait in the log until the member knows they are committed (at once, for a one-member ensemble).
+     * Opens the server's storage and loads the newest snapshot into {@code stateMachine}; the entries logged
+     * after it wait in the log until the member knows they are committed (at once, for a one-member
+     * ensemble).
      *
      * @throws RecoveryException when the data on disk cannot be read without losing acknowledged entries
      */
     public static EnsembleMember open(Membership membership, ServerConfig config, StateMachine stateMachine,
                                       WatchManager watches, SessionTracker tracker, RequestLoop loop, Clock clock)
             throws IOException, RecoveryException {
-        EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, loop, clock);
-        stateMachine.restoreFrom(m.storage.recovered().stateMachine());
-        if (!m.storage.recovered().entries().isEmpty()) {
-            m.snapshotAfterReplayZxid = m.storage.recovered().lastZxid();
-        }
+        RequestThread requestThread = RequestThread.of(loop);
+        SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
+        SplittableRandom storageRandom = random.split();
+        MemberStorage.Opener storage = wake -> ServerStorage.open(config, requestThread::execute, storageRandom,
+                wake);
+        MemberNetwork network = membership.hasPeers() ? new TransportNetwork(membership, clock,
+                QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes())) : MemberNetwork.NONE;
+        return open(membership, config, stateMachine, watches, tracker,
+                new Parts(storage, network, requestThread, clock, random, DEFAULT_COUNTER_LIMIT, Observer.NONE));
+    }
+
+    /**
+     * Opens the member on the given parts, exactly as the server does on its own: the state machine starts at
+     * the storage's recovered snapshot, and every session in it is tracked with a fresh deadline.
+     */
+    public static EnsembleMember open(Membership membership, ServerConfig config, StateMachine stateMachine,
+                                      WatchManager watches, SessionTracker tracker, Parts parts)
+            throws IOException, RecoveryException {
+        EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, parts);
+        stateMachine.restoreFrom(m.storage.recoveredState());
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
@@ -126,14 +169,25 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     /** Starts the network and the protocol; call before serving. */
     public void start(Runnable onNotServing) throws InterruptedException {
         this.onNotServing = onNotServing;
-        if (transport != null) {
-            transport.start(membership.quorumAddress(), membership.electionAddress());
-        }
+        network.start(new MemberNetwork.Receiver() {
+            @Override
+            public void receive(int from, Message message) {
+                requestThread.execute(() -> EnsembleMember.this.receive(from, message));
+            }
+
+            @Override
+            public void peerDisconnected(int peer) {
+                requestThread.execute(() -> {
+                    if (member != null) {
+                        member.peerDisconnected(peer);
+                    }
+                });
+            }
+        });
         QuorumConfig quorum = new QuorumConfig(membership.voters(), membership.observers(), config.initLimit(),
-                config.syncLimit(), 0xffff_fff0L);
-        loop.execute(() -> {
-            member = new Member(membership.myId(), quorum, storage.log(), this,
-                    new SplittableRandom(new SecureRandom().nextLong()), stateMachine.lastZxid());
+                config.syncLimit(), counterLimit);
+        requestThread.execute(() -> {
+            member = new Member(membership.myId(), quorum, storage.log(), this, random, stateMachine.lastZxid());
             // A one-member ensemble needs nobody's vote: settle at once rather than on the first timer.
             member.electionTick();
         });
@@ -160,7 +214,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         if (!persistedScheduled.compareAndSet(false, true)) {
             return true;
         }
-        if (loop.tryExecute(persistedTask)) {
+        if (requestThread.tryExecute(persistedTask)) {
             return true;
         }
         persistedScheduled.set(false);
@@ -183,13 +237,25 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         }
     }
 
+    /**
+     * Callbacks this member still holds: writes not yet applied, syncs not yet answered. Bounded by what its
+     * connected clients have in flight; the glue simulation checks that it drains.
+     */
+    int outstandingCallbacks() {
+        int waiting = 0;
+        for (List<Runnable> each : waitingForApplied.values()) {
+            waiting += each.size();
+        }
+        return pending.size() + syncsAsked.size() + waiting;
+    }
+
     public Role role() {
         return member == null ? Role.LOOKING : member.role();
     }
 
     /** The {@code snap} four-letter word. */
     public String snapshotNow() {
-        return storage.snapshots().snapshotNow(stateMachine);
+        return storage.snapshotNow(stateMachine);
     }
 
     // ---- WritePath ------------------------------------------------------------------------------------
@@ -251,7 +317,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         if (LOG.isTraceEnabled()) {
             LOG.trace("to {}: {}", to, MessageDescription.of(message));
         }
-        transport.send(to, message);
+        network.send(to, message);
     }
 
     @Override
@@ -275,13 +341,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         while (!waitingForApplied.isEmpty() && waitingForApplied.firstKey() <= entry.zxid()) {
             waitingForApplied.pollFirstEntry().getValue().forEach(Runnable::run);
         }
-        if (snapshotAfterReplayZxid > 0 && entry.zxid() >= snapshotAfterReplayZxid) {
-            snapshotAfterReplayZxid = 0;
-            // Copy-on-write: clients are served while it is written.
-            LOG.info("After replaying the log: {}", storage.snapshots().snapshotNow(stateMachine).strip());
-        } else {
-            storage.snapshots().applied(stateMachine);
-        }
+        observer.applied(entry, result);
+        storage.applied(stateMachine);
     }
 
     /**
@@ -313,19 +374,43 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         }
         stateMachine.sessions().forEach(tracker::add);
         LOG.info("Installed the leader's snapshot at zxid 0x{}", Long.toHexString(snapshot.zxid()));
+        observer.installed(snapshot);
     }
 
     @Override
     public void roleChanged(Role role, int leaderId, long epoch) {
         LOG.info("Server {} is now {} (leader {}, epoch {})", membership.myId(), role, leaderId, epoch);
+        trackEverySession();
         if (role == Role.LEADING) {
             tracker.restartAllDeadlines();
         }
         if (member == null || !member.isServing()) {
-            // Without a leader this member cannot answer correctly: its clients move to another member.
+            // Without a leader this member cannot answer correctly: its clients move to another member, and
+            // whatever it still owed their connections is owed to nobody. A sync asked of the lost leader
+            // would otherwise wait for its answer for ever (glue simulation seed 10).
             pending.clear();
+            syncsAsked.clear();
+            waitingForApplied.clear();
             onNotServing.run();
         }
+    }
+
+    /**
+     * A session is open until its close is committed, but this member's tracker may have let go of one whose
+     * close never was: a client's closeSession drops it from the tracker of the member it is connected to
+     * before the close goes through the log, and a leader that expires a session drops it before proposing
+     * the close; when the leader died or was cut off before committing, the session stays open everywhere
+     * else. On every role change the tracker takes back every open session: as leader, because only the
+     * leader expires sessions, and one it lacks would never expire and keep its ephemerals for ever (glue
+     * simulation seed 6); as a follower, because it would tell the session's client that the session
+     * expired, which only the leader decides (seed 221).
+     */
+    private void trackEverySession() {
+        stateMachine.sessions().forEach((id, timeoutMs) -> {
+            if (!tracker.isAlive(id)) {
+                tracker.add(id, timeoutMs);
+            }
+        });
     }
 
     @Override
@@ -350,9 +435,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public void close() {
-        if (transport != null) {
-            transport.close();
-        }
+        network.close();
         storage.close();
     }
 }

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * returns (temporary file, force, atomic rename, directory force): the protocol sends its promise right
  * after. These are the only synchronous writes the request thread makes, once per election.
  */
-final class EpochFiles {
+final class EpochFiles implements Epochs {
     private final Path dir;
     private long acceptedEpoch;
     private int acceptedLeader = -1;
@@ -40,25 +40,30 @@ final class EpochFiles {
         }
     }
 
-    long acceptedEpoch() {
+    @Override
+    public long acceptedEpoch() {
         return acceptedEpoch;
     }
 
-    int acceptedLeader() {
+    @Override
+    public int acceptedLeader() {
         return acceptedLeader;
     }
 
-    long currentEpoch() {
+    @Override
+    public long currentEpoch() {
         return currentEpoch;
     }
 
-    void accept(long epoch, int leaderId) {
+    @Override
+    public void accept(long epoch, int leaderId) {
         write(LogFormat.ACCEPTED_EPOCH_FILE, epoch + " " + leaderId);
         acceptedEpoch = epoch;
         acceptedLeader = leaderId;
     }
 
-    void setCurrent(long epoch) {
+    @Override
+    public void setCurrent(long epoch) {
         write(LogFormat.CURRENT_EPOCH_FILE, Long.toString(epoch));
         currentEpoch = epoch;
     }

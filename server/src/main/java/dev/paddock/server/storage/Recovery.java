@@ -35,6 +35,15 @@ public final class Recovery {
     }
 
     /**
+     * Whether a logged entry with {@code zxid} may follow the one at {@code last} with nothing lost between
+     * them: within an epoch zxids are consecutive; a new epoch starts anywhere above. (The glue simulation's
+     * start-up applies the same rule to its simulated disk.)
+     */
+    public static boolean follows(long last, long zxid) {
+        return zxid <= last + 1 || (zxid >>> 32) > (last >>> 32);
+    }
+
+    /**
      * The recovered state and what recovery found on the way. {@code entries} are the logged entries after
      * the snapshot, in zxid order; {@code stateMachine} holds them applied only when recovery replayed them
      * ({@link #recover}); {@link #load} leaves it at the snapshot, for a member that applies entries only once
@@ -148,9 +157,8 @@ public final class Recovery {
             this.last = snapZxid;
         }
 
-        /** Whether an entry with this zxid may follow the last one with nothing lost between them. */
         boolean follows(long zxid) {
-            return zxid <= last + 1 || (zxid >>> 32) > (last >>> 32);
+            return Recovery.follows(last, zxid);
         }
 
         private Txn decode(long zxid, long offset, java.nio.ByteBuffer payload) throws GapException {

@@ -21,15 +21,17 @@ import java.util.function.Consumer;
  * tail stays within about snapCount entries or {@code maxTailBytes} (the snapshot service takes a snapshot
  * when either is reached).
  *
- * <p>Everything except the writer thread runs on the member's (request) thread.
+ * <p>The disk sits behind {@link LogDevice} and {@link Epochs}, so the glue simulation runs this class
+ * unchanged over a simulated disk. Everything except the device's own thread runs on the member's (request)
+ * thread.
  */
 public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
     private final LogTail tail = new LogTail();
-    private final EpochFiles epochs;
-    private final SegmentWriter writer;
+    private final Epochs epochs;
+    private final LogDevice device;
     /** Incremented by each truncation and reset; durable points of older generations are stale. */
     private int generation;
-    /** What is durable when the writer has not yet reported for the current generation. */
+    /** What is durable when the device has not yet reported for the current generation. */
     private long durableAtGenerationStart;
 
     /**
@@ -50,20 +52,27 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
                 }
             }
         }
-        return new ReplicaLog(snapDir, logDir, recovered, preAllocBytes, forceSync, wake, onFailure);
+        EpochFiles epochs = new EpochFiles(snapDir);
+        long last = recovered.entries().isEmpty() ? recovered.snapshotZxid()
+                : recovered.entries().get(recovered.entries().size() - 1).zxid();
+        SegmentWriter writer = new SegmentWriter(snapDir, logDir, preAllocBytes, forceSync,
+                new LogDevice.Durable(0, last), wake, onFailure);
+        writer.start();
+        return new ReplicaLog(recovered.snapshotZxid(), recovered.entries(), epochs, writer);
     }
 
-    private ReplicaLog(Path snapDir, Path logDir, Recovery.Result recovered, long preAllocBytes, boolean forceSync,
-                       BooleanSupplier wake, Consumer<Throwable> onFailure) throws IOException {
-        this.epochs = new EpochFiles(snapDir);
-        tail.resetTo(recovered.snapshotZxid());
-        for (Entry e : recovered.entries()) {
+    /**
+     * A log whose disk holds a snapshot at {@code snapshotZxid} and {@code entries} after it (all durable),
+     * written through {@code device} from now on. The device must report generation 0 for them.
+     */
+    public ReplicaLog(long snapshotZxid, List<Entry> entries, Epochs epochs, LogDevice device) {
+        this.epochs = epochs;
+        this.device = device;
+        tail.resetTo(snapshotZxid);
+        for (Entry e : entries) {
             tail.append(e);
         }
         this.durableAtGenerationStart = tail.lastZxid();
-        this.writer = new SegmentWriter(snapDir, logDir, preAllocBytes, forceSync,
-                new SegmentWriter.Durable(0, tail.lastZxid()), wake, onFailure);
-        writer.start();
     }
 
     @Override
@@ -98,7 +107,7 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
 
     @Override
     public long durableZxid() {
-        SegmentWriter.Durable d = writer.durable();
+        LogDevice.Durable d = device.durable();
         long durable = d.generation() == generation ? d.zxid() : durableAtGenerationStart;
         return Math.min(durable, tail.lastZxid());
     }
@@ -126,16 +135,26 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
     @Override
     public void append(Entry entry) {
         tail.append(entry);
-        writer.submit(new SegmentWriter.Append(entry, generation));
+        device.submit(new LogDevice.Append(entry, generation));
     }
 
+    /**
+     * Cuts the log after {@code zxid} at once as the member sees it; the disk cuts it later, in queue order.
+     * Until it has, the cut history is not durable even up to {@code zxid}: the disk still holds the entries
+     * above it, which a crash would bring back. A learner synced by TRUNC records the new epoch and
+     * acknowledges once its history is durable; had it done so before the cut reached the disk, a crash
+     * would leave the old entries after the truncation point under the new epoch, and as leader it would
+     * commit them, entries the ensemble had already replaced (glue simulation, GlueRegressionTest). So the
+     * durable point stays below {@code zxid} until the device reports the truncation, as it stays below an
+     * installed snapshot until the reset is written.
+     */
     @Override
     public void truncateAfter(long zxid) {
-        long durable = Math.min(durableZxid(), zxid);
+        long durable = Math.min(durableZxid(), zxid - 1);
         tail.truncateAfter(zxid);
         generation++;
         durableAtGenerationStart = durable;
-        writer.submit(new SegmentWriter.Truncate(zxid, generation));
+        device.submit(new LogDevice.Truncate(zxid, generation));
     }
 
     @Override
@@ -144,12 +163,12 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         generation++;
         // Nothing at or after the snapshot counts as durable until the writer has written it.
         durableAtGenerationStart = snapshot.zxid() - 1;
-        writer.submit(new SegmentWriter.Reset(snapshot.zxid(), snapshot.state(), generation));
+        device.submit(new LogDevice.Reset(snapshot.zxid(), snapshot.state(), generation));
     }
 
     /** Entries queued after this go to a new segment (called when a snapshot is captured). */
     public void roll() {
-        writer.submit(new SegmentWriter.Roll(generation));
+        device.submit(new LogDevice.Roll(generation));
     }
 
     /**
@@ -168,12 +187,12 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
     }
 
     public long fsyncCount() {
-        return writer.fsyncCount();
+        return device.fsyncCount();
     }
 
     /** Writes and forces everything queued, then stops the writer. */
     @Override
     public void close() {
-        writer.close();
+        device.close();
     }
 }

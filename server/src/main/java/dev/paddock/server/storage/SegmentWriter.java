@@ -33,31 +33,10 @@ import org.slf4j.LoggerFactory;
  * through a non-blocking {@code wake} and retries it if refused. An I/O error is fatal: the writer stops
  * and reports it; nothing after the failed batch is ever made durable.
  */
-final class SegmentWriter implements AutoCloseable {
+final class SegmentWriter implements LogDevice {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
     static final int QUEUE_CAPACITY = 16_384;
     static final int MAX_BATCH = 4_096;
-
-    sealed interface Op permits Append, Roll, Truncate, Reset {
-        int generation();
-    }
-
-    record Append(Entry entry, int generation) implements Op {
-    }
-
-    record Roll(int generation) implements Op {
-    }
-
-    record Truncate(long zxid, int generation) implements Op {
-    }
-
-    /** Writes the snapshot body as {@code snapshot.<zxid>}, then removes every segment. */
-    record Reset(long zxid, byte[] snapshotBody, int generation) implements Op {
-    }
-
-    /** The newest durable zxid of one generation. */
-    record Durable(int generation, long zxid) {
-    }
 
     private final Path snapDir;
     private final Path logDir;
@@ -100,16 +79,19 @@ final class SegmentWriter implements AutoCloseable {
         thread.start();
     }
 
-    Durable durable() {
+    @Override
+    public Durable durable() {
         return durable;
     }
 
-    long fsyncCount() {
+    @Override
+    public long fsyncCount() {
         return fsyncCount;
     }
 
     /** Queues an operation; blocks while the queue is full, throws once the writer failed or closed. */
-    void submit(Op op) {
+    @Override
+    public void submit(Op op) {
         try {
             checkUsable();
             while (!queue.offer(op, 100, TimeUnit.MILLISECONDS)) {

@@ -2,9 +2,13 @@ package dev.paddock.server.storage;
 
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.fault.FatalFaults;
+import dev.paddock.server.tree.StateMachine;
+import dev.paddock.server.tree.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -15,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * to the current layout, {@link Recovery#load} reads the newest valid snapshot and the log after it
  * (strictly), and the log and the snapshot service start. The state machine stays at the snapshot: the
  * member applies the logged entries once it knows they are committed.
+ *
+ * <p>One background thread ({@code paddock-snapshot}) writes the snapshots and runs autopurge
+ * ({@code autopurge.purgeInterval} hours, {@code autopurge.snapRetainCount}).
  */
-public final class ServerStorage implements AutoCloseable {
+public final class ServerStorage implements MemberStorage {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStorage.class);
     /** The log's in-memory tail triggers a snapshot at this size, whatever snapCount says. */
     public static final long DEFAULT_MAX_TAIL_BYTES = 256L * 1024 * 1024;
@@ -25,12 +32,18 @@ public final class ServerStorage implements AutoCloseable {
     private final Recovery.Result recovered;
     private final ReplicaLog log;
     private final SnapshotService snapshots;
+    /** The last zxid read at start-up when there was log after the snapshot; 0 once a snapshot covers it. */
+    private long snapshotAfterReplayZxid;
+    private final ScheduledThreadPoolExecutor background;
 
-    private ServerStorage(StorageLayout layout, Recovery.Result recovered, ReplicaLog log, SnapshotService snapshots) {
+    private ServerStorage(StorageLayout layout, Recovery.Result recovered, ReplicaLog log, SnapshotService snapshots,
+                          ScheduledThreadPoolExecutor background) {
         this.layout = layout;
         this.recovered = recovered;
         this.log = log;
         this.snapshots = snapshots;
+        this.snapshotAfterReplayZxid = recovered.entries().isEmpty() ? 0 : recovered.lastZxid();
+        this.background = background;
     }
 
     /**
@@ -54,9 +67,48 @@ public final class ServerStorage implements AutoCloseable {
                 config.preAllocSizeKb() * 1024L, config.forceSync(), wake,
                 t -> FatalFaults.stop(FatalFaults.STORAGE_ERROR,
                         "Severe unrecoverable error writing the transaction log in " + layout.logDir(), t));
-        SnapshotService snapshots = new SnapshotService(layout, config.snapCount(), DEFAULT_MAX_TAIL_BYTES,
-                config.purgeIntervalHours(), config.snapRetainCount(), log, requestThread, random);
-        return new ServerStorage(layout, recovered, log, snapshots);
+        ScheduledThreadPoolExecutor background = snapshotThread();
+        SnapshotService snapshots = new SnapshotService(config.snapCount(), DEFAULT_MAX_TAIL_BYTES, log,
+                fileWriter(layout), background, requestThread, random);
+        if (config.purgeIntervalHours() > 0) {
+            int retain = Math.max(3, config.snapRetainCount());
+            background.scheduleWithFixedDelay(() -> purge(layout, retain), 0, config.purgeIntervalHours(),
+                    TimeUnit.HOURS);
+        }
+        return new ServerStorage(layout, recovered, log, snapshots, background);
+    }
+
+    private static ScheduledThreadPoolExecutor snapshotThread() {
+        ScheduledThreadPoolExecutor bg = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "paddock-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+        bg.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return bg;
+    }
+
+    /** Snapshots as files in the layout's snapshot directory ({@link SnapshotFile}). */
+    static SnapshotService.Writer fileWriter(StorageLayout layout) {
+        return new SnapshotService.Writer() {
+            @Override
+            public String write(TreeSnapshot.Capture capture) throws IOException {
+                return SnapshotFile.write(layout.snapDir(), capture).getFileName().toString();
+            }
+
+            @Override
+            public String where() {
+                return layout.snapDir().toString();
+            }
+        };
+    }
+
+    private static void purge(StorageLayout layout, int retain) {
+        try {
+            Purge.run(layout.snapDir(), layout.logDir(), retain);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Purge of old snapshots and logs failed", e);
+        }
     }
 
     public StorageLayout layout() {
@@ -68,6 +120,12 @@ public final class ServerStorage implements AutoCloseable {
         return recovered;
     }
 
+    @Override
+    public StateMachine recoveredState() {
+        return recovered.stateMachine();
+    }
+
+    @Override
     public ReplicaLog log() {
         return log;
     }
@@ -76,10 +134,34 @@ public final class ServerStorage implements AutoCloseable {
         return snapshots;
     }
 
+    @Override
+    public void applied(StateMachine stateMachine) {
+        if (snapshotAfterReplayZxid > 0 && stateMachine.lastZxid() >= snapshotAfterReplayZxid) {
+            snapshotAfterReplayZxid = 0;
+            // As ZooKeeper does after loading: the next start reads this snapshot instead of replaying the
+            // same log again. Copy-on-write, so clients are served while it is written.
+            LOG.info("After applying the log read at start-up: {}", snapshots.snapshotNow(stateMachine).strip());
+            return;
+        }
+        snapshots.applied(stateMachine);
+    }
+
+    @Override
+    public String snapshotNow(StateMachine stateMachine) {
+        return snapshots.snapshotNow(stateMachine);
+    }
+
     /** Lets a running snapshot finish, then writes and forces everything queued. */
     @Override
     public void close() {
-        snapshots.close();
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(60, TimeUnit.SECONDS)) {
+                background.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         log.close();
     }
 }

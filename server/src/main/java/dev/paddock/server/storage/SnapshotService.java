@@ -4,11 +4,7 @@ import dev.paddock.server.fault.FatalFaults;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.TreeSnapshot;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,56 +16,57 @@ import org.slf4j.LoggerFactory;
  * <p>A snapshot is due after a number of applied entries drawn at random between snapCount/2 and snapCount
  * (so the members of an ensemble do not all snapshot at once, as in ZooKeeper), or once the log's in-memory
  * tail holds {@code maxTailBytes}. The request thread captures a copy-on-write view of the state
- * ({@link TreeSnapshot#capture}) and asks the log for a new segment; the snapshot thread writes the file
- * while writes go on; then, back on the request thread, the capture is released and the log forgets the
- * entries the snapshot covers. One snapshot at a time; one that falls due meanwhile waits for it.
+ * ({@link TreeSnapshot#capture}) and asks the log for a new segment; the background executor writes it
+ * (through the {@link Writer}) while writes go on; then, back on the request thread, the capture is
+ * released and the log forgets the entries the snapshot covers. One snapshot at a time; one that falls due
+ * meanwhile waits for it.
+ *
+ * <p>The writer and both executors are injected so that the glue simulation runs this policy unchanged, with
+ * the background write as an event it can interleave with applies and installs. {@link ServerStorage} wires
+ * the snapshot thread and {@link SnapshotFile}.
  *
  * <p>A snapshot that cannot be written stops the process (as ZooKeeper's does): the log would otherwise
- * grow without bound. Autopurge ({@code autopurge.purgeInterval} hours, {@code autopurge.snapRetainCount})
- * runs on the snapshot thread.
+ * grow without bound.
  */
-public final class SnapshotService implements AutoCloseable {
+public final class SnapshotService {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
     /** ZooKeeper's ExitCode.TXNLOG_ERROR_TAKING_SNAPSHOT. */
     private static final int SNAPSHOT_FAILED_EXIT = 10;
 
-    private final Path snapDir;
-    private final Path logDir;
+    /** Makes a capture durable; any thread. */
+    public interface Writer {
+        /** Writes the capture durably; returns what to call it in log lines (the file name). */
+        String write(TreeSnapshot.Capture capture) throws IOException;
+
+        /** Where snapshots go, for the {@code snap} command's answer and error messages. */
+        String where();
+    }
+
     private final int snapCount;
     private final long maxTailBytes;
     private final RandomGenerator random;
-    private final Executor requestThread;
     private final ReplicaLog log;
-    private final ScheduledExecutorService background;
+    private final Writer writer;
+    private final Executor background;
+    private final Executor requestThread;
     private long appliedSinceSnapshot;
     private long threshold;
     private boolean running;
-    private volatile Path lastSnapshot;
 
     /**
-     * @param requestThread runs tasks on the request thread (the snapshot thread hands results back there)
+     * @param background    runs the writes (the snapshot thread)
+     * @param requestThread runs tasks on the request thread (the background write hands results back there)
      */
-    public SnapshotService(StorageLayout layout, int snapCount, long maxTailBytes, int purgeIntervalHours,
-                           int retainCount, ReplicaLog log, Executor requestThread, RandomGenerator random) {
-        this.snapDir = layout.snapDir();
-        this.logDir = layout.logDir();
+    public SnapshotService(int snapCount, long maxTailBytes, ReplicaLog log, Writer writer, Executor background,
+                           Executor requestThread, RandomGenerator random) {
         this.snapCount = Math.max(2, snapCount);
         this.maxTailBytes = maxTailBytes;
         this.random = random;
-        this.requestThread = requestThread;
         this.log = log;
-        ScheduledThreadPoolExecutor bg = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "paddock-snapshot");
-            t.setDaemon(true);
-            return t;
-        });
-        bg.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.background = bg;
+        this.writer = writer;
+        this.background = background;
+        this.requestThread = requestThread;
         this.threshold = nextThreshold();
-        if (purgeIntervalHours > 0) {
-            int retain = Math.max(3, retainCount);
-            background.scheduleWithFixedDelay(() -> purge(retain), 0, purgeIntervalHours, TimeUnit.HOURS);
-        }
     }
 
     private long nextThreshold() {
@@ -90,15 +87,11 @@ public final class SnapshotService implements AutoCloseable {
             return "A snapshot is already being written.\n";
         }
         long zxid = start(stateMachine);
-        return "Snapshot of zxid 0x" + Long.toHexString(zxid) + " started in " + snapDir + "\n";
+        return "Snapshot of zxid 0x" + Long.toHexString(zxid) + " started in " + writer.where() + "\n";
     }
 
     public boolean running() {
         return running;
-    }
-
-    public Path lastSnapshot() {
-        return lastSnapshot;
     }
 
     private long start(StateMachine stateMachine) {
@@ -113,14 +106,13 @@ public final class SnapshotService implements AutoCloseable {
         return capture.zxid();
     }
 
-    /** Snapshot thread. */
+    /** Background (the snapshot thread). */
     private void write(TreeSnapshot.Capture capture, long captureUs) {
         try {
             long w0 = System.nanoTime();
-            Path file = SnapshotFile.write(snapDir, capture);
-            lastSnapshot = file;
+            String name = writer.write(capture);
             LOG.info("Snapshot {} written: {} nodes, {} sessions, capture {} us on the request thread, "
-                            + "written in {} ms, {} nodes copied on write", file.getFileName(),
+                            + "written in {} ms, {} nodes copied on write", name,
                     capture.nodeCount(), capture.sessionCount(), captureUs,
                     (System.nanoTime() - w0) / 1_000_000, capture.copiedOnWrite());
             requestThread.execute(() -> {
@@ -130,28 +122,7 @@ public final class SnapshotService implements AutoCloseable {
             });
         } catch (IOException | RuntimeException e) {
             FatalFaults.stop(SNAPSHOT_FAILED_EXIT, "cannot write the snapshot of zxid 0x"
-                    + Long.toHexString(capture.zxid()) + " in " + snapDir, e);
-        }
-    }
-
-    private void purge(int retain) {
-        try {
-            Purge.run(snapDir, logDir, retain);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Purge of old snapshots and logs failed", e);
-        }
-    }
-
-    /** Lets a running snapshot finish, then stops the thread. */
-    @Override
-    public void close() {
-        background.shutdown();
-        try {
-            if (!background.awaitTermination(60, TimeUnit.SECONDS)) {
-                background.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+                    + Long.toHexString(capture.zxid()) + " in " + writer.where(), e);
         }
     }
 }

@@ -61,6 +61,42 @@ public final class TreeDigest {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /**
+     * A 64-bit digest of the same state as {@link #of}: every node's path, data, ACL and stat (with its child
+     * count), the session table and the last zxid. It sums one mixed hash per node, so it needs no sorting
+     * and does not depend on the node map's order; cheap enough for the glue simulation to take after every
+     * applied entry on every member. Not for anything adversarial: collisions are merely unlikely.
+     */
+    public static long fingerprint(StateMachine stateMachine) {
+        long sum = 0;
+        for (Map.Entry<String, Znode> e : stateMachine.tree().nodeMap().entrySet()) {
+            sum += mix(nodeHash(e.getKey(), e.getValue()));
+        }
+        long h = mix(sum ^ 0x6a09e667f3bcc909L) ^ stateMachine.lastZxid();
+        for (Map.Entry<Long, Integer> e : stateMachine.sessions().entrySet()) {
+            h = mix(h + e.getKey()) ^ e.getValue();
+        }
+        return mix(h);
+    }
+
+    private static long nodeHash(String path, Znode n) {
+        long h = path.hashCode();
+        h = mix(h + (n.data == null ? -1 : java.util.Arrays.hashCode(n.data)));
+        h = mix(h + n.czxid) ^ n.mzxid;
+        h = mix(h + n.pzxid) ^ n.ctime;
+        h = mix(h + n.mtime) ^ n.version;
+        h = mix(h + n.cversion) ^ n.aversion;
+        h = mix(h + n.ephemeralOwner) ^ n.numChildren();
+        return mix(h + n.acl.hashCode());
+    }
+
+    /** A 64-bit finaliser (splitmix64's): every input bit affects every output bit. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

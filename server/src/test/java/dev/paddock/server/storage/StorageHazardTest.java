@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -100,9 +102,11 @@ class StorageHazardTest {
         StateMachine sm = applied(txns, 100);
         Queue<Runnable> requestThread = new ArrayDeque<>();
         Path snaps = dir.resolve("snaps");
-        try (ReplicaLog log = openLog(snaps, dir.resolve("logs"), t -> { });
-             SnapshotService service = new SnapshotService(new StorageLayout(snaps, dir.resolve("logs")), 1000,
-                     1L << 30, 0, 3, log, requestThread::add, new SplittableRandom(1))) {
+        ExecutorService snapshotThread = Executors.newSingleThreadExecutor();
+        try (ReplicaLog log = openLog(snaps, dir.resolve("logs"), t -> { })) {
+            SnapshotService service = new SnapshotService(1000, 1L << 30, log,
+                    ServerStorage.fileWriter(new StorageLayout(snaps, dir.resolve("logs"))), snapshotThread,
+                    requestThread::add, new SplittableRandom(1));
             assertThat(service.snapshotNow(sm)).contains("zxid 0x64");
             await(() -> !requestThread.isEmpty(), "snapshot written");
             assertThat(LogFormat.list(snaps, LogFormat.SNAPSHOT_PREFIX)).hasSize(1);
@@ -111,6 +115,8 @@ class StorageHazardTest {
             requestThread.poll().run();
             assertThat(service.running()).isFalse();
             TreeSnapshot.capture(sm).release();
+        } finally {
+            snapshotThread.shutdown();
         }
     }
 
