@@ -94,8 +94,8 @@ abstract class EnsembleLeaderKillSuite {
         Wait.until("three brokers in /brokers/ids", TIMEOUT, () -> brokerIds().equals(Set.of("0", "1", "2")));
         String topic = "ledger";
         try (Admin admin = Kafka.admin(bootstrap)) {
-            Kafka.get(admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all());
+            Kafka.createTopics(admin, List.of(new NewTopic(topic, 3, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2"))));
             awaitPartitions(admin, topic, "every partition with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
         }
 
@@ -141,7 +141,7 @@ abstract class EnsembleLeaderKillSuite {
             // Kafka still writes to ZooKeeper: a topic created after the kill, and a consumer group (the
             // first one creates __consumer_offsets through ZooKeeper).
             try (Admin admin = Kafka.admin(bootstrap)) {
-                Kafka.get(admin.createTopics(List.of(new NewTopic("after-failover", 3, (short) 3))).all());
+                Kafka.createTopics(admin, List.of(new NewTopic("after-failover", 3, (short) 3)));
                 awaitPartitions(admin, "after-failover", "after-failover with 3 in sync",
                         p -> p.isr().size() == 3 && p.leader() != null);
                 awaitPartitions(admin, topic, topic + " with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);

@@ -86,6 +86,28 @@ final class Kafka {
         }
     }
 
+    /**
+     * Creates topics, retrying while the broker that answers does not yet know every registered broker
+     * (InvalidReplicationFactorException): registration in /brokers/ids reaches the brokers' metadata
+     * through the controller a moment later, and Kafka's own test utilities wait for it the same way.
+     */
+    static void createTopics(org.apache.kafka.clients.admin.Admin admin,
+                             java.util.List<org.apache.kafka.clients.admin.NewTopic> topics) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                get(admin.createTopics(topics).all());
+                return;
+            } catch (RuntimeException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+        }
+    }
+
     static <T> T get(java.util.concurrent.Future<T> future) {
         try {
             return future.get();

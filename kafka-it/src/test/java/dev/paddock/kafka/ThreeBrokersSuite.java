@@ -82,8 +82,8 @@ abstract class ThreeBrokersSuite {
         log("three brokers registered");
         String topic = "ledger";
         try (Admin admin = Kafka.admin(bootstrap)) {
-            Kafka.get(admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all());
+            Kafka.createTopics(admin, List.of(new NewTopic(topic, 3, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2"))));
             awaitPartitions(admin, topic, "every partition with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
         }
 
