@@ -53,6 +53,7 @@ final class GlueSimulation {
         long snapshotsWritten;
         long snapshotsWrittenWhileServing;
         long snapSyncs;
+        long snapSyncsDuringSnapshotWrite;
         long installs;
         long installsDuringSnapshotWrite;
         long acknowledged;
@@ -69,7 +70,7 @@ final class GlueSimulation {
             return schedules + " schedules, " + events + " events, " + crashes + " crashes, " + outages
                     + " outages, " + partitions + " partitions, " + truncations + " truncations, " + snapshotsWritten
                     + " snapshots written (" + snapshotsWrittenWhileServing + " while serving), " + snapSyncs
-                    + " SNAP syncs, " + installs + " installs (" + installsDuringSnapshotWrite
+                    + " SNAP syncs (" + snapSyncsDuringSnapshotWrite + " sent during a snapshot write), " + installs + " installs (" + installsDuringSnapshotWrite
                     + " during a snapshot write), " + acknowledged + " acknowledged writes, " + sessions
                     + " sessions, " + sessionsFoundExpired + " found expired, " + createSessionFailed
                     + " failed createSessions, " + refusedBehind + " connections refused as behind, " + syncs
@@ -375,7 +376,8 @@ final class GlueSimulation {
     }
 
     private AssertionError failure(Throwable e) {
-        StringBuilder sb = new StringBuilder("seed " + seed + " (rerun with -Dglue.seed=" + seed + "): ");
+        StringBuilder sb = new StringBuilder("seed " + seed + " (with the shape and faults below; a seed of the CI "
+                + "range reruns with -Dglue.seed=" + seed + "): ");
         sb.append(e instanceof GlueInvariant.Violation ? e.getMessage() : e.toString());
         sb.append("\n").append(shape).append("\n").append(faults).append("\nlast events:\n").append(scheduler.trace());
         for (SimNode n : nodes.values()) {

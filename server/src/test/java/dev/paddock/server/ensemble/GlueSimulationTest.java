@@ -94,6 +94,7 @@ class GlueSimulationTest {
         assertThat(coverage.snapSyncs).isPositive();
         assertThat(coverage.installs).isPositive();
         assertThat(coverage.installsDuringSnapshotWrite).isPositive();
+        assertThat(coverage.snapSyncsDuringSnapshotWrite).isPositive();
         assertThat(coverage.snapshotsWrittenWhileServing).isGreaterThan(schedules);
         assertThat(coverage.sessionsFoundExpired).isPositive();
     }

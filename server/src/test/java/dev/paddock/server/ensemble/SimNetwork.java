@@ -27,6 +27,10 @@ final class SimNetwork {
     }
 
     void send(int from, int to, Message message) {
+        if (message instanceof Message.Linked l && l.body() instanceof Message.Sync sync && sync.snapshot() != null
+                && sim.node(from).disk.snapshotBeingWritten()) {
+            sim.coverage().snapSyncsDuringSnapshotWrite++; // the review's hazard H1, on the leader's side
+        }
         GlueSimulation.Faults f = sim.faults();
         boolean chaos = sim.inChaos();
         if (chaos && sim.random().nextDouble() < f.dropRate()) {
