@@ -17,6 +17,14 @@ public final class Invariants {
         }
     }
 
+    /**
+     * The exception for a failed check on a hot path, where even building the arguments of {@link #check}
+     * would cost on every call: {@code if (!ok) throw Invariants.violation(...)} formats only on failure.
+     */
+    public static InvariantViolation violation(String format, Object... args) {
+        return new InvariantViolation(String.format(format, args));
+    }
+
     /** A broken invariant: the state this process holds can no longer be trusted. */
     public static final class InvariantViolation extends Error {
         public InvariantViolation(String message) {

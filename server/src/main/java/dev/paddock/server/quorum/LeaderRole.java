@@ -446,10 +446,15 @@ final class LeaderRole {
 
     /** Moves the commit point, which never goes back nor past the log, and applies up to it. */
     private void advanceCommit(long zxid) {
-        Invariants.check(zxid >= commitZxid, "%s: commit point would go back from %s to %s", member,
-                Zxid.hex(commitZxid), Zxid.hex(zxid));
-        Invariants.check(zxid <= member.storage.lastZxid(), "%s: commit point %s beyond the last logged %s", member,
-                Zxid.hex(zxid), Zxid.hex(member.storage.lastZxid()));
+        // Checked on every commit: the messages are built only when a check fails.
+        if (zxid < commitZxid) {
+            throw Invariants.violation("%s: commit point would go back from %s to %s", member, Zxid.hex(commitZxid),
+                    Zxid.hex(zxid));
+        }
+        if (zxid > member.storage.lastZxid()) {
+            throw Invariants.violation("%s: commit point %s beyond the last logged %s", member, Zxid.hex(zxid),
+                    Zxid.hex(member.storage.lastZxid()));
+        }
         commitZxid = zxid;
         member.applyUpTo(commitZxid);
     }

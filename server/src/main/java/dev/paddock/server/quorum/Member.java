@@ -304,8 +304,10 @@ public final class Member {
 
     /** Logs an entry; zxids are appended in strictly increasing order. */
     void append(Entry entry) {
-        Invariants.check(entry.zxid() > storage.lastZxid(), "member %d appends %s after %s", myId,
-                Zxid.hex(entry.zxid()), Zxid.hex(storage.lastZxid()));
+        if (entry.zxid() <= storage.lastZxid()) {
+            throw Invariants.violation("member %d appends %s after %s", myId, Zxid.hex(entry.zxid()),
+                    Zxid.hex(storage.lastZxid()));
+        }
         storage.append(entry);
     }
 
@@ -365,8 +367,10 @@ public final class Member {
             return;
         }
         for (Entry e : storage.entries(appliedZxid, upTo)) {
-            Invariants.check(e.zxid() > appliedZxid && e.zxid() <= upTo, "member %d applies %s after %s (up to %s)",
-                    myId, Zxid.hex(e.zxid()), Zxid.hex(appliedZxid), Zxid.hex(upTo));
+            if (e.zxid() <= appliedZxid || e.zxid() > upTo) {
+                throw Invariants.violation("member %d applies %s after %s (up to %s)", myId, Zxid.hex(e.zxid()),
+                        Zxid.hex(appliedZxid), Zxid.hex(upTo));
+            }
             host.apply(e);
             appliedZxid = e.zxid();
         }
