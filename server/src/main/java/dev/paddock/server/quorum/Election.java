@@ -14,6 +14,8 @@ import java.util.Set;
  * follow or lead. Safety does not rest on this: a leader still has to establish its epoch with a quorum.
  */
 final class Election {
+    /** About three seconds of election ticks (see {@link #ticksToWait}). */
+    static final int EMPTY_HISTORY_WAIT_TICKS = 30;
     private final int myId;
     private final QuorumConfig config;
     private long round;
@@ -100,6 +102,19 @@ final class Election {
      * Called once per tick. Returns the winner once a quorum has held the same vote for a full tick, or the
      * leader that a quorum of settled members follows; null while undecided.
      */
+    /**
+     * Election ticks a quorum's vote must stand before it wins. One, as ZooKeeper's finalizeWait, except
+     * when the winner would have no history at all (epoch 0, zxid 0) while some voter has not been heard:
+     * then up to {@value #EMPTY_HISTORY_WAIT_TICKS}. A quorum of empty members is a brand-new ensemble
+     * (every member starts within moments, so waiting for the last one costs nothing) or new members added
+     * next to a server that holds data (a standalone server grown in place); concluding without that
+     * server would make it follow an empty leader and lose its data.
+     */
+    private int ticksToWait() {
+        boolean emptyWinner = proposal.zxid() == 0 && proposal.epoch() == 0;
+        return emptyWinner && !votes.keySet().containsAll(config.voters()) ? EMPTY_HISTORY_WAIT_TICKS : 1;
+    }
+
     Integer decide() {
         Integer joined = runningLeader();
         if (joined != null) {
@@ -125,7 +140,7 @@ final class Election {
             return null;
         }
         // Wait one tick for a better vote still on its way, as ZooKeeper's finalizeWait does.
-        return ++stableTicks >= 1 ? proposal.leader() : null;
+        return ++stableTicks >= ticksToWait() ? proposal.leader() : null;
     }
 
     /** A voter that says it leads and that a quorum (counting itself) follows. */

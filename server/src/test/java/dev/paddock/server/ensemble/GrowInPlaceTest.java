@@ -44,6 +44,19 @@ class GrowInPlaceTest {
     @ParameterizedTest(name = "snapCount {0}")
     @ValueSource(ints = {100_000, 60})
     void aStandaloneServerGrownToThreeMembersKeepsEveryNode(int snapCount) throws Exception {
+        growAndCheck(snapCount, 0);
+    }
+
+    /**
+     * The two empty members start first and could form a quorum on their own: they wait for the voter they
+     * have not heard (Election's empty-history wait), so the server holding the data still leads.
+     */
+    @org.junit.jupiter.api.Test
+    void theEmptyMembersWaitForTheServerThatHoldsTheData() throws Exception {
+        growAndCheck(100_000, 1_000);
+    }
+
+    private void growAndCheck(int snapCount, long dataHolderDelayMs) throws Exception {
         Path first = dir.resolve("s1");
         Files.createDirectories(first);
         int standalonePort = freePort();
@@ -72,7 +85,14 @@ class GrowInPlaceTest {
         for (int id = 1; id <= 3; id++) {
             configs.add(memberConfig(dir.resolve("s" + id), id, lines, Map.of("snapCount", Integer.toString(snapCount))));
         }
-        PaddockServer[] servers = startAll(configs);
+        PaddockServer[] servers = new PaddockServer[3];
+        if (dataHolderDelayMs > 0) {
+            PaddockServer[] empty = startAll(configs.subList(1, 3));
+            Thread.sleep(dataHolderDelayMs);
+            servers = new PaddockServer[] {startAll(configs.subList(0, 1))[0], empty[0], empty[1]};
+        } else {
+            servers = startAll(configs);
+        }
         try {
             for (int id = 1; id <= 3; id++) {
                 awaitMode(clientPorts[id], "leader|follower");
