@@ -46,7 +46,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= 4) {
             int len = in.getInt(in.readerIndex());
             if (first) {
-                String word = asFourLetterWord(len);
+                String word = asFourLetterWord(len, whitelisted);
                 if (word != null) {
                     decodeWord(word, in, out);
                     return;
@@ -82,12 +82,20 @@ final class FrameDecoder extends ByteToMessageDecoder {
         out.add(new FourLetterWord(word, argument));
     }
 
-    private static String asFourLetterWord(int firstInt) {
+    /**
+     * The word the first four bytes spell, or null. ZooKeeper's words are words whether whitelisted or not
+     * (it answers that they are not); Paddock's own ({@code snap}) only when whitelisted, so that otherwise
+     * the connection fares as with ZooKeeper, for which it is no word at all.
+     */
+    private static String asFourLetterWord(int firstInt, Predicate<String> whitelisted) {
         if (firstInt == TELNET_CLOSE) {
             return ServerConfig.TELNET_CLOSE;
         }
         byte[] four = ByteBuffer.allocate(4).putInt(firstInt).array();
         String word = new String(four, StandardCharsets.US_ASCII);
-        return ServerConfig.ALL_FOUR_LETTER_WORDS.contains(word) ? word : null;
+        if (ServerConfig.ZOOKEEPER_FOUR_LETTER_WORDS.contains(word)) {
+            return word;
+        }
+        return ServerConfig.ALL_FOUR_LETTER_WORDS.contains(word) && whitelisted.test(word) ? word : null;
     }
 }
