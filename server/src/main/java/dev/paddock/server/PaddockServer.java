@@ -77,7 +77,7 @@ public final class PaddockServer implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
-        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
+        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats);
         StorageLayout layout = StorageLayout.of(config);
         FourLetterWords words = new FourLetterWords(
                 new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),

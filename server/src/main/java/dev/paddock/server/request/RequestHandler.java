@@ -4,7 +4,6 @@ import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
-import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
 import dev.paddock.server.tree.StateMachine;
@@ -53,10 +52,9 @@ public final class RequestHandler {
     private final SessionHandler sessions;
     private final WritePath writePath;
     private final ServerStats stats;
-    private final Clock clock;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
-                          SessionHandler sessions, WritePath writePath, ServerStats stats, Clock clock) {
+                          SessionHandler sessions, WritePath writePath, ServerStats stats) {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
@@ -64,7 +62,6 @@ public final class RequestHandler {
         this.sessions = sessions;
         this.writePath = writePath;
         this.stats = stats;
-        this.clock = clock;
     }
 
     /** A request whose opcode the server does not serve; the connection stays open, as in ZooKeeper. */

@@ -101,7 +101,7 @@ class ConnectionGuardTest {
         ServerStats stats = new ServerStats();
         WritePath path = writePath != null ? writePath : new ImmediateWritePath(stateMachine, watches, clock);
         sessions = new SessionHandler(config, stateMachine, tracker, watches, path, stats, clock);
-        requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, stats, clock);
+        requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, stats);
     }
 
     private Connection connect(FakeChannel channel) {
