@@ -184,7 +184,9 @@ public abstract class FourLetterWordScenarios extends CompatTestBase {
         Matcher m = CONS_SESSION.matcher(mine);
         assertThat(m.matches()).as("cons line: %s", mine).isTrue();
         if (m.group(2).equals("NA")) { // unless a ping came in between
-            assertThat(mine).contains("(queued=0,recved=0,sent=0,");
+            // ZooKeeper may count the last answer's packet and end its request only after the client read
+            // it, so queued and sent may still move; nothing was received since.
+            assertThat(mine).contains(",recved=0,");
             assertThat(m.group(4)).as("no lcxid after a reset").isNull();
             assertThat(m.group(5)).isEqualTo("ffffffffffffffff");
         }
