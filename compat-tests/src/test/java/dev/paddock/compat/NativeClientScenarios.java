@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class NativeClientScenarios extends CompatTestBase {
     private static final Path WORK = Paths.get("target", "native");
-    private static final Path PYTHON = Paths.get("/usr/bin/python3");
+    static final Path PYTHON = Paths.get("/usr/bin/python3");
     private static final long RUN_TIMEOUT_S = 120;
 
     private static String missing(String what, List<String> probe) {
@@ -46,7 +46,7 @@ public abstract class NativeClientScenarios extends CompatTestBase {
     }
 
     /** Installs the Debian packages when missing; the reason they are unavailable, or null. */
-    private static synchronized String ensurePackages(String header, String pythonModule, String... packages) {
+    static synchronized String ensurePackages(String header, String pythonModule, String... packages) {
         List<String> check = List.of("sh", "-c",
                 "test -e " + header + " && " + PYTHON + " -c 'import " + pythonModule + "'");
         if (missing("packages", check) == null) {
@@ -71,10 +71,10 @@ public abstract class NativeClientScenarios extends CompatTestBase {
         return s.length() > 600 ? s.substring(s.length() - 600) : s;
     }
 
-    private record Result(int exit, String output) {
+    record Result(int exit, String output) {
     }
 
-    private static Result run(List<String> cmd, long timeoutS) throws IOException {
+    static Result run(List<String> cmd, long timeoutS) throws IOException {
         // output to a file, not a pipe: apt-get can print more than a pipe holds
         Path out = Files.createTempFile("native-client", ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -93,7 +93,7 @@ public abstract class NativeClientScenarios extends CompatTestBase {
         }
     }
 
-    private static Path resource(String name) throws IOException {
+    static Path resource(String name) throws IOException {
         Files.createDirectories(WORK);
         Path f = WORK.resolve(name);
         try (InputStream in = NativeClientScenarios.class.getResourceAsStream("/native/" + name)) {

@@ -1,6 +1,7 @@
 package dev.paddock.server;
 
 import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.admin.ServerFacts;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
@@ -13,6 +14,7 @@ import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.storage.RecoveryException;
+import dev.paddock.server.storage.StorageLayout;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
@@ -35,11 +37,13 @@ public final class PaddockServer implements AutoCloseable {
     private final RequestLoop loop;
     private final ClientListener listener;
     private final EnsembleMember member;
+    private final FourLetterWords words;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words) {
         this.loop = loop;
         this.listener = listener;
         this.member = member;
+        this.words = words;
     }
 
     public static PaddockServer start(ServerConfig config) throws IOException, InterruptedException {
@@ -72,11 +76,15 @@ public final class PaddockServer implements AutoCloseable {
         } catch (RecoveryException e) {
             throw new IOException(e.getMessage(), e);
         }
-        SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats);
-        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
-        FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
+        SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
+        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats);
+        StorageLayout layout = StorageLayout.of(config);
+        FourLetterWords words = new FourLetterWords(
+                new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),
+                stateMachine, sessions, watches, tracker, stats, clock);
         words.snapCommand(member::snapshotNow);
         loop.every(config.tickTimeMs(), member::tick);
+        loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
@@ -88,10 +96,12 @@ public final class PaddockServer implements AutoCloseable {
                 awaitServing(member, loop);
             }
             listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
-                    loop, sessions, requests, words, clock);
+                    loop, sessions, requests, words, stats, clock);
+            words.listeningOn(listener.port());
         } catch (IOException | RuntimeException | InterruptedException e) {
             loop.close();
             member.close();
+            words.close();
             throw e;
         }
         if (membership.standalone()) {
@@ -101,7 +111,7 @@ public final class PaddockServer implements AutoCloseable {
                     membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, member);
+        return new PaddockServer(loop, listener, member, words);
     }
 
     /**
@@ -137,5 +147,6 @@ public final class PaddockServer implements AutoCloseable {
         listener.close();
         loop.close();
         member.close();
+        words.close();
     }
 }

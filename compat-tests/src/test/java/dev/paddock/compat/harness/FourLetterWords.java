@@ -13,9 +13,14 @@ public final class FourLetterWords {
     }
 
     public static String send(int port, String word) throws IOException {
+        return send(port, word.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Any bytes: a word with what follows it (stmk's mask), or telnet's close (0xfff4fffd). */
+    public static String send(int port, byte[] bytes) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(bytes);
             s.getOutputStream().flush();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             InputStream in = s.getInputStream();

@@ -2,9 +2,10 @@ package dev.paddock.compat.harness;
 
 /**
  * System properties that the reference server caches for the life of the JVM (the super digest
- * is read once when DigestAuthenticationProvider is loaded, the 4lw whitelist on the first
- * four-letter word), so every scenario class in this JVM must agree on them. Installed from
- * {@link CompatTestBase}'s static initializer, before any server or client class is used.
+ * is read once when DigestAuthenticationProvider is loaded), so every scenario class in this JVM
+ * must agree on them. Installed from {@link CompatTestBase}'s static initializer, before any
+ * server or client class is used. The 4lw whitelist is cached too, but {@link ReferenceZooKeeper}
+ * makes each server read it again, so a scenario class may whitelist other words in its zoo.cfg.
  */
 public final class GlobalSystemProperties {
     /** The super user's password; its digest is installed as the super digest. */
@@ -13,6 +14,8 @@ public final class GlobalSystemProperties {
     public static final String SUPER_DIGEST = "super:" + Digests.base64Sha1("super:" + SUPER_PASSWORD);
     /** Whitelisted words. "dump", "envi", "conf" and friends are deliberately left out. */
     public static final String FOUR_LETTER_WHITELIST = "ruok,srvr,stat,isro,mntr";
+    /** Where ZooKeeper reads the whitelist (its zoo.cfg key is copied there). */
+    public static final String WHITELIST_PROPERTY = "zookeeper.4lw.commands.whitelist";
 
     private static volatile boolean installed;
 
@@ -24,7 +27,7 @@ public final class GlobalSystemProperties {
             return;
         }
         System.setProperty("zookeeper.DigestAuthenticationProvider.superDigest", SUPER_DIGEST);
-        System.setProperty("zookeeper.4lw.commands.whitelist", FOUR_LETTER_WHITELIST);
+        System.setProperty(WHITELIST_PROPERTY, FOUR_LETTER_WHITELIST);
         System.setProperty("zookeeper.admin.enableServer", "false");
         // The client must not try SASL: there is no JAAS configuration in these tests.
         System.setProperty("zookeeper.sasl.client", "false");

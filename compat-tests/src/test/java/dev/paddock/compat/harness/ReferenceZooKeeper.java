@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.zookeeper.server.command.FourLetterCommands;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
@@ -59,6 +60,9 @@ public final class ReferenceZooKeeper implements ServerUnderTest {
     }
 
     private void boot() throws Exception {
+        // ZooKeeper reads its 4lw whitelist once per JVM (from the system property its zoo.cfg parsing
+        // sets); forget it, so each server answers the words its own zoo.cfg whitelists.
+        FourLetterCommands.resetWhiteList();
         Properties p = new Properties();
         settings.zooCfgKeys().forEach(p::setProperty);
         p.setProperty("clientPort", Integer.toString(port));
@@ -107,6 +111,9 @@ public final class ReferenceZooKeeper implements ServerUnderTest {
                 server.close();
             }
         } finally {
+            // The zoo.cfg parsing set the whitelist property for the whole JVM: put the common one back.
+            System.setProperty(GlobalSystemProperties.WHITELIST_PROPERTY, GlobalSystemProperties.FOUR_LETTER_WHITELIST);
+            FourLetterCommands.resetWhiteList();
             props.close();
             try (Stream<Path> s = Files.walk(baseDir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -1,121 +1,188 @@
 package dev.paddock.server.admin;
 
 import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
+import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The four-letter words on the client port, in ZooKeeper's output format so monitoring scripts keep
- * working. Called on the request thread, so the counts are consistent.
+ * The four-letter words on the client port, answered as ZooKeeper 3.9.5 answers them so that scripts,
+ * monitoring and clients that parse them keep working (the formats are in the classes named below, the
+ * behaviour is pinned by the compat scenarios FourLetterWordScenarios and FourLetterWhitelistScenarios).
+ *
+ * <ul>
+ *   <li>Only whitelisted words are answered (ServerConfig: 4lw.commands.whitelist, "*", srvr always); any
+ *       other known word is answered "&lt;word&gt; is not executed because it is not in the whitelist.".
+ *       An unknown word is no word at all: the network layer reads it as a frame length.</li>
+ *   <li>Words that read the server's state say "This ZooKeeper instance is not currently serving
+ *       requests" while it does not serve (isro says "null"); ruok, envi, gtmk and stmk always answer.</li>
+ *   <li>Every answer is followed by the connection's close, as in ZooKeeper.</li>
+ * </ul>
+ *
+ * {@link #answer} is called on the request thread, which alone reads the state; the words that read the
+ * disk or the environment (conf, dirs, envi, part of mntr) finish on a worker thread of their own.
  */
-public final class FourLetterWords {
+public final class FourLetterWords implements AutoCloseable {
     /** What srvr reports as the version: the ZooKeeper release whose protocol Paddock speaks, then ours. */
     public static final String VERSION = "3.9.5-paddock-" + Version.PADDOCK + ", built on " + Version.BUILT;
+    static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
+    /** ZooKeeper's default trace mask (client requests, server packets, sessions, warnings). */
+    static final long DEFAULT_TRACE_MASK = 306;
+    /** Disk and environment answers waiting for the worker; more are refused (their connections close). */
+    static final int WORKER_QUEUE_CAPACITY = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(FourLetterWords.class);
 
-    private final ServerConfig config;
-    private final StateMachine stateMachine;
+    private final ServerFacts facts;
     private final ServerView server;
-    private final WatchManager watches;
     private final ServerStats stats;
-    private java.util.function.Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
+    private final StatusText status;
+    private final WatchText watchText;
+    private final DumpText dump;
+    private final MonitorText monitor;
+    private final ConfText conf;
+    private final EnvironmentText environment = new EnvironmentText();
+    private final ThreadPoolExecutor worker;
+    private Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
+    private volatile int clientPort;
+    /** stmk sets it and gtmk reads it. Paddock logs no trace categories; the value is kept as ZooKeeper's. */
+    private volatile long traceMask = DEFAULT_TRACE_MASK;
 
-    public FourLetterWords(ServerConfig config, StateMachine stateMachine, ServerView server, WatchManager watches,
-                           ServerStats stats) {
-        this.config = config;
-        this.stateMachine = stateMachine;
+    public FourLetterWords(ServerFacts facts, StateMachine stateMachine, ServerView server, WatchManager watches,
+                           SessionTracker sessions, ServerStats stats, Clock clock) {
+        this.facts = facts;
         this.server = server;
-        this.watches = watches;
         this.stats = stats;
+        this.status = new StatusText(stateMachine, server, stats);
+        this.watchText = new WatchText(watches);
+        this.dump = new DumpText(stateMachine, sessions, server, clock);
+        this.monitor = new MonitorText(facts, stateMachine, server, watches, stats, clock);
+        this.conf = new ConfText(facts);
+        this.clientPort = facts.config().clientAddress().getPort();
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(WORKER_QUEUE_CAPACITY), r -> {
+                    Thread t = new Thread(r, "paddock-four-letter-words");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** What {@code snap} runs: starts a snapshot and says what it did (set by the storage wiring). */
-    public void snapCommand(java.util.function.Supplier<String> command) {
+    public void snapCommand(Supplier<String> command) {
         this.snapCommand = command;
     }
 
-    public String answer(String word) {
-        if (!config.fourLetterWords().contains(word)) {
-            return word + " is not executed because it is not in the whitelist.\n";
+    /** The port the client listener bound (conf's clientPort; differs from zoo.cfg's when that was 0). */
+    public void listeningOn(int port) {
+        this.clientPort = port;
+    }
+
+    /** Whether a word is answered (ZooKeeper's whitelist rules; see {@link ServerConfig}). */
+    public boolean isEnabled(String word) {
+        return facts.config().fourLetterWords().contains(word);
+    }
+
+    /** Every tick, on the request thread. */
+    public void tick() {
+        monitor.observeRole();
+    }
+
+    /**
+     * Answers one word on the request thread; {@code reply} gets the text, here or later on the worker, or
+     * null to close the connection without an answer. {@code argument} is stmk's new mask.
+     */
+    public void answer(String word, long argument, Consumer<String> reply) {
+        if (!isEnabled(word)) {
+            reply.accept(word + " is not executed because it is not in the whitelist.\n");
+            return;
         }
-        return switch (word) {
-            case "ruok" -> "imok";
-            case "srvr" -> summary(false);
-            case "stat" -> summary(true);
-            case "isro" -> "rw";
+        switch (word) {
+            case ServerConfig.TELNET_CLOSE -> reply.accept(null); // known, whitelisted by "*", answered by a close
+            case "ruok" -> reply.accept("imok");
+            case "envi" -> later(reply, environment::text);
+            case "gtmk" -> reply.accept(Long.toString(traceMask));
+            case "stmk" -> {
+                traceMask = argument;
+                reply.accept(Long.toString(argument));
+            }
+            case "isro" -> reply.accept(server.serving() ? "rw" : "null");
+            case "snap" -> reply.accept(snapCommand.get());
+            default -> {
+                if (!server.serving()) {
+                    // hash prints it without a newline, as ZooKeeper's does.
+                    reply.accept(word.equals("hash") ? NOT_SERVING : NOT_SERVING + "\n");
+                } else {
+                    answerServing(word, reply);
+                }
+            }
+        }
+    }
+
+    private void answerServing(String word, Consumer<String> reply) {
+        switch (word) {
+            case "srvr" -> reply.accept(status.summary(false));
+            case "stat" -> reply.accept(status.summary(true));
+            case "cons" -> reply.accept(status.connections());
+            case "crst" -> {
+                server.resetConnectionStats();
+                reply.accept("Connection stats reset.\n");
+            }
             case "srst" -> {
                 stats.reset();
-                yield "Server stats reset.\n";
+                reply.accept("Server stats reset.\n");
             }
-            case "wchs" -> watches.watchCount() + " watches\n";
-            case "mntr" -> monitor();
-            case "conf" -> conf();
-            case "snap" -> snapCommand.get();
-            default -> word + " is not supported by Paddock yet.\n";
-        };
-    }
-
-    private String summary(boolean withClients) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Zookeeper version: ").append(VERSION).append('\n');
-        if (withClients) {
-            sb.append("Clients:\n");
-            for (ServerView.Client c : server.clients()) {
-                sb.append(" /").append(c.remoteAddress()).append("[1](queued=").append(c.queued())
-                        .append(",recved=").append(c.received()).append(",sent=").append(c.sent()).append(")\n");
+            case "dump" -> reply.accept(dump.text());
+            case "wchs" -> reply.accept(watchText.summary());
+            case "wchc" -> reply.accept(watchText.bySession());
+            case "wchp" -> reply.accept(watchText.byPath());
+            case "mntr" -> {
+                Map<String, Object> values = monitor.collect();
+                later(reply, () -> MonitorText.text(values));
             }
-            sb.append('\n');
+            case "conf" -> {
+                int port = clientPort;
+                later(reply, () -> conf.conf(port));
+            }
+            case "dirs" -> later(reply, conf::dirs);
+            // ZooKeeper prints its digest history, one "zxid-hex: digest" line per 128th zxid. Paddock keeps no
+            // such history (its TreeDigest is computed on demand, for tests and the check tool): no lines.
+            case "hash" -> reply.accept("");
+            default -> throw new IllegalStateException("no answer for whitelisted word " + word);
         }
-        sb.append(String.format(Locale.ROOT, "Latency min/avg/max: %d/%.4f/%d%n", stats.minLatencyMs(),
-                stats.avgLatencyMs(), stats.maxLatencyMs()));
-        sb.append("Received: ").append(stats.packetsReceived()).append('\n');
-        sb.append("Sent: ").append(stats.packetsSent()).append('\n');
-        sb.append("Connections: ").append(server.connectionCount()).append('\n');
-        sb.append("Outstanding: 0\n");
-        sb.append("Zxid: 0x").append(Long.toHexString(stateMachine.lastZxid())).append('\n');
-        sb.append("Mode: ").append(server.mode()).append('\n');
-        sb.append("Node count: ").append(nodeCount()).append('\n');
-        return sb.toString();
     }
 
-    private String monitor() {
-        StringBuilder sb = new StringBuilder();
-        line(sb, "zk_version", VERSION);
-        line(sb, "zk_server_state", server.mode());
-        line(sb, "zk_avg_latency", String.format(Locale.ROOT, "%.4f", stats.avgLatencyMs()));
-        line(sb, "zk_max_latency", stats.maxLatencyMs());
-        line(sb, "zk_min_latency", stats.minLatencyMs());
-        line(sb, "zk_packets_received", stats.packetsReceived());
-        line(sb, "zk_packets_sent", stats.packetsSent());
-        line(sb, "zk_num_alive_connections", server.connectionCount());
-        line(sb, "zk_outstanding_requests", 0);
-        line(sb, "zk_znode_count", nodeCount());
-        line(sb, "zk_watch_count", watches.watchCount());
-        line(sb, "zk_ephemerals_count", stateMachine.tree().ephemeralCount());
-        line(sb, "zk_global_sessions", stateMachine.sessions().size());
-        return sb.toString();
+    /** Finishes an answer on the worker; a full queue or a failure closes the connection unanswered. */
+    private void later(Consumer<String> reply, Supplier<String> text) {
+        try {
+            worker.execute(() -> {
+                String answer;
+                try {
+                    answer = text.get();
+                } catch (RuntimeException e) {
+                    LOG.warn("A four-letter word failed; closing its connection", e);
+                    answer = null;
+                }
+                reply.accept(answer);
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Too many four-letter words waiting for the disk ({}); closing one connection",
+                    WORKER_QUEUE_CAPACITY);
+            reply.accept(null);
+        }
     }
 
-    private String conf() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("clientPort=").append(config.clientAddress().getPort()).append('\n');
-        sb.append("dataDir=").append(config.dataDir().toAbsolutePath()).append('\n');
-        sb.append("dataLogDir=").append(config.dataLogDir().toAbsolutePath()).append('\n');
-        sb.append("tickTime=").append(config.tickTimeMs()).append('\n');
-        sb.append("maxClientCnxns=").append(config.maxClientCnxns()).append('\n');
-        sb.append("minSessionTimeout=").append(config.minSessionTimeoutMs()).append('\n');
-        sb.append("maxSessionTimeout=").append(config.maxSessionTimeoutMs()).append('\n');
-        sb.append("serverId=0\n");
-        return sb.toString();
-    }
-
-    /** ZooKeeper's count includes the root twice (it is stored under "" and "/"); monitoring expects that. */
-    private int nodeCount() {
-        return stateMachine.tree().nodeCount() + 1;
-    }
-
-    private static void line(StringBuilder sb, String key, Object value) {
-        sb.append(key).append('\t').append(value).append('\n');
+    @Override
+    public void close() {
+        worker.shutdownNow();
     }
 }

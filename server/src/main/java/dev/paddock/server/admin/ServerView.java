@@ -3,18 +3,35 @@ package dev.paddock.server.admin;
 import java.util.List;
 
 /**
- * What the four-letter words read about this server's clients and role: a read-only view, implemented by
- * the request layer, so this package does not depend on it. Called on the request thread.
+ * What the four-letter words read about this server's connections and role: a read-only view, implemented
+ * by the request layer, so this package does not depend on it. Called on the request thread.
  */
 public interface ServerView {
-    /** One connected client, as stat lists it. */
-    record Client(String remoteAddress, int queued, long received, long sent) {
+    /**
+     * One open connection, as stat and cons list it: every connection counts, with or without a session
+     * (the one asking included), as in ZooKeeper. {@code sessionId} 0: no session (cons then shows the
+     * brief form). {@code lastCxid} -1: none yet.
+     */
+    record Client(String remoteAddress, int interestOps, int queued, long received, long sent, long sessionId,
+                  String lastOp, long establishedWallMs, int timeoutMs, long lastCxid, long lastZxid,
+                  long lastResponseMs, long lastLatencyMs, long minLatencyMs, long avgLatencyMs,
+                  long maxLatencyMs) {
     }
 
+    /** Open connections, as srvr's Connections line and mntr's zk_num_alive_connections count them. */
     int connectionCount();
 
     List<Client> clients();
 
-    /** The Mode line of srvr: standalone, leader, follower or observer. */
+    /** Requests received and not yet answered, over every connection. */
+    int outstandingRequests();
+
+    /** crst: every connection's statistics start again. */
+    void resetConnectionStats();
+
+    /** The Mode line of srvr: standalone, leader, follower, observer, or looking. */
     String mode();
+
+    /** Whether the server serves clients now; ZooKeeper answers most words only then. */
+    boolean serving();
 }

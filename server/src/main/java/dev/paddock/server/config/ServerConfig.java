@@ -44,9 +44,16 @@ public record ServerConfig(
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
 
     public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
-    /** Every four-letter word Paddock knows; "*" in the whitelist means all of them. */
-    public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "conf", "envi", "mntr",
-            "cons", "crst", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "gtmk", "stmk", "srst", "hash", "snap");
+    /** The four-letter words of ZooKeeper 3.9.5 (it has no {@code snap}: that one is Paddock's own). */
+    public static final Set<String> ZOOKEEPER_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "conf", "envi",
+            "mntr", "cons", "crst", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "gtmk", "stmk", "srst", "hash");
+    /** Every four-letter word Paddock answers; "*" in the whitelist means all of them. */
+    public static final Set<String> ALL_FOUR_LETTER_WORDS = union(ZOOKEEPER_FOUR_LETTER_WORDS, Set.of("snap"));
+    /**
+     * What ZooKeeper calls the bytes a telnet client sends when it closes (IAC IP IAC DO, 0xfff4fffd): a
+     * known command that "*" whitelists and that then closes the connection without an answer.
+     */
+    public static final String TELNET_CLOSE = "telnet close";
 
     /** Keys stored as-is for features of later issues (ensemble, storage); accepted without a warning. */
     private static final Set<String> KNOWN_LATER_KEYS = Set.of("initLimit", "syncLimit", "standaloneEnabled",
@@ -113,7 +120,8 @@ public record ServerConfig(
         }
         int juteMaxBuffer = v.intValue("jute.maxbuffer", "jute.maxbuffer", DEFAULT_JUTE_MAXBUFFER);
         String whitelist = v.string("4lw.commands.whitelist", "zookeeper.4lw.commands.whitelist", "srvr");
-        Set<String> words = parseWhitelist(whitelist);
+        Set<String> words = parseWhitelist(whitelist,
+                "true".equals(system.getProperty("readonlymode.enabled", "false")));
         boolean extended = v.bool("extendedTypesEnabled", "zookeeper.extendedTypesEnabled", false);
         String superDigest = v.string("DigestAuthenticationProvider.superDigest",
                 "zookeeper.DigestAuthenticationProvider.superDigest", null);
@@ -157,15 +165,32 @@ public record ServerConfig(
                 purgeIntervalHours);
     }
 
-    private static Set<String> parseWhitelist(String whitelist) {
+    /**
+     * The words answered, as ZooKeeper 3.9.5 decides them: the listed ones ("*" for all, "telnet close"
+     * included), always {@code srvr} (zkServer.sh status needs it) and {@code isro} when read-only mode is
+     * enabled (clients probe with it). Unknown words in the list are kept and never match.
+     */
+    private static Set<String> parseWhitelist(String whitelist, boolean readOnlyModeEnabled) {
         Set<String> words = Arrays.stream(whitelist.split(","))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (words.contains("*")) {
-            return ALL_FOUR_LETTER_WORDS;
+            words.addAll(ALL_FOUR_LETTER_WORDS);
+            words.add(TELNET_CLOSE);
+            words.remove("*");
+        }
+        words.add("srvr");
+        if (readOnlyModeEnabled) {
+            words.add("isro");
         }
         return Set.copyOf(words);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /** Looks keys up in zoo.cfg first, then in the named system property, and records which keys were used. */

@@ -6,6 +6,7 @@ import dev.paddock.server.request.Connection;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.JuteReader;
@@ -38,44 +39,39 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final SessionHandler sessions;
     private final RequestHandler requests;
     private final FourLetterWords fourLetterWords;
+    private final ServerStats stats;
     private final Clock clock;
     private Connection conn;
     private boolean handshakeReceived;
 
     ClientHandler(RequestLoop loop, SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
-                  Clock clock) {
+                  ServerStats stats, Clock clock) {
         this.loop = loop;
         this.sessions = sessions;
         this.requests = requests;
         this.fourLetterWords = fourLetterWords;
+        this.stats = stats;
         this.clock = clock;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        conn = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue());
+        Connection c = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue(), clock.wallMs(),
+                stats);
+        conn = c;
+        // Listed by stat and cons from now on, as ZooKeeper lists every connection it accepted.
+        loop.execute(() -> sessions.opened(c));
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FourLetterWord word) {
-            loop.execute(() -> {
-                String text;
-                try {
-                    text = fourLetterWords.answer(word.word());
-                } catch (RuntimeException e) {
-                    // This connection's failure only (a four-letter word reads state, never changes it).
-                    ConnectionFaults.closing(conn.channel().remoteAddress(), "answering " + word.word(), e);
-                    ctx.close();
-                    return;
-                }
-                ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(
-                        Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))).addListener(ChannelFutureListener.CLOSE));
-            });
+            fourLetterWord(ctx, word);
             return;
         }
         byte[] frame = (byte[]) msg;
+        stats.bytesReceived(4L + frame.length);
         try {
             if (!handshakeReceived) {
                 handshakeReceived = true;
@@ -124,6 +120,36 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ConnectionFaults.closing(conn.channel().remoteAddress(), "decoding its request", e);
             ctx.close();
         }
+    }
+
+    /**
+     * A four-letter word counts as a received packet of 4 bytes (srvr's Received, the connection's recved),
+     * as in ZooKeeper; its answer is written, then the connection closes. A null answer closes it at once.
+     */
+    private void fourLetterWord(ChannelHandlerContext ctx, FourLetterWord word) {
+        Connection c = conn;
+        c.markFourLetterWord();
+        stats.bytesReceived(4);
+        loop.execute(() -> {
+            c.countReceived();
+            try {
+                fourLetterWords.answer(word.word(), word.argument(), text -> reply(ctx, c, text));
+            } catch (RuntimeException e) {
+                // This connection's failure only (a four-letter word reads state, never changes it).
+                ConnectionFaults.closing(c.channel().remoteAddress(), "answering " + word.word(), e);
+                ctx.close();
+            }
+        });
+    }
+
+    private static void reply(ChannelHandlerContext ctx, Connection c, String text) {
+        if (text == null) {
+            ctx.close();
+            return;
+        }
+        c.countSent();
+        ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(
+                Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))).addListener(ChannelFutureListener.CLOSE));
     }
 
     /** check (13) travels only inside a multi: on its own ZooKeeper answers it Unimplemented. */

@@ -4,6 +4,7 @@ import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -23,9 +24,10 @@ public final class ClientListener implements AutoCloseable {
     private final Channel serverChannel;
 
     public ClientListener(InetSocketAddress address, int maxClientCnxns, int maxFrameBytes, RequestLoop loop,
-                          SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords, Clock clock)
+                          SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
+                          ServerStats stats, Clock clock)
             throws InterruptedException {
-        ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns);
+        ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns, stats);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -35,8 +37,9 @@ public final class ClientListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("limit", limiter);
-                        ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes));
-                        ch.pipeline().addLast("client", new ClientHandler(loop, sessions, requests, fourLetterWords, clock));
+                        ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
+                        ch.pipeline().addLast("client",
+                                new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock));
                     }
                 });
         try {

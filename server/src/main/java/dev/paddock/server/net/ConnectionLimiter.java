@@ -1,5 +1,6 @@
 package dev.paddock.server.net;
 
+import dev.paddock.server.stats.ServerStats;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,10 +17,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
 
     private final int maxPerAddress;
+    private final ServerStats stats;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-    ConnectionLimiter(int maxPerAddress) {
+    ConnectionLimiter(int maxPerAddress, ServerStats stats) {
         this.maxPerAddress = maxPerAddress;
+        this.stats = stats;
     }
 
     @Override
@@ -29,6 +32,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(f -> release(address));
         if (maxPerAddress > 0 && count > maxPerAddress) {
             LOG.warn("Too many connections from {} - max is {}", address, maxPerAddress);
+            stats.connectionRejected();
             ctx.close();
             return;
         }

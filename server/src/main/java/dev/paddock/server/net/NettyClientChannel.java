@@ -34,7 +34,7 @@ final class NettyClientChannel implements ClientChannel {
     }
 
     @Override
-    public void write(ReplyHeader header, JuteRecord body) {
+    public int write(ReplyHeader header, JuteRecord body) {
         int len = header.size() + (body == null ? 0 : body.size());
         byte[] bytes = new byte[4 + len];
         JuteWriter out = JuteWriter.wrap(bytes);
@@ -44,6 +44,7 @@ final class NettyClientChannel implements ClientChannel {
             body.write(out);
         }
         channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        return len;
     }
 
     @Override
@@ -65,6 +66,11 @@ final class NettyClientChannel implements ClientChannel {
     public void close() {
         ByteBuf empty = Unpooled.EMPTY_BUFFER;
         channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public boolean reading() {
+        return channel.config().isAutoRead();
     }
 
     @Override

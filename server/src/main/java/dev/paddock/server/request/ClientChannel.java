@@ -12,8 +12,8 @@ public interface ClientChannel {
 
     String remoteAddress();
 
-    /** Queues a reply (header and optional body) for sending. */
-    void write(ReplyHeader header, JuteRecord body);
+    /** Queues a reply (header and optional body) for sending; returns its size without the length prefix. */
+    int write(ReplyHeader header, JuteRecord body);
 
     /** Queues a handshake answer, which has no reply header. */
     void writeRaw(JuteRecord record);
@@ -25,4 +25,7 @@ public interface ClientChannel {
 
     /** Lets the connection read again after it was paused for having too many requests outstanding. */
     void resumeReading();
+
+    /** False while reading is paused (too many requests outstanding). */
+    boolean reading();
 }

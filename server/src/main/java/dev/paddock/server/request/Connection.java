@@ -2,6 +2,7 @@ package dev.paddock.server.request;
 
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.fault.ConnectionFaults;
+import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.Xid;
@@ -12,7 +13,6 @@ import dev.paddock.wire.proto.WatcherEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,7 @@ public final class Connection implements Watcher {
     private final ClientChannel channel;
     private final List<Id> identities = new ArrayList<>(2);
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong sent = new AtomicLong();
+    private final ConnectionStats stats;
     private long sessionId;
     private int timeoutMs;
     private boolean closed;
@@ -40,10 +39,20 @@ public final class Connection implements Watcher {
     private final FlushQueue flushQueue;
     private final SessionOrder order = new SessionOrder();
     private boolean awaitingFlush;
+    private volatile boolean fourLetterWord;
 
     public Connection(ClientChannel channel, FlushQueue flushQueue) {
+        this(channel, flushQueue, 0, new ServerStats());
+    }
+
+    /**
+     * {@code establishedWallMs}: when the connection was accepted, as cons shows it ({@code est}). Every
+     * packet counted here counts in {@code serverStats} too (srvr's Received and Sent), as in ZooKeeper.
+     */
+    public Connection(ClientChannel channel, FlushQueue flushQueue, long establishedWallMs, ServerStats serverStats) {
         this.channel = channel;
         this.flushQueue = flushQueue;
+        this.stats = new ConnectionStats(establishedWallMs, serverStats);
         identities.add(new Id(IpMatcher.SCHEME, channel.remoteIp()));
     }
 
@@ -92,30 +101,59 @@ public final class Connection implements Watcher {
     }
 
     public long receivedCount() {
-        return received.get();
+        return stats.received();
     }
 
     public long sentCount() {
-        return sent.get();
+        return stats.sent();
+    }
+
+    public ConnectionStats stats() {
+        return stats;
+    }
+
+    /** This connection carried a four-letter word: it is answered and closed, and reads nothing more. */
+    public void markFourLetterWord() {
+        fourLetterWord = true;
+    }
+
+    public boolean isFourLetterWord() {
+        return fourLetterWord;
+    }
+
+    /**
+     * What ZooKeeper's NIO server shows between brackets in stat and cons, its selection key's interest:
+     * 1 (read) while the connection reads, 0 once it is paused (too many requests outstanding) or carries
+     * a four-letter word.
+     */
+    public int interestOps() {
+        return fourLetterWord || !channel.reading() ? 0 : 1;
     }
 
     public long lastZxid() {
         return lastZxid;
     }
 
-    void countReceived() {
-        received.incrementAndGet();
+    /** A packet received: a request, a handshake or a four-letter word. */
+    public void countReceived() {
+        stats.countReceived();
     }
 
-    void reply(ReplyHeader header, JuteRecord body) {
+    /** A four-letter word's answer left (ZooKeeper counts it as a packet sent). */
+    public void countSent() {
+        stats.countSent();
+    }
+
+    /** Queues a reply; returns its size in bytes without the length prefix (0 when nothing was written). */
+    int reply(ReplyHeader header, JuteRecord body) {
         if (closed || broken) {
-            return;
+            return 0;
         }
-        sent.incrementAndGet();
+        stats.countSent();
         if (header.zxid() > 0) {
             lastZxid = header.zxid();
         }
-        write(header, body);
+        return write(header, body);
     }
 
     void writeRaw(JuteRecord record) {
@@ -124,6 +162,7 @@ public final class Connection implements Watcher {
         }
         try {
             channel.writeRaw(record);
+            stats.countSent();
             needFlush();
         } catch (RuntimeException e) {
             fail(e);
@@ -135,12 +174,14 @@ public final class Connection implements Watcher {
      * a channel that throws) closes this connection only, and nothing more is written to it. The network
      * layer then reports the connection lost, which detaches it from its session and watches.
      */
-    private void write(ReplyHeader header, JuteRecord body) {
+    private int write(ReplyHeader header, JuteRecord body) {
         try {
-            channel.write(header, body);
+            int bytes = channel.write(header, body);
             needFlush();
+            return bytes;
         } catch (RuntimeException e) {
             fail(e);
+            return 0;
         }
     }
 
@@ -179,7 +220,7 @@ public final class Connection implements Watcher {
         if (closed || broken) {
             return;
         }
-        sent.incrementAndGet();
+        stats.countSent();
         write(new ReplyHeader(Xid.NOTIFICATION, zxid, 0), new WatcherEvent(type.code, STATE_SYNC_CONNECTED, path));
     }
 }

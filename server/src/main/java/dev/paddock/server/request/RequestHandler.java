@@ -4,7 +4,6 @@ import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
-import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
 import dev.paddock.server.tree.StateMachine;
@@ -53,10 +52,9 @@ public final class RequestHandler {
     private final SessionHandler sessions;
     private final WritePath writePath;
     private final ServerStats stats;
-    private final Clock clock;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
-                          SessionHandler sessions, WritePath writePath, ServerStats stats, Clock clock) {
+                          SessionHandler sessions, WritePath writePath, ServerStats stats) {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
@@ -64,17 +62,15 @@ public final class RequestHandler {
         this.sessions = sessions;
         this.writePath = writePath;
         this.stats = stats;
-        this.clock = clock;
     }
 
     /** A request whose opcode the server does not serve; the connection stays open, as in ZooKeeper. */
     public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
-            stats.received();
             conn.countReceived();
             conn.order().inOrder(sessions.guarded(conn, () -> {
                 // ZooKeeper answers an unknown request type, then drops the connection.
-                answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
+                answer(conn, header, stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
                 sessions.connectionLost(conn);
                 conn.channel().close();
             }));
@@ -90,39 +86,38 @@ public final class RequestHandler {
         if (conn.isClosed()) {
             return;
         }
-        stats.received();
         conn.countReceived();
         sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
     }
 
     private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
         if (!tracker.touch(conn.sessionId())) {
-            answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.SESSION_EXPIRED, null, receivedAtMs);
+            answer(conn, header, stateMachine.lastZxid(), ErrorCode.SESSION_EXPIRED, null, receivedAtMs);
             sessions.connectionLost(conn);
             conn.channel().close();
             return;
         }
         ErrorCode rejected = RequestChecks.reject(request, stateMachine.tree().extendedTypesEnabled());
         if (rejected != null) {
-            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header.xid(), stateMachine.lastZxid(),
+            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
                     rejected, null, receivedAtMs)));
             return;
         }
         OpCode op = request.opCode();
         switch (op) {
-            case CLOSE_SESSION -> sessions.closeSession(conn, header.xid());
+            case CLOSE_SESSION -> sessions.closeSession(conn, header.xid(), receivedAtMs);
             case SYNC -> {
                 // Answered once this server has applied everything the ensemble had committed.
                 SessionOrder.Slot slot = conn.order().reserve();
                 String path = ((PathRequest) request).path();
                 WritePathFailure.call(() -> writePath.sync(() -> slot.complete(sessions.guarded(conn, () ->
-                        answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
+                        answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
                                 receivedAtMs)))));
             }
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
                 WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(), request,
-                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header.xid(), c.zxid(),
+                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header, c.zxid(),
                                 c.result().error(), c.result().response(), receivedAtMs)))));
             }
             default -> conn.order().inOrder(sessions.guarded(conn,
@@ -136,21 +131,21 @@ public final class RequestHandler {
             return;
         }
         switch (request.opCode()) {
-            case PING -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+            case PING -> answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
                 ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         List.of(), List.of());
-                answer(conn, header.xid(), stateMachine.lastZxid(), err, null, receivedAtMs);
+                answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case SET_WATCHES2 -> {
                 SetWatches2Request r = (SetWatches2Request) request;
                 ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         r.persistentWatches(), r.persistentRecursiveWatches());
-                answer(conn, header.xid(), stateMachine.lastZxid(), err, null, receivedAtMs);
+                answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
-            case RECONFIG -> answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
+            case RECONFIG -> answer(conn, header, stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
                     receivedAtMs);
             // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
             // which clients read as the end of the exchange rather than as a broken connection.
@@ -160,7 +155,7 @@ public final class RequestHandler {
                     sessions.connectionLost(conn);
                     conn.channel().close();
                 } else {
-                    answer(conn, header.xid(), stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
+                    answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
                             receivedAtMs);
                 }
             }
@@ -172,7 +167,7 @@ public final class RequestHandler {
                 } catch (KeeperError e) {
                     err = e.code();
                 }
-                answer(conn, header.xid(), stateMachine.lastZxid(), err, body, receivedAtMs);
+                answer(conn, header, stateMachine.lastZxid(), err, body, receivedAtMs);
             }
         }
     }
@@ -269,9 +264,8 @@ public final class RequestHandler {
     /** A known opcode whose body did not decode: answered MarshallingError; the connection stays open. */
     public void undecodable(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
-            stats.received();
             conn.countReceived();
-            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header.xid(), stateMachine.lastZxid(),
+            conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
                     ErrorCode.MARSHALLING_ERROR, null, receivedAtMs)));
         }
     }
@@ -376,9 +370,23 @@ public final class RequestHandler {
         return infos;
     }
 
-    private void answer(Connection conn, int xid, long zxid, ErrorCode err, JuteRecord body, long receivedAtMs) {
-        conn.reply(new ReplyHeader(xid, zxid, err.code), err == ErrorCode.OK ? body : null);
-        stats.sent();
-        stats.latency(Math.max(0, clock.monotonicMs() - receivedAtMs));
+    private void answer(Connection conn, RequestHeader header, long zxid, ErrorCode err, JuteRecord body,
+                        long receivedAtMs) {
+        stats.clientResponseSize(conn.reply(new ReplyHeader(header.xid(), zxid, err.code),
+                err == ErrorCode.OK ? body : null));
+        OpCode op = OpCode.of(header.type());
+        if (op == OpCode.SASL) {
+            // ZooKeeper answers SASL outside its request pipeline: no latency, no last operation.
+            return;
+        }
+        sessions.answered(conn, header.xid(), zxid, op == null ? OpCode.ERROR : op, receivedAtMs, isWrite(op));
+    }
+
+    /** Requests that ZooKeeper logs as transactions: their latency is zk_updatelatency, the rest zk_readlatency. */
+    private static boolean isWrite(OpCode op) {
+        return op != null && switch (op) {
+            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI, RECONFIG -> true;
+            default -> false;
+        };
     }
 }

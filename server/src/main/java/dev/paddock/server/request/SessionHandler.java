@@ -7,10 +7,12 @@ import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
+import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
+import dev.paddock.wire.OpCode;
 import dev.paddock.wire.Xid;
 import dev.paddock.wire.proto.AuthPacket;
 import dev.paddock.wire.proto.ConnectRequest;
@@ -22,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,36 +44,71 @@ public final class SessionHandler implements ServerView {
     private final WatchManager watches;
     private final WritePath writePath;
     private final ServerStats stats;
+    private final Clock clock;
     private final Map<Long, Connection> bySession = new HashMap<>();
+    /** Every open connection, with or without a session (four-letter words too), as stat and cons list them. */
+    private final Set<Connection> connections = new LinkedHashSet<>();
 
     public SessionHandler(ServerConfig config, StateMachine stateMachine, SessionTracker tracker, WatchManager watches,
-                          WritePath writePath, ServerStats stats) {
+                          WritePath writePath, ServerStats stats, Clock clock) {
         this.config = config;
         this.stateMachine = stateMachine;
         this.tracker = tracker;
         this.watches = watches;
         this.writePath = writePath;
         this.stats = stats;
+        this.clock = clock;
+    }
+
+    /** A new network connection, before its first packet; it leaves with {@link #connectionLost}. */
+    public void opened(Connection conn) {
+        if (!conn.isClosed()) {
+            connections.add(conn);
+        }
     }
 
     @Override
     public int connectionCount() {
-        return bySession.size();
+        return connections.size();
     }
 
     @Override
     public List<Client> clients() {
-        List<Client> clients = new ArrayList<>(bySession.size());
-        for (Connection c : bySession.values()) {
-            clients.add(new Client(c.channel().remoteAddress(), c.outstanding().get(), c.receivedCount(),
-                    c.sentCount()));
+        List<Client> clients = new ArrayList<>(connections.size());
+        for (Connection c : connections) {
+            ConnectionStats s = c.stats();
+            clients.add(new Client(c.channel().remoteAddress(), c.interestOps(), c.outstanding().get(), s.received(),
+                    s.sent(), c.sessionId(), s.lastOp(), s.establishedWallMs(), c.timeoutMs(), s.lastCxid(),
+                    s.lastZxid(), s.lastResponseMs(), s.lastLatencyMs(), s.minLatencyMs(), s.avgLatencyMs(),
+                    s.maxLatencyMs()));
         }
         return clients;
     }
 
     @Override
+    public int outstandingRequests() {
+        int n = 0;
+        for (Connection c : connections) {
+            n += c.outstanding().get();
+        }
+        return n;
+    }
+
+    @Override
+    public void resetConnectionStats() {
+        for (Connection c : connections) {
+            c.stats().reset();
+        }
+    }
+
+    @Override
     public String mode() {
         return writePath.mode();
+    }
+
+    @Override
+    public boolean serving() {
+        return writePath.serving();
     }
 
     /**
@@ -100,7 +139,8 @@ public final class SessionHandler implements ServerView {
     }
 
     private void handshake(Connection conn, ConnectRequest req) {
-        stats.received();
+        long receivedAtMs = clock.monotonicMs();
+        stats.connectionRequest();
         conn.countReceived();
         if (!writePath.serving()) {
             // Like a ZooKeeper member without a leader: not running, so the client tries another server.
@@ -125,6 +165,8 @@ public final class SessionHandler implements ServerView {
                         LOG.debug("Established session 0x{} with negotiated timeout {} for client {}",
                                 Long.toHexString(newId), timeout, conn.channel().remoteAddress());
                         accept(conn, newId, timeout, readOnly);
+                        // As ZooKeeper: only a new session is an operation (SESS); a reattached one is not.
+                        answered(conn, 0, c.zxid(), OpCode.CREATE_SESSION, receivedAtMs, true);
                     }).run()));
             return;
         } else if (!tracker.isAlive(sessionId)
@@ -132,7 +174,6 @@ public final class SessionHandler implements ServerView {
             LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(sessionId),
                     conn.channel().remoteAddress());
             conn.writeRaw(new ConnectResponse(0, 0, 0, new byte[16], readOnly));
-            stats.sent();
             close(conn);
             return;
         } else {
@@ -154,20 +195,26 @@ public final class SessionHandler implements ServerView {
         conn.bind(sessionId, timeout);
         bySession.put(sessionId, conn);
         conn.writeRaw(new ConnectResponse(0, timeout, sessionId, SessionTracker.passwordFor(sessionId), readOnly));
-        stats.sent();
     }
 
     /** The client's closeSession: through the log, then answer and hang up. */
-    public void closeSession(Connection conn, int xid) {
+    public void closeSession(Connection conn, int xid, long receivedAtMs) {
         long sessionId = conn.sessionId();
         tracker.remove(sessionId);
         SessionOrder.Slot slot = conn.order().reserve();
         WritePathFailure.call(() -> writePath.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION,
                 c -> slot.complete(guarded(conn, () -> {
-                    conn.reply(new ReplyHeader(xid, c.zxid(), 0), null);
-                    stats.sent();
+                    stats.clientResponseSize(conn.reply(new ReplyHeader(xid, c.zxid(), 0), null));
+                    answered(conn, xid, c.zxid(), OpCode.CLOSE_SESSION, receivedAtMs, true);
                     close(conn);
                 }))));
+    }
+
+    /** The statistics of one answered request: the server's (srvr, mntr) and the connection's (cons). */
+    void answered(Connection conn, int xid, long zxid, OpCode op, long receivedAtMs, boolean update) {
+        long nowMs = clock.monotonicMs();
+        stats.latency(Math.max(0, nowMs - receivedAtMs), update);
+        conn.stats().answered(xid, zxid, ConnectionStats.opName(op.code), receivedAtMs, nowMs);
     }
 
     /** Runs every tick: sessions past their deadline are closed through the log. */
@@ -203,7 +250,6 @@ public final class SessionHandler implements ServerView {
         if (IpMatcher.SCHEME.equals(auth.scheme())) {
             // As in ZooKeeper, "ip" authenticates as the connection's real address, which it already has.
             conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.OK.code), null);
-            stats.sent();
             return;
         }
         if (DigestAuth.SCHEME.equals(auth.scheme()) && auth.auth() != null) {
@@ -213,12 +259,10 @@ public final class SessionHandler implements ServerView {
             }
             conn.addIdentity(new Id(DigestAuth.SCHEME, digest));
             conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.OK.code), null);
-            stats.sent();
             return;
         }
         LOG.warn("No authentication provider for scheme {} from {}", auth.scheme(), conn.channel().remoteAddress());
         conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.AUTH_FAILED.code), null);
-        stats.sent();
         close(conn);
     }
 
@@ -234,6 +278,7 @@ public final class SessionHandler implements ServerView {
             return;
         }
         conn.markClosed();
+        connections.remove(conn);
         watches.removeAll(conn);
         if (conn.sessionId() != 0 && bySession.get(conn.sessionId()) == conn) {
             bySession.remove(conn.sessionId());

@@ -134,6 +134,13 @@ public final class SessionTracker {
         return result;
     }
 
+    /** The sessions by deadline (monotonic ms, tick-aligned), earliest first: a copy, for {@code dump}. */
+    public java.util.SortedMap<Long, List<Long>> sessionsByDeadline() {
+        java.util.SortedMap<Long, List<Long>> result = new TreeMap<>();
+        buckets.forEach((deadline, bucket) -> result.put(deadline, new ArrayList<>(bucket.keySet())));
+        return result;
+    }
+
     /** Starts recording touches for {@link #drainTouched()} (ensemble members do, for the leader). */
     public void recordTouches() {
         if (touchedSinceReport == null) {

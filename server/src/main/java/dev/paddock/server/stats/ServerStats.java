@@ -1,16 +1,27 @@
 package dev.paddock.server.stats;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAccumulator;
 
-/** Counters shown by srvr, stat and mntr. Updated from any thread. */
+/**
+ * Counters shown by srvr, stat and mntr, updated by the request and network layers from any thread.
+ * {@code srst} resets all of them, as ZooKeeper's resets its server statistics and every metric.
+ */
 public final class ServerStats {
+    /** ZooKeeper's value of a response size before any response: none recorded. */
+    public static final long NO_SIZE = -1;
+
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
-    private final AtomicLong latencyTotalMs = new AtomicLong();
-    private final AtomicLong latencyCount = new AtomicLong();
-    private final LongAccumulator latencyMinMs = new LongAccumulator(Math::min, Long.MAX_VALUE);
-    private final LongAccumulator latencyMaxMs = new LongAccumulator(Math::max, 0);
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong connectionRequests = new AtomicLong();
+    private final AtomicLong connectionsRejected = new AtomicLong();
+    private final Summary latency = new Summary(false);
+    private final Summary readLatency = new Summary(true);
+    private final Summary updateLatency = new Summary(true);
+    private final Object sizesLock = new Object();
+    private long lastResponseBytes = NO_SIZE;
+    private long minResponseBytes = NO_SIZE;
+    private long maxResponseBytes = NO_SIZE;
 
     public void received() {
         packetsReceived.incrementAndGet();
@@ -20,11 +31,40 @@ public final class ServerStats {
         packetsSent.incrementAndGet();
     }
 
-    public void latency(long ms) {
-        latencyTotalMs.addAndGet(ms);
-        latencyCount.incrementAndGet();
-        latencyMinMs.accumulate(ms);
-        latencyMaxMs.accumulate(ms);
+    /** Bytes of a client packet, its length prefix included (a four-letter word counts 4). */
+    public void bytesReceived(long bytes) {
+        bytesReceived.addAndGet(bytes);
+    }
+
+    /** A handshake (connect request) received. */
+    public void connectionRequest() {
+        connectionRequests.incrementAndGet();
+    }
+
+    /** A connection refused for maxClientCnxns. */
+    public void connectionRejected() {
+        connectionsRejected.incrementAndGet();
+    }
+
+    /**
+     * One request answered, {@code update} when it was a transaction: srvr's latency counts every request,
+     * mntr's zk_updatelatency the transactions and zk_readlatency the rest, as in ZooKeeper.
+     */
+    public void latency(long ms, boolean update) {
+        latency.add(ms);
+        (update ? updateLatency : readLatency).add(ms);
+    }
+
+    /** The size of an answer without its length prefix; 0 (nothing written) is not a response. */
+    public void clientResponseSize(int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        synchronized (sizesLock) {
+            lastResponseBytes = bytes;
+            minResponseBytes = minResponseBytes == NO_SIZE ? bytes : Math.min(minResponseBytes, bytes);
+            maxResponseBytes = Math.max(maxResponseBytes, bytes);
+        }
     }
 
     public long packetsReceived() {
@@ -35,26 +75,70 @@ public final class ServerStats {
         return packetsSent.get();
     }
 
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
+    public long connectionRequests() {
+        return connectionRequests.get();
+    }
+
+    public long connectionsRejected() {
+        return connectionsRejected.get();
+    }
+
     public long minLatencyMs() {
-        long min = latencyMinMs.get();
-        return min == Long.MAX_VALUE ? 0 : min;
+        return latency.min();
     }
 
     public long maxLatencyMs() {
-        return latencyMaxMs.get();
+        return latency.max();
     }
 
+    /** The mean, rounded half up to 4 places as ZooKeeper rounds it. */
     public double avgLatencyMs() {
-        long count = latencyCount.get();
-        return count == 0 ? 0 : (double) latencyTotalMs.get() / count;
+        return latency.avg();
+    }
+
+    public Summary readLatency() {
+        return readLatency;
+    }
+
+    public Summary updateLatency() {
+        return updateLatency;
+    }
+
+    public long lastResponseBytes() {
+        synchronized (sizesLock) {
+            return lastResponseBytes;
+        }
+    }
+
+    public long minResponseBytes() {
+        synchronized (sizesLock) {
+            return minResponseBytes;
+        }
+    }
+
+    public long maxResponseBytes() {
+        synchronized (sizesLock) {
+            return maxResponseBytes;
+        }
     }
 
     public void reset() {
         packetsReceived.set(0);
         packetsSent.set(0);
-        latencyTotalMs.set(0);
-        latencyCount.set(0);
-        latencyMinMs.reset();
-        latencyMaxMs.reset();
+        bytesReceived.set(0);
+        connectionRequests.set(0);
+        connectionsRejected.set(0);
+        latency.reset();
+        readLatency.reset();
+        updateLatency.reset();
+        synchronized (sizesLock) {
+            lastResponseBytes = NO_SIZE;
+            minResponseBytes = NO_SIZE;
+            maxResponseBytes = NO_SIZE;
+        }
     }
 }

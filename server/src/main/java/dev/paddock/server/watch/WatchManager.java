@@ -3,6 +3,7 @@ package dev.paddock.server.watch;
 import dev.paddock.server.tree.Change;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -106,8 +107,36 @@ public final class WatchManager {
         child.removeAll(w);
     }
 
-    /** Number of (path, watcher) pairs, for stat output. */
+    /** Number of (path, watcher) pairs on both sides, as mntr's zk_watch_count counts them. */
     public int watchCount() {
         return data.size() + child.size();
+    }
+
+    /**
+     * The data side by watcher, a copy for wchs and wchc. ZooKeeper's wchs, wchc and wchp report only this
+     * side (data and exists watches, persistent and recursive ones), never the child side.
+     */
+    public Map<Watcher, Set<String>> dataWatchesByWatcher() {
+        return data.byWatcher();
+    }
+
+    /** The data side by path, a copy for wchs and wchp (see {@link #dataWatchesByWatcher}). */
+    public Map<String, Set<Watcher>> dataWatchesByPath() {
+        return data.byPath();
+    }
+
+    /** Number of (path, watcher) pairs on the data side: wchs's "Total watches". */
+    public int dataWatchCount() {
+        return data.size();
+    }
+
+    /** Paths with a data-side watch: wchs's "watching M paths". */
+    public int dataWatchPathCount() {
+        return data.pathCount();
+    }
+
+    /** Watchers with a data-side watch: wchs's "N connections". */
+    public int dataWatcherCount() {
+        return data.watcherCount();
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -126,6 +127,28 @@ final class WatchTable {
             n += m.size();
         }
         return n;
+    }
+
+    int pathCount() {
+        return byPath.size();
+    }
+
+    int watcherCount() {
+        return byWatcher.size();
+    }
+
+    /** Watcher to its paths, a copy. */
+    Map<Watcher, Set<String>> byWatcher() {
+        Map<Watcher, Set<String>> copy = new LinkedHashMap<>();
+        byWatcher.forEach((w, paths) -> copy.put(w, new LinkedHashSet<>(paths)));
+        return copy;
+    }
+
+    /** Path to its watchers, a copy. */
+    Map<String, Set<Watcher>> byPath() {
+        Map<String, Set<Watcher>> copy = new LinkedHashMap<>();
+        byPath.forEach((path, watchers) -> copy.put(path, new LinkedHashSet<>(watchers.keySet())));
+        return copy;
     }
 
     private void forgetPath(Watcher w, String path) {

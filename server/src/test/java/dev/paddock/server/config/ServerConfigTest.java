@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +31,7 @@ class ServerConfigTest {
         assertThat(c.minSessionTimeoutMs()).isEqualTo(1000);
         assertThat(c.maxSessionTimeoutMs()).isEqualTo(10000);
         assertThat(c.maxClientCnxns()).isEqualTo(7);
-        assertThat(c.fourLetterWords()).containsExactlyInAnyOrder("ruok", "stat");
+        assertThat(c.fourLetterWords()).containsExactlyInAnyOrder("ruok", "stat", "srvr");
         assertThat(c.dataLogDir()).isEqualTo(dir);
         assertThat(c.otherKeys()).containsKey("server.1");
     }
@@ -71,7 +74,31 @@ class ServerConfigTest {
 
     @Test
     void starWhitelistsEveryWord() throws Exception {
-        assertThat(load("dataDir=" + dir, "4lw.commands.whitelist=*").fourLetterWords()).contains("ruok", "mntr");
+        assertThat(load("dataDir=" + dir, "4lw.commands.whitelist=*").fourLetterWords())
+                .containsAll(ServerConfig.ALL_FOUR_LETTER_WORDS).contains(ServerConfig.TELNET_CLOSE, "snap");
+    }
+
+    /** As in ZooKeeper 3.9.5: without a whitelist only srvr is answered, and srvr is always answered. */
+    @Test
+    void srvrIsAlwaysWhitelisted() throws Exception {
+        Properties none = new Properties();
+        assertThat(ServerConfig.fromEntries(entries("dataDir", dir.toString()), none).fourLetterWords())
+                .containsExactly("srvr");
+        assertThat(ServerConfig.fromEntries(entries("dataDir", dir.toString(), "4lw.commands.whitelist", "ruok"),
+                none).fourLetterWords()).containsExactlyInAnyOrder("ruok", "srvr");
+        Properties system = new Properties();
+        system.setProperty("zookeeper.4lw.commands.whitelist", "mntr, conf");
+        system.setProperty("readonlymode.enabled", "true");
+        assertThat(ServerConfig.fromEntries(entries("dataDir", dir.toString()), system).fourLetterWords())
+                .containsExactlyInAnyOrder("mntr", "conf", "srvr", "isro");
+    }
+
+    private static Map<String, ZooCfgFile.Entry> entries(String... keysAndValues) {
+        Map<String, ZooCfgFile.Entry> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], new ZooCfgFile.Entry(keysAndValues[i + 1], "test " + keysAndValues[i]));
+        }
+        return m;
     }
 
     @Test

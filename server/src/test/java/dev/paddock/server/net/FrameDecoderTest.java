@@ -56,4 +56,39 @@ class FrameDecoderTest {
         later.writeInbound(Unpooled.wrappedBuffer("ruok".getBytes(StandardCharsets.US_ASCII)));
         assertThat((Object) later.readInbound()).isNull();
     }
+
+    @Test
+    void nothingAfterAWordIsRead() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100));
+        ch.writeInbound(Unpooled.wrappedBuffer("srvr".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(((FourLetterWord) ch.readInbound()).word()).isEqualTo("srvr");
+        ch.writeInbound(Unpooled.wrappedBuffer(frame(2, 9)));
+        assertThat((Object) ch.readInbound()).isNull();
+    }
+
+    /** As ZooKeeper reads it: a whitelisted stmk is followed by the new mask, 8 bytes, big-endian. */
+    @Test
+    void setTraceMaskWaitsForItsMaskWhenWhitelisted() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100, word -> true));
+        ch.writeInbound(Unpooled.wrappedBuffer("stmk".getBytes(StandardCharsets.US_ASCII)));
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.writeInbound(Unpooled.wrappedBuffer(ByteBuffer.allocate(8).putLong(0x22).array()));
+        FourLetterWord word = ch.readInbound();
+        assertThat(word).isEqualTo(new FourLetterWord("stmk", 0x22));
+    }
+
+    /** ZooKeeper answers a stmk that is not whitelisted at once, without reading a mask. */
+    @Test
+    void setTraceMaskNotWhitelistedIsAnsweredAtOnce() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100, word -> false));
+        ch.writeInbound(Unpooled.wrappedBuffer("stmk".getBytes(StandardCharsets.US_ASCII)));
+        assertThat((FourLetterWord) ch.readInbound()).isEqualTo(new FourLetterWord("stmk", 0));
+    }
+
+    @Test
+    void telnetCloseIsAKnownWord() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100));
+        ch.writeInbound(Unpooled.wrappedBuffer(ByteBuffer.allocate(4).putInt(FrameDecoder.TELNET_CLOSE).array()));
+        assertThat(((FourLetterWord) ch.readInbound()).word()).isEqualTo("telnet close");
+    }
 }

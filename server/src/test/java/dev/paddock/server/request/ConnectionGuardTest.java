@@ -50,11 +50,12 @@ class ConnectionGuardTest {
         }
 
         @Override
-        public void write(ReplyHeader header, JuteRecord body) {
+        public int write(ReplyHeader header, JuteRecord body) {
             if (body != null && failOn.test(body)) {
                 throw new IllegalStateException("injected: cannot encode " + body.getClass().getSimpleName());
             }
             replies.add(header);
+            return header.size() + (body == null ? 0 : body.size());
         }
 
         @Override
@@ -72,6 +73,11 @@ class ConnectionGuardTest {
 
         @Override
         public void resumeReading() {
+        }
+
+        @Override
+        public boolean reading() {
+            return true;
         }
     }
 
@@ -94,8 +100,8 @@ class ConnectionGuardTest {
         SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), 1);
         ServerStats stats = new ServerStats();
         WritePath path = writePath != null ? writePath : new ImmediateWritePath(stateMachine, watches, clock);
-        sessions = new SessionHandler(config, stateMachine, tracker, watches, path, stats);
-        requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, stats, clock);
+        sessions = new SessionHandler(config, stateMachine, tracker, watches, path, stats, clock);
+        requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, stats);
     }
 
     private Connection connect(FakeChannel channel) {
