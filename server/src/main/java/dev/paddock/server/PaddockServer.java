@@ -73,7 +73,12 @@ public final class PaddockServer implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats);
-        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock);
+        RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats, clock,
+                config.reconfigEnabled());
+        if (config.reconfigEnabled()) {
+            LOG.warn("reconfigEnabled=true: Paddock does not change memberships yet; reconfig requests are "
+                    + "answered Unimplemented");
+        }
         FourLetterWords words = new FourLetterWords(config, stateMachine, sessions, watches, stats);
         words.snapCommand(member::snapshotNow);
         loop.every(config.tickTimeMs(), member::tick);
