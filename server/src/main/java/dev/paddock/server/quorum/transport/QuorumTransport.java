@@ -54,6 +54,8 @@ public final class QuorumTransport implements AutoCloseable {
     /** Messages waiting for a connection to a peer; beyond this they are dropped. */
     private static final int MAX_PENDING = 10_000;
     private static final long RECONNECT_BACKOFF_MS = 200;
+    /** Connections kept from servers this member's config does not list; more are closed. */
+    private static final int MAX_UNLISTED = 256;
 
     /** Where a peer listens. */
     public record PeerAddress(InetSocketAddress quorum, InetSocketAddress election) {
@@ -188,9 +190,16 @@ public final class QuorumTransport implements AutoCloseable {
                             sender);
                     ctx.close();
                 } else if (!peers.containsKey(sender)) {
+                    String key = sender + (election ? "e" : "q");
+                    if (unlisted.size() >= MAX_UNLISTED && !unlisted.containsKey(key)) {
+                        LOG.warn("closing quorum connection from {}: {} unlisted servers connected already",
+                                ctx.channel().remoteAddress(), MAX_UNLISTED);
+                        ctx.close();
+                        return;
+                    }
                     LOG.info("quorum connection from {}: server {} is not in this member's config",
                             ctx.channel().remoteAddress(), sender);
-                    unlisted.put(sender + (election ? "e" : "q"), ctx.channel());
+                    unlisted.put(key, ctx.channel());
                 }
                 return;
             }
