@@ -67,9 +67,46 @@ class EnsembleConfigNodeTest {
         assertThat(paddock).isEqualTo(reference);
     }
 
+    /**
+     * With {@code reconfigEnabled=true} ZooKeeper gives its first established config the version of the
+     * first NEWLEADER zxid and carries out reconfig (the ACL check on /zookeeper/config comes after the
+     * request's own checks). Paddock does not change memberships yet: it keeps version 0 and answers
+     * Unimplemented, as ZooKeeper does where it cannot reconfigure. This pins both, the difference being
+     * what the rest of issue 11 removes.
+     */
+    @Test
+    void withReconfigEnabled() throws Exception {
+        Map<String, String> reference = reconfigEnabled(false);
+        assertThat(reference).containsExactly(
+                Map.entry("getConfig", EXPECTED.replace("version=0", "version=100000000")),
+                Map.entry("reconfig without ADMIN", "NOAUTH"),
+                Map.entry("reconfig as super", "OK"));
+        Map<String, String> paddock = reconfigEnabled(true);
+        assertThat(paddock).containsExactly(
+                Map.entry("getConfig", EXPECTED),
+                Map.entry("reconfig without ADMIN", "UNIMPLEMENTED"),
+                Map.entry("reconfig as super", "UNIMPLEMENTED"));
+    }
+
+    private Map<String, String> reconfigEnabled(boolean paddock) throws Exception {
+        Map<String, String> seen = new LinkedHashMap<>();
+        try (ChildEnsemble e = new ChildEnsemble(dir.resolve(paddock ? "paddock-r" : "zookeeper-r"), paddock,
+                true)) {
+            e.awaitServing();
+            try (ZooKeeperAdmin admin = new ZooKeeperAdmin(e.connectString(1), 10_000, event -> { })) {
+                awaitConnected(admin);
+                seen.put("getConfig", e.mask(new String(admin.getConfig(false, null), StandardCharsets.UTF_8)));
+                seen.put("reconfig without ADMIN", codeOf(() -> admin.reconfigure(null, "20", null, -1, null)));
+                admin.addAuthInfo("digest", "super:test".getBytes(StandardCharsets.UTF_8));
+                seen.put("reconfig as super", codeOf(() -> admin.reconfigure(null, "20", null, -1, null)));
+            }
+        }
+        return seen;
+    }
+
     private Map<String, String> observe(boolean paddock) throws Exception {
         Map<String, String> seen = new LinkedHashMap<>();
-        try (ChildEnsemble e = new ChildEnsemble(dir.resolve(paddock ? "paddock" : "zookeeper"), paddock)) {
+        try (ChildEnsemble e = new ChildEnsemble(dir.resolve(paddock ? "paddock" : "zookeeper"), paddock, false)) {
             e.awaitServing();
             for (int id = 1; id <= 3; id++) {
                 try (ZooKeeper zk = connect(e.connectString(id))) {
@@ -161,7 +198,7 @@ class EnsembleConfigNodeTest {
         private final Map<Integer, int[]> ports = new TreeMap<>(); // id -> quorum, election, client
         private final List<Process> processes = new ArrayList<>();
 
-        ChildEnsemble(Path dir, boolean paddock) throws IOException {
+        ChildEnsemble(Path dir, boolean paddock, boolean reconfigEnabled) throws IOException {
             for (int id : IDS) {
                 ports.put(id, new int[] {freePort(), freePort(), freePort()});
             }
@@ -184,6 +221,7 @@ class EnsembleConfigNodeTest {
                 Files.writeString(data.resolve("myid"), Integer.toString(id));
                 String cfg = "dataDir=" + data + "\ntickTime=200\ninitLimit=50\nsyncLimit=25\n"
                         + "4lw.commands.whitelist=*\nadmin.enableServer=false\n"
+                        + (reconfigEnabled ? "reconfigEnabled=true\n" : "")
                         + (id == 1 ? "clientPort=" + ports.get(1)[2] + "\nclientPortAddress=127.0.0.1\n" : "")
                         + lines;
                 Path cfgFile = data.resolve("zoo.cfg");
