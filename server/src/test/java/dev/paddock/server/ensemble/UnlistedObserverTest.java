@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The first step of the seeds' migration by observers: a fourth server that no member's config lists (its
  * own zoo.cfg lists the three members and itself as {@code :observer}, with {@code peerType=observer}) joins
  * the running ensemble as an observer, as it would join ZooKeeper's: it learns the data written before it
- * came, serves reads, forwards its clients' writes and gets every new write, and never counts in a quorum
- * (with two of the three members gone, nothing commits). Also pins {@code /zookeeper/config}: each server
- * holds its own config's text, never logged.
+ * came, serves reads, forwards its clients' writes and gets every new write, follows a new leader, and
+ * never counts in a quorum (with two of the three members gone, nothing commits). Also pins
+ * {@code /zookeeper/config}: each server holds its own config's text, never logged.
  */
 class UnlistedObserverTest {
     @TempDir
@@ -155,14 +155,23 @@ class UnlistedObserverTest {
         assertThat(new String(observer.getConfig(false, null), StandardCharsets.UTF_8))
                 .isEqualTo(three + "server.4=" + lines[4] + "\nversion=0");
 
-        // It never counts: with two of the three voters gone, the leader cannot commit even with it.
-        int kept = mode(1).equals("leader") ? 1 : 2;
-        for (int id = 1; id <= 3; id++) {
-            if (id != kept) {
-                servers[id].close();
-                servers[id] = null;
-            }
-        }
+        // The leader goes away: the observer finds the new one and gets its writes.
+        int leader = mode(1).equals("leader") ? 1 : mode(2).equals("leader") ? 2 : 3;
+        servers[leader].close();
+        servers[leader] = null;
+        int[] left = java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> id != leader).toArray();
+        await("a new leader", () -> mode(left[0]).equals("leader") || mode(left[1]).equals("leader"));
+        await("server 4 observes again", () -> mode(4).equals("observer"));
+        ZooKeeper survivor = connect(left[0]);
+        survivor.create("/after-failover", "f".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        ZooKeeper observer2 = connect(4);
+        observer2.sync("/", (rc, path, ctx) -> { }, null);
+        assertThat(new String(observer2.getData("/after-failover", false, null))).isEqualTo("f");
+
+        // It never counts: with two of the three voters gone, the last cannot lead even with it.
+        int kept = left[0];
+        servers[left[1]].close();
+        servers[left[1]] = null;
         await("no quorum without two voters", () -> !mode(kept).equals("leader") && !mode(4).equals("observer"));
         ZooKeeper late = new ZooKeeper("127.0.0.1:" + clientPorts[kept], 2_000, e -> { });
         clients.add(late);

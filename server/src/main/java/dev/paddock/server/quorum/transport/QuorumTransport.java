@@ -303,6 +303,7 @@ public final class QuorumTransport implements AutoCloseable {
     /** Messages a member sends back on a connection this server opened (it does not list this server). */
     private final class Answers extends SimpleChannelInboundHandler<ByteBuf> {
         private final int peer;
+        private boolean answered;
 
         Answers(int peer) {
             this.peer = peer;
@@ -310,6 +311,7 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            answered = true;
             byte[] bytes = new byte[frame.readableBytes()];
             frame.readBytes(bytes);
             try {
@@ -318,6 +320,18 @@ public final class QuorumTransport implements AutoCloseable {
                 LOG.warn("closing quorum connection to server {}: {}", peer, e.getMessage());
                 ctx.close();
             }
+        }
+
+        /**
+         * A member that answers here has no connection of its own to this server, so this one closing is how
+         * this server learns that it went away (a listed peer never answers here: nothing changes for it).
+         */
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (answered && !closed) {
+                onPeerDisconnected.accept(peer);
+            }
+            ctx.fireChannelInactive();
         }
 
         @Override
