@@ -112,13 +112,55 @@ class UnlistedObserverTest {
         }
     }
 
-    @Test
-    void anObserverNoMemberListsJoinsServesAndNeverVotes() throws Exception {
+    private void configure(String fourthRole) throws IOException {
         for (int id = 1; id <= 4; id++) {
             clientPorts[id] = freePort();
-            lines[id] = "127.0.0.1:" + freePort() + ":" + freePort() + (id == 4 ? ":observer" : "")
+            lines[id] = "127.0.0.1:" + freePort() + ":" + freePort() + (id == 4 ? fourthRole : "")
                     + ";127.0.0.1:" + clientPorts[id];
         }
+    }
+
+    /**
+     * A server the members do not list that calls itself a voter is never let in: it stays looking (the
+     * leader ignores its join), and the ensemble goes on committing without it.
+     */
+    @Test
+    void anUnlistedServerThatWouldVoteIsNotLetIn() throws Exception {
+        configure("");
+        for (int id = 1; id <= 3; id++) {
+            start(id, 1, 2, 3);
+        }
+        await("a leader and two followers", () -> List.of(mode(1), mode(2), mode(3)).contains("leader"));
+        Path data = dir.resolve("s4");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("myid"), "4");
+        Properties p = new Properties();
+        p.setProperty("tickTime", "100");
+        p.setProperty("initLimit", "5");
+        p.setProperty("syncLimit", "5");
+        p.setProperty("dataDir", data.toString());
+        p.setProperty("4lw.commands.whitelist", "*");
+        for (int other = 1; other <= 4; other++) {
+            p.setProperty("server." + other, lines[other]);
+        }
+        servers[4] = PaddockServer.start(ServerConfig.fromProperties(p));
+        ZooKeeper member = connect(1);
+        // Its srvr shows the role it tries (follower) while it tries; that it never serves shows in its clients.
+        ZooKeeper fourth = new ZooKeeper("127.0.0.1:" + clientPorts[4], 10_000, e -> { });
+        clients.add(fourth);
+        for (int i = 0; i < 30; i++) {
+            member.create("/w" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            assertThat(fourth.getState().isConnected()).as("server 4 never takes a client").isFalse();
+            Thread.sleep(100);
+        }
+        for (int id = 1; id <= 3; id++) {
+            assertThat(mode(id)).isIn("leader", "follower");
+        }
+    }
+
+    @Test
+    void anObserverNoMemberListsJoinsServesAndNeverVotes() throws Exception {
+        configure(":observer");
         for (int id = 1; id <= 3; id++) {
             start(id, 1, 2, 3);
         }
