@@ -48,7 +48,8 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
      * {@code server.N=host:quorumPort:electionPort:participant|observer[;clientHost:clientPort]} line per
      * server, each ending in a newline, then {@code version=<hex>} without one. ZooKeeper lists the servers
      * in the iteration order of a {@code HashMap<Long, ...>} (ascending for small ids, not in general), so
-     * this iterates one. Hosts are written as configured, an IPv6 literal in brackets. The client part is
+     * this iterates one; ids that share a bucket (1 and 17) come out ascending here, in the order of its
+     * Properties' iteration over the whole zoo.cfg in ZooKeeper. Hosts are written as configured, an IPv6 literal in brackets. The client part is
      * there only when the server line has one ({@code ;2181} is written {@code ;0.0.0.0:2181}); a server
      * whose client port comes from the static {@code clientPort} has none. Measured against ZooKeeper
      * 3.9.5 by compat-tests' EnsembleConfigNodeTest.
