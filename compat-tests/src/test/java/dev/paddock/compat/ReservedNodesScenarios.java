@@ -77,6 +77,10 @@ public abstract class ReservedNodesScenarios extends CompatTestBase {
         assertThat(zk.exists("/zookeeper", false)).isEqualTo(stat(0, 0, 0, 0, 0, -2, 0, 0, 0, 2, 0));
         assertThat(zk.exists("/zookeeper/quota", false)).isEqualTo(stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         assertThat(zk.exists("/zookeeper/config", false)).isEqualTo(stat(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0));
+        // A standalone server's config node stays empty: getConfig (a getData of it) gives no text.
+        Stat config = new Stat();
+        assertThat(zk.getConfig(false, config)).isEmpty();
+        assertThat(config).isEqualTo(stat(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0));
     }
 
     @Test

@@ -15,8 +15,12 @@ import java.util.TreeSet;
  * The ensemble part of zoo.cfg: {@code server.N=host:quorumPort:electionPort[:participant|observer]
  * [;[clientHost:]clientPort]} lines, {@code peerType} and {@code standaloneEnabled}, plus this member's id
  * from the {@code myid} file in dataDir, exactly as ZooKeeper reads them.
+ *
+ * <p>{@code configText} is the membership as ZooKeeper 3.9 writes it into {@code /zookeeper/config} (see
+ * {@link #configText(Map, long)}), made from the server lines as written: ZooKeeper's servers list decides
+ * the role shown, whatever {@code peerType} says.
  */
-public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled) {
+public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled, String configText) {
 
     /** One server line. */
     public record Peer(int id, String host, int quorumPort, int electionPort, boolean observer,
@@ -32,6 +36,45 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
 
     public EnsembleConfig {
         peers = Collections.unmodifiableMap(new TreeMap<>(peers));
+    }
+
+    public EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled) {
+        this(myId, peers, standaloneEnabled, configText(peers, 0));
+    }
+
+    /**
+     * The text ZooKeeper 3.9.5 keeps in {@code /zookeeper/config} for these servers at config version
+     * {@code version} (0 for a static config, that is every config while reconfig is not implemented): one
+     * {@code server.N=host:quorumPort:electionPort:participant|observer[;clientHost:clientPort]} line per
+     * server, each ending in a newline, then {@code version=<hex>} without one. ZooKeeper lists the servers
+     * in the iteration order of a {@code HashMap<Long, ...>} (ascending for small ids, not in general), so
+     * this iterates one; ids that share a bucket (1 and 17) come out ascending here, in the order of its
+     * Properties' iteration over the whole zoo.cfg in ZooKeeper. Hosts are written as configured, an IPv6 literal in brackets. The client part is
+     * there only when the server line has one ({@code ;2181} is written {@code ;0.0.0.0:2181}); a server
+     * whose client port comes from the static {@code clientPort} has none. Measured against ZooKeeper
+     * 3.9.5 by compat-tests' EnsembleConfigNodeTest.
+     */
+    public static String configText(Map<Integer, Peer> peers, long version) {
+        Map<Long, Peer> inZooKeeperOrder = new java.util.HashMap<>();
+        for (Peer p : new TreeMap<>(peers).values()) {
+            inZooKeeperOrder.put((long) p.id(), p);
+        }
+        StringBuilder text = new StringBuilder();
+        for (Peer p : inZooKeeperOrder.values()) {
+            text.append("server.").append(p.id()).append('=').append(delimited(p.host())).append(':')
+                    .append(p.quorumPort()).append(':').append(p.electionPort())
+                    .append(p.observer() ? ":observer" : ":participant");
+            if (p.clientAddress() != null) {
+                text.append(';').append(delimited(p.clientAddress().getHostString())).append(':')
+                        .append(p.clientAddress().getPort());
+            }
+            text.append('\n');
+        }
+        return text.append("version=").append(Long.toHexString(version)).toString();
+    }
+
+    private static String delimited(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** The ensemble of a zoo.cfg; null when it has no server lines (or only one with standaloneEnabled). */
@@ -54,6 +97,7 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
         if (peers.isEmpty() || peers.size() == 1 && standaloneEnabled) {
             return null;
         }
+        String configText = configText(peers, 0);
         int myId = readMyId(config.dataDir());
         if (!peers.containsKey(myId)) {
             throw new ConfigException("myid " + myId + " has no server." + myId + " line");
@@ -65,7 +109,7 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
         if (peers.values().stream().noneMatch(p -> !p.observer())) {
             throw new ConfigException("the ensemble has no voting members");
         }
-        return new EnsembleConfig(myId, peers, standaloneEnabled);
+        return new EnsembleConfig(myId, peers, standaloneEnabled, configText);
     }
 
     static Peer parsePeer(int id, String value, String key) throws ConfigException {

@@ -62,6 +62,11 @@ public record ServerConfig(
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
             "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns");
 
+    /** zoo.cfg's {@code reconfigEnabled} (default false), read as ZooKeeper reads it: true or false. */
+    public boolean reconfigEnabled() {
+        return "true".equalsIgnoreCase(otherKeys.getOrDefault("reconfigEnabled", "false").strip());
+    }
+
     /** The embedded default of the README's run command: standalone on 127.0.0.1:2181, data under ./data. */
     public static ServerConfig embeddedDefault() throws ConfigException {
         Properties p = new Properties();

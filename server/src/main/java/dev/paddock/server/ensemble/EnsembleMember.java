@@ -160,10 +160,23 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             throws IOException, RecoveryException {
         EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, parts);
         stateMachine.restoreFrom(m.storage.recoveredState());
+        m.putLocalConfig();
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
         return m;
+    }
+
+    /**
+     * Writes this member's config text into /zookeeper/config (never logged; see
+     * {@link StateMachine#setLocalConfig}): when the state is opened and whenever a leader's snapshot replaces
+     * it, as ZooKeeper does at start-up and after every sync. A standalone server's node stays as it is.
+     */
+    private void putLocalConfig() {
+        if (!membership.configText().isEmpty()) {
+            stateMachine.setLocalConfig(membership.configText().getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+                    clock.wallMs());
+        }
     }
 
     /** Starts the network and the protocol; call before serving. */
@@ -369,6 +382,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
                     + " does not decode", e);
         }
         stateMachine.restoreFrom(loaded);
+        putLocalConfig();
         for (long id : new ArrayList<>(tracker.timeouts().keySet())) {
             tracker.remove(id);
         }

@@ -12,10 +12,14 @@ import java.util.TreeSet;
  * Who this server is among whom: its id, the voters and observers, and where the others listen. A
  * standalone server (no {@code server.N} lines) is a one-member ensemble: id {@value #STANDALONE_ID}, no
  * peers and no quorum ports, on the same write path as every member.
+ *
+ * <p>{@code configText} is what {@code /zookeeper/config} holds on this member (see
+ * {@link EnsembleConfig#configText()}): ZooKeeper's text of the membership, or empty for a standalone server,
+ * whose config node ZooKeeper leaves empty.
  */
 public record Membership(int myId, Set<Integer> voters, Set<Integer> observers,
                          Map<Integer, QuorumTransport.PeerAddress> peers, InetSocketAddress quorumAddress,
-                         InetSocketAddress electionAddress, boolean standalone) {
+                         InetSocketAddress electionAddress, boolean standalone, String configText) {
     /** ZooKeeper's standalone server id (its sessions carry it too). */
     public static final int STANDALONE_ID = 0;
 
@@ -23,6 +27,14 @@ public record Membership(int myId, Set<Integer> voters, Set<Integer> observers,
         voters = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(voters));
         observers = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(observers));
         peers = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(peers));
+        configText = configText == null ? "" : configText;
+    }
+
+    /** A membership without a config text (simulations and tests; the config node stays empty). */
+    public Membership(int myId, Set<Integer> voters, Set<Integer> observers,
+                      Map<Integer, QuorumTransport.PeerAddress> peers, InetSocketAddress quorumAddress,
+                      InetSocketAddress electionAddress, boolean standalone) {
+        this(myId, voters, observers, peers, quorumAddress, electionAddress, standalone, "");
     }
 
     public static Membership ofStandalone() {
@@ -36,7 +48,7 @@ public record Membership(int myId, Set<Integer> voters, Set<Integer> observers,
         }
         EnsembleConfig.Peer me = ensemble.me();
         return new Membership(ensemble.myId(), ensemble.voters(), ensemble.observers(), peers, me.quorumAddress(),
-                me.electionAddress(), false);
+                me.electionAddress(), false, ensemble.configText());
     }
 
     /** Whether anyone else takes part (a one-member ensemble needs no network). */

@@ -207,7 +207,15 @@ final class LeaderRole {
             if (message.seq() != 0 || !member.firstOpening(message.link())) {
                 return; // not an opening message, or a late copy of one that opened a link before
             }
-            if (established() && !info.observer() && info.acceptedEpoch() > newEpoch) {
+            boolean listed = member.config.voters().contains(from) || member.config.observers().contains(from);
+            if (!listed && !info.observer()) {
+                // A server this leader's config does not list may only ever observe (as in ZooKeeper, which the
+                // migration by observers relies on); one that would vote is not let in.
+                return;
+            }
+            // Only a voter of this leader's config counts, whatever the learner says of itself.
+            boolean observer = info.observer() || !member.config.voters().contains(from);
+            if (established() && !observer && info.acceptedEpoch() > newEpoch) {
                 // This voter promised a newer epoch to a leader that never got going; it cannot follow ours
                 // without breaking that promise, so move everyone to an epoch above it. (A voter that promised
                 // this very epoch, to us or to a candidate that lost, can follow: it simply re-syncs.)
@@ -216,7 +224,7 @@ final class LeaderRole {
             }
             Link link = new Link(message.link(), from, member.host);
             link.acceptedFirst();
-            Learner l = new Learner(from, link, info.observer(), info.acceptedEpoch(), info.lastZxid());
+            Learner l = new Learner(from, link, observer, info.acceptedEpoch(), info.lastZxid());
             learners.put(from, l);
             epochAcked.remove(from);
             newLeaderAcked.remove(from);

@@ -52,9 +52,17 @@ public final class RequestHandler {
     private final SessionHandler sessions;
     private final WritePath writePath;
     private final ServerStats stats;
+    private final boolean reconfigEnabled;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats) {
+        this(stateMachine, watches, tracker, sessions, writePath, stats, false);
+    }
+
+    /** @param reconfigEnabled zoo.cfg's {@code reconfigEnabled}; decides how a reconfig request is refused */
+    public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
+                          SessionHandler sessions, WritePath writePath, ServerStats stats, boolean reconfigEnabled) {
+        this.reconfigEnabled = reconfigEnabled;
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
@@ -145,8 +153,13 @@ public final class RequestHandler {
                         r.persistentWatches(), r.persistentRecursiveWatches());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
-            case RECONFIG -> answer(conn, header, stateMachine.lastZxid(), ErrorCode.RECONFIG_DISABLED, null,
-                    receivedAtMs);
+            // ZooKeeper 3.9.5 checks reconfigEnabled first of all (before the session, the request and the ACL
+            // on /zookeeper/config), so a caller without the permission also gets ReconfigDisabled. With
+            // reconfig enabled, Paddock does not change memberships yet: it answers Unimplemented, which is
+            // what ZooKeeper answers (also before the ACL check) where it cannot reconfigure, on a standalone
+            // server. The connection stays open in both cases.
+            case RECONFIG -> answer(conn, header, stateMachine.lastZxid(),
+                    reconfigEnabled ? ErrorCode.UNIMPLEMENTED : ErrorCode.RECONFIG_DISABLED, null, receivedAtMs);
             // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
             // which clients read as the end of the exchange rather than as a broken connection.
             // A null token is what ZooKeeper cannot take: it drops the connection without an answer.

@@ -180,6 +180,16 @@ public final class DataTree {
         n.version++;
     }
 
+    /** Sets a node's data outside any transaction, with the given stat fields (the local config node). */
+    void setLocalData(String path, byte[] data, int version, long mzxid, long timeMs) {
+        Znode n = nodes.get(path);
+        save(path, n);
+        n.data = data;
+        n.version = version;
+        n.mzxid = mzxid;
+        n.mtime = timeMs;
+    }
+
     void setAcl(String path, List<Acl> acl) {
         Znode n = nodes.get(path);
         save(path, n);

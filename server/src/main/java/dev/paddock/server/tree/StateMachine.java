@@ -50,6 +50,27 @@ public final class StateMachine {
         tree.createSystemNode("/zookeeper/config", new byte[0], AclLists.READ_ONLY, -1);
     }
 
+    /** The node that holds the membership's config text. */
+    public static final String CONFIG_NODE = "/zookeeper/config";
+
+    /**
+     * Puts this member's own config text in {@value #CONFIG_NODE}, as ZooKeeper's
+     * {@code ZKDatabase.initConfigInZKDatabase} does: data version -1, mzxid the config version, mtime now.
+     *
+     * <p>This is the one change to the tree that is not a logged transaction. It is local state by design:
+     * ZooKeeper writes the node from each member's own config at start-up and after every sync with a
+     * leader (with reconfig disabled, a learner even overwrites what a leader's snapshot held, ZOOKEEPER-2819),
+     * and never logs it. Every member of a static ensemble has the same server lines, so every member holds
+     * the same text; only mtime differs, which is why {@link TreeDigest} ignores what this sets (as ZooKeeper's
+     * own digest leaves out {@code /zookeeper/}). Nothing a transaction does depends on it: clients cannot
+     * write it (its ACL is read-only and reconfig is not implemented). {@code EnsembleMember} calls this when
+     * it opens the state and after installing a leader's snapshot; a standalone server never does, so its node
+     * stays empty as ZooKeeper's standalone server leaves it.
+     */
+    public void setLocalConfig(byte[] data, long configVersion, long timeMs) {
+        tree.setLocalData(CONFIG_NODE, data, -1, configVersion, timeMs);
+    }
+
     public DataTree tree() {
         return tree;
     }

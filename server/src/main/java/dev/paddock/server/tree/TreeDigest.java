@@ -15,6 +15,10 @@ import java.util.Map;
  * A deterministic digest of the whole state: every node (path, data, ACL, full stat) in path order, the
  * session table and the last zxid. Two state machines with equal digests answer every read the same way.
  * For tests and the check tool; it sorts every path, so it is not for the request thread of a big tree.
+ * {@value StateMachine#CONFIG_NODE} counts as the state machine creates it (no data, version 0, mzxid and
+ * mtime 0) whatever it holds: its data and those stat fields are each member's local copy of its config,
+ * set outside the log (see {@link StateMachine#setLocalConfig}), and digests of data directories written
+ * before it was set stay what they were.
  */
 public final class TreeDigest {
     private TreeDigest() {
@@ -34,7 +38,7 @@ public final class TreeDigest {
         Collections.sort(paths);
         ByteBuffer buf = ByteBuffer.allocate(128);
         for (String path : paths) {
-            Znode n = nodes.get(path);
+            Znode n = digested(path, nodes.get(path));
             sha.update(path.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
             buf.clear();
@@ -70,13 +74,26 @@ public final class TreeDigest {
     public static long fingerprint(StateMachine stateMachine) {
         long sum = 0;
         for (Map.Entry<String, Znode> e : stateMachine.tree().nodeMap().entrySet()) {
-            sum += mix(nodeHash(e.getKey(), e.getValue()));
+            sum += mix(nodeHash(e.getKey(), digested(e.getKey(), e.getValue())));
         }
         long h = mix(sum ^ 0x6a09e667f3bcc909L) ^ stateMachine.lastZxid();
         for (Map.Entry<Long, Integer> e : stateMachine.sessions().entrySet()) {
             h = mix(h + e.getKey()) ^ e.getValue();
         }
         return mix(h);
+    }
+
+    /** The node as digested: the config node without its local data and stat fields. */
+    private static Znode digested(String path, Znode n) {
+        if (!path.equals(StateMachine.CONFIG_NODE)) {
+            return n;
+        }
+        Znode c = n.fieldsOnly();
+        c.data = new byte[0];
+        c.version = 0;
+        c.mzxid = 0;
+        c.mtime = 0;
+        return c;
     }
 
     private static long nodeHash(String path, Znode n) {

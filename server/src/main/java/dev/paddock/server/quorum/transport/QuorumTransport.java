@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * leader-learner traffic to its quorum port, as ZooKeeper's two ports do. Every connection starts with the
  * sender's id; frames are length-prefixed and bounded. Delivery is best effort: a message to a peer that
  * cannot be reached is dropped, which the protocol tolerates (notifications repeat; links detect gaps).
+ *
+ * <p>A server that this member's config does not list may connect too (ZooKeeper's leaders accept such
+ * observers; moving an ensemble by observers depends on it). Having no address for it, this member answers it
+ * over the connection it opened, and it reads those answers on its outgoing connection. What such a server
+ * may do is the protocol's business: a leader takes it as an observer only, and election never counts it.
  */
 public final class QuorumTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumTransport.class);
@@ -49,6 +54,8 @@ public final class QuorumTransport implements AutoCloseable {
     /** Messages waiting for a connection to a peer; beyond this they are dropped. */
     private static final int MAX_PENDING = 10_000;
     private static final long RECONNECT_BACKOFF_MS = 200;
+    /** Connections kept from servers this member's config does not list; more are closed. */
+    private static final int MAX_UNLISTED = 256;
 
     /** Where a peer listens. */
     public record PeerAddress(InetSocketAddress quorum, InetSocketAddress election) {
@@ -62,6 +69,8 @@ public final class QuorumTransport implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, Outbound> outbound = new ConcurrentHashMap<>();
+    /** The latest connection from each unlisted server, per port kind ("4e", "4q"): where its answers go. */
+    private final Map<String, Channel> unlisted = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile java.util.function.IntConsumer onPeerDisconnected = peer -> { };
 
@@ -109,20 +118,23 @@ public final class QuorumTransport implements AutoCloseable {
 
     /** Starts listening on this member's quorum and election ports. */
     public void start(InetSocketAddress quorumAddress, InetSocketAddress electionAddress) throws InterruptedException {
-        listeners.add(listen(quorumAddress));
+        listeners.add(listen(quorumAddress, false));
         if (!electionAddress.equals(quorumAddress)) {
-            listeners.add(listen(electionAddress));
+            listeners.add(listen(electionAddress, true));
         }
     }
 
     public void send(int to, Message message) {
-        PeerAddress address = peers.get(to);
-        if (address == null || closed) {
+        if (closed) {
             return;
         }
+        PeerAddress address = peers.get(to);
         boolean election = message instanceof Message.Notification;
         String key = to + (election ? "e" : "q");
-        Outbound out = outbound.computeIfAbsent(key, k -> new Outbound(election ? address.election() : address.quorum()));
+        Channel back = address == null ? unlisted.get(key) : null;
+        if (address == null && (back == null || !back.isActive())) {
+            return;
+        }
         byte[] bytes = MessageCodec.encode(message);
         if (bytes.length > maxFrameBytes) {
             // The peer would close the connection on it; dropping it here breaks the link the same way.
@@ -130,10 +142,15 @@ public final class QuorumTransport implements AutoCloseable {
                     maxFrameBytes);
             return;
         }
-        out.send(bytes);
+        if (back != null) {
+            back.writeAndFlush(Unpooled.wrappedBuffer(bytes), back.voidPromise());
+            return;
+        }
+        outbound.computeIfAbsent(key, k -> new Outbound(to, election ? address.election() : address.quorum()))
+                .send(bytes);
     }
 
-    private Channel listen(InetSocketAddress address) throws InterruptedException {
+    private Channel listen(InetSocketAddress address, boolean election) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -143,7 +160,8 @@ public final class QuorumTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
-                        ch.pipeline().addLast(new Inbound());
+                        ch.pipeline().addLast(new LengthFieldPrepender(4)); // answers to an unlisted server
+                        ch.pipeline().addLast(new Inbound(election));
                     }
                 });
         return b.bind(address).sync().channel();
@@ -151,7 +169,12 @@ public final class QuorumTransport implements AutoCloseable {
 
     /** Reads the sender's id from the first frame, then hands each message to the receiver. */
     private final class Inbound extends SimpleChannelInboundHandler<ByteBuf> {
+        private final boolean election;
         private int sender = -1;
+
+        Inbound(boolean election) {
+            this.election = election;
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -162,10 +185,21 @@ public final class QuorumTransport implements AutoCloseable {
                     return;
                 }
                 sender = frame.readInt();
-                if (!peers.containsKey(sender)) {
-                    LOG.warn("closing quorum connection from {}: unknown server id {}", ctx.channel().remoteAddress(),
+                if (sender < 0 || sender == myId) {
+                    LOG.warn("closing quorum connection from {}: bad server id {}", ctx.channel().remoteAddress(),
                             sender);
                     ctx.close();
+                } else if (!peers.containsKey(sender)) {
+                    String key = sender + (election ? "e" : "q");
+                    if (unlisted.size() >= MAX_UNLISTED && !unlisted.containsKey(key)) {
+                        LOG.warn("closing quorum connection from {}: {} unlisted servers connected already",
+                                ctx.channel().remoteAddress(), MAX_UNLISTED);
+                        ctx.close();
+                        return;
+                    }
+                    LOG.info("quorum connection from {}: server {} is not in this member's config",
+                            ctx.channel().remoteAddress(), sender);
+                    unlisted.put(key, ctx.channel());
                 }
                 return;
             }
@@ -184,6 +218,9 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (sender >= 0) {
+                unlisted.remove(sender + (election ? "e" : "q"), ctx.channel());
+            }
             if (sender >= 0 && !closed) {
                 onPeerDisconnected.accept(sender);
             }
@@ -199,13 +236,15 @@ public final class QuorumTransport implements AutoCloseable {
 
     /** One outgoing connection, opened on demand; sends queue (bounded) while it connects. */
     private final class Outbound {
+        private final int peer;
         private final InetSocketAddress address;
         private final List<byte[]> pending = new ArrayList<>();
         private Channel channel;
         private boolean connecting;
         private long lastAttemptMs = Long.MIN_VALUE / 2;
 
-        Outbound(InetSocketAddress address) {
+        Outbound(int peer, InetSocketAddress address) {
+            this.peer = peer;
             this.address = address;
         }
 
@@ -236,6 +275,9 @@ public final class QuorumTransport implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new LengthFieldPrepender(4));
+                            // A member whose config does not list this server answers on this connection.
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
+                            ch.pipeline().addLast(new Answers(peer));
                         }
                     })
                     .connect(address);
@@ -255,6 +297,47 @@ public final class QuorumTransport implements AutoCloseable {
             }
             pending.clear();
             ch.flush();
+        }
+    }
+
+    /** Messages a member sends back on a connection this server opened (it does not list this server). */
+    private final class Answers extends SimpleChannelInboundHandler<ByteBuf> {
+        private final int peer;
+        private boolean answered;
+
+        Answers(int peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            answered = true;
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            try {
+                receiver.accept(peer, MessageCodec.decode(bytes));
+            } catch (MarshallingException e) {
+                LOG.warn("closing quorum connection to server {}: {}", peer, e.getMessage());
+                ctx.close();
+            }
+        }
+
+        /**
+         * A member that answers here has no connection of its own to this server, so this one closing is how
+         * this server learns that it went away (a listed peer never answers here: nothing changes for it).
+         */
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (answered && !closed) {
+                onPeerDisconnected.accept(peer);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("quorum connection to server {} failed: {}", peer, cause.toString());
+            ctx.close();
         }
     }
 
