@@ -18,7 +18,6 @@ import dev.paddock.server.quorum.Message.SnapshotHeader;
 import dev.paddock.server.quorum.Message.Sync;
 import dev.paddock.server.quorum.Message.SyncEntries;
 import dev.paddock.server.quorum.Message.UpToDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -368,7 +367,8 @@ final class LeaderRole {
                 l.link.send(new SnapshotChunk(offset,
                         Arrays.copyOfRange(state, offset, Math.min(state.length, offset + chunk))));
             }
-            for (List<Entry> batch : batches(member.storage.entries(snapshot.zxid(), last))) {
+            List<Entry> after = member.storage.entries(snapshot.zxid(), last);
+            for (List<Entry> batch : SyncBatches.of(after, member.config.syncBatchBytes())) {
                 l.link.send(new SyncEntries(batch));
             }
         }
@@ -379,31 +379,11 @@ final class LeaderRole {
 
     /** A DIFF or TRUNC+DIFF: the first batch of entries in the Sync, the rest in SyncEntries. */
     private void sendEntries(Learner l, long truncateTo, List<Entry> entries) {
-        List<List<Entry>> batches = batches(entries);
+        List<List<Entry>> batches = SyncBatches.of(entries, member.config.syncBatchBytes());
         l.link.send(new Sync(truncateTo, null, batches.isEmpty() ? List.of() : batches.get(0)));
         for (int i = 1; i < batches.size(); i++) {
             l.link.send(new SyncEntries(batches.get(i)));
         }
-    }
-
-    /** Cuts entries into runs of about syncBatchBytes encoded, at least one entry each. */
-    private List<List<Entry>> batches(List<Entry> entries) {
-        List<List<Entry>> batches = new ArrayList<>();
-        int start = 0;
-        int bytes = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            int size = MessageCodec.entryBytes(entries.get(i));
-            if (i > start && bytes + size > member.config.syncBatchBytes()) {
-                batches.add(List.copyOf(entries.subList(start, i)));
-                start = i;
-                bytes = 0;
-            }
-            bytes += size;
-        }
-        if (start < entries.size()) {
-            batches.add(List.copyOf(entries.subList(start, entries.size())));
-        }
-        return batches;
     }
 
     private void onAck(Learner l, Ack ack) {
