@@ -365,8 +365,10 @@ public abstract class CuratorRecipeScenarios extends CuratorTestBase {
     void priorityQueueDeliversInPriorityOrder() throws Exception {
         List<CuratorFramework> cs = clients(2);
         String path = base + "/pqueue";
+        // Curator puts in the background by default: without this, the consumer can list the queue before the
+        // last put lands and take a lower priority first (seen on ZooKeeper too).
         DistributedPriorityQueue<String> producer = track(
-                QueueBuilder.builder(cs.get(0), null, STRINGS, path).buildPriorityQueue(0));
+                QueueBuilder.builder(cs.get(0), null, STRINGS, path).putInBackground(false).buildPriorityQueue(0));
         producer.start();
         producer.put("low", 9);
         producer.put("high", -5);
