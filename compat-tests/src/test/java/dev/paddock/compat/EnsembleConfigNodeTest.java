@@ -2,6 +2,7 @@ package dev.paddock.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.compat.harness.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -136,10 +138,8 @@ class EnsembleConfigNodeTest {
                 Field f = curator.getClass().getDeclaredField("ensembleTracker");
                 f.setAccessible(true);
                 EnsembleTracker tracker = (EnsembleTracker) f.get(curator);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (tracker.getCurrentConfig().getAllMembers().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                Await.until("EnsembleTracker has the members", Duration.ofSeconds(20),
+                        () -> !tracker.getCurrentConfig().getAllMembers().isEmpty());
                 QuorumVerifier qv = tracker.getCurrentConfig();
                 seen.put("tracker members", new TreeMap<>(qv.getAllMembers()).keySet() + " voters "
                         + new TreeMap<>(qv.getVotingMembers()).keySet());
@@ -182,11 +182,7 @@ class EnsembleConfigNodeTest {
     }
 
     private static void awaitConnected(ZooKeeper zk) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!zk.getState().isConnected()) {
-            assertThat(System.nanoTime()).as("connected").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Await.until("connected", Duration.ofSeconds(20), () -> zk.getState().isConnected());
     }
 
     /**
@@ -243,22 +239,16 @@ class EnsembleConfigNodeTest {
             return "127.0.0.1:" + ports.get(id)[2];
         }
 
-        void awaitServing() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                int serving = 0;
+        void awaitServing() {
+            Await.until("three members serving", Duration.ofSeconds(60), () -> {
                 for (int id = 1; id <= 3; id++) {
                     String srvr = fourLetterWord(ports.get(id)[2], "srvr");
-                    if (srvr.contains("Mode: leader") || srvr.contains("Mode: follower")) {
-                        serving++;
+                    if (!srvr.contains("Mode: leader") && !srvr.contains("Mode: follower")) {
+                        return false;
                     }
                 }
-                if (serving == 3) {
-                    return;
-                }
-                assertThat(System.nanoTime()).as("three members serving").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+                return true;
+            });
         }
 
         /** Replaces every port of this ensemble by its name (Q1, E1, C1, ...). */

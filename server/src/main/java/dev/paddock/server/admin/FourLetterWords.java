@@ -1,5 +1,6 @@
 package dev.paddock.server.admin;
 
+import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
@@ -169,7 +170,8 @@ public final class FourLetterWords implements AutoCloseable {
                 try {
                     answer = text.get();
                 } catch (RuntimeException e) {
-                    LOG.warn("A four-letter word failed; closing its connection", e);
+                    // A bug in one word's text: confined to that connection, counted like every such fault.
+                    ConnectionFaults.closing("a four-letter-word client", "answering a four-letter word", e);
                     answer = null;
                 }
                 reply.accept(answer);

@@ -10,7 +10,7 @@ import dev.paddock.server.quorum.Role;
 import dev.paddock.server.quorum.Zxid;
 import dev.paddock.server.request.WritePath;
 import dev.paddock.server.session.SessionTracker;
-import dev.paddock.server.storage.Epochs;
+import dev.paddock.server.storage.MemoryEpochs;
 import dev.paddock.server.storage.LogDevice;
 import dev.paddock.server.storage.MemberStorage;
 import dev.paddock.server.storage.ReplicaLog;
@@ -42,37 +42,9 @@ class RequestNumbersTest {
     private static final int LEADER = 2;
 
     /** The follower's disk: what was written survives the process. */
-    private static final class Disk implements Epochs {
-        long acceptedEpoch;
-        int acceptedLeader = -1;
-        long currentEpoch;
+    /** The process's disk: its epochs and the log records it holds. */
+    private static final class Disk extends MemoryEpochs {
         final List<Entry> entries = new ArrayList<>();
-
-        @Override
-        public long acceptedEpoch() {
-            return acceptedEpoch;
-        }
-
-        @Override
-        public int acceptedLeader() {
-            return acceptedLeader;
-        }
-
-        @Override
-        public void accept(long epoch, int leaderId) {
-            acceptedEpoch = epoch;
-            acceptedLeader = leaderId;
-        }
-
-        @Override
-        public long currentEpoch() {
-            return currentEpoch;
-        }
-
-        @Override
-        public void setCurrent(long epoch) {
-            currentEpoch = epoch;
-        }
     }
 
     /** One process of follower 1, with its request thread, network and disk queue in the test's hands. */

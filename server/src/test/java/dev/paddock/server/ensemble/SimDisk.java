@@ -3,7 +3,7 @@ package dev.paddock.server.ensemble;
 import dev.paddock.server.quorum.Entry;
 import dev.paddock.server.quorum.ReplicaStorage;
 import dev.paddock.server.quorum.Zxid;
-import dev.paddock.server.storage.Epochs;
+import dev.paddock.server.storage.MemoryEpochs;
 import dev.paddock.server.storage.LogDevice;
 import dev.paddock.server.storage.MemberStorage;
 import dev.paddock.server.storage.Recovery;
@@ -37,7 +37,7 @@ import java.util.function.BooleanSupplier;
  * fsync and the snapshot write as events the scheduler places. Start-up reads it as {@code Recovery} reads a
  * data directory: the newest snapshot, then every record after it, none missing.
  */
-final class SimDisk implements Epochs {
+final class SimDisk extends MemoryEpochs {
     /** What a running member does on this disk, for the coverage counters and the invariants. */
     interface Listener {
         void snapshotWritten(SimDisk disk, long zxid, byte[] body);
@@ -50,9 +50,6 @@ final class SimDisk implements Epochs {
     private final SplittableRandom random;
     private final GlueSimulation.Faults faults;
     private final Listener listener;
-    private long acceptedEpoch;
-    private int acceptedLeader = -1;
-    private long currentEpoch;
     private final TreeMap<Long, byte[]> snapshots = new TreeMap<>();
     private final List<Entry> records = new ArrayList<>();
     private Device device;
@@ -67,33 +64,7 @@ final class SimDisk implements Epochs {
         this.listener = listener;
     }
 
-    // ---- Epochs: durable when set -----------------------------------------------------------------------
-
-    @Override
-    public long acceptedEpoch() {
-        return acceptedEpoch;
-    }
-
-    @Override
-    public int acceptedLeader() {
-        return acceptedLeader;
-    }
-
-    @Override
-    public void accept(long epoch, int leaderId) {
-        acceptedEpoch = epoch;
-        acceptedLeader = leaderId;
-    }
-
-    @Override
-    public long currentEpoch() {
-        return currentEpoch;
-    }
-
-    @Override
-    public void setCurrent(long epoch) {
-        currentEpoch = epoch;
-    }
+    // Epochs (from MemoryEpochs) are durable when set: a crash keeps them.
 
     // ---- start-up and crash --------------------------------------------------------------------------------
 

@@ -48,38 +48,6 @@ class ReplicaLogTest {
         }
     }
 
-    private static final class MemoryEpochs implements Epochs {
-        long accepted;
-        int leader = -1;
-        long current;
-
-        @Override
-        public long acceptedEpoch() {
-            return accepted;
-        }
-
-        @Override
-        public int acceptedLeader() {
-            return leader;
-        }
-
-        @Override
-        public void accept(long epoch, int leaderId) {
-            accepted = epoch;
-            leader = leaderId;
-        }
-
-        @Override
-        public long currentEpoch() {
-            return current;
-        }
-
-        @Override
-        public void setCurrent(long epoch) {
-            current = epoch;
-        }
-    }
-
     private static Entry entry(long zxid) {
         return new Entry(zxid, new byte[] {(byte) zxid});
     }
