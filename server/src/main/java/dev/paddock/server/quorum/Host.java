@@ -21,6 +21,37 @@ public interface Host {
     default void syncReady(long id, long commitZxid) {
     }
 
+    /**
+     * The configuration a logged entry makes (a reconfiguration), or null for any other entry. Called for every
+     * entry this member logs, so it must be cheap for ordinary ones.
+     */
+    default Roster rosterOf(Entry entry) {
+        return null;
+    }
+
+    /** The configuration recorded in the applied state (after a leader's snapshot was installed), or null. */
+    default Roster rosterInState() {
+        return null;
+    }
+
+    /**
+     * On the leader, just before a client's entry is logged at {@code zxid}: the host may replace its payload.
+     * A reconfiguration is resolved here into the new configuration (or into the error it must fail with),
+     * against what only the leader knows ({@link LeaderView}), as ZooKeeper's leader prepares it.
+     */
+    default byte[] prepare(long zxid, byte[] payload, LeaderView view) {
+        return payload;
+    }
+
+    /** What a leader knows when it resolves a reconfiguration. */
+    interface LeaderView {
+        /** A reconfiguration is logged and not yet applied (ZooKeeper: last seen config != current). */
+        boolean configPending();
+
+        /** Whether this leader and the learners synced with it include a quorum of {@code voters}. */
+        boolean syncedQuorumOf(java.util.Set<Integer> voters);
+    }
+
     /** On the leader: a learner's clients used these sessions. */
     default void touched(long[] sessionIds) {
     }
