@@ -254,7 +254,7 @@ class ReconfigTest {
                 .isInstanceOf(KeeperException.BadArgumentsException.class);
         // Three voters that are not running: four of six would have to be synced.
         assertThatThrownBy(() -> reconfig(zk, line(4, "participant") + "," + line(5, "participant") + ","
-                + line(6, "participant"), null)).isInstanceOf(KeeperException.NewConfigNoQuorumException.class);
+                + line(6, "participant"), null)).isInstanceOf(KeeperException.NewConfigNoQuorum.class);
         // Without skipACL only a caller with WRITE on /zookeeper/config (world has READ only) may reconfigure.
         System.setProperty("zookeeper.skipACL", "no");
         assertThatThrownBy(() -> reconfig(zk, null, "3")).isInstanceOf(KeeperException.NoAuthException.class);
