@@ -230,7 +230,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         network.updatePeers(peers);
         LOG.info("Server {}: configuration 0x{} in force: {}", membership.myId(), Long.toHexString(members.version()),
                 members.text().replace('\n', ' '));
-        if (config.reconfigEnabled() && config.configFile() != null) {
+        if (config.reconfigEnabled() && config.configFile() != null
+                && members.servers().containsKey(membership.myId())) {
             try {
                 DynamicConfig.writeFiles(config.configFile(), members);
             } catch (IOException e) {
@@ -473,6 +474,42 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     @Override
     public Roster rosterInState() {
         return currentConfig == null ? null : Reconfigurations.roster(currentConfig);
+    }
+
+    @Override
+    public byte[] configText() {
+        return currentConfig == null ? new byte[0] : currentConfig.text().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Roster adoptConfig(long version, byte[] text) {
+        if (currentConfig == null || text.length == 0) {
+            return null;
+        }
+        try {
+            DynamicConfig.Members leaders = DynamicConfig.parse(new String(text, StandardCharsets.UTF_8));
+            if (!leaders.servers().containsKey(membership.myId())) {
+                // A voter joining before its reconfig, or an observer the leader does not list (the migration
+                // by observers): it keeps its own config, which names the members it can find a leader among.
+                return null;
+            }
+            configApplied(new DynamicConfig.Members(leaders.servers(), version));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the leader's configuration does not parse: " + e.getMessage(), e);
+        }
+        putLocalConfig();
+        return Reconfigurations.roster(currentConfig);
+    }
+
+    @Override
+    public boolean versionsConfigs() {
+        return config.reconfigEnabled() && currentConfig != null;
+    }
+
+    @Override
+    public void configVersioned(long version) {
+        configApplied(new DynamicConfig.Members(currentConfig.servers(), version));
+        putLocalConfig();
     }
 
     @Override

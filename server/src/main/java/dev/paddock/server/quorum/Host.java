@@ -29,6 +29,31 @@ public interface Host {
         return null;
     }
 
+    /** The text of the configuration in force, which a leader sends its learners in NEWLEADER; empty if none. */
+    default byte[] configText() {
+        return new byte[0];
+    }
+
+    /**
+     * A learner takes its leader's configuration in force (newer than its own) from NEWLEADER; returns its
+     * members, or null when the host keeps no configuration text.
+     */
+    default Roster adoptConfig(long version, byte[] config) {
+        return null;
+    }
+
+    /**
+     * Whether configurations carry versions (ZooKeeper's reconfigEnabled): a leader then gives a static config
+     * (version 0) the version of its first NEWLEADER zxid, as ZooKeeper does (ZOOKEEPER-1783).
+     */
+    default boolean versionsConfigs() {
+        return false;
+    }
+
+    /** The configuration in force got {@code version} (see {@link #versionsConfigs}); its members are unchanged. */
+    default void configVersioned(long version) {
+    }
+
     /** The configuration recorded in the applied state (after a leader's snapshot was installed), or null. */
     default Roster rosterInState() {
         return null;

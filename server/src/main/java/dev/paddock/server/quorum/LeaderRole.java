@@ -329,6 +329,7 @@ final class LeaderRole {
             }
             moveTo(Phase.SYNC);
             establishZxid = member.storage.lastZxid();
+            member.versionStaticConfig(Zxid.of(newEpoch, 0));
         }
         for (Learner each : learners.values()) {
             if (each.phase == LearnerPhase.EPOCH_ACKED) {
@@ -390,7 +391,7 @@ final class LeaderRole {
                 l.link.send(new SyncEntries(batch));
             }
         }
-        l.link.send(new NewLeader(newEpoch, last));
+        l.link.send(new NewLeader(newEpoch, last, member.configVersion(), member.host.configText()));
         l.syncedZxid = last;
         l.moveTo(LearnerPhase.SYNC_SENT);
     }

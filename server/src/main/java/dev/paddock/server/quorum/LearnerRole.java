@@ -271,6 +271,7 @@ final class LearnerRole {
             return;
         }
         newLeaderZxid = nl.zxid();
+        member.adoptLeaderConfig(nl.configVersion(), nl.config());
         moveTo(Phase.PERSISTING);
         maybeAckNewLeader();
     }

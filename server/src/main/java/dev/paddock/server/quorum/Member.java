@@ -383,6 +383,31 @@ public final class Member {
         }
     }
 
+    /**
+     * Takes a leader's configuration in force, sent in NEWLEADER, when it is newer than this member's: it is
+     * committed, so it replaces what this member had, without counting as a change of part (a voter that
+     * joins before the reconfiguration that adds it follows on, unlisted).
+     */
+    void adoptLeaderConfig(long version, byte[] text) {
+        if (version <= configVersion || !loggedConfigs.isEmpty()) {
+            return;
+        }
+        Roster roster = host.adoptConfig(version, text);
+        if (roster != null) {
+            config = config.withMembers(roster);
+            configVersion = version;
+            election.reconfigure(config);
+        }
+    }
+
+    /** A leader versions its static configuration (see {@link Host#versionsConfigs}). */
+    void versionStaticConfig(long version) {
+        if (configVersion == 0 && loggedConfigs.isEmpty() && host.versionsConfigs()) {
+            configVersion = version;
+            host.configVersioned(version);
+        }
+    }
+
     /** Rebuilds the logged reconfigurations from the log after it was read, cut or replaced. */
     private void findLoggedConfigs() {
         loggedConfigs.clear();
@@ -487,7 +512,7 @@ public final class Member {
                 epoch, Zxid.hex(storage.durableZxid()), Zxid.hex(syncedZxid));
         Invariants.check(epoch >= storage.currentEpoch(), "member %d records epoch %d after %d", myId, epoch,
                 storage.currentEpoch());
-        Invariants.check(isObserver() || epoch <= storage.acceptedEpoch(),
+        Invariants.check(role == Role.OBSERVING || epoch <= storage.acceptedEpoch(),
                 "member %d records epoch %d but promised only %d", myId, epoch, storage.acceptedEpoch());
         Invariants.check(epoch != storage.currentEpoch() || currentEpochLeader < 0 || currentEpochLeader == leaderId,
                 "member %d sees two leaders in epoch %d: %d and %d", myId, epoch, currentEpochLeader, leaderId);
