@@ -79,10 +79,6 @@ public final class PaddockServer implements AutoCloseable {
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats,
                 config.reconfigEnabled());
-        if (config.reconfigEnabled()) {
-            LOG.warn("reconfigEnabled=true: Paddock does not change memberships yet; reconfig requests are "
-                    + "answered Unimplemented");
-        }
         StorageLayout layout = StorageLayout.of(config);
         FourLetterWords words = new FourLetterWords(
                 new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),

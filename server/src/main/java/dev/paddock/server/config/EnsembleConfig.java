@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * {@link #configText(Map, long)}), made from the server lines as written: ZooKeeper's servers list decides
  * the role shown, whatever {@code peerType} says.
  */
-public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled, String configText) {
+public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled, String configText,
+                             long configVersion) {
 
     /** One server line. */
     public record Peer(int id, String host, int quorumPort, int electionPort, boolean observer,
@@ -39,7 +40,11 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
     }
 
     public EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled) {
-        this(myId, peers, standaloneEnabled, configText(peers, 0));
+        this(myId, peers, standaloneEnabled, configText(peers, 0), 0);
+    }
+
+    public EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standaloneEnabled, String configText) {
+        this(myId, peers, standaloneEnabled, configText, 0);
     }
 
     /**
@@ -81,23 +86,31 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
     public static EnsembleConfig of(ServerConfig config) throws ConfigException {
         Map<Integer, Peer> peers = new TreeMap<>();
         boolean observerType = "observer".equalsIgnoreCase(config.otherKeys().getOrDefault("peerType", "participant"));
-        for (Map.Entry<String, String> e : config.otherKeys().entrySet()) {
-            if (!e.getKey().startsWith("server.")) {
-                continue;
+        long version = 0;
+        String dynamicFile = config.otherKeys().get("dynamicConfigFile");
+        if (dynamicFile != null) {
+            DynamicConfig.Members members = readDynamicFile(Path.of(dynamicFile));
+            peers.putAll(members.servers());
+            version = members.version();
+        } else {
+            for (Map.Entry<String, String> e : config.otherKeys().entrySet()) {
+                if (!e.getKey().startsWith("server.")) {
+                    continue;
+                }
+                int id;
+                try {
+                    id = Integer.parseInt(e.getKey().substring("server.".length()));
+                } catch (NumberFormatException ex) {
+                    throw new ConfigException(e.getKey() + ": the server id must be a number");
+                }
+                peers.put(id, parsePeer(id, e.getValue(), e.getKey()));
             }
-            int id;
-            try {
-                id = Integer.parseInt(e.getKey().substring("server.".length()));
-            } catch (NumberFormatException ex) {
-                throw new ConfigException(e.getKey() + ": the server id must be a number");
-            }
-            peers.put(id, parsePeer(id, e.getValue(), e.getKey()));
         }
         boolean standaloneEnabled = !"false".equalsIgnoreCase(config.otherKeys().getOrDefault("standaloneEnabled", "true"));
         if (peers.isEmpty() || peers.size() == 1 && standaloneEnabled) {
             return null;
         }
-        String configText = configText(peers, 0);
+        String configText = configText(peers, version);
         int myId = readMyId(config.dataDir());
         if (!peers.containsKey(myId)) {
             throw new ConfigException("myid " + myId + " has no server." + myId + " line");
@@ -109,7 +122,30 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
         if (peers.values().stream().noneMatch(p -> !p.observer())) {
             throw new ConfigException("the ensemble has no voting members");
         }
-        return new EnsembleConfig(myId, peers, standaloneEnabled, configText);
+        return new EnsembleConfig(myId, peers, standaloneEnabled, configText, version);
+    }
+
+    /**
+     * A {@code dynamicConfigFile} as ZooKeeper reads it: {@code server.N} lines, the version from the file name's
+     * {@code .dynamic.<hex>} suffix; a {@code version=} line inside is refused, as there.
+     */
+    static DynamicConfig.Members readDynamicFile(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read dynamicConfigFile " + file + ": " + e.getMessage());
+        }
+        DynamicConfig.Members members = DynamicConfig.parse(text);
+        if (text.lines().anyMatch(l -> l.strip().startsWith("version"))) {
+            throw new ConfigException(file + ": dynamic file shouldn't have version inside");
+        }
+        return new DynamicConfig.Members(members.servers(), DynamicConfig.versionOf(file));
+    }
+
+    /** The servers and version of this config. */
+    public DynamicConfig.Members members() {
+        return new DynamicConfig.Members(peers, configVersion);
     }
 
     static Peer parsePeer(int id, String value, String key) throws ConfigException {

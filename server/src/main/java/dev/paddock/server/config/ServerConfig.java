@@ -39,7 +39,8 @@ public record ServerConfig(
         long preAllocSizeKb,
         boolean forceSync,
         int snapRetainCount,
-        int purgeIntervalHours) {
+        int purgeIntervalHours,
+        Path configFile) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
 
@@ -81,7 +82,18 @@ public record ServerConfig(
     }
 
     public static ServerConfig load(Path zooCfg) throws ConfigException {
-        return fromEntries(ZooCfgFile.read(zooCfg), System.getProperties());
+        return fromEntries(ZooCfgFile.read(zooCfg), System.getProperties()).withConfigFile(zooCfg);
+    }
+
+    /**
+     * The same settings, read from {@code zooCfg}: the file a reconfiguration rewrites (and beside which it
+     * writes the dynamic files), as ZooKeeper does. Null (settings not from a file) writes nothing.
+     */
+    public ServerConfig withConfigFile(Path zooCfg) {
+        return new ServerConfig(tickTimeMs, clientAddress, dataDir, dataLogDir, maxClientCnxns, minSessionTimeoutMs,
+                maxSessionTimeoutMs, juteMaxBufferBytes, fourLetterWords, extendedTypesEnabled, superDigest,
+                containerCheckIntervalMs, initLimit, syncLimit, otherKeys, snapCount, preAllocSizeKb, forceSync,
+                snapRetainCount, purgeIntervalHours, zooCfg);
     }
 
     public static ServerConfig fromProperties(Properties p) throws ConfigException {
@@ -167,7 +179,7 @@ public record ServerConfig(
         return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
                 minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
                 syncLimit, Map.copyOf(other), snapCount, preAllocSizeKb, forceSync, snapRetainCount,
-                purgeIntervalHours);
+                purgeIntervalHours, null);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.paddock.server.ensemble;
 
+import dev.paddock.server.config.ConfigException;
+import dev.paddock.server.config.DynamicConfig;
+import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.quorum.Entry;
 import dev.paddock.server.quorum.Host;
@@ -7,6 +10,7 @@ import dev.paddock.server.quorum.Member;
 import dev.paddock.server.quorum.Message;
 import dev.paddock.server.quorum.QuorumConfig;
 import dev.paddock.server.quorum.Role;
+import dev.paddock.server.quorum.Roster;
 import dev.paddock.server.quorum.Snapshot;
 import dev.paddock.server.quorum.transport.QuorumTransport;
 import dev.paddock.server.request.RequestLoop;
@@ -31,6 +35,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,6 +110,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private final TreeMap<Long, List<Runnable>> waitingForApplied = new TreeMap<>();
     private final AtomicBoolean persistedScheduled = new AtomicBoolean();
     private final Runnable persistedTask = this::persisted;
+    private final Reconfigurations reconfigurations;
+    /** The configuration in force with every server's addresses; null for a standalone server (and simulations). */
+    private DynamicConfig.Members currentConfig;
     private Member member;
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
@@ -124,6 +132,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         this.observer = parts.observer();
         this.network = parts.network();
         this.storage = parts.storage().open(this::wake);
+        EnsembleConfig ensemble = membership.ensemble();
+        this.currentConfig = ensemble == null ? null : ensemble.members();
+        this.reconfigurations = new Reconfigurations(ensemble == null || ensemble.standaloneEnabled());
         // Each process numbers its requests from a random point: an entry this member forwarded before a
         // restart can commit after it, and must not answer a request of the new process that happens to
         // carry the same number (RequestNumbersTest).
@@ -160,6 +171,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             throws IOException, RecoveryException {
         EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, parts);
         stateMachine.restoreFrom(m.storage.recoveredState());
+        m.adoptConfigInState();
         m.putLocalConfig();
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
@@ -173,9 +185,61 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
      * it, as ZooKeeper does at start-up and after every sync. A standalone server's node stays as it is.
      */
     private void putLocalConfig() {
-        if (!membership.configText().isEmpty()) {
-            stateMachine.setLocalConfig(membership.configText().getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
-                    clock.wallMs());
+        if (currentConfig != null) {
+            stateMachine.setLocalConfig(currentConfig.text().getBytes(StandardCharsets.UTF_8),
+                    currentConfig.version(), clock.wallMs());
+        } else if (!membership.configText().isEmpty()) {
+            stateMachine.setLocalConfig(membership.configText().getBytes(StandardCharsets.UTF_8), 0, clock.wallMs());
+        }
+    }
+
+    /**
+     * Takes the configuration the state holds when it is newer than this member's own: a reconfiguration this
+     * member applied before a crash but had not written to its dynamic file yet, or one a leader's snapshot
+     * brought. The node keeps it, and the files are written as when it applied.
+     */
+    private void adoptConfigInState() {
+        if (currentConfig == null) {
+            return;
+        }
+        String text = new String(stateMachine.configNodeData(), StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            return;
+        }
+        try {
+            DynamicConfig.Members held = DynamicConfig.parse(text);
+            if (held.version() > currentConfig.version()) {
+                configApplied(held);
+            }
+        } catch (ConfigException e) {
+            LOG.warn("/zookeeper/config holds a configuration that does not parse ({}); keeping this member's own",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * A configuration is in force from now on: the network dials its members, and (with reconfigEnabled, as
+     * ZooKeeper) zoo.cfg points at a new {@code zoo.cfg.dynamic.<version>} so a restart starts from it.
+     */
+    private void configApplied(DynamicConfig.Members members) {
+        currentConfig = members;
+        Map<Integer, QuorumTransport.PeerAddress> peers = new TreeMap<>();
+        for (EnsembleConfig.Peer p : members.servers().values()) {
+            peers.put(p.id(), new QuorumTransport.PeerAddress(p.quorumAddress(), p.electionAddress()));
+        }
+        network.updatePeers(peers);
+        LOG.info("Server {}: configuration 0x{} in force: {}", membership.myId(), Long.toHexString(members.version()),
+                members.text().replace('\n', ' '));
+        if (config.reconfigEnabled() && config.configFile() != null
+                && members.servers().containsKey(membership.myId())) {
+            try {
+                DynamicConfig.writeFiles(config.configFile(), members);
+            } catch (IOException e) {
+                // The configuration is in the log and the snapshots: a restart that reads the older file learns
+                // it again from the leader. Nothing acknowledged depends on the file.
+                LOG.error("cannot write the dynamic configuration file beside {}: {}", config.configFile(),
+                        e.toString());
+            }
         }
     }
 
@@ -199,8 +263,11 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         });
         QuorumConfig quorum = new QuorumConfig(membership.voters(), membership.observers(), config.initLimit(),
                 config.syncLimit(), counterLimit);
+        long configVersion = currentConfig == null ? 0 : currentConfig.version();
+        QuorumConfig inForce = currentConfig == null ? quorum : quorum.withMembers(Reconfigurations.roster(currentConfig));
         requestThread.execute(() -> {
-            member = new Member(membership.myId(), quorum, storage.log(), this, random, stateMachine.lastZxid());
+            member = new Member(membership.myId(), inForce, configVersion, storage.log(), this, random,
+                    stateMachine.lastZxid());
             // A one-member ensemble needs nobody's vote: settle at once rather than on the first timer.
             member.electionTick();
         });
@@ -340,6 +407,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         ApplyResult result = stateMachine.apply(txn);
         watches.fire(result.changes(), txn.zxid());
         OpCode op = txn.request().opCode();
+        if (op == OpCode.RECONFIG && result.error() == ErrorCode.OK && currentConfig != null) {
+            configApplied(Reconfigurations.membersOf(entry));
+        }
         if (op == OpCode.CREATE_SESSION && !tracker.isAlive(txn.sessionId())) {
             tracker.add(txn.sessionId(), ((CreateSessionRequest) txn.request()).timeoutMs());
         } else if (op == OpCode.CLOSE_SESSION) {
@@ -382,6 +452,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
                     + " does not decode", e);
         }
         stateMachine.restoreFrom(loaded);
+        adoptConfigInState();
         putLocalConfig();
         for (long id : new ArrayList<>(tracker.timeouts().keySet())) {
             tracker.remove(id);
@@ -389,6 +460,70 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         stateMachine.sessions().forEach(tracker::add);
         LOG.info("Installed the leader's snapshot at zxid 0x{}", Long.toHexString(snapshot.zxid()));
         observer.installed(snapshot);
+    }
+
+    @Override
+    public Roster rosterOf(Entry entry) {
+        if (!Reconfigurations.isReconfig(entry.payload())) {
+            return null;
+        }
+        DynamicConfig.Members members = Reconfigurations.membersOf(entry);
+        return members == null ? null : Reconfigurations.roster(members);
+    }
+
+    @Override
+    public Roster rosterInState() {
+        return currentConfig == null ? null : Reconfigurations.roster(currentConfig);
+    }
+
+    @Override
+    public byte[] configText() {
+        return currentConfig == null ? new byte[0] : currentConfig.text().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Roster adoptConfig(long version, byte[] text) {
+        if (currentConfig == null || text.length == 0) {
+            return null;
+        }
+        try {
+            DynamicConfig.Members leaders = DynamicConfig.parse(new String(text, StandardCharsets.UTF_8));
+            if (!leaders.servers().containsKey(membership.myId())) {
+                // A voter joining before its reconfig, or an observer the leader does not list (the migration
+                // by observers): it keeps its own config, which names the members it can find a leader among.
+                return null;
+            }
+            configApplied(new DynamicConfig.Members(leaders.servers(), version));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the leader's configuration does not parse: " + e.getMessage(), e);
+        }
+        putLocalConfig();
+        return Reconfigurations.roster(currentConfig);
+    }
+
+    @Override
+    public boolean versionsConfigs() {
+        return config.reconfigEnabled() && currentConfig != null;
+    }
+
+    @Override
+    public void configVersioned(long version) {
+        configApplied(new DynamicConfig.Members(currentConfig.servers(), version));
+        putLocalConfig();
+    }
+
+    @Override
+    public byte[] prepare(long zxid, byte[] payload, LeaderView view) {
+        if (!Reconfigurations.isReconfig(payload)) {
+            return payload;
+        }
+        return reconfigurations.prepare(zxid, payload, view, currentConfig, stateMachine);
+    }
+
+    /** Whether this member can change its configuration (a standalone server cannot, as in ZooKeeper). */
+    @Override
+    public boolean reconfigurable() {
+        return currentConfig != null;
     }
 
     @Override

@@ -24,6 +24,10 @@ public interface MemberNetwork {
 
     void close();
 
+    /** The members' addresses changed (a reconfiguration applied). */
+    default void updatePeers(java.util.Map<Integer, dev.paddock.server.quorum.transport.QuorumTransport.PeerAddress> peers) {
+    }
+
     /** A one-member ensemble's network: it never sends, because it has no peer. */
     MemberNetwork NONE = new MemberNetwork() {
         @Override

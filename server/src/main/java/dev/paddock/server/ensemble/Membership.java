@@ -15,11 +15,13 @@ import java.util.TreeSet;
  *
  * <p>{@code configText} is what {@code /zookeeper/config} holds on this member (see
  * {@link EnsembleConfig#configText()}): ZooKeeper's text of the membership, or empty for a standalone server,
- * whose config node ZooKeeper leaves empty.
+ * whose config node ZooKeeper leaves empty. {@code ensemble} is the zoo.cfg's ensemble it was made from (with
+ * every server's addresses and the config version), null for a standalone server and in simulations.
  */
 public record Membership(int myId, Set<Integer> voters, Set<Integer> observers,
                          Map<Integer, QuorumTransport.PeerAddress> peers, InetSocketAddress quorumAddress,
-                         InetSocketAddress electionAddress, boolean standalone, String configText) {
+                         InetSocketAddress electionAddress, boolean standalone, String configText,
+                         EnsembleConfig ensemble) {
     /** ZooKeeper's standalone server id (its sessions carry it too). */
     public static final int STANDALONE_ID = 0;
 
@@ -28,6 +30,12 @@ public record Membership(int myId, Set<Integer> voters, Set<Integer> observers,
         observers = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(observers));
         peers = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(peers));
         configText = configText == null ? "" : configText;
+    }
+
+    public Membership(int myId, Set<Integer> voters, Set<Integer> observers,
+                      Map<Integer, QuorumTransport.PeerAddress> peers, InetSocketAddress quorumAddress,
+                      InetSocketAddress electionAddress, boolean standalone, String configText) {
+        this(myId, voters, observers, peers, quorumAddress, electionAddress, standalone, configText, null);
     }
 
     /** A membership without a config text (simulations and tests; the config node stays empty). */
@@ -48,7 +56,7 @@ public record Membership(int myId, Set<Integer> voters, Set<Integer> observers,
         }
         EnsembleConfig.Peer me = ensemble.me();
         return new Membership(ensemble.myId(), ensemble.voters(), ensemble.observers(), peers, me.quorumAddress(),
-                me.electionAddress(), false, ensemble.configText());
+                me.electionAddress(), false, ensemble.configText(), ensemble);
     }
 
     /** Whether anyone else takes part (a one-member ensemble needs no network). */

@@ -10,17 +10,19 @@ final class TransportNetwork implements MemberNetwork {
     private final Clock clock;
     private final int maxFrameBytes;
     private QuorumTransport transport;
+    private volatile java.util.Map<Integer, QuorumTransport.PeerAddress> peers;
 
     /** @param maxFrameBytes the largest quorum message sent or accepted ({@link QuorumTransport#maxFrameBytes}) */
     TransportNetwork(Membership membership, Clock clock, int maxFrameBytes) {
         this.membership = membership;
         this.clock = clock;
         this.maxFrameBytes = maxFrameBytes;
+        this.peers = membership.peers();
     }
 
     @Override
     public void start(Receiver receiver) throws InterruptedException {
-        transport = new QuorumTransport(membership.myId(), membership.peers(), receiver::receive, clock::monotonicMs,
+        transport = new QuorumTransport(membership.myId(), peers, receiver::receive, clock::monotonicMs,
                 maxFrameBytes);
         transport.onPeerDisconnected(receiver::peerDisconnected);
         transport.start(membership.quorumAddress(), membership.electionAddress());
@@ -29,6 +31,14 @@ final class TransportNetwork implements MemberNetwork {
     @Override
     public void send(int to, Message message) {
         transport.send(to, message);
+    }
+
+    @Override
+    public void updatePeers(java.util.Map<Integer, QuorumTransport.PeerAddress> peers) {
+        this.peers = peers;
+        if (transport != null) {
+            transport.updatePeers(peers);
+        }
     }
 
     @Override

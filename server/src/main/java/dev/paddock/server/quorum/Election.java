@@ -17,7 +17,7 @@ final class Election {
     /** About three seconds of election ticks (see {@link #ticksToWait}). */
     static final int EMPTY_HISTORY_WAIT_TICKS = 30;
     private final int myId;
-    private final QuorumConfig config;
+    private QuorumConfig config;
     private long round;
     private Vote proposal;
     private final Map<Integer, Vote> votes = new HashMap<>();
@@ -29,6 +29,11 @@ final class Election {
     Election(int myId, QuorumConfig config) {
         this.myId = myId;
         this.config = config;
+    }
+
+    /** A reconfiguration was applied: votes count in the new configuration from the next round. */
+    void reconfigure(QuorumConfig next) {
+        this.config = next;
     }
 
     /** Starts a new round with this member's own credentials. */

@@ -147,8 +147,9 @@ final class LeaderRole {
             reestablish();
             return -1;
         }
-        long zxid = Zxid.of(newEpoch, ++counter);
-        Entry entry = new Entry(zxid, payload);
+        long zxid = Zxid.of(newEpoch, counter + 1);
+        Entry entry = new Entry(zxid, member.host.prepare(zxid, payload, view));
+        counter++;
         member.append(entry);
         outstanding.put(zxid, new HashSet<>());
         for (Learner l : learners.values()) {
@@ -167,8 +168,28 @@ final class LeaderRole {
         member.lookForLeaderAs(member.myId);
     }
 
+    /** What a reconfiguration is resolved against: what only this leader knows. */
+    private final Host.LeaderView view = new Host.LeaderView() {
+        @Override
+        public boolean configPending() {
+            return member.configPending();
+        }
+
+        @Override
+        public boolean syncedQuorumOf(Set<Integer> voters) {
+            int synced = voters.contains(member.myId) ? 1 : 0;
+            for (Learner l : learners.values()) {
+                boolean caughtUp = l.phase == LearnerPhase.NEWLEADER_ACKED || l.phase == LearnerPhase.ACTIVE;
+                if (caughtUp && !l.observer && voters.contains(l.id)) {
+                    synced++;
+                }
+            }
+            return synced * 2 > voters.size();
+        }
+    };
+
     /** Stops leading and tells the learners at once, as closing their connections would. */
-    private void stepDown() {
+    void stepDown() {
         for (Learner l : learners.values()) {
             l.link.send(new Message.StepDown());
         }
@@ -195,7 +216,7 @@ final class LeaderRole {
         }
         Set<Integer> alive = new HashSet<>(learners.keySet());
         alive.add(member.myId);
-        if (!member.config.isQuorum(alive)) {
+        if (!member.isQuorum(alive)) {
             // Without a quorum this leader could only serve stale reads and never commit: step down.
             stepDown();
         }
@@ -206,15 +227,12 @@ final class LeaderRole {
             if (message.seq() != 0 || !member.firstOpening(message.link())) {
                 return; // not an opening message, or a late copy of one that opened a link before
             }
-            boolean listed = member.config.voters().contains(from) || member.config.observers().contains(from);
-            if (!listed && !info.observer()) {
-                // A server this leader's config does not list may only ever observe (as in ZooKeeper, which the
-                // migration by observers relies on); one that would vote is not let in.
-                return;
-            }
-            // Only a voter of this leader's config counts, whatever the learner says of itself.
-            boolean observer = info.observer() || !member.config.voters().contains(from);
-            if (established() && !observer && info.acceptedEpoch() > newEpoch) {
+            // A learner takes part as it says it does: an observer gets Informs, anyone else Proposals to
+            // acknowledge. Acknowledgements count only where a configuration lists the sender as a voter, so a
+            // server this leader's config does not list is let in as ZooKeeper lets it in: an unlisted observer
+            // (the migration by observers) or a voter joining before the reconfiguration that adds it.
+            boolean observer = info.observer();
+            if (established() && !observer && member.isVoterAnywhere(from) && info.acceptedEpoch() > newEpoch) {
                 // This voter promised a newer epoch to a leader that never got going; it cannot follow ours
                 // without breaking that promise, so move everyone to an epoch above it. (A voter that promised
                 // this very epoch, to us or to a candidate that lost, can follow: it simply re-syncs.)
@@ -287,7 +305,7 @@ final class LeaderRole {
                 maxAccepted = Math.max(maxAccepted, l.acceptedEpoch);
             }
         }
-        if (!member.config.isQuorum(known)) {
+        if (!member.isQuorum(known)) {
             return;
         }
         moveTo(Phase.NEW_EPOCH);
@@ -306,11 +324,12 @@ final class LeaderRole {
      */
     private void syncIfEpochQuorum() {
         if (phase == Phase.NEW_EPOCH) {
-            if (!member.config.isQuorum(epochAcked)) {
+            if (!member.isQuorum(epochAcked)) {
                 return;
             }
             moveTo(Phase.SYNC);
             establishZxid = member.storage.lastZxid();
+            member.versionStaticConfig(Zxid.of(newEpoch, 0));
         }
         for (Learner each : learners.values()) {
             if (each.phase == LearnerPhase.EPOCH_ACKED) {
@@ -372,7 +391,7 @@ final class LeaderRole {
                 l.link.send(new SyncEntries(batch));
             }
         }
-        l.link.send(new NewLeader(newEpoch, last));
+        l.link.send(new NewLeader(newEpoch, last, member.configVersion(), member.host.configText()));
         l.syncedZxid = last;
         l.moveTo(LearnerPhase.SYNC_SENT);
     }
@@ -417,7 +436,7 @@ final class LeaderRole {
         }
         Set<Integer> acked = new HashSet<>(newLeaderAcked);
         acked.add(member.myId);
-        if (!member.config.isQuorum(acked)) {
+        if (!member.isQuorum(acked)) {
             return;
         }
         member.recordEpoch(newEpoch, establishZxid, member.myId);
@@ -430,6 +449,7 @@ final class LeaderRole {
             }
         }
         member.host.roleChanged(Role.LEADING, member.myId, newEpoch);
+        member.settleReconfig();
     }
 
     /** Moves the commit point, which never goes back nor past the log, and applies up to it. */
@@ -456,7 +476,7 @@ final class LeaderRole {
         long newCommit = -1;
         while (!outstanding.isEmpty()) {
             Map.Entry<Long, Set<Integer>> head = outstanding.firstEntry();
-            if (!member.config.isQuorum(head.getValue())) {
+            if (!member.isQuorumAt(head.getKey(), head.getValue())) {
                 break;
             }
             outstanding.pollFirstEntry();
@@ -486,5 +506,6 @@ final class LeaderRole {
             }
             l.link.send(new Commit(commitZxid));
         }
+        member.settleReconfig();
     }
 }

@@ -271,6 +271,7 @@ final class LearnerRole {
             return;
         }
         newLeaderZxid = nl.zxid();
+        member.adoptLeaderConfig(nl.configVersion(), nl.config());
         moveTo(Phase.PERSISTING);
         maybeAckNewLeader();
     }
@@ -291,8 +292,9 @@ final class LearnerRole {
         } else if ((phase == Phase.SYNCED || phase == Phase.BROADCAST) && !observer) {
             link.send(new Ack(zxid, false));
         }
-        if (afterNewLeader()) {
+        if (afterNewLeader() && member.isCurrent(this)) {
             member.applyUpTo(commitZxid);
+            member.settleReconfig();
         }
     }
 
@@ -317,5 +319,6 @@ final class LearnerRole {
     private void commit(long zxid) {
         commitZxid = Math.max(commitZxid, zxid);
         member.applyUpTo(commitZxid);
+        member.settleReconfig();
     }
 }

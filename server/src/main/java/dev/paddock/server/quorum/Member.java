@@ -53,7 +53,18 @@ public final class Member {
     private static final int MAX_REMEMBERED_LINKS = 4096;
 
     final int myId;
-    final QuorumConfig config;
+    /** The configuration in force: the newest one applied (reconfigurations change it when they apply). */
+    QuorumConfig config;
+    private long configVersion;
+    /**
+     * Reconfigurations logged here and not yet applied, by zxid. While one is logged, every quorum this member
+     * counts must also be a quorum of it (joint consensus: a quorum of the old and of the new voters), as
+     * ZooKeeper's leader counts acknowledgements under its last seen config too.
+     */
+    private final java.util.TreeMap<Long, QuorumConfig> loggedConfigs = new java.util.TreeMap<>();
+    /** Set when a reconfiguration applied; the role acts on it once it has sent what it owes (settleReconfig). */
+    private boolean reconfigured;
+    private Part partBeforeReconfig;
     final ReplicaStorage storage;
     final Host host;
     final RandomGenerator random;
@@ -73,14 +84,24 @@ public final class Member {
 
     public Member(int myId, QuorumConfig config, ReplicaStorage storage, Host host, RandomGenerator random,
                   long appliedZxid) {
+        this(myId, config, 0, storage, host, random, appliedZxid);
+    }
+
+    /**
+     * @param configVersion the version of {@code config} (0 for a static one); a member that a reconfiguration
+     *     removed may start with a config that does not list it: it then never serves
+     */
+    public Member(int myId, QuorumConfig config, long configVersion, ReplicaStorage storage, Host host,
+                  RandomGenerator random, long appliedZxid) {
         this.myId = myId;
         this.config = config;
+        this.configVersion = configVersion;
         this.storage = storage;
         this.host = host;
         this.random = random;
         this.appliedZxid = appliedZxid;
         this.election = new Election(myId, config);
-        Invariants.check(config.everyone().contains(myId), "member %d is not in the ensemble", myId);
+        findLoggedConfigs();
         lookForLeader();
     }
 
@@ -94,6 +115,50 @@ public final class Member {
 
     boolean isObserver() {
         return config.observers().contains(myId);
+    }
+
+    /** The version of the configuration in force (the zxid of the reconfiguration that made it, or 0). */
+    public long configVersion() {
+        return configVersion;
+    }
+
+    /** Whether a reconfiguration is logged here and not yet applied. */
+    boolean configPending() {
+        return !loggedConfigs.isEmpty();
+    }
+
+    /** A voter of the configuration in force or of one logged after it. */
+    boolean isVoterAnywhere(int id) {
+        if (config.voters().contains(id)) {
+            return true;
+        }
+        for (QuorumConfig c : loggedConfigs.values()) {
+            if (c.voters().contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A quorum of the configuration in force and of every one logged after it. */
+    boolean isQuorum(java.util.Set<Integer> ids) {
+        return isQuorumAt(Long.MAX_VALUE, ids);
+    }
+
+    /**
+     * Whether {@code ids} may commit the entry at {@code zxid}: a quorum of the configuration in force and of
+     * every reconfiguration logged at or before it (entries before a reconfiguration need the old voters only).
+     */
+    boolean isQuorumAt(long zxid, java.util.Set<Integer> ids) {
+        if (!config.isQuorum(ids)) {
+            return false;
+        }
+        for (QuorumConfig c : loggedConfigs.headMap(zxid, true).values()) {
+            if (!c.isQuorum(ids)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The leader this member follows or is, -1 while looking. */
@@ -260,6 +325,9 @@ public final class Member {
     }
 
     private void follow(int leaderId) {
+        if (!config.everyone().contains(myId)) {
+            return; // a reconfiguration removed this member: it takes no part and serves nobody
+        }
         if (leaderId == myId) {
             Invariants.check(config.voters().contains(myId), "observer %d about to lead", myId);
             become(Role.LEADING);
@@ -309,6 +377,95 @@ public final class Member {
                     Zxid.hex(storage.lastZxid()));
         }
         storage.append(entry);
+        Roster roster = host.rosterOf(entry);
+        if (roster != null) {
+            loggedConfigs.put(entry.zxid(), config.withMembers(roster));
+        }
+    }
+
+    /**
+     * Takes a leader's configuration in force, sent in NEWLEADER, when it is newer than this member's: it is
+     * committed, so it replaces what this member had, without counting as a change of part (a voter that
+     * joins before the reconfiguration that adds it follows on, unlisted).
+     */
+    void adoptLeaderConfig(long version, byte[] text) {
+        if (version <= configVersion || !loggedConfigs.isEmpty()) {
+            return;
+        }
+        Roster roster = host.adoptConfig(version, text);
+        if (roster != null) {
+            config = config.withMembers(roster);
+            configVersion = version;
+            election.reconfigure(config);
+        }
+    }
+
+    /** A leader versions its static configuration (see {@link Host#versionsConfigs}). */
+    void versionStaticConfig(long version) {
+        if (configVersion == 0 && loggedConfigs.isEmpty() && host.versionsConfigs()) {
+            configVersion = version;
+            host.configVersioned(version);
+        }
+    }
+
+    /** Rebuilds the logged reconfigurations from the log after it was read, cut or replaced. */
+    private void findLoggedConfigs() {
+        loggedConfigs.clear();
+        if (storage.lastZxid() <= appliedZxid) {
+            return;
+        }
+        for (Entry e : storage.entries(appliedZxid, storage.lastZxid())) {
+            Roster roster = host.rosterOf(e);
+            if (roster != null) {
+                loggedConfigs.put(e.zxid(), config.withMembers(roster));
+            }
+        }
+    }
+
+    /** What this member is in a configuration. */
+    private enum Part { VOTER, OBSERVER, ABSENT }
+
+    private Part partIn(QuorumConfig c) {
+        return c.voters().contains(myId) ? Part.VOTER : c.observers().contains(myId) ? Part.OBSERVER : Part.ABSENT;
+    }
+
+    /** A reconfiguration applied (committed): its configuration is the one in force from now on. */
+    private void activate(long version, QuorumConfig next) {
+        if (!reconfigured) {
+            partBeforeReconfig = partIn(config);
+        }
+        config = next;
+        configVersion = version;
+        election.reconfigure(next);
+        reconfigured = true;
+    }
+
+    /**
+     * Called by the roles once they have sent what they owe for the entries just applied. A member whose part
+     * changed starts again in its new part, as ZooKeeper's members drop their leader connection ("changes
+     * proposed in reconfig"): an observer made a voter, a voter made an observer, and a member removed
+     * (which then stays out: it serves nobody, so its clients move). A leader that is no longer a voter hands
+     * over by stepping down, after it sent the commit, and the new configuration's voters elect one of
+     * themselves. A follower that no config listed yet (a voter joining before its reconfiguration) follows on.
+     */
+    void settleReconfig() {
+        if (!reconfigured) {
+            return;
+        }
+        reconfigured = false;
+        Part now = partIn(config);
+        boolean removed = now == Part.ABSENT && partBeforeReconfig != Part.ABSENT;
+        boolean changed = switch (role) {
+            case LEADING -> now != Part.VOTER;
+            case FOLLOWING -> now == Part.OBSERVER || removed;
+            case OBSERVING -> now == Part.VOTER || removed;
+            case LOOKING -> false;
+        };
+        if (changed && role == Role.LEADING) {
+            leader.stepDown();
+        } else if (changed) {
+            lookForLeader();
+        }
     }
 
     /**
@@ -319,6 +476,7 @@ public final class Member {
         Invariants.check(zxid >= appliedZxid, "member %d told to truncate to %s below its applied %s", myId,
                 Zxid.hex(zxid), Zxid.hex(appliedZxid));
         storage.truncateAfter(zxid);
+        findLoggedConfigs();
     }
 
     /** Replaces the state and the log with a leader's snapshot, which is never behind what was applied. */
@@ -328,6 +486,11 @@ public final class Member {
         host.install(snapshot);
         storage.resetTo(snapshot);
         appliedZxid = snapshot.zxid();
+        loggedConfigs.clear();
+        Roster roster = host.rosterInState();
+        if (roster != null && roster.version() > configVersion) {
+            activate(roster.version(), config.withMembers(roster));
+        }
     }
 
     /** Promises {@code epoch} to {@code leaderId}; a promise only ever moves to a newer epoch. */
@@ -349,7 +512,7 @@ public final class Member {
                 epoch, Zxid.hex(storage.durableZxid()), Zxid.hex(syncedZxid));
         Invariants.check(epoch >= storage.currentEpoch(), "member %d records epoch %d after %d", myId, epoch,
                 storage.currentEpoch());
-        Invariants.check(isObserver() || epoch <= storage.acceptedEpoch(),
+        Invariants.check(role == Role.OBSERVING || epoch <= storage.acceptedEpoch(),
                 "member %d records epoch %d but promised only %d", myId, epoch, storage.acceptedEpoch());
         Invariants.check(epoch != storage.currentEpoch() || currentEpochLeader < 0 || currentEpochLeader == leaderId,
                 "member %d sees two leaders in epoch %d: %d and %d", myId, epoch, currentEpochLeader, leaderId);
@@ -373,6 +536,10 @@ public final class Member {
             }
             host.apply(e);
             appliedZxid = e.zxid();
+            QuorumConfig next = loggedConfigs.remove(e.zxid());
+            if (next != null) {
+                activate(e.zxid(), next);
+            }
         }
     }
 

@@ -54,7 +54,15 @@ public sealed interface Message {
     record SyncEntries(List<Entry> entries) implements Body {
     }
 
-    record NewLeader(long epoch, long zxid) implements Body {
+    /**
+     * Ends the sync. It carries the leader's configuration in force (its version and the host's text of it,
+     * empty when the host keeps none), which a learner with an older one adopts, as ZooKeeper's NEWLEADER
+     * carries the leader's config.
+     */
+    record NewLeader(long epoch, long zxid, long configVersion, byte[] config) implements Body {
+        public NewLeader(long epoch, long zxid) {
+            this(epoch, zxid, 0, new byte[0]);
+        }
     }
 
     /** Learner to leader: everything up to zxid is durable (cumulative). newLeader marks the NEWLEADER ack. */

@@ -91,6 +91,8 @@ public final class MessageCodec {
                 size += i.entry().payload().length;
             } else if (b instanceof Forward f) {
                 size += f.payload().length;
+            } else if (b instanceof NewLeader n) {
+                size += n.config().length;
             } else if (b instanceof Message.Touches t) {
                 size += 8 * t.sessionIds().length;
             }
@@ -163,7 +165,8 @@ public final class MessageCodec {
             out.writeByte(SYNC_ENTRIES);
             writeEntries(out, b.entries());
         } else if (body instanceof NewLeader b) {
-            out.writeByte(NEW_LEADER).writeLong(b.epoch()).writeLong(b.zxid());
+            out.writeByte(NEW_LEADER).writeLong(b.epoch()).writeLong(b.zxid()).writeLong(b.configVersion())
+                    .writeBuffer(b.config());
         } else if (body instanceof Ack b) {
             out.writeByte(ACK).writeLong(b.zxid()).writeBool(b.newLeader());
         } else if (body instanceof UpToDate b) {
@@ -253,7 +256,13 @@ public final class MessageCodec {
             case SYNC_ENTRIES:
                 return new Message.SyncEntries(readEntries(in));
             case NEW_LEADER:
-                return new NewLeader(in.readLong(), in.readLong());
+            {
+                long epoch = in.readLong();
+                long zxid = in.readLong();
+                long configVersion = in.readLong();
+                byte[] config = in.readBuffer();
+                return new NewLeader(epoch, zxid, configVersion, config == null ? new byte[0] : config);
+            }
             case ACK:
                 return new Ack(in.readLong(), in.readBool());
             case UP_TO_DATE:

@@ -57,6 +57,12 @@ public record QuorumConfig(Set<Integer> voters, Set<Integer> observers, int init
         return Collections.unmodifiableSortedSet(all);
     }
 
+    /** The same limits with the members of {@code roster} (a configuration that a reconfiguration made). */
+    public QuorumConfig withMembers(Roster roster) {
+        return new QuorumConfig(roster.voters(), roster.observers(), initLimitTicks, syncLimitTicks, counterLimit,
+                snapshotChunkBytes, syncBatchBytes);
+    }
+
     /** The same members and limits with other sync message sizes (tests use tiny ones). */
     public QuorumConfig withSyncMessageBytes(int chunkBytes, int batchBytes) {
         return new QuorumConfig(voters, observers, initLimitTicks, syncLimitTicks, counterLimit, chunkBytes,

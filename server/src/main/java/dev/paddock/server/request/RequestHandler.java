@@ -12,6 +12,8 @@ import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
 import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.JuteRecord;
+import dev.paddock.server.tree.ConfigChange;
+import dev.paddock.wire.proto.ReconfigRequest;
 import dev.paddock.wire.proto.AuthPacket;
 import dev.paddock.wire.proto.ClientInfo;
 import dev.paddock.wire.proto.ErrorResponse;
@@ -122,6 +124,23 @@ public final class RequestHandler {
                         answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
                                 receivedAtMs)))));
             }
+            // After the session check, ZooKeeper's standalone server answers Unimplemented; a member resolves
+            // the request at the leader (ensemble.Reconfigurations), which logs the outcome either way.
+            case RECONFIG -> {
+                // ZooKeeper 3.9.5 checks reconfigEnabled first (a caller without the permission also gets
+                // ReconfigDisabled), then, on a standalone server, answers Unimplemented; the connection stays open.
+                if (!reconfigEnabled || !writePath.reconfigurable()) {
+                    ErrorCode refusal = reconfigEnabled ? ErrorCode.UNIMPLEMENTED : ErrorCode.RECONFIG_DISABLED;
+                    conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
+                            refusal, null, receivedAtMs)));
+                    return;
+                }
+                SessionOrder.Slot slot = conn.order().reserve();
+                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(),
+                        ConfigChange.asked((ReconfigRequest) request),
+                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header, c.zxid(),
+                                c.result().error(), c.result().response(), receivedAtMs)))));
+            }
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
                 WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(), request,
@@ -153,13 +172,6 @@ public final class RequestHandler {
                         r.persistentWatches(), r.persistentRecursiveWatches());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
-            // ZooKeeper 3.9.5 checks reconfigEnabled first of all (before the session, the request and the ACL
-            // on /zookeeper/config), so a caller without the permission also gets ReconfigDisabled. With
-            // reconfig enabled, Paddock does not change memberships yet: it answers Unimplemented, which is
-            // what ZooKeeper answers (also before the ACL check) where it cannot reconfigure, on a standalone
-            // server. The connection stays open in both cases.
-            case RECONFIG -> answer(conn, header, stateMachine.lastZxid(),
-                    reconfigEnabled ? ErrorCode.UNIMPLEMENTED : ErrorCode.RECONFIG_DISABLED, null, receivedAtMs);
             // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
             // which clients read as the end of the exchange rather than as a broken connection.
             // A null token is what ZooKeeper cannot take: it drops the connection without an answer.

@@ -33,4 +33,9 @@ public interface WritePath {
 
     /** The Mode line of srvr: standalone, leader, follower or observer. */
     String mode();
+
+    /** Whether a reconfig can change this server's membership (ZooKeeper's standalone server answers Unimplemented). */
+    default boolean reconfigurable() {
+        return false;
+    }
 }

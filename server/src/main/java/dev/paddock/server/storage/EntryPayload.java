@@ -36,6 +36,16 @@ public final class EntryPayload {
         return b.array();
     }
 
+    /** The opcode of the transaction in {@code payload}, read in place (no decoding); -1 if it is too short. */
+    public static int opCode(byte[] payload) {
+        int at = PREFIX_BYTES + TxnCodec.OPCODE_OFFSET;
+        if (payload.length < at + 4) {
+            return -1;
+        }
+        return (payload[at] & 0xff) << 24 | (payload[at + 1] & 0xff) << 16 | (payload[at + 2] & 0xff) << 8
+                | payload[at + 3] & 0xff;
+    }
+
     /** A payload around a bare transaction encoding, as segments of format 1 hold them. */
     static ByteBuffer fromBareTxn(ByteBuffer txn) {
         ByteBuffer b = ByteBuffer.allocate(PREFIX_BYTES + txn.remaining());

@@ -37,6 +37,9 @@ public final class TxnCodec {
         txn.request().write(out);
     }
 
+    /** Byte offset of the opcode in a payload written by {@link #write}. */
+    public static final int OPCODE_OFFSET = 8 + 8;
+
     public static byte[] encode(Txn txn) {
         ByteBuffer b = ByteBuffer.allocate(size(txn));
         write(txn, b);
@@ -53,6 +56,8 @@ public final class TxnCodec {
         Request request;
         if (opCode == OpCode.CREATE_SESSION.code) {
             request = CreateSessionRequest.read(in);
+        } else if (opCode == OpCode.RECONFIG.code) {
+            request = dev.paddock.server.tree.ConfigChange.read(in);
         } else if (opCode == OpCode.DELETE_CONTAINER.code) {
             request = PathRequest.read(OpCode.DELETE_CONTAINER, in);
         } else {

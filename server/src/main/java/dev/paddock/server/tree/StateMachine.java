@@ -71,6 +71,16 @@ public final class StateMachine {
         tree.setLocalData(CONFIG_NODE, data, -1, configVersion, timeMs);
     }
 
+    /** The ACL of {@value #CONFIG_NODE} (the permission a reconfig needs is checked against it). */
+    public List<Acl> configNodeAcl() {
+        return tree.node(CONFIG_NODE).acl;
+    }
+
+    /** What {@value #CONFIG_NODE} holds now: the configuration text, empty on a standalone server. */
+    public byte[] configNodeData() {
+        return tree.node(CONFIG_NODE).data;
+    }
+
     public DataTree tree() {
         return tree;
     }
@@ -175,8 +185,24 @@ public final class StateMachine {
                 deleteContainer(txn, ((PathRequest) request).path(), changes);
                 yield null;
             }
+            case RECONFIG -> reconfigure(txn, (ConfigChange) request, changes);
             default -> throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         };
+    }
+
+    /**
+     * A reconfiguration the leader resolved: {@value #CONFIG_NODE} takes the new configuration's text, with data
+     * version -1, as ZooKeeper applies its reconfig txn, and the client gets the text and the node's stat. The
+     * leader checked everything (permission included) before logging it; a refusal it logged is answered here.
+     */
+    private Response reconfigure(Txn txn, ConfigChange change, List<Change> changes) throws KeeperError {
+        if (!change.changes()) {
+            throw new KeeperError(change.error() == ErrorCode.OK ? ErrorCode.BAD_ARGUMENTS : change.error());
+        }
+        byte[] data = change.newConfig().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        tree.setLocalData(CONFIG_NODE, data, -1, txn.zxid(), txn.timeMs());
+        changes.add(new Change(Change.Kind.DATA_CHANGED, CONFIG_NODE));
+        return new dev.paddock.wire.proto.GetDataResponse(data, tree.stat(n(CONFIG_NODE)));
     }
 
     private Response create(Txn txn, OpCode opCode, String path, byte[] data, List<Acl> acl, int flags, long ttl,

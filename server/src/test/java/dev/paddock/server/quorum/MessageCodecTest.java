@@ -30,6 +30,7 @@ class MessageCodecTest {
             new Linked(42, 20, new Message.SyncReply(77, 0x600000002L)),
             new Linked(42, 21, new Message.Touches(new long[] {5, 6})),
             new Linked(42, 5, new Message.NewLeader(6, 0x500000009L)),
+            new Linked(42, 22, new Message.NewLeader(6, 0x500000009L, 0x100000000L, "server.1=x".getBytes())),
             new Linked(42, 6, new Message.Ack(0x600000001L, true)),
             new Linked(42, 7, new Message.UpToDate(0x600000001L)),
             new Linked(42, 8, new Message.Proposal(E1)),
@@ -51,6 +52,11 @@ class MessageCodecTest {
                 Message.SnapshotChunk d = (Message.SnapshotChunk) ((Linked) back).body();
                 assertThat(d.offset()).isEqualTo(c.offset());
                 assertThat(d.data()).isEqualTo(c.data());
+            } else if (m instanceof Linked l && l.body() instanceof Message.NewLeader n) {
+                Message.NewLeader d = (Message.NewLeader) ((Linked) back).body();
+                assertThat(List.of(d.epoch(), d.zxid(), d.configVersion()))
+                        .isEqualTo(List.of(n.epoch(), n.zxid(), n.configVersion()));
+                assertThat(d.config()).isEqualTo(n.config());
             } else if (m instanceof Linked l && l.body() instanceof Message.Touches t) {
                 assertThat(((Message.Touches) ((Linked) back).body()).sessionIds()).isEqualTo(t.sessionIds());
             } else {

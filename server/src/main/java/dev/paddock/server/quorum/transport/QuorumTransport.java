@@ -62,7 +62,8 @@ public final class QuorumTransport implements AutoCloseable {
     }
 
     private final int myId;
-    private final Map<Integer, PeerAddress> peers;
+    /** Replaced whole when a reconfiguration adds or moves members; read by any thread. */
+    private volatile Map<Integer, PeerAddress> peers;
     private final BiConsumer<Integer, Message> receiver;
     private final LongSupplier monotonicMs;
     private final int maxFrameBytes;
@@ -117,6 +118,15 @@ public final class QuorumTransport implements AutoCloseable {
     }
 
     /** Starts listening on this member's quorum and election ports. */
+    /**
+     * The members' addresses after a reconfiguration. Open connections stay: a removed member is simply no
+     * longer dialled, and one that joined is dialled from now on (until now it could only be answered over
+     * the connection it opened, as an unlisted server).
+     */
+    public void updatePeers(Map<Integer, PeerAddress> next) {
+        this.peers = Map.copyOf(next);
+    }
+
     public void start(InetSocketAddress quorumAddress, InetSocketAddress electionAddress) throws InterruptedException {
         listeners.add(listen(quorumAddress, false));
         if (!electionAddress.equals(quorumAddress)) {

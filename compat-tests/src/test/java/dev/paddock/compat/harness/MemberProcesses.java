@@ -1,0 +1,179 @@
+package dev.paddock.compat.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ensemble members as child JVMs, Paddock's {@code Main} or ZooKeeper 3.9.5's {@code QuorumPeerMain}, started one
+ * by one from a zoo.cfg written here with the same lines for both servers, so membership procedures (reconfig,
+ * observers, rolling restarts) run the same way against each. Every member listens on loopback ports picked
+ * here; the super user is {@code super:test}.
+ */
+public final class MemberProcesses implements AutoCloseable {
+    /** Digest of super:test. */
+    public static final String SUPER_DIGEST = "super:D/InIHSb7yEEbrWz8b9l71RjZJU=";
+
+    private final Path dir;
+    private final boolean paddock;
+    private final Map<Integer, int[]> ports = new TreeMap<>(); // id -> quorum, election, client
+    private final Map<Integer, Process> running = new TreeMap<>();
+
+    public MemberProcesses(Path dir, boolean paddock, int maxId) throws IOException {
+        this.dir = dir;
+        this.paddock = paddock;
+        for (int id = 1; id <= maxId; id++) {
+            ports.put(id, new int[] {freePort(), freePort(), freePort()});
+        }
+    }
+
+    public boolean paddock() {
+        return paddock;
+    }
+
+    /** The server line of member {@code id}: {@code server.N=127.0.0.1:q:e:role;127.0.0.1:client}. */
+    public String line(int id, String role) {
+        int[] p = ports.get(id);
+        return "server." + id + "=127.0.0.1:" + p[0] + ":" + p[1] + ":" + role + ";127.0.0.1:" + p[2];
+    }
+
+    /** Server lines for the ids, every one a participant. */
+    public List<String> voters(int... ids) {
+        List<String> lines = new ArrayList<>();
+        for (int id : ids) {
+            lines.add(line(id, "participant"));
+        }
+        return lines;
+    }
+
+    public Path cfgOf(int id) {
+        return dir.resolve("member-" + id).resolve("zoo.cfg");
+    }
+
+    /** Writes member {@code id}'s myid and zoo.cfg with these server lines (and reconfigEnabled), then starts it. */
+    public void start(int id, List<String> serverLines) throws IOException {
+        Path data = dir.resolve("member-" + id);
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("myid"), Integer.toString(id));
+        StringBuilder cfg = new StringBuilder("dataDir=" + data + "\ntickTime=200\ninitLimit=25\nsyncLimit=10\n"
+                + "4lw.commands.whitelist=*\nadmin.enableServer=false\nreconfigEnabled=true\n"
+                + "standaloneEnabled=false\n");
+        for (String line : serverLines) {
+            cfg.append(line).append('\n');
+        }
+        Files.writeString(cfgOf(id), cfg.toString());
+        restart(id);
+    }
+
+    /** Starts member {@code id} from the zoo.cfg it has now (which a reconfig may have rewritten). */
+    public void restart(int id) throws IOException {
+        Path data = dir.resolve("member-" + id);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m", "-XX:+UseSerialGC",
+                "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
+                "-cp", System.getProperty("java.class.path"),
+                paddock ? "dev.paddock.server.Main" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                cfgOf(id).toString()));
+        running.put(id, new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.out").toFile())).start());
+    }
+
+    /** Stops member {@code id} as an operator does (SIGTERM), and waits for it. */
+    public void stop(int id) throws InterruptedException {
+        Process p = running.remove(id);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public String connectString(int... ids) {
+        StringJoiner s = new StringJoiner(",");
+        for (int id : ids) {
+            s.add("127.0.0.1:" + ports.get(id)[2]);
+        }
+        return s.toString();
+    }
+
+    public String mode(int id) {
+        String srvr = fourLetterWord(ports.get(id)[2], "srvr");
+        int at = srvr.indexOf("Mode: ");
+        return at < 0 ? "" : srvr.substring(at + 6, srvr.indexOf('\n', at));
+    }
+
+    /** Waits until member {@code id}'s srvr shows a mode matching {@code modes} (a regular expression). */
+    public void awaitMode(int id, String modes) {
+        Await.until("member " + id + " in mode " + modes, Duration.ofSeconds(60), () -> mode(id).matches(modes));
+    }
+
+    /** The leader among the ids, waiting for one. */
+    public int leader(int... ids) {
+        return Await.value("a leader among the members", Duration.ofSeconds(60), () -> {
+            for (int id : ids) {
+                if (mode(id).equals("leader")) {
+                    return id;
+                }
+            }
+            return -1;
+        }, id -> id > 0);
+    }
+
+    /** Replaces every port by its name (Q1, E1, C1, ...) and the config version by V. */
+    public String mask(String s) {
+        String masked = s.replaceAll("version=[0-9a-f]+", "version=V");
+        for (Map.Entry<Integer, int[]> e : ports.entrySet()) {
+            String[] names = {"Q", "E", "C"};
+            for (int i = 0; i < 3; i++) {
+                masked = masked.replaceAll(":" + e.getValue()[i] + "(?![0-9])", ":" + names[i] + e.getKey());
+            }
+        }
+        return masked;
+    }
+
+    private static String fourLetterWord(int port, String word) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : running.values()) {
+            p.destroy();
+        }
+        for (Process p : running.values()) {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+            }
+        }
+        running.clear();
+    }
+}
