@@ -113,6 +113,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private final Reconfigurations reconfigurations;
     /** The configuration in force with every server's addresses; null for a standalone server (and simulations). */
     private DynamicConfig.Members currentConfig;
+    /** Every server address this member has known (a removed server is still answered). */
+    private final Map<Integer, QuorumTransport.PeerAddress> knownAddresses = new TreeMap<>();
     private Member member;
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
@@ -222,12 +224,21 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
      * ZooKeeper) zoo.cfg points at a new {@code zoo.cfg.dynamic.<version>} so a restart starts from it.
      */
     private void configApplied(DynamicConfig.Members members) {
-        currentConfig = members;
+        // Servers a reconfiguration removed keep their addresses: they follow on as non-voting participants, and
+        // answers to them (a looking one asks who leads) must still reach them.
         Map<Integer, QuorumTransport.PeerAddress> peers = new TreeMap<>();
+        if (currentConfig != null) {
+            for (EnsembleConfig.Peer p : currentConfig.servers().values()) {
+                peers.put(p.id(), new QuorumTransport.PeerAddress(p.quorumAddress(), p.electionAddress()));
+            }
+        }
+        knownAddresses.putAll(peers);
+        currentConfig = members;
+        peers = knownAddresses;
         for (EnsembleConfig.Peer p : members.servers().values()) {
             peers.put(p.id(), new QuorumTransport.PeerAddress(p.quorumAddress(), p.electionAddress()));
         }
-        network.updatePeers(peers);
+        network.updatePeers(new TreeMap<>(peers));
         LOG.info("Server {}: configuration 0x{} in force: {}", membership.myId(), Long.toHexString(members.version()),
                 members.text().replace('\n', ' '));
         if (config.reconfigEnabled() && config.configFile() != null

@@ -64,7 +64,6 @@ public final class Member {
     private final java.util.TreeMap<Long, QuorumConfig> loggedConfigs = new java.util.TreeMap<>();
     /** Set when a reconfiguration applied; the role acts on it once it has sent what it owes (settleReconfig). */
     private boolean reconfigured;
-    private Part partBeforeReconfig;
     final ReplicaStorage storage;
     final Host host;
     final RandomGenerator random;
@@ -325,9 +324,6 @@ public final class Member {
     }
 
     private void follow(int leaderId) {
-        if (!config.everyone().contains(myId)) {
-            return; // a reconfiguration removed this member: it takes no part and serves nobody
-        }
         if (leaderId == myId) {
             Invariants.check(config.voters().contains(myId), "observer %d about to lead", myId);
             become(Role.LEADING);
@@ -431,9 +427,6 @@ public final class Member {
 
     /** A reconfiguration applied (committed): its configuration is the one in force from now on. */
     private void activate(long version, QuorumConfig next) {
-        if (!reconfigured) {
-            partBeforeReconfig = partIn(config);
-        }
         config = next;
         configVersion = version;
         election.reconfigure(next);
@@ -442,11 +435,13 @@ public final class Member {
 
     /**
      * Called by the roles once they have sent what they owe for the entries just applied. A member whose part
-     * changed starts again in its new part, as ZooKeeper's members drop their leader connection ("changes
-     * proposed in reconfig"): an observer made a voter, a voter made an observer, and a member removed
-     * (which then stays out: it serves nobody, so its clients move). A leader that is no longer a voter hands
-     * over by stepping down, after it sent the commit, and the new configuration's voters elect one of
-     * themselves. A follower that no config listed yet (a voter joining before its reconfiguration) follows on.
+     * changed starts again in its new part, as ZooKeeper's members do ({@code QuorumPeer.updateLearnerType}:
+     * "changes proposed in reconfig"): an observer made a voter, a voter made an observer, an observer removed.
+     * A leader that is no longer a voter hands over by stepping down once it sent the commit, and the new
+     * configuration's voters elect one of themselves. A member that no configuration lists follows the
+     * leader as a non-voting participant, as in ZooKeeper: a removed follower keeps following (and serving
+     * its clients, until the operator stops it), a voter joining before the reconfig that adds it follows
+     * on, and either counts nowhere.
      */
     void settleReconfig() {
         if (!reconfigured) {
@@ -454,11 +449,10 @@ public final class Member {
         }
         reconfigured = false;
         Part now = partIn(config);
-        boolean removed = now == Part.ABSENT && partBeforeReconfig != Part.ABSENT;
         boolean changed = switch (role) {
             case LEADING -> now != Part.VOTER;
-            case FOLLOWING -> now == Part.OBSERVER || removed;
-            case OBSERVING -> now == Part.VOTER || removed;
+            case FOLLOWING -> now == Part.OBSERVER;
+            case OBSERVING -> now != Part.OBSERVER;
             case LOOKING -> false;
         };
         if (changed && role == Role.LEADING) {
