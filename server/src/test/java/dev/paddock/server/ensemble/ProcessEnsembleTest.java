@@ -34,13 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Members as real processes on loopback (child JVMs started like bin/paddock starts them), under SIGKILL of
  * the leader and SIGSTOP of a follower, with several clients doing conditional and blind writes, reads after
- * sync and plain reads on three registers. The recorded history is checked by {@link HistoryChecker}: writes
+ * sync and plain reads on three registers, and creating and deleting a fourth node. The recorded history is checked by {@link HistoryChecker}: writes
  * and synced reads are linearizable (outcomes lost with a connection may have happened or not), and each
  * session's plain reads never go back behind what it saw or wrote.
  */
 class ProcessEnsembleTest {
     private static final int MEMBERS = 3;
     private static final List<String> KEYS = List.of("/reg0", "/reg1", "/reg2");
+    /** A node the clients create and delete (conditionally), so the history has both. */
+    private static final String LIFE = "/life";
     /** The process id of the session that creates the registers and reads them at the end. */
     private static final int ADMIN = 100;
 
@@ -192,7 +194,7 @@ class ProcessEnsembleTest {
             t.join(30_000);
         }
         // Each key read once more after a sync: every acknowledged write must be in what it shows.
-        for (String key : KEYS) {
+        for (String key : List.of(KEYS.get(0), KEYS.get(1), KEYS.get(2), LIFE)) {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (admin.syncedRead(key) == null) {
                 assertThat(System.nanoTime()).as("a final read of %s", key).isLessThan(deadline);
@@ -215,7 +217,13 @@ class ProcessEnsembleTest {
                 String key = KEYS.get(random.nextInt(KEYS.size()));
                 String data = Thread.currentThread().getName() + "-" + (++n);
                 if (random.nextInt(20) == 0) {
-                    client.write(key, data);
+                    if (client.write(key, data) == null) {
+                        LockSupport.parkNanos(50_000_000);
+                    }
+                    continue;
+                }
+                if (random.nextInt(10) == 0) {
+                    createOrDelete(client, data, random.nextBoolean());
                     continue;
                 }
                 Outcome seen = random.nextInt(3) == 0 ? client.syncedRead(key) : client.read(key);
@@ -235,17 +243,34 @@ class ProcessEnsembleTest {
         }
     }
 
+    /** Creates {@link #LIFE} when it looked absent, else deletes the version it saw. */
+    private static void createOrDelete(RecordingClient client, String data, boolean synced)
+            throws InterruptedException {
+        Outcome seen = synced ? client.syncedRead(LIFE) : client.read(LIFE);
+        if (seen == null) {
+            LockSupport.parkNanos(50_000_000);
+        } else if (seen.code() == Outcome.Code.NO_NODE) {
+            client.create(LIFE, data);
+        } else if (seen.showsVersion()) {
+            client.delete(LIFE, seen.version());
+        }
+    }
+
     private static void check(History history) {
         List<RecordedOp> ops = history.ops();
         long acked = ops.stream().filter(o -> o.op().kind() == Operation.Kind.SET && o.known()
                 && o.outcome().code() == Outcome.Code.OK).count();
         long synced = ops.stream().filter(o -> o.op().kind() == Operation.Kind.SYNCED_READ && o.known()).count();
         long unknown = ops.stream().filter(RecordedOp::uncertain).count();
+        long lives = ops.stream().filter(o -> o.op().kind() == Operation.Kind.CREATE && o.known()
+                && o.outcome().code() == Outcome.Code.OK).count();
         assertThat(acked).as("the load made progress").isGreaterThan(20);
         assertThat(synced).as("reads after sync were made").isGreaterThan(10);
+        assertThat(lives).as("the node was created (and deleted) again and again").isGreaterThan(3);
         Verdict verdict = new HistoryChecker().check(ops);
         System.out.printf("ProcessEnsembleTest history: %d ops, %d acknowledged writes, %d synced reads,"
-                + " %d unknown, %d search steps%n", ops.size(), acked, synced, unknown, verdict.steps());
+                + " %d creates, %d unknown, %d search steps%n", ops.size(), acked, synced, lives, unknown,
+                verdict.steps());
         verdict.assertOk();
         // The same history with one stale synced read planted in it must fail, or the check proved nothing.
         HistoryMutations.Mutation stale = HistoryMutations.staleSyncedRead(ops).orElseThrow();
