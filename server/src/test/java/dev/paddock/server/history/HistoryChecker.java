@@ -14,15 +14,28 @@ import java.util.TreeMap;
  * {@link #initially} says otherwise. Not thread-safe; use after recording has stopped.
  */
 public final class HistoryChecker {
-    /** Enough for thousands of operations per key with a few unknown outcomes; memory grows with steps. */
+    /** Enough for thousands of operations per key with a few unknown outcomes. */
     public static final long DEFAULT_BUDGET = 1_000_000;
 
+    /** The memo's bound: 2^25 words of linearized sets, 256 MiB per key. */
+    public static final long DEFAULT_MEMO_WORDS = 1L << 25;
+
     private long budget = DEFAULT_BUDGET;
+    private long memoWords = DEFAULT_MEMO_WORDS;
     private final Map<String, ZnodeState> initial = new HashMap<>();
 
     /** The most search steps the whole check may take; more is a failed verdict, never a pass. */
     public HistoryChecker budget(long steps) {
         this.budget = steps;
+        return this;
+    }
+
+    /**
+     * How many 64-bit words of linearized sets the search may memoize per key; past it the search goes on
+     * without remembering more (still correct, slower).
+     */
+    public HistoryChecker memoLimit(long words) {
+        this.memoWords = words;
         return this;
     }
 
@@ -47,7 +60,7 @@ public final class HistoryChecker {
         List<KeyVerdict> verdicts = new ArrayList<>();
         for (Map.Entry<String, List<RecordedOp>> e : byKey.entrySet()) {
             ZnodeState start = initial.getOrDefault(e.getKey(), ZnodeState.ABSENT);
-            verdicts.add(new WglSearch(e.getKey(), e.getValue(), start, steps).run());
+            verdicts.add(new WglSearch(e.getKey(), e.getValue(), start, steps, memoWords).run());
         }
         return new Verdict(verdicts, SessionOrderCheck.check(ops), ops.size(), steps.used(), budget);
     }

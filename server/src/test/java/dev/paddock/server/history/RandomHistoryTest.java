@@ -47,6 +47,21 @@ class RandomHistoryTest {
     }
 
     @Test
+    void withoutMemoizationTheVerdictsAreTheSame() {
+        for (long seed = 1; seed <= SEEDS / 3; seed++) {
+            RandomHistories.Generated g = generate(seed, true);
+            List<RecordedOp> ops = g.history().ops();
+            Verdict v = g.checker().memoLimit(0).check(ops);
+            assertThat(v.ok()).as("seed %d:\n%s", seed, v.describe()).isTrue();
+            Optional<HistoryMutations.Mutation> stale = HistoryMutations.staleSyncedRead(ops);
+            if (stale.isPresent()) {
+                assertThat(g.checker().memoLimit(0).check(stale.get().ops()).linearizable()).as("seed %d", seed)
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
     void oneStaleSyncedReadMakesAGeneratedHistoryFail() {
         int mutated = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {

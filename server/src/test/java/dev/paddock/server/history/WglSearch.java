@@ -54,12 +54,15 @@ final class WglSearch {
     private final StepBudget budget;
     private final long[] linearized;
     private final Set<CacheKey> cache = new HashSet<>();
+    private final long memoWords;
+    private long cachedWords;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final Deepest deepest;
     private final Entry head;
 
-    WglSearch(String key, List<RecordedOp> ops, ZnodeState initial, StepBudget budget) {
+    WglSearch(String key, List<RecordedOp> ops, ZnodeState initial, StepBudget budget, long memoWords) {
         this.key = key;
+        this.memoWords = memoWords;
         this.ops = ops;
         this.initial = initial;
         this.budget = budget;
@@ -85,7 +88,7 @@ final class WglSearch {
                 if (!op.known() || t.answer().sameAs(op.outcome())) {
                     boolean greedy = op.known() && t.next().equals(state);
                     set(entry.op, true);
-                    if (cache.add(new CacheKey(linearized.clone(), t.next()))) {
+                    if (remember(t.next())) {
                         stack.push(new Frame(entry, state, greedy));
                         state = t.next();
                         entry.lift();
@@ -116,6 +119,19 @@ final class WglSearch {
             }
         }
         return verdict(KeyVerdict.Result.LINEARIZABLE, before, "");
+    }
+
+    /**
+     * Adds the configuration (with the current linearized set) to the cache; false if it was there. Past
+     * {@code memoWords} words of linearized sets nothing more is remembered: the search stays correct without memoization,
+     * only slower, and the step budget still bounds it.
+     */
+    private boolean remember(ZnodeState state) {
+        if (cachedWords >= memoWords) {
+            return !cache.contains(new CacheKey(linearized, state));
+        }
+        cachedWords += linearized.length;
+        return cache.add(new CacheKey(linearized.clone(), state));
     }
 
     private void set(int op, boolean on) {
