@@ -38,9 +38,14 @@ class TarballTest {
     private Process server;
 
     @AfterEach
-    void stopServer() throws InterruptedException {
+    void stopServer() throws Exception {
         if (server != null && server.isAlive()) {
             server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        // A daemon left by a failed run: stop the process this test started, by its id.
+        if (Files.exists(pidFile())) {
+            long pid = Long.parseLong(Files.readString(pidFile()).strip());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -93,7 +98,18 @@ class TarballTest {
         server.destroy();
         assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
         assertThat(server.exitValue()).as("exit status the unit counts as success").isIn(0, 143);
+
+        // As a daemon, the zkServer.sh way: start waits until srvr answers; the data survived the restart.
+        assertThat(run(env, home.resolve("bin/paddock").toString(), "start")).contains("STARTED");
+        assertThat(readBack(port)).isEqualTo("hello");
+        assertThat(run(env, home.resolve("bin/paddock").toString(), "stop")).contains("STOPPED");
+        assertThat(pidFile()).doesNotExist();
         assertThat(mvnCalled).as("nothing called mvn").doesNotExist();
+    }
+
+    /** Where bin/paddock start keeps the daemon's pid (dataDir, as zkServer.sh does). */
+    private Path pidFile() {
+        return root.resolve("data/paddock_server.pid");
     }
 
     private static void assertLayout(Path home) throws IOException {
@@ -152,22 +168,32 @@ class TarballTest {
 
     /** Connects (waiting for the server to listen), writes a node and reads it back. */
     private void talkTo(int port) throws Exception {
+        try (ZooKeeper zk = connect(port)) {
+            zk.create("/from-the-tarball", "hello".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    CreateMode.PERSISTENT);
+            assertThat(new String(zk.getData("/from-the-tarball", false, null), StandardCharsets.UTF_8))
+                    .isEqualTo("hello");
+        }
+    }
+
+    private String readBack(int port) throws Exception {
+        try (ZooKeeper zk = connect(port)) {
+            return new String(zk.getData("/from-the-tarball", false, null), StandardCharsets.UTF_8);
+        }
+    }
+
+    private ZooKeeper connect(int port) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 10_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
         });
-        try {
-            assertThat(connected.await(120, TimeUnit.SECONDS)).as("connected; server output:%n%s",
-                    Files.exists(root.resolve("server.out")) ? Files.readString(root.resolve("server.out")) : "")
-                    .isTrue();
-            zk.create("/from-the-tarball", "hello".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT);
-            assertThat(new String(zk.getData("/from-the-tarball", false, null), StandardCharsets.UTF_8))
-                    .isEqualTo("hello");
-        } finally {
+        if (!connected.await(120, TimeUnit.SECONDS)) {
             zk.close();
+            throw new AssertionError("not connected; server output:\n"
+                    + (Files.exists(root.resolve("server.out")) ? Files.readString(root.resolve("server.out")) : ""));
         }
+        return zk;
     }
 }
