@@ -16,25 +16,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.Stat;
 import dev.paddock.server.FourLetterWordProbe;
+import dev.paddock.server.history.History;
+import dev.paddock.server.history.HistoryChecker;
+import dev.paddock.server.history.HistoryMutations;
+import dev.paddock.server.history.Operation;
+import dev.paddock.server.history.Outcome;
+import dev.paddock.server.history.RecordedOp;
+import dev.paddock.server.history.RecordingClient;
+import dev.paddock.server.history.Verdict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Members as real processes on loopback (child JVMs started like bin/paddock starts them), under SIGKILL of
- * the leader and SIGSTOP of a follower, with several clients doing conditional writes and reads. The
- * history is checked: acknowledged conditional writes form one version chain that respects real time
- * (linearizable), and each session reads its own writes and never goes back.
+ * the leader and SIGSTOP of a follower, with several clients doing conditional and blind writes, reads after
+ * sync and plain reads on three registers, and creating and deleting a fourth node. The recorded history is checked by {@link HistoryChecker}: writes
+ * and synced reads are linearizable (outcomes lost with a connection may have happened or not), and each
+ * session's plain reads never go back behind what it saw or wrote.
  */
 class ProcessEnsembleTest {
     private static final int MEMBERS = 3;
+    private static final List<String> KEYS = List.of("/reg0", "/reg1", "/reg2");
+    /** A node the clients create and delete (conditionally), so the history has both. */
+    private static final String LIFE = "/life";
+    /** The process id of the session that creates the registers and reads them at the end. */
+    private static final int ADMIN = 100;
 
     @TempDir
     Path dir;
@@ -128,10 +138,6 @@ class ProcessEnsembleTest {
         return zk;
     }
 
-    /** One operation of the history: a conditional write or a read of the register /reg. */
-    record Op(int client, boolean write, long startNs, long endNs, int version, boolean acknowledged) {
-    }
-
     @Test
     void leaderKillAndStoppedFollowerKeepAConsistentHistory() throws Exception {
         StringBuilder lines = new StringBuilder();
@@ -146,16 +152,17 @@ class ProcessEnsembleTest {
         }
         await("all members serving", 60_000, () -> servingCount() == MEMBERS);
         String all = "127.0.0.1:" + clientPorts[1] + ",127.0.0.1:" + clientPorts[2] + ",127.0.0.1:" + clientPorts[3];
-        ZooKeeper admin = connect(all);
-        admin.create("/reg", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        History history = new History();
+        RecordingClient admin = new RecordingClient(connect(all), history, ADMIN);
+        for (String key : KEYS) {
+            assertThat(admin.create(key, "")).extracting(Outcome::code).isEqualTo(Outcome.Code.OK);
+        }
 
-        List<Op> history = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> workers = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
-            int clientId = c;
-            ZooKeeper zk = connect(all);
-            Thread t = new Thread(() -> work(clientId, zk, history, running), "client-" + c);
+            RecordingClient client = new RecordingClient(connect(all), history, c);
+            Thread t = new Thread(() -> work(client, running), "client-" + c);
             workers.add(t);
             t.start();
         }
@@ -186,87 +193,88 @@ class ProcessEnsembleTest {
         for (Thread t : workers) {
             t.join(30_000);
         }
-        Stat finalStat = retry(() -> {
-            // sync first: the admin session may sit on a member that is a moment behind.
-            CountDownLatch synced = new CountDownLatch(1);
-            admin.sync("/reg", (rc, path, ctx) -> synced.countDown(), null);
-            assertThat(synced.await(10, TimeUnit.SECONDS)).isTrue();
-            Stat s = new Stat();
-            admin.getData("/reg", false, s);
-            return s;
-        });
-        check(history, finalStat.getVersion());
-    }
-
-    private static <T> T retry(Call<T> call) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                return call.run();
-            } catch (KeeperException.ConnectionLossException e) {
-                assertThat(System.nanoTime()).isLessThan(deadline);
+        // Each key read once more after a sync: every acknowledged write must be in what it shows.
+        for (String key : List.of(KEYS.get(0), KEYS.get(1), KEYS.get(2), LIFE)) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (admin.syncedRead(key) == null) {
+                assertThat(System.nanoTime()).as("a final read of %s", key).isLessThan(deadline);
                 LockSupport.parkNanos(100_000_000);
             }
         }
+        check(history);
     }
 
-    interface Call<T> {
-        T run() throws Exception;
-    }
-
-    /** Reads the register and tries to move it one version on; records every outcome, known or not. */
-    private static void work(int client, ZooKeeper zk, List<Op> history, AtomicBoolean running) {
-        int lastSeen = -1;
-        while (running.get()) {
-            long start = System.nanoTime();
-            try {
-                Stat stat = new Stat();
-                zk.getData("/reg", false, stat);
-                history.add(new Op(client, false, start, System.nanoTime(), stat.getVersion(), true));
-                lastSeen = stat.getVersion();
-                long writeStart = System.nanoTime();
-                try {
-                    Stat after = zk.setData("/reg", Integer.toString(client).getBytes(), lastSeen);
-                    history.add(new Op(client, true, writeStart, System.nanoTime(), after.getVersion(), true));
-                } catch (KeeperException.BadVersionException e) {
-                    // Another client won this version: a legal outcome.
-                } catch (KeeperException.ConnectionLossException e) {
-                    // Unknown outcome: it may or may not have been applied.
-                    history.add(new Op(client, true, writeStart, Long.MAX_VALUE, lastSeen + 1, false));
+    /**
+     * Reads a register (after a sync one time in three) and tries to move it one version on with a
+     * conditional setData, now and then a blind one; every outcome is recorded, known or not. Data are unique
+     * per write, so a read names the write it saw.
+     */
+    private static void work(RecordingClient client, AtomicBoolean running) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int n = 0;
+        try {
+            while (running.get()) {
+                String key = KEYS.get(random.nextInt(KEYS.size()));
+                String data = Thread.currentThread().getName() + "-" + (++n);
+                if (random.nextInt(20) == 0) {
+                    if (client.write(key, data) == null) {
+                        LockSupport.parkNanos(50_000_000);
+                    }
+                    continue;
                 }
-            } catch (KeeperException e) {
-                LockSupport.parkNanos(50_000_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                LockSupport.parkNanos(5_000_000);
-            }
-        }
-    }
-
-    private static void check(List<Op> history, int finalVersion) {
-        List<Op> acked = history.stream().filter(o -> o.write() && o.acknowledged()).toList();
-        assertThat(acked).as("the load made progress").hasSizeGreaterThan(20);
-        // Each version is reached by at most one acknowledged write, and none beyond the final version.
-        assertThat(acked.stream().map(Op::version).distinct().count()).isEqualTo(acked.size());
-        assertThat(acked.stream().mapToInt(Op::version).max().orElse(0)).isLessThanOrEqualTo(finalVersion);
-        // Real-time order: a write that finished before another started has the smaller version.
-        for (Op a : acked) {
-            for (Op b : acked) {
-                if (a.endNs() < b.startNs()) {
-                    assertThat(a.version()).as("write order respects real time").isLessThan(b.version());
+                if (random.nextInt(10) == 0) {
+                    createOrDelete(client, data, random.nextBoolean());
+                    continue;
+                }
+                Outcome seen = random.nextInt(3) == 0 ? client.syncedRead(key) : client.read(key);
+                if (seen == null || !seen.showsVersion()) {
+                    LockSupport.parkNanos(50_000_000);
+                    continue;
+                }
+                if (client.cas(key, seen.version(), data) == null) {
+                    LockSupport.parkNanos(50_000_000);
+                }
+                if (random.nextInt(4) == 0) {
+                    LockSupport.parkNanos(5_000_000);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        // Per session: reads never go back and always see the session's own acknowledged writes.
-        for (int c = 0; c < 4; c++) {
-            int client = c;
-            int floor = -1;
-            for (Op o : history.stream().filter(o -> o.client() == client && o.acknowledged()).toList()) {
-                assertThat(o.version()).as("client %d never goes back", client).isGreaterThanOrEqualTo(floor);
-                floor = o.version();
-            }
+    }
+
+    /** Creates {@link #LIFE} when it looked absent, else deletes the version it saw. */
+    private static void createOrDelete(RecordingClient client, String data, boolean synced)
+            throws InterruptedException {
+        Outcome seen = synced ? client.syncedRead(LIFE) : client.read(LIFE);
+        if (seen == null) {
+            LockSupport.parkNanos(50_000_000);
+        } else if (seen.code() == Outcome.Code.NO_NODE) {
+            client.create(LIFE, data);
+        } else if (seen.showsVersion()) {
+            client.delete(LIFE, seen.version());
         }
+    }
+
+    private static void check(History history) {
+        List<RecordedOp> ops = history.ops();
+        long acked = ops.stream().filter(o -> o.op().kind() == Operation.Kind.SET && o.known()
+                && o.outcome().code() == Outcome.Code.OK).count();
+        long synced = ops.stream().filter(o -> o.op().kind() == Operation.Kind.SYNCED_READ && o.known()).count();
+        long unknown = ops.stream().filter(RecordedOp::uncertain).count();
+        long lives = ops.stream().filter(o -> o.op().kind() == Operation.Kind.CREATE && o.known()
+                && o.outcome().code() == Outcome.Code.OK).count();
+        assertThat(acked).as("the load made progress").isGreaterThan(20);
+        assertThat(synced).as("reads after sync were made").isGreaterThan(10);
+        assertThat(lives).as("the node was created (and deleted) again and again").isGreaterThan(3);
+        Verdict verdict = new HistoryChecker().check(ops);
+        System.out.printf("ProcessEnsembleTest history: %d ops, %d acknowledged writes, %d synced reads,"
+                + " %d creates, %d unknown, %d search steps%n", ops.size(), acked, synced, lives, unknown,
+                verdict.steps());
+        verdict.assertOk();
+        // The same history with one stale synced read planted in it must fail, or the check proved nothing.
+        HistoryMutations.Mutation stale = HistoryMutations.staleSyncedRead(ops).orElseThrow();
+        assertThat(new HistoryChecker().check(stale.ops()).linearizable()).as("planted %s", stale.changed())
+                .isFalse();
     }
 }
