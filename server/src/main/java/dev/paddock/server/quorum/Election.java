@@ -18,6 +18,13 @@ final class Election {
     static final int EMPTY_HISTORY_WAIT_TICKS = 30;
     private final int myId;
     private QuorumConfig config;
+    /** Configurations logged after the one in force (not yet applied): a running leader of one is joined too. */
+    private java.util.List<QuorumConfig> logged = java.util.List.of();
+    /**
+     * Reconfigurations other members announced as logged that this member lacks, by version; cleared with each
+     * round this member starts (a reconfiguration that never commits must not hold elections back for ever).
+     */
+    private final java.util.TreeMap<Long, QuorumConfig> heard = new java.util.TreeMap<>();
     private long round;
     private Vote proposal;
     private final Map<Integer, Vote> votes = new HashMap<>();
@@ -36,14 +43,80 @@ final class Election {
         this.config = next;
     }
 
+    /**
+     * The configurations logged after the one in force. A member that was away while a reconfiguration
+     * committed may hold it only in its log: it must still find the leader the new voters follow. Joining a
+     * leader is safe whoever it is (the leader's own epoch establishment decides what is committed); only
+     * votes count in the configuration in force.
+     */
+    void loggedConfigs(java.util.List<QuorumConfig> configs) {
+        this.logged = java.util.List.copyOf(configs);
+    }
+
+    /**
+     * A voter of the configuration in force or of one logged after it: while a reconfiguration is logged and
+     * not applied, both sets vote (the new voters may be needed to finish it), and a winner needs a quorum of
+     * each, as Raft's joint consensus elects.
+     */
+    boolean isVoter(int id) {
+        if (config.voters().contains(id)) {
+            return true;
+        }
+        for (QuorumConfig c : logged) {
+            if (c.voters().contains(id)) {
+                return true;
+            }
+        }
+        for (QuorumConfig c : heard.values()) {
+            if (c.voters().contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isQuorum(Set<Integer> ids) {
+        if (!config.isQuorum(ids)) {
+            return false;
+        }
+        for (QuorumConfig c : logged) {
+            if (!c.isQuorum(ids)) {
+                return false;
+            }
+        }
+        for (QuorumConfig c : heard.values()) {
+            if (!c.isQuorum(ids)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void heard(long version, QuorumConfig c) {
+        heard.put(version, c);
+    }
+
+    /** Everyone this election talks to: the configuration in force, and the voters of logged and heard ones. */
+    java.util.SortedSet<Integer> audience() {
+        java.util.SortedSet<Integer> all = new java.util.TreeSet<>(config.everyone());
+        for (QuorumConfig c : logged) {
+            all.addAll(c.voters());
+        }
+        for (QuorumConfig c : heard.values()) {
+            all.addAll(c.voters());
+        }
+        return all;
+    }
+
     /** Starts a new round with this member's own credentials. */
     Vote start(long myEpoch, long myLastZxid) {
         round++;
+        heard.clear();
         votes.clear();
         settled.clear();
         candidate = null;
         stableTicks = 0;
-        proposal = config.voters().contains(myId) ? new Vote(myId, myLastZxid, myEpoch) : null;
+        proposal = isVoter(myId) ? new Vote(myId, myLastZxid, myEpoch) : null;
         if (proposal != null) {
             votes.put(myId, proposal);
         }
@@ -77,7 +150,7 @@ final class Election {
             settled.put(from, n.vote());
             return false;
         }
-        if (!config.voters().contains(from)) {
+        if (!isVoter(from)) {
             return false;
         }
         boolean changed = false;
@@ -92,9 +165,9 @@ final class Election {
         } else if (n.round() < round) {
             return true; // tell the laggard about the current round
         }
-        if (config.voters().contains(n.vote().leader()) && better(n.vote(), proposal)) {
+        if (isVoter(n.vote().leader()) && better(n.vote(), proposal)) {
             proposal = n.vote();
-            if (config.voters().contains(myId)) {
+            if (isVoter(myId)) {
                 votes.put(myId, proposal);
             }
             changed = true;
@@ -134,7 +207,7 @@ final class Election {
                 agreeing.add(e.getKey());
             }
         }
-        if (!config.isQuorum(agreeing)) {
+        if (!isQuorum(agreeing)) {
             candidate = null;
             stableTicks = 0;
             return null;
@@ -157,9 +230,16 @@ final class Election {
         for (Map.Entry<Integer, Set<Integer>> e : followers.entrySet()) {
             int leader = e.getKey();
             Vote leaderOwn = settled.get(leader);
-            if (config.voters().contains(leader) && leaderOwn != null && leaderOwn.leader() == leader
-                    && config.isQuorum(e.getValue())) {
+            if (leaderOwn == null || leaderOwn.leader() != leader) {
+                continue;
+            }
+            if (config.voters().contains(leader) && config.isQuorum(e.getValue())) {
                 return leader;
+            }
+            for (QuorumConfig c : logged) {
+                if (c.voters().contains(leader) && c.isQuorum(e.getValue())) {
+                    return leader;
+                }
             }
         }
         return null;

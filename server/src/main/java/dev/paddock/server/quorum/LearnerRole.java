@@ -78,7 +78,7 @@ final class LearnerRole {
     LearnerRole(Member member, int leaderId) {
         this.member = member;
         this.leaderId = leaderId;
-        this.observer = member.isObserver();
+        this.observer = member.role() == Role.OBSERVING;
         this.link = new Link(member.random.nextLong(), leaderId, member.host);
         this.opening = new LearnerInfo(member.storage.acceptedEpoch(), member.storage.lastZxid(), observer);
         link.send(opening);
@@ -270,8 +270,14 @@ final class LearnerRole {
             member.lookForLeader();
             return;
         }
+        if (observer && member.isVoterAnywhere(member.myId)) {
+            // The sync brought a reconfiguration (not yet committed) that makes this observer a voter: it must
+            // acknowledge it for it to commit, so it joins again as a follower.
+            member.lookForLeader();
+            return;
+        }
         newLeaderZxid = nl.zxid();
-        member.adoptLeaderConfig(nl.configVersion(), nl.config());
+        member.adoptConfig(nl.configVersion(), nl.config());
         moveTo(Phase.PERSISTING);
         maybeAckNewLeader();
     }

@@ -325,31 +325,51 @@ public final class Member {
 
     private void follow(int leaderId) {
         if (leaderId == myId) {
-            Invariants.check(config.voters().contains(myId), "observer %d about to lead", myId);
+            Invariants.check(isVoterAnywhere(myId) || election.isVoter(myId), "observer %d about to lead", myId);
             become(Role.LEADING);
             leader = new LeaderRole(this);
             host.roleChanged(role, myId, storage.currentEpoch());
             leader.start();
         } else {
-            Invariants.check(config.voters().contains(leaderId), "member %d about to follow non-voter %d", myId,
+            Invariants.check(isVoterAnywhere(leaderId) || election.isVoter(leaderId),
+                    "member %d about to follow non-voter %d", myId,
                     leaderId);
-            become(isObserver() ? Role.OBSERVING : Role.FOLLOWING);
+            // An observer that a logged reconfiguration makes a voter follows: its acknowledgement may be needed.
+            become(isObserver() && !isVoterAnywhere(myId) ? Role.OBSERVING : Role.FOLLOWING);
             learner = new LearnerRole(this, leaderId);
             host.roleChanged(role, leaderId, storage.currentEpoch());
         }
     }
 
+    private long newestLoggedVersion() {
+        return loggedConfigs.isEmpty() ? 0 : loggedConfigs.lastKey();
+    }
+
+    private java.util.Set<Integer> newestLoggedVoters() {
+        return loggedConfigs.isEmpty() ? java.util.Set.of() : loggedConfigs.lastEntry().getValue().voters();
+    }
+
     private void announce() {
         Vote v = election.proposal();
         Vote shown = v != null ? v : new Vote(-1, storage.lastZxid(), storage.currentEpoch());
-        for (int peer : config.everyone()) {
+        for (int peer : election.audience()) {
             if (peer != myId) {
-                host.send(peer, new Notification(shown, election.round(), Role.LOOKING));
+                host.send(peer, new Notification(shown, election.round(), Role.LOOKING, configVersion,
+                        host.configText(), newestLoggedVersion(), newestLoggedVoters()));
             }
         }
     }
 
     private void onNotification(int from, Notification n) {
+        if (role == Role.LOOKING && n.configVersion() > configVersion) {
+            adoptConfig(n.configVersion(), n.config());
+        }
+        if (role == Role.LOOKING && n.loggedVersion() > configVersion && !loggedConfigs.containsKey(n.loggedVersion())) {
+            // A reconfiguration another member logged and this one lacks: its voters may be needed to finish it,
+            // so this member's election counts them too (only the election: nothing is adopted).
+            election.heard(n.loggedVersion(), config.withMembers(new Roster(n.loggedVersion(), n.loggedVoters(),
+                    java.util.Set.of())));
+        }
         if (role == Role.LOOKING) {
             if (election.receive(from, n)) {
                 announce();
@@ -360,7 +380,7 @@ public final class Member {
             // Tell a looking member who leads, so it can join without a new election.
             int current = leaderId();
             host.send(from, new Notification(new Vote(current, storage.lastZxid(), storage.currentEpoch()),
-                    n.round(), role));
+                    n.round(), role, configVersion, host.configText(), newestLoggedVersion(), newestLoggedVoters()));
         }
     }
 
@@ -374,25 +394,30 @@ public final class Member {
         }
         storage.append(entry);
         Roster roster = host.rosterOf(entry);
-        if (roster != null) {
+        if (roster != null && entry.zxid() > configVersion) {
             loggedConfigs.put(entry.zxid(), config.withMembers(roster));
+            election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
         }
     }
 
     /**
-     * Takes a leader's configuration in force, sent in NEWLEADER, when it is newer than this member's: it is
+     * Takes another member's configuration in force (a leader's in NEWLEADER, anyone's in a notification while
+     * looking) when it is newer than this member's: it is
      * committed, so it replaces what this member had, without counting as a change of part (a voter that
      * joins before the reconfiguration that adds it follows on, unlisted).
      */
-    void adoptLeaderConfig(long version, byte[] text) {
-        if (version <= configVersion || !loggedConfigs.isEmpty()) {
+    void adoptConfig(long version, byte[] text) {
+        if (version <= configVersion || text.length == 0) {
             return;
         }
         Roster roster = host.adoptConfig(version, text);
         if (roster != null) {
             config = config.withMembers(roster);
             configVersion = version;
+            // Reconfigurations logged here at or before it are superseded by it.
+            loggedConfigs.headMap(version, true).clear();
             election.reconfigure(config);
+            election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
         }
     }
 
@@ -407,15 +432,15 @@ public final class Member {
     /** Rebuilds the logged reconfigurations from the log after it was read, cut or replaced. */
     private void findLoggedConfigs() {
         loggedConfigs.clear();
-        if (storage.lastZxid() <= appliedZxid) {
-            return;
-        }
-        for (Entry e : storage.entries(appliedZxid, storage.lastZxid())) {
-            Roster roster = host.rosterOf(e);
-            if (roster != null) {
-                loggedConfigs.put(e.zxid(), config.withMembers(roster));
+        if (storage.lastZxid() > appliedZxid) {
+            for (Entry e : storage.entries(appliedZxid, storage.lastZxid())) {
+                Roster roster = host.rosterOf(e);
+                if (roster != null && e.zxid() > configVersion) {
+                    loggedConfigs.put(e.zxid(), config.withMembers(roster));
+                }
             }
         }
+        election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
     }
 
     /** What this member is in a configuration. */
@@ -430,6 +455,7 @@ public final class Member {
         config = next;
         configVersion = version;
         election.reconfigure(next);
+        election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
         reconfigured = true;
     }
 
@@ -451,8 +477,8 @@ public final class Member {
         Part now = partIn(config);
         boolean changed = switch (role) {
             case LEADING -> now != Part.VOTER;
-            case FOLLOWING -> now == Part.OBSERVER;
-            case OBSERVING -> now != Part.OBSERVER;
+            case FOLLOWING -> now == Part.OBSERVER && !isVoterAnywhere(myId);
+            case OBSERVING -> now != Part.OBSERVER || isVoterAnywhere(myId);
             case LOOKING -> false;
         };
         if (changed && role == Role.LEADING) {
@@ -481,6 +507,7 @@ public final class Member {
         storage.resetTo(snapshot);
         appliedZxid = snapshot.zxid();
         loggedConfigs.clear();
+        election.loggedConfigs(java.util.List.of());
         Roster roster = host.rosterInState();
         if (roster != null && roster.version() > configVersion) {
             activate(roster.version(), config.withMembers(roster));
@@ -540,6 +567,10 @@ public final class Member {
     @Override
     public String toString() {
         return "member " + myId + " " + role + " epoch " + storage.currentEpoch() + " applied "
-                + Zxid.hex(appliedZxid) + " last " + Zxid.hex(storage.lastZxid());
+                + Zxid.hex(appliedZxid) + " last " + Zxid.hex(storage.lastZxid()) + " config " + Zxid.hex(configVersion)
+                + " voters " + config.voters() + " observers " + config.observers()
+                + (loggedConfigs.isEmpty() ? "" : " logged " + loggedConfigs.entrySet().stream()
+                        .map(e -> Zxid.hex(e.getKey()) + "=" + e.getValue().voters() + "/" + e.getValue().observers())
+                        .toList());
     }
 }

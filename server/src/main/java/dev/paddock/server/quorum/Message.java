@@ -13,7 +13,20 @@ public sealed interface Message {
     record Vote(int leader, long zxid, long epoch) {
     }
 
-    record Notification(Vote vote, long round, Role senderRole) implements Message {
+    /**
+     * An election message. It carries the sender's configuration in force (version and the host's text of it,
+     * empty when the host keeps none), as ZooKeeper's notifications do: a looking member that was away while
+     * the membership changed learns the new one from whoever answers it.
+     */
+    record Notification(Vote vote, long round, Role senderRole, long configVersion, byte[] config,
+                        long loggedVersion, java.util.Set<Integer> loggedVoters) implements Message {
+        public Notification(Vote vote, long round, Role senderRole) {
+            this(vote, round, senderRole, 0, new byte[0], 0, java.util.Set.of());
+        }
+
+        public Notification(Vote vote, long round, Role senderRole, long configVersion, byte[] config) {
+            this(vote, round, senderRole, configVersion, config, 0, java.util.Set.of());
+        }
     }
 
     record Linked(long link, long seq, Body body) implements Message {

@@ -65,6 +65,11 @@ public final class MessageCodec {
             out.writeByte(NOTIFICATION);
             out.writeInt(n.vote().leader()).writeLong(n.vote().zxid()).writeLong(n.vote().epoch());
             out.writeLong(n.round()).writeInt(n.senderRole().ordinal());
+            out.writeLong(n.configVersion()).writeBuffer(n.config());
+            out.writeLong(n.loggedVersion()).writeInt(n.loggedVoters().size());
+            for (int voter : n.loggedVoters()) {
+                out.writeInt(voter);
+            }
         } else {
             Linked l = (Linked) m;
             out.writeByte(LINKED).writeLong(l.link()).writeLong(l.seq());
@@ -77,6 +82,9 @@ public final class MessageCodec {
 
     private static int estimate(Message m) {
         int size = 64;
+        if (m instanceof Notification n) {
+            size += n.config().length + 4 * n.loggedVoters().size();
+        }
         if (m instanceof Linked l) {
             Body b = l.body();
             if (b instanceof Sync s) {
@@ -213,7 +221,19 @@ public final class MessageCodec {
             if (role < 0 || role >= Role.values().length) {
                 throw new MarshallingException("unknown role " + role);
             }
-            return new Notification(vote, round, Role.values()[role]);
+            long configVersion = in.readLong();
+            byte[] config = in.readBuffer();
+            long loggedVersion = in.readLong();
+            int count = in.readInt();
+            if (count < 0 || count > 4096) {
+                throw new MarshallingException("bad voter count " + count);
+            }
+            java.util.Set<Integer> loggedVoters = new java.util.TreeSet<>();
+            for (int i = 0; i < count; i++) {
+                loggedVoters.add(in.readInt());
+            }
+            return new Notification(vote, round, Role.values()[role], configVersion,
+                    config == null ? new byte[0] : config, loggedVersion, loggedVoters);
         }
         if (kind != LINKED) {
             throw new MarshallingException("unknown message kind " + kind);

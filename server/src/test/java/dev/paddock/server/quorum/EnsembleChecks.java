@@ -60,12 +60,15 @@ final class EnsembleChecks {
     final QuorumConfig config;
     private final Supplier<Collection<? extends SimulatedMember>> members;
     final TreeMap<Long, Long> canonical = new TreeMap<>();
+    /** The voters in force from each zxid on: the initial ones from 0, then each applied reconfiguration's. */
+    final TreeMap<Long, java.util.Set<Integer>> votersFrom = new TreeMap<>();
     final Map<Long, Integer> leaderOfEpoch = new HashMap<>();
     private final List<Invariant> invariants = new ArrayList<>();
 
     EnsembleChecks(QuorumConfig config, Supplier<Collection<? extends SimulatedMember>> members) {
         this.config = config;
         this.members = members;
+        votersFrom.put(0L, config.voters());
         invariants.add(new SingleLeaderPerEpoch());
         invariants.add(new MonotonicCommit());
         invariants.add(new HistoriesArePrefixesOfOneChain());
@@ -83,6 +86,20 @@ final class EnsembleChecks {
     /** The highest committed zxid so far, 0 when none. */
     long committed() {
         return canonical.isEmpty() ? 0 : canonical.lastKey();
+    }
+
+    /** A member applied the reconfiguration at {@code zxid} (every member applies the same one there). */
+    void configApplied(long zxid, Roster roster) {
+        java.util.Set<Integer> before = votersFrom.putIfAbsent(zxid, roster.voters());
+        if (before != null && !before.equals(roster.voters())) {
+            throw new Violation("ConfigsAreOneChain", "two configurations at " + Zxid.hex(zxid) + ": " + before
+                    + " and " + roster.voters());
+        }
+    }
+
+    /** The voters of the configuration in force at {@code zxid}. */
+    java.util.Set<Integer> votersAt(long zxid) {
+        return votersFrom.floorEntry(zxid).getValue();
     }
 
     void applying(SimulatedMember m, Entry e, long digestAfter) {
@@ -199,16 +216,19 @@ final class EnsembleChecks {
             if (committed == 0) {
                 return;
             }
+            // A quorum of the configuration in force at the entry (across a configuration change, that is what
+            // makes "nothing committed is lost across a config change").
+            java.util.Set<Integer> voters = c.votersAt(committed);
             int holders = 0;
             for (SimulatedMember m : c.members()) {
-                if (c.config.voters().contains(m.id) && m.disk.holdsDurably(committed)) {
+                if (voters.contains(m.id) && m.disk.holdsDurably(committed)) {
                     holders++;
                 }
             }
-            if (holders * 2 <= c.config.voters().size()) {
+            if (holders * 2 <= voters.size()) {
                 List<Integer> on = new ArrayList<>();
                 for (SimulatedMember m : c.members()) {
-                    if (c.config.voters().contains(m.id) && m.disk.holdsDurably(committed)) {
+                    if (voters.contains(m.id) && m.disk.holdsDurably(committed)) {
                         on.add(m.id);
                     }
                 }
@@ -264,7 +284,10 @@ final class EnsembleChecks {
                     violated("member " + m.id + " epochs went back: accepted " + before[0] + " -> " + accepted
                             + ", current " + before[1] + " -> " + current);
                 }
-                if (c.config.voters().contains(m.id) && current > accepted) {
+                if (m.member != null && m.member.role() == Role.OBSERVING) {
+                    m.everObserved = true;
+                }
+                if (!m.everObserved && current > accepted) {
                     violated("voter " + m.id + " is in epoch " + current + " but accepted only " + accepted);
                 }
                 before[0] = accepted;
@@ -281,6 +304,9 @@ final class EnsembleChecks {
         @Override
         void converged(EnsembleChecks c) {
             for (SimulatedMember m : c.members()) {
+                if (m.member != null && !m.member.isServing()) {
+                    continue; // a server outside the configuration that cannot find the leader (see Simulation)
+                }
                 long digest = m.disk.snapshotDigest;
                 for (Entry e : m.disk.entries(m.disk.base(), m.disk.lastZxid())) {
                     digest = SimulatedMember.chain(digest, e);

@@ -17,6 +17,8 @@ class MessageCodecTest {
 
     private static final List<Message> SAMPLES = List.of(
             new Message.Notification(new Message.Vote(3, 0x500000007L, 5), 12, Role.LOOKING),
+            new Message.Notification(new Message.Vote(3, 0x500000007L, 5), 12, Role.FOLLOWING, 0x100000000L,
+                    "server.1=x".getBytes()),
             new Linked(42, 0, new Message.LearnerInfo(4, 0x400000001L, true)),
             new Linked(42, 1, new Message.LeaderInfo(6)),
             new Linked(42, 2, new Message.AckEpoch(5, 0x500000003L, false)),
@@ -52,6 +54,11 @@ class MessageCodecTest {
                 Message.SnapshotChunk d = (Message.SnapshotChunk) ((Linked) back).body();
                 assertThat(d.offset()).isEqualTo(c.offset());
                 assertThat(d.data()).isEqualTo(c.data());
+            } else if (m instanceof Message.Notification n) {
+                Message.Notification d = (Message.Notification) back;
+                assertThat(List.of(d.vote(), d.round(), d.senderRole(), d.configVersion()))
+                        .isEqualTo(List.of(n.vote(), n.round(), n.senderRole(), n.configVersion()));
+                assertThat(d.config()).isEqualTo(n.config());
             } else if (m instanceof Linked l && l.body() instanceof Message.NewLeader n) {
                 Message.NewLeader d = (Message.NewLeader) ((Linked) back).body();
                 assertThat(List.of(d.epoch(), d.zxid(), d.configVersion()))

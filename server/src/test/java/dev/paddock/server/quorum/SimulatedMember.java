@@ -24,6 +24,15 @@ abstract class SimulatedMember implements Host {
     long newLeaderZxid = -1;
     /** Bytes added to every snapshot this member produces, so tests can make snapshots span chunks. */
     int snapshotPadding;
+    /** The configuration in the applied state (null: the one it started with). */
+    Roster appliedRoster;
+    /**
+     * The newest configuration applied, kept across crashes like ZooKeeper's dynamic config file (written when
+     * a configuration applies); a restart starts from it.
+     */
+    Roster dynamicRoster;
+    /** Whether this member ever observed: an observer records epochs it never promised. */
+    boolean everObserved;
 
     SimulatedMember(int id, EnsembleChecks checks) {
         this.id = id;
@@ -39,7 +48,10 @@ abstract class SimulatedMember implements Host {
         digest = disk.snapshotDigest;
         newLeaderEpoch = -1;
         newLeaderZxid = -1;
-        member = new Member(id, config, disk, this, random, disk.base());
+        appliedRoster = dynamicRoster;
+        member = dynamicRoster == null ? new Member(id, config, disk, this, random, disk.base())
+                : new Member(id, config.withMembers(dynamicRoster), dynamicRoster.version(), disk, this, random,
+                        disk.base());
     }
 
     /** The process dies: what was not durable is gone, and so is everything in memory. */
@@ -82,6 +94,12 @@ abstract class SimulatedMember implements Host {
         checks.applying(this, entry, after);
         digest = after;
         appliedZxid = entry.zxid();
+        Roster roster = SimReconfig.rosterOf(entry);
+        if (roster != null) {
+            appliedRoster = roster;
+            dynamicRoster = roster;
+            checks.configApplied(entry.zxid(), roster);
+        }
         onApplied(entry);
     }
 
@@ -91,16 +109,63 @@ abstract class SimulatedMember implements Host {
 
     @Override
     public Snapshot snapshot() {
-        return new Snapshot(appliedZxid, ByteBuffer.allocate(8 + snapshotPadding).putLong(digest).array());
+        Roster r = appliedRoster;
+        return new Snapshot(appliedZxid, ByteBuffer.allocate(8 + 16 + snapshotPadding).putLong(digest)
+                .putLong(r == null ? -1 : r.version()).putInt(r == null ? 0 : SimReconfig.mask(r.voters()))
+                .putInt(r == null ? 0 : SimReconfig.mask(r.observers())).array());
     }
 
     @Override
     public void install(Snapshot snapshot) {
-        long d = ByteBuffer.wrap(snapshot.state()).getLong();
+        ByteBuffer state = ByteBuffer.wrap(snapshot.state());
+        long d = state.getLong();
+        long version = state.getLong();
+        if (version >= 0) {
+            appliedRoster = new Roster(version, SimReconfig.ids(state.getInt()), SimReconfig.ids(state.getInt()));
+            if (dynamicRoster == null || dynamicRoster.version() < version) {
+                dynamicRoster = appliedRoster;
+            }
+        }
         checks.installing(this, snapshot.zxid(), d);
         appliedZxid = snapshot.zxid();
         digest = d;
         disk.snapshotDigest = d;
+    }
+
+    @Override
+    public Roster rosterOf(Entry entry) {
+        return SimReconfig.rosterOf(entry);
+    }
+
+    /** The "dynamic file": the newest configuration applied, as its mask bytes (empty before any). */
+    @Override
+    public byte[] configText() {
+        Roster r = dynamicRoster;
+        return r == null ? new byte[0] : ByteBuffer.allocate(16).putLong(r.version())
+                .putInt(SimReconfig.mask(r.voters())).putInt(SimReconfig.mask(r.observers())).array();
+    }
+
+    /** As the server: a configuration that does not list this member is not taken (it keeps its own). */
+    @Override
+    public Roster adoptConfig(long version, byte[] text) {
+        ByteBuffer b = ByteBuffer.wrap(text);
+        b.getLong();
+        Roster r = new Roster(version, SimReconfig.ids(b.getInt()), SimReconfig.ids(b.getInt()));
+        if (!r.voters().contains(id) && !r.observers().contains(id)) {
+            return null;
+        }
+        dynamicRoster = r;
+        return r;
+    }
+
+    @Override
+    public Roster rosterInState() {
+        return appliedRoster;
+    }
+
+    @Override
+    public byte[] prepare(long zxid, byte[] payload, LeaderView view) {
+        return SimReconfig.prepare(payload, view);
     }
 
     static long chain(long digest, Entry e) {

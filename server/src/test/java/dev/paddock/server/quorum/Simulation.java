@@ -36,12 +36,15 @@ final class Simulation {
         long entryBatches;
         long acknowledged;
         long epochs;
+        long reconfigsAsked;
+        long reconfigsApplied;
 
         @Override
         public String toString() {
             return "diffs " + diffs + ", truncations " + truncations + ", snapshots " + snapshots + " (in "
                     + snapshotChunks + " chunks), more entries " + entryBatches + ", crashes " + crashes
-                    + ", partitions " + partitions + ", acknowledged writes " + acknowledged + ", epochs " + epochs;
+                    + ", partitions " + partitions + ", acknowledged writes " + acknowledged + ", epochs " + epochs
+                    + ", reconfigs asked " + reconfigsAsked + ", configurations in force " + reconfigsApplied;
         }
     }
 
@@ -55,6 +58,8 @@ final class Simulation {
     private final SplittableRandom random;
     private final QuorumConfig config;
     private final Faults faults;
+    /** Chance per tick that a client asks for a new configuration (0: the membership never changes). */
+    private double reconfigRate;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<Integer, Node> nodes = new LinkedHashMap<>();
     private final EnsembleChecks checks;
@@ -88,7 +93,7 @@ final class Simulation {
 
         void start() {
             flushScheduled = false;
-            start(config, new SplittableRandom(random.nextLong()));
+            start(initialConfigOf(id), new SplittableRandom(random.nextLong()));
         }
 
         void scheduleFlush() {
@@ -153,6 +158,62 @@ final class Simulation {
             Node n = new Node(id);
             n.snapshotPadding = padding;
             nodes.put(id, n);
+        }
+    }
+
+    /**
+     * Adds {@code spares} servers no configuration lists yet, each started as a voter joining ZooKeeper's way
+     * (its own config: the voters and itself), and lets clients ask for random new configurations at
+     * {@code rate} per tick: crashes, partitions and compaction then mix with membership changes.
+     */
+    Simulation withReconfigs(int spares, double rate) {
+        this.reconfigRate = rate;
+        int next = config.everyone().isEmpty() ? 1 : config.everyone().last() + 1;
+        int padding = nodes.values().iterator().next().snapshotPadding;
+        for (int i = 0; i < spares; i++) {
+            Node n = new Node(next + i);
+            n.snapshotPadding = padding;
+            nodes.put(n.id, n);
+        }
+        return this;
+    }
+
+    private QuorumConfig initialConfigOf(int id) {
+        if (config.everyone().contains(id)) {
+            return config;
+        }
+        Set<Integer> voters = new HashSet<>(config.voters());
+        voters.add(id);
+        return config.withMembers(new Roster(0, voters, config.observers()));
+    }
+
+    /** A client asks a serving member for a random configuration of the simulation's servers. */
+    private void askReconfig() {
+        List<Node> serving = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (n.up && n.member.isServing()) {
+                serving.add(n);
+            }
+        }
+        if (serving.isEmpty()) {
+            return;
+        }
+        List<Integer> ids = new ArrayList<>(nodes.keySet());
+        java.util.Collections.shuffle(ids, new java.util.Random(random.nextLong()));
+        int voterCount = 1 + random.nextInt(Math.min(5, ids.size()));
+        Set<Integer> voters = new HashSet<>(ids.subList(0, voterCount));
+        Set<Integer> observers = new HashSet<>();
+        for (int id : ids.subList(voterCount, ids.size())) {
+            if (random.nextInt(3) == 0) {
+                observers.add(id);
+            }
+        }
+        Node n = serving.get(random.nextInt(serving.size()));
+        long id = nextWriteId++;
+        if (n.member.submit(SimReconfig.ask(id, random.nextLong(), voters, observers))) {
+            pendingWrites.put(id, n.id);
+            coverage.reconfigsAsked++;
+            note("member " + n.id + " asked for voters " + voters + " observers " + observers);
         }
     }
 
@@ -222,6 +283,9 @@ final class Simulation {
         }
         if (chaos) {
             randomFault();
+            if (reconfigRate > 0 && random.nextDouble() < reconfigRate) {
+                askReconfig();
+            }
         }
         clientWrite();
         at(now + TICK_MS, "tick", this::tickAll);
@@ -318,6 +382,7 @@ final class Simulation {
         runUntil(chaosMs + healMs + QUIET_MS);
         checkConvergence();
         coverage.acknowledged += ackedWrites.size();
+        coverage.reconfigsApplied += checks.votersFrom.size() - 1;
         coverage.epochs += checks.leaderOfEpoch.size();
     }
 
@@ -332,8 +397,14 @@ final class Simulation {
         if (leader == null) {
             fail("ConvergenceAfterHealing: no serving leader after healing");
         }
+        // Every member of the configuration in force serves and agrees; a server no configuration lists any
+        // more (or yet) follows as a non-voting participant when it can find the leader, and then agrees too.
+        Set<Integer> inForce = leader.member.config.everyone();
         for (Node n : nodes.values()) {
             if (!n.member.isServing()) {
+                if (!inForce.contains(n.id)) {
+                    continue;
+                }
                 fail("ConvergenceAfterHealing: member " + n.id + " is not serving after healing");
             }
             if (n.appliedZxid != leader.appliedZxid) {

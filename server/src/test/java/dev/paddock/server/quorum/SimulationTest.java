@@ -72,6 +72,29 @@ class SimulationTest {
         assertThat(coverage.partitions).isGreaterThan(schedules / 2);
     }
 
+    /**
+     * Membership changes mixed with crashes, partitions, lost and reordered messages and compaction: random new
+     * configurations (1 to 5 voters, some observers) asked of random members, with two spare servers joining
+     * ZooKeeper's way. Every invariant holds; in particular a committed entry stays on a quorum of the
+     * configuration in force at it, every member applies the same configuration at the same zxid, and one
+     * epoch has one leader. {@code -Dquorum.reconfig.schedules=N} runs more, {@code -Dquorum.reconfig.seed=S} one.
+     */
+    @Test
+    void seededReconfigSchedules() {
+        Simulation.Coverage coverage = new Simulation.Coverage();
+        String one = System.getProperty("quorum.reconfig.seed");
+        int schedules = Integer.getInteger("quorum.reconfig.schedules", 400);
+        long from = one == null ? 1 : Long.parseLong(one);
+        long to = one == null ? schedules : from;
+        for (long seed = from; seed <= to; seed++) {
+            new Simulation(seed, 3, (int) (seed % 2), faultsFor(seed), 50 + seed % 200, coverage)
+                    .withReconfigs(2, 0.05).run(20_000, 20_000);
+        }
+        System.out.println(schedules + " reconfig schedules: " + coverage);
+        assertThat(coverage.reconfigsApplied).isGreaterThan(schedules);
+        assertThat(coverage.crashes).isGreaterThan(schedules);
+    }
+
     /** Everything about a schedule follows from its seed, so one seed reruns exactly. */
     private static void schedule(long seed, Simulation.Coverage coverage) {
         int voters = seed % 4 == 0 ? 5 : 3;

@@ -385,7 +385,8 @@ class ZooKeeperBugScenarioTest {
      */
     @Test
     void zookeeper2678_farBehindFollowerCatchesUpBySnapshotWhileLeaderServes() {
-        // Sync messages of a few bytes, so the snapshot (8 + 40 bytes here) and the entries span many messages.
+        // Sync messages of a few bytes, so the snapshot (digest 8 + configuration 16 + padding 40 bytes here) and
+        // the entries span many messages.
         ScriptedEnsemble ctx = new ScriptedEnsemble(ScriptedEnsemble.config(3, Long.MAX_VALUE)
                 .withSyncMessageBytes(8, 100));
         for (int id = 1; id <= 3; id++) {
@@ -396,8 +397,8 @@ class ZooKeeperBugScenarioTest {
         assertThat(ticks).isLessThanOrEqualTo(2);
         Message.Sync sync = (Message.Sync) last(ctx.sent(to(1).and(body(Message.Sync.class)))).body();
         assertThat(sync.snapshot()).isNotNull();
-        assertThat(sync.snapshot().sizeBytes()).isEqualTo(48);
-        assertThat(ctx.sent(to(1).and(body(Message.SnapshotChunk.class)))).hasSize(6);
+        assertThat(sync.snapshot().sizeBytes()).isEqualTo(64);
+        assertThat(ctx.sent(to(1).and(body(Message.SnapshotChunk.class)))).hasSize(8);
         assertThat(ctx.node(1).events).anyMatch(e -> e.startsWith("installed snapshot"));
         int largest = ctx.sent(anything()).stream().mapToInt(e -> MessageCodec.encode(e.message()).length).max()
                 .orElseThrow();
