@@ -30,6 +30,8 @@ final class Election {
     private final java.util.TreeMap<Long, QuorumConfig> heard = new java.util.TreeMap<>();
     private long round;
     private Vote proposal;
+    /** This member's own credentials in the current round. */
+    private Vote own;
     private final Map<Integer, Vote> votes = new HashMap<>();
     /** Votes of members that already follow or lead, by sender. */
     private final Map<Integer, Vote> settled = new HashMap<>();
@@ -115,7 +117,8 @@ final class Election {
         settled.clear();
         candidate = null;
         stableTicks = 0;
-        proposal = isVoter(myId) ? new Vote(myId, myLastZxid, myEpoch) : null;
+        own = new Vote(myId, myLastZxid, myEpoch);
+        proposal = isVoter(myId) ? own : null;
         if (proposal != null) {
             votes.put(myId, proposal);
         }
@@ -196,6 +199,17 @@ final class Election {
         Integer joined = runningLeader();
         if (joined != null) {
             return joined;
+        }
+        if (proposal != null && !isVoter(proposal.leader())) {
+            // The configuration changed under this round (adopted, applied or no longer announced): a vote for
+            // a server that is no voter here any more goes back to this member's own, or to none.
+            proposal = isVoter(myId) ? own : null;
+            votes.remove(myId);
+            if (proposal != null) {
+                votes.put(myId, proposal);
+            }
+            candidate = null;
+            stableTicks = 0;
         }
         if (proposal == null) {
             return null;
