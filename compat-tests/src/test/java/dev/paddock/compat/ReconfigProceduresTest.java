@@ -23,6 +23,8 @@ import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.cli.GetConfigCommand;
 import org.apache.zookeeper.cli.ReconfigCommand;
 import org.apache.zookeeper.data.Stat;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the end; the shell's {@code config} shows the same text on every member; the members' modes follow the
  * configuration.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // up to six child JVMs started one by one on a shared machine
 class ReconfigProceduresTest {
     @TempDir
     Path dir;

@@ -21,12 +21,17 @@ final class Election {
     /** Configurations logged after the one in force (not yet applied): a running leader of one is joined too. */
     private java.util.List<QuorumConfig> logged = java.util.List.of();
     /**
-     * Reconfigurations other members announced as logged that this member lacks, by version; cleared with each
-     * round this member starts (a reconfiguration that never commits must not hold elections back for ever).
+     * Reconfigurations other members announced as logged that this member lacks, by version: their voters may
+     * vote and be voted for here (a member holding one needs their votes to win), but this member's own
+     * decision counts only the configurations it holds, as Raft's servers use the configurations in their own
+     * logs (one that will never commit must not hold this member's election back). Cleared with each round
+     * this member starts.
      */
     private final java.util.TreeMap<Long, QuorumConfig> heard = new java.util.TreeMap<>();
     private long round;
     private Vote proposal;
+    /** This member's own credentials in the current round. */
+    private Vote own;
     private final Map<Integer, Vote> votes = new HashMap<>();
     /** Votes of members that already follow or lead, by sender. */
     private final Map<Integer, Vote> settled = new HashMap<>();
@@ -54,9 +59,10 @@ final class Election {
     }
 
     /**
-     * A voter of the configuration in force or of one logged after it: while a reconfiguration is logged and
-     * not applied, both sets vote (the new voters may be needed to finish it), and a winner needs a quorum of
-     * each, as Raft's joint consensus elects.
+     * A voter of the configuration in force, of one logged after it, or of one another member announced:
+     * while a reconfiguration is logged and not applied, both sets vote (the new voters may be needed to
+     * finish it), and a winner needs a quorum of each configuration this member holds (isQuorum), as Raft's
+     * joint consensus elects.
      */
     boolean isVoter(int id) {
         if (config.voters().contains(id)) {
@@ -80,11 +86,6 @@ final class Election {
             return false;
         }
         for (QuorumConfig c : logged) {
-            if (!c.isQuorum(ids)) {
-                return false;
-            }
-        }
-        for (QuorumConfig c : heard.values()) {
             if (!c.isQuorum(ids)) {
                 return false;
             }
@@ -116,7 +117,8 @@ final class Election {
         settled.clear();
         candidate = null;
         stableTicks = 0;
-        proposal = isVoter(myId) ? new Vote(myId, myLastZxid, myEpoch) : null;
+        own = new Vote(myId, myLastZxid, myEpoch);
+        proposal = isVoter(myId) ? own : null;
         if (proposal != null) {
             votes.put(myId, proposal);
         }
@@ -197,6 +199,17 @@ final class Election {
         Integer joined = runningLeader();
         if (joined != null) {
             return joined;
+        }
+        if (proposal != null && !isVoter(proposal.leader())) {
+            // The configuration changed under this round (adopted, applied or no longer announced): a vote for
+            // a server that is no voter here any more goes back to this member's own, or to none.
+            proposal = isVoter(myId) ? own : null;
+            votes.remove(myId);
+            if (proposal != null) {
+                votes.put(myId, proposal);
+            }
+            candidate = null;
+            stableTicks = 0;
         }
         if (proposal == null) {
             return null;

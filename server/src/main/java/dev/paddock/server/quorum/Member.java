@@ -334,8 +334,9 @@ public final class Member {
             Invariants.check(isVoterAnywhere(leaderId) || election.isVoter(leaderId),
                     "member %d about to follow non-voter %d", myId,
                     leaderId);
-            // An observer that a logged reconfiguration makes a voter follows: its acknowledgement may be needed.
-            become(isObserver() && !isVoterAnywhere(myId) ? Role.OBSERVING : Role.FOLLOWING);
+            // An observer that a logged reconfiguration makes a voter (its own, or one the leader announced)
+            // follows: its promise and acknowledgements may be needed to finish it.
+            become(isObserver() && !election.isVoter(myId) ? Role.OBSERVING : Role.FOLLOWING);
             learner = new LearnerRole(this, leaderId);
             host.roleChanged(role, leaderId, storage.currentEpoch());
         }
@@ -355,7 +356,7 @@ public final class Member {
         for (int peer : election.audience()) {
             if (peer != myId) {
                 host.send(peer, new Notification(shown, election.round(), Role.LOOKING, configVersion,
-                        host.configText(), newestLoggedVersion(), newestLoggedVoters()));
+                        host.configText(), config.voters(), newestLoggedVersion(), newestLoggedVoters()));
             }
         }
     }
@@ -364,9 +365,14 @@ public final class Member {
         if (role == Role.LOOKING && n.configVersion() > configVersion) {
             adoptConfig(n.configVersion(), n.config());
         }
-        if (role == Role.LOOKING && n.loggedVersion() > configVersion && !loggedConfigs.containsKey(n.loggedVersion())) {
-            // A reconfiguration another member logged and this one lacks: its voters may be needed to finish it,
-            // so this member's election counts them too (only the election: nothing is adopted).
+        // The sender knows newer configurations (in force, or logged and not yet committed) than this member:
+        // their voters may be needed to finish them, so they may vote and be voted for here too (only in the
+        // election: nothing is adopted, and this member's own quorum stays its own).
+        if (role == Role.LOOKING && n.configVersion() > configVersion) {
+            election.heard(n.configVersion(), config.withMembers(new Roster(n.configVersion(), n.voters(),
+                    java.util.Set.of())));
+        }
+        if (role == Role.LOOKING && n.loggedVersion() > Math.max(configVersion, newestLoggedVersion())) {
             election.heard(n.loggedVersion(), config.withMembers(new Roster(n.loggedVersion(), n.loggedVoters(),
                     java.util.Set.of())));
         }
@@ -380,7 +386,8 @@ public final class Member {
             // Tell a looking member who leads, so it can join without a new election.
             int current = leaderId();
             host.send(from, new Notification(new Vote(current, storage.lastZxid(), storage.currentEpoch()),
-                    n.round(), role, configVersion, host.configText(), newestLoggedVersion(), newestLoggedVoters()));
+                    n.round(), role, configVersion, host.configText(), config.voters(), newestLoggedVersion(),
+                    newestLoggedVoters()));
         }
     }
 

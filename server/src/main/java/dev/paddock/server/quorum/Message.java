@@ -16,16 +16,19 @@ public sealed interface Message {
     /**
      * An election message. It carries the sender's configuration in force (version and the host's text of it,
      * empty when the host keeps none), as ZooKeeper's notifications do: a looking member that was away while
-     * the membership changed learns the new one from whoever answers it.
+     * the membership changed learns the new one from whoever answers it. It also carries the newest
+     * reconfiguration the sender logged (not yet committed) with its voters, and the voters of the sender's
+     * configuration in force, so those voters can vote for each other wherever they are heard.
      */
     record Notification(Vote vote, long round, Role senderRole, long configVersion, byte[] config,
-                        long loggedVersion, java.util.Set<Integer> loggedVoters) implements Message {
+                        java.util.Set<Integer> voters, long loggedVersion, java.util.Set<Integer> loggedVoters)
+            implements Message {
         public Notification(Vote vote, long round, Role senderRole) {
-            this(vote, round, senderRole, 0, new byte[0], 0, java.util.Set.of());
+            this(vote, round, senderRole, 0, new byte[0], java.util.Set.of(), 0, java.util.Set.of());
         }
 
         public Notification(Vote vote, long round, Role senderRole, long configVersion, byte[] config) {
-            this(vote, round, senderRole, configVersion, config, 0, java.util.Set.of());
+            this(vote, round, senderRole, configVersion, config, java.util.Set.of(), 0, java.util.Set.of());
         }
     }
 

@@ -66,10 +66,9 @@ public final class MessageCodec {
             out.writeInt(n.vote().leader()).writeLong(n.vote().zxid()).writeLong(n.vote().epoch());
             out.writeLong(n.round()).writeInt(n.senderRole().ordinal());
             out.writeLong(n.configVersion()).writeBuffer(n.config());
-            out.writeLong(n.loggedVersion()).writeInt(n.loggedVoters().size());
-            for (int voter : n.loggedVoters()) {
-                out.writeInt(voter);
-            }
+            writeIds(out, n.voters());
+            out.writeLong(n.loggedVersion());
+            writeIds(out, n.loggedVoters());
         } else {
             Linked l = (Linked) m;
             out.writeByte(LINKED).writeLong(l.link()).writeLong(l.seq());
@@ -83,7 +82,7 @@ public final class MessageCodec {
     private static int estimate(Message m) {
         int size = 64;
         if (m instanceof Notification n) {
-            size += n.config().length + 4 * n.loggedVoters().size();
+            size += n.config().length + 4 * (n.voters().size() + n.loggedVoters().size());
         }
         if (m instanceof Linked l) {
             Body b = l.body();
@@ -211,6 +210,25 @@ public final class MessageCodec {
         }
     }
 
+    private static void writeIds(JuteWriter out, java.util.Set<Integer> ids) {
+        out.writeInt(ids.size());
+        for (int id : ids) {
+            out.writeInt(id);
+        }
+    }
+
+    private static java.util.Set<Integer> readIds(JuteReader in) {
+        int count = in.readInt();
+        if (count < 0 || count > 4096) {
+            throw new MarshallingException("bad server id count " + count);
+        }
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(in.readInt());
+        }
+        return ids;
+    }
+
     public static Message decode(byte[] bytes) {
         JuteReader in = JuteReader.of(bytes);
         byte kind = in.readByte();
@@ -223,17 +241,11 @@ public final class MessageCodec {
             }
             long configVersion = in.readLong();
             byte[] config = in.readBuffer();
+            java.util.Set<Integer> voters = readIds(in);
             long loggedVersion = in.readLong();
-            int count = in.readInt();
-            if (count < 0 || count > 4096) {
-                throw new MarshallingException("bad voter count " + count);
-            }
-            java.util.Set<Integer> loggedVoters = new java.util.TreeSet<>();
-            for (int i = 0; i < count; i++) {
-                loggedVoters.add(in.readInt());
-            }
+            java.util.Set<Integer> loggedVoters = readIds(in);
             return new Notification(vote, round, Role.values()[role], configVersion,
-                    config == null ? new byte[0] : config, loggedVersion, loggedVoters);
+                    config == null ? new byte[0] : config, voters, loggedVersion, loggedVoters);
         }
         if (kind != LINKED) {
             throw new MarshallingException("unknown message kind " + kind);
