@@ -1,6 +1,12 @@
 package dev.paddock.server;
 
+import dev.paddock.server.admin.AdminAuth;
+import dev.paddock.server.admin.AdminCommands;
 import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.admin.QuorumView;
+import dev.paddock.server.admin.SnapshotCommand;
+import dev.paddock.server.admin.http.AdminHttpServer;
+import dev.paddock.server.admin.http.AdminSettings;
 import dev.paddock.server.admin.ServerFacts;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
@@ -22,6 +28,8 @@ import dev.paddock.server.watch.WatchManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +46,15 @@ public final class PaddockServer implements AutoCloseable {
     private final ClientListener listener;
     private final EnsembleMember member;
     private final FourLetterWords words;
+    private final AdminHttpServer admin;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words,
+                          AdminHttpServer admin) {
         this.loop = loop;
         this.listener = listener;
         this.member = member;
         this.words = words;
+        this.admin = admin;
     }
 
     public static PaddockServer start(ServerConfig config) throws IOException, InterruptedException {
@@ -94,7 +105,8 @@ public final class PaddockServer implements AutoCloseable {
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
-        ClientListener listener;
+        ClientListener listener = null;
+        AdminHttpServer admin = null;
         try {
             member.start(sessions::closeAllConnections);
             if (membership.standalone()) {
@@ -103,7 +115,11 @@ public final class PaddockServer implements AutoCloseable {
             listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
                     loop, sessions, requests, words, stats, clock);
             words.listeningOn(listener.port());
+            admin = startAdmin(config, membership, stateMachine, member, words, layout, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (listener != null) {
+                listener.close();
+            }
             loop.close();
             member.close();
             words.close();
@@ -116,7 +132,48 @@ public final class PaddockServer implements AutoCloseable {
                     membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, member, words);
+        return new PaddockServer(loop, listener, member, words, admin);
+    }
+
+    /**
+     * The AdminServer, unless admin.enableServer=false. A port that cannot be bound stops a standalone
+     * server's start (ZooKeeper exits then); an ensemble member logs it and runs without one, as ZooKeeper's
+     * QuorumPeer does.
+     */
+    private static AdminHttpServer startAdmin(ServerConfig config, Membership membership, StateMachine stateMachine,
+                                              EnsembleMember member, FourLetterWords words, StorageLayout layout,
+                                              RequestLoop loop) throws IOException {
+        AdminSettings settings;
+        try {
+            settings = AdminSettings.of(config, System.getProperties());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!settings.enabled()) {
+            return null;
+        }
+        AdminCommands commands = new AdminCommands(words, new QuorumView(member::leaderId),
+                new AdminAuth(stateMachine, config.superDigest()),
+                new SnapshotCommand(stateMachine, layout.snapDir(), member::snapshotNow, words));
+        Executor requestThread = task -> {
+            if (!loop.tryExecute(task)) {
+                throw new RejectedExecutionException("request queue full");
+            }
+        };
+        try {
+            return AdminHttpServer.start(settings, commands, requestThread);
+        } catch (IOException e) {
+            if (membership.standalone()) {
+                throw e;
+            }
+            LOG.warn("Problem starting AdminServer; running without it", e);
+            return null;
+        }
+    }
+
+    /** The AdminServer's port, -1 when it is not running. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     /**
@@ -149,6 +206,9 @@ public final class PaddockServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         listener.close();
         loop.close();
         member.close();

@@ -2,6 +2,9 @@ package dev.paddock.server.admin;
 
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.server.watch.Watcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,10 +22,44 @@ final class WatchText {
         this.watches = watches;
     }
 
+    /** The three counts of wchs and watch_summary, in ZooKeeper's order. */
+    Map<String, Object> counts() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("num_connections", watches.dataWatcherCount());
+        m.put("num_paths", watches.dataWatchPathCount());
+        m.put("num_total_watches", watches.dataWatchCount());
+        return m;
+    }
+
     /** "N connections watching M paths", then "Total watches:T". */
-    String summary() {
-        return watches.dataWatcherCount() + " connections watching " + watches.dataWatchPathCount()
-                + " paths\nTotal watches:" + watches.dataWatchCount() + "\n";
+    static String summary(Map<String, Object> counts) {
+        return counts.get("num_connections") + " connections watching " + counts.get("num_paths")
+                + " paths\nTotal watches:" + counts.get("num_total_watches") + "\n";
+    }
+
+    /** watches (wchc): session id to watched paths. */
+    Map<String, Object> bySessionJson() {
+        Map<String, Object> bySession = new LinkedHashMap<>();
+        watches.dataWatchesByWatcher().forEach((w, paths) -> bySession.merge(Long.toString(w.sessionId()),
+                new ArrayList<>(paths), (a, b) -> {
+                    @SuppressWarnings("unchecked") List<String> merged = (List<String>) a;
+                    merged.addAll(paths);
+                    return merged;
+                }));
+        return Map.of("session_id_to_watched_paths", bySession);
+    }
+
+    /** watches_by_path (wchp): path to watching session ids. */
+    Map<String, Object> byPathJson() {
+        Map<String, Object> byPath = new LinkedHashMap<>();
+        watches.dataWatchesByPath().forEach((path, ws) -> {
+            List<Long> ids = new ArrayList<>();
+            for (Watcher w : ws) {
+                ids.add(w.sessionId());
+            }
+            byPath.put(path, ids);
+        });
+        return Map.of("path_to_session_ids", byPath);
     }
 
     /** By session: "0x&lt;session&gt;", then each path on its own line after a tab. */
