@@ -13,6 +13,8 @@ import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
+import dev.paddock.server.metrics.MetricsServer;
+import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
@@ -47,14 +49,16 @@ public final class PaddockServer implements AutoCloseable {
     private final EnsembleMember member;
     private final FourLetterWords words;
     private final AdminHttpServer admin;
+    private final MetricsServer metrics;
 
     private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words,
-                          AdminHttpServer admin) {
+                          AdminHttpServer admin, MetricsServer metrics) {
         this.loop = loop;
         this.listener = listener;
         this.member = member;
         this.words = words;
         this.admin = admin;
+        this.metrics = metrics;
     }
 
     public static PaddockServer start(ServerConfig config) throws IOException, InterruptedException {
@@ -107,6 +111,7 @@ public final class PaddockServer implements AutoCloseable {
         loop.start();
         ClientListener listener = null;
         AdminHttpServer admin = null;
+        MetricsServer metrics = null;
         try {
             member.start(sessions::closeAllConnections);
             if (membership.standalone()) {
@@ -116,7 +121,11 @@ public final class PaddockServer implements AutoCloseable {
                     loop, sessions, requests, words, stats, clock);
             words.listeningOn(listener.port());
             admin = startAdmin(config, membership, stateMachine, member, words, layout, loop);
+            metrics = startMetrics(config, words, stats, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (admin != null) {
+                admin.close();
+            }
             if (listener != null) {
                 listener.close();
             }
@@ -132,7 +141,24 @@ public final class PaddockServer implements AutoCloseable {
                     membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, member, words, admin);
+        return new PaddockServer(loop, listener, member, words, admin, metrics);
+    }
+
+    /** The Prometheus endpoint when zoo.cfg names ZooKeeper's Prometheus provider; a taken port stops the start. */
+    private static MetricsServer startMetrics(ServerConfig config, FourLetterWords words, ServerStats stats,
+                                              RequestLoop loop) throws IOException {
+        MetricsSettings settings;
+        try {
+            settings = MetricsSettings.of(config);
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return settings.enabled() ? MetricsServer.start(settings, words, stats, loop::tryExecute) : null;
+    }
+
+    /** The Prometheus endpoint's port, -1 when there is none. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     /**
@@ -206,6 +232,9 @@ public final class PaddockServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (admin != null) {
             admin.close();
         }

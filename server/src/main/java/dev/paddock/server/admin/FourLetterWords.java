@@ -162,6 +162,16 @@ public final class FourLetterWords implements AutoCloseable {
         }
     }
 
+    /** mntr's values, in its order, as the request thread sees them now (the metrics exporter's source). */
+    public Map<String, Object> monitorValues() {
+        return monitor.collect();
+    }
+
+    /** Off the request thread: the values with the file descriptor counts filled in, as mntr prints them. */
+    public static Map<String, Object> completeMonitorValues(Map<String, Object> collected) {
+        return MonitorText.complete(collected);
+    }
+
     // ---- What the AdminServer's commands share with the words (same package, same data) ------------------
 
     StatusText status() {
