@@ -22,6 +22,7 @@ import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.storage.RecoveryException;
+import dev.paddock.server.storage.SnapshotService;
 import dev.paddock.server.storage.StorageLayout;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
@@ -180,7 +181,9 @@ public final class PaddockServer implements AutoCloseable {
         }
         AdminCommands commands = new AdminCommands(words, new QuorumView(member::leaderId),
                 new AdminAuth(stateMachine, config.superDigest()),
-                new SnapshotCommand(stateMachine, layout.snapDir(), member::snapshotNow, words));
+                new SnapshotCommand(stateMachine, layout.snapDir(),
+                        // snapshotNow says what it did; it starts none while one is being written.
+                        () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING)));
         Executor requestThread = task -> {
             if (!loop.tryExecute(task)) {
                 throw new RejectedExecutionException("request queue full");

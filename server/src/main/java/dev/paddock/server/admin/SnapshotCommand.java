@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 
 /**
  * The AdminServer's snapshot, last_snapshot and restore.
@@ -32,21 +35,34 @@ public final class SnapshotCommand {
     /** How long to wait for a snapshot to become durable before answering 500. */
     static final long WRITE_WAIT_MS = 120_000;
     private static final long POLL_MS = 10;
+    static final int WAITING = 4;
 
     private final StateMachine stateMachine;
     private final Path snapDir;
-    private final Supplier<String> startSnapshot;
-    private final FourLetterWords words;
+    private final BooleanSupplier startSnapshot;
+    /**
+     * Waits for written snapshots, off the request thread and apart from the four-letter words' worker (a
+     * snapshot of a large tree takes a while); at most {@value #WAITING} queued, more are answered 503. Its
+     * thread ends when idle, so a server that is never asked for a snapshot has none.
+     */
+    private final ThreadPoolExecutor waiter = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(WAITING), r -> {
+                Thread t = new Thread(r, "paddock-admin-snapshot");
+                t.setDaemon(true);
+                return t;
+            });
     private final long intervalNanos = Long.getLong(RATE_PROPERTY, 300_000L) * 1_000L;
     private long lastAllowedNanos = Long.MIN_VALUE;
 
-    /** @param startSnapshot starts a snapshot on the request thread (the snap word's action) */
-    public SnapshotCommand(StateMachine stateMachine, Path snapDir, Supplier<String> startSnapshot,
-                           FourLetterWords words) {
+    /**
+     * @param startSnapshot starts a snapshot of the current state on the request thread (the snap word's
+     *                      action); false when one is already being written, so none was started
+     */
+    public SnapshotCommand(StateMachine stateMachine, Path snapDir, BooleanSupplier startSnapshot) {
         this.stateMachine = stateMachine;
         this.snapDir = snapDir;
         this.startSnapshot = startSnapshot;
-        this.words = words;
+        waiter.allowCoreThreadTimeOut(true);
     }
 
     /** On the request thread. */
@@ -64,19 +80,25 @@ public final class SnapshotCommand {
         boolean streaming = !"false".equalsIgnoreCase(params.getOrDefault("streaming", "true"));
         // The capture is of the state as it is now, on the request thread: its file is named by this zxid.
         long zxid = stateMachine.lastZxid();
-        startSnapshot.get();
         Path file = snapDir.resolve(LogFormat.snapshotName(zxid));
-        boolean queued = words.onWorker(() -> awaitFile(file), written -> reply.accept(answer(zxid, written,
-                streaming)));
-        if (!queued) {
+        // Only the request thread queues here, so room seen now is still there after the snapshot starts.
+        if (waiter.getQueue().remainingCapacity() == 0) {
             reply.accept(AdminResponse.error("snapshot", null, AdminCommands.SERVICE_UNAVAILABLE));
+            return;
         }
+        if (!startSnapshot.getAsBoolean()) {
+            // One snapshot at a time (the periodic one is being written): this one was not taken.
+            reply.accept(AdminResponse.error("snapshot", "a snapshot is already being written; ask again",
+                    AdminCommands.SERVICE_UNAVAILABLE));
+            return;
+        }
+        waiter.execute(() -> reply.accept(answer(zxid, awaitFile(file), streaming)));
     }
 
     /**
-     * Waits (on the disk worker) until the snapshot file exists: it is written as .tmp, forced and renamed,
-     * so its name appears only once it is whole. A snapshot already being written when this one was asked
-     * for delays it; a full minute or two without the file is reported as ZooKeeper reports a failed one.
+     * Waits (on the waiter thread) until the snapshot file exists: it is written as .tmp, forced and renamed,
+     * so its name appears only once it is whole. Two minutes without the file is reported as ZooKeeper
+     * reports a failed snapshot (500); a snapshot that cannot be written stops the server anyway.
      */
     private static Path awaitFile(Path file) {
         long deadline = System.nanoTime() + WRITE_WAIT_MS * 1_000_000;
