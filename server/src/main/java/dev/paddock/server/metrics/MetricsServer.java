@@ -25,6 +25,7 @@ public final class MetricsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
     /** How long a scrape waits for the request thread; a busier one makes that scrape JVM-only. */
     static final long COLLECT_WAIT_MS = 10_000;
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
 
     private final HTTPServer http;
 
@@ -42,6 +43,11 @@ public final class MetricsServer implements AutoCloseable {
         registry.register(new ZooKeeperMetrics(() -> onRequestThread(words, requestThread), stats));
         if (settings.exportJvmInfo()) {
             JvmMetrics.builder().register(registry);
+        }
+        // The client's server is the JDK's, which leaves Nagle on unless told: every scrape then waits for the
+        // scraper's delayed ACK (about 50 ms here, against 9 ms with it off). Set unless the operator chose.
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
         }
         HTTPServer http = HTTPServer.builder().hostname(settings.host()).port(settings.port()).registry(registry)
                 .buildAndStart();
