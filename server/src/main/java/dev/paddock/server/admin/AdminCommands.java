@@ -170,8 +170,8 @@ public final class AdminCommands {
             case "system_properties" -> m.putAll(systemProperties());
             case "voting_view" -> m.put("current_config", QuorumView.votingView(words.facts().ensemble()));
             case "watch_summary" -> m.putAll(words.watchText().counts());
-            case "watches" -> m.putAll(words.watchText().bySessionJson());
-            case "watches_by_path" -> m.putAll(words.watchText().byPathJson());
+            case "watches" -> m.putAll(WatchText.bySessionJson(words.watchText().bySessionGroups()));
+            case "watches_by_path" -> m.putAll(WatchText.byPathJson(words.watchText().byPathGroups()));
             case "zabstate" -> m.putAll(quorum.zabState(words.facts(), words.server(), words.status().collect().zxid()));
             default -> throw new IllegalStateException("no answer for admin command " + name);
         }

@@ -144,8 +144,8 @@ public final class FourLetterWords implements AutoCloseable {
             }
             case "dump" -> reply.accept(dump.text(dump.collect()));
             case "wchs" -> reply.accept(WatchText.summary(watchText.counts()));
-            case "wchc" -> reply.accept(watchText.bySession());
-            case "wchp" -> reply.accept(watchText.byPath());
+            case "wchc" -> reply.accept(WatchText.bySession(watchText.bySessionGroups()));
+            case "wchp" -> reply.accept(WatchText.byPath(watchText.byPathGroups()));
             case "mntr" -> {
                 Map<String, Object> values = monitor.collect();
                 later(reply, () -> MonitorText.text(values));
