@@ -121,7 +121,7 @@ public final class PaddockServer implements AutoCloseable {
             listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
                     loop, sessions, requests, words, stats, clock);
             words.listeningOn(listener.port());
-            admin = startAdmin(config, membership, stateMachine, member, words, layout, loop);
+            admin = startAdmin(config, membership, stateMachine, member, words, layout, loop, clock);
             metrics = startMetrics(config, words, stats, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (admin != null) {
@@ -169,7 +169,7 @@ public final class PaddockServer implements AutoCloseable {
      */
     private static AdminHttpServer startAdmin(ServerConfig config, Membership membership, StateMachine stateMachine,
                                               EnsembleMember member, FourLetterWords words, StorageLayout layout,
-                                              RequestLoop loop) throws IOException {
+                                              RequestLoop loop, Clock clock) throws IOException {
         AdminSettings settings;
         try {
             settings = AdminSettings.of(config, System.getProperties());
@@ -183,7 +183,7 @@ public final class PaddockServer implements AutoCloseable {
                 new AdminAuth(stateMachine, config.superDigest()),
                 new SnapshotCommand(stateMachine, layout.snapDir(),
                         // snapshotNow says what it did; it starts none while one is being written.
-                        () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING)));
+                        () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock));
         Executor requestThread = task -> {
             if (!loop.tryExecute(task)) {
                 throw new RejectedExecutionException("request queue full");

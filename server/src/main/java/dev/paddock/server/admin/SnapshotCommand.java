@@ -1,6 +1,7 @@
 package dev.paddock.server.admin;
 
 import dev.paddock.server.storage.LogFormat;
+import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -51,14 +52,17 @@ public final class SnapshotCommand {
                 t.setDaemon(true);
                 return t;
             });
-    private final long intervalNanos = Long.getLong(RATE_PROPERTY, 300_000L) * 1_000L;
-    private long lastAllowedNanos = Long.MIN_VALUE;
+    /** ZooKeeper's interval, read as it reads it for snapshot: microseconds (300000: 300 ms). */
+    private final long intervalMs = Long.getLong(RATE_PROPERTY, 300_000L) / 1_000L;
+    private final Clock clock;
+    private long lastAllowedMs = Long.MIN_VALUE;
 
     /**
      * @param startSnapshot starts a snapshot of the current state on the request thread (the snap word's
      *                      action); false when one is already being written, so none was started
      */
-    public SnapshotCommand(StateMachine stateMachine, Path snapDir, BooleanSupplier startSnapshot) {
+    public SnapshotCommand(StateMachine stateMachine, Path snapDir, BooleanSupplier startSnapshot, Clock clock) {
+        this.clock = clock;
         this.stateMachine = stateMachine;
         this.snapDir = snapDir;
         this.startSnapshot = startSnapshot;
@@ -71,12 +75,12 @@ public final class SnapshotCommand {
             reply.accept(AdminResponse.error("snapshot", null, AdminCommands.SERVICE_UNAVAILABLE));
             return;
         }
-        long now = System.nanoTime();
-        if (lastAllowedNanos != Long.MIN_VALUE && now - lastAllowedNanos < intervalNanos) {
+        long now = clock.monotonicMs();
+        if (lastAllowedMs != Long.MIN_VALUE && now - lastAllowedMs < intervalMs) {
             reply.accept(AdminResponse.error("snapshot", null, 429));
             return;
         }
-        lastAllowedNanos = now;
+        lastAllowedMs = now;
         boolean streaming = !"false".equalsIgnoreCase(params.getOrDefault("streaming", "true"));
         // The capture is of the state as it is now, on the request thread: its file is named by this zxid.
         long zxid = stateMachine.lastZxid();
@@ -92,7 +96,7 @@ public final class SnapshotCommand {
                     AdminCommands.SERVICE_UNAVAILABLE));
             return;
         }
-        waiter.execute(() -> reply.accept(answer(zxid, awaitFile(file), streaming)));
+        waiter.execute(() -> reply.accept(answer(zxid, awaitFile(file, clock), streaming)));
     }
 
     /**
@@ -100,10 +104,10 @@ public final class SnapshotCommand {
      * so its name appears only once it is whole. Two minutes without the file is reported as ZooKeeper
      * reports a failed snapshot (500); a snapshot that cannot be written stops the server anyway.
      */
-    private static Path awaitFile(Path file) {
-        long deadline = System.nanoTime() + WRITE_WAIT_MS * 1_000_000;
+    private static Path awaitFile(Path file, Clock clock) {
+        long deadline = clock.monotonicMs() + WRITE_WAIT_MS;
         while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
+            if (clock.monotonicMs() > deadline) {
                 return null;
             }
             try {

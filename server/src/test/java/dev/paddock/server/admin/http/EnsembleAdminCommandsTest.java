@@ -77,6 +77,28 @@ class EnsembleAdminCommandsTest {
         }
     }
 
+    /**
+     * A member without a quorum does not serve: commands that need a serving server say so (200, as in
+     * ZooKeeper), the others answer; zabstate says election.
+     */
+    @Test
+    void aMemberThatDoesNotServe() throws Exception {
+        int[] clientPorts = {0, freePort(), freePort(), freePort()};
+        int adminPort = freePort();
+        ServerConfig config = memberConfig(dir.resolve("alone"), 1, serverLines(clientPorts), Map.of(
+                "admin.enableServer", "true", "admin.serverAddress", "127.0.0.1",
+                "admin.serverPort", Integer.toString(adminPort)));
+        try (PaddockServer alone = PaddockServer.start(config)) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String command : List.of("ruok", "server_stats", "leader", "snapshot")) {
+                assertThat(get(http, adminPort, command)).contains(
+                        "\"error\" : \"This ZooKeeper instance is not currently serving requests\"");
+            }
+            assertThat(get(http, adminPort, "environment")).contains("\"zookeeper.version\" : \"3.9.5-", "\"error\" : null");
+            assertThat(get(http, adminPort, "zabstate")).contains("\"zabstate\" : \"election\"", "\"error\" : null");
+        }
+    }
+
     private static String get(HttpClient http, int port, String command) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/commands/" + command)).build(), HttpResponse.BodyHandlers.ofString());
