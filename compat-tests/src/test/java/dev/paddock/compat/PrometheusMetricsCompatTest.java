@@ -91,7 +91,8 @@ class PrometheusMetricsCompatTest {
     private static String scrape(Target target) throws Exception {
         int port = freePort();
         ServerSettings settings = ServerSettings.defaults()
-                .zooCfg("metricsProvider.className", "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider")
+                .zooCfg("metricsProvider.className",
+                        "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider")
                 .zooCfg("metricsProvider.httpHost", "127.0.0.1")
                 .zooCfg("metricsProvider.httpPort", Integer.toString(port))
                 .zooCfg("metricsProvider.exportJvmInfo", "true");

@@ -172,7 +172,8 @@ public final class AdminCommands {
             case "watch_summary" -> m.putAll(words.watchText().counts());
             case "watches" -> m.putAll(WatchText.bySessionJson(words.watchText().bySessionGroups()));
             case "watches_by_path" -> m.putAll(WatchText.byPathJson(words.watchText().byPathGroups()));
-            case "zabstate" -> m.putAll(quorum.zabState(words.facts(), words.server(), words.status().collect().zxid()));
+            case "zabstate" -> m.putAll(quorum.zabState(words.facts(), words.server(),
+                    words.status().collect().zxid()));
             default -> throw new IllegalStateException("no answer for admin command " + name);
         }
         return m;

@@ -43,7 +43,8 @@ final class DumpText {
     Dump collect() {
         String mode = server.mode();
         boolean learner = mode.equals("follower") || mode.equals("observer");
-        return new Dump(learner ? null : sessions.sessionsByDeadline(), learner ? Map.copyOf(sessions.timeouts()) : null,
+        return new Dump(learner ? null : sessions.sessionsByDeadline(),
+                learner ? Map.copyOf(sessions.timeouts()) : null,
                 ephemerals());
     }
 

@@ -43,7 +43,8 @@ final class WatchText {
     /** wchc's and watches' data: each watching session with its paths. */
     List<Group<Long, String>> bySessionGroups() {
         List<Group<Long, String>> groups = new ArrayList<>();
-        watches.dataWatchesByWatcher().forEach((w, paths) -> groups.add(new Group<>(w.sessionId(), List.copyOf(paths))));
+        watches.dataWatchesByWatcher().forEach((w, paths) ->
+                groups.add(new Group<>(w.sessionId(), List.copyOf(paths))));
         return groups;
     }
 
@@ -89,7 +90,8 @@ final class WatchText {
         Map<String, Object> bySession = new LinkedHashMap<>();
         for (Group<Long, String> g : groups) {
             @SuppressWarnings("unchecked")
-            List<String> paths = (List<String>) bySession.computeIfAbsent(Long.toString(g.key()), k -> new ArrayList<>());
+            List<String> paths = (List<String>) bySession.computeIfAbsent(Long.toString(g.key()),
+                    k -> new ArrayList<>());
             paths.addAll(g.values());
         }
         return Map.of("session_id_to_watched_paths", bySession);

@@ -38,7 +38,8 @@ class LogbackConfTest {
         String text = Files.readString(dir.resolve("paddock-test.log"));
         assertThat(text).contains("an info line").doesNotContain("a debug line");
         assertThat(text.lines().findFirst().orElseThrow()).matches(
-                "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} \\[myid:\\] - INFO  \\[main:d\\.p\\.s\\.l\\.LogbackConfTest@\\d+\\] - an info line");
+                "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} \\[myid:\\] - "
+                        + "INFO  \\[main:d\\.p\\.s\\.l\\.LogbackConfTest@\\d+\\] - an info line");
     }
 
     @Test

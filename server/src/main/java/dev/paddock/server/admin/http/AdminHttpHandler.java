@@ -83,7 +83,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     commands.answer(r, answer -> write(ctx, answer, keepAlive));
                 } catch (RuntimeException e) {
                     // One command's bug: this request's failure only, as for a four-letter word.
-                    ConnectionFaults.closing(String.valueOf(ctx.channel().remoteAddress()), "answering admin command " + r.name(), e);
+                    ConnectionFaults.closing(String.valueOf(ctx.channel().remoteAddress()),
+                            "answering admin command " + r.name(), e);
                     ctx.close();
                 }
             });

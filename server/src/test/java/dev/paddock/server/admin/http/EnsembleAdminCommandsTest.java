@@ -94,7 +94,8 @@ class EnsembleAdminCommandsTest {
                 assertThat(get(http, adminPort, command)).contains(
                         "\"error\" : \"This ZooKeeper instance is not currently serving requests\"");
             }
-            assertThat(get(http, adminPort, "environment")).contains("\"zookeeper.version\" : \"3.9.5-", "\"error\" : null");
+            assertThat(get(http, adminPort, "environment"))
+                    .contains("\"zookeeper.version\" : \"3.9.5-", "\"error\" : null");
             assertThat(get(http, adminPort, "zabstate")).contains("\"zabstate\" : \"election\"", "\"error\" : null");
         }
     }
