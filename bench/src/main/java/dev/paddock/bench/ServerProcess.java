@@ -23,6 +23,8 @@ public final class ServerProcess implements AutoCloseable {
     static List<String> commonJvmFlags(String heap) {
         return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                // Paddock's jar logs through logback; its logback.xml reads ZooKeeper's console threshold.
+                "-Dzookeeper.console.threshold=WARN",
                 "-Dzookeeper.admin.enableServer=false",
                 "-Dzookeeper.jmx.log4j.disable=true");
     }

@@ -1,12 +1,20 @@
 package dev.paddock.server;
 
+import dev.paddock.server.admin.AdminAuth;
+import dev.paddock.server.admin.AdminCommands;
 import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.admin.QuorumView;
+import dev.paddock.server.admin.SnapshotCommand;
+import dev.paddock.server.admin.http.AdminHttpServer;
+import dev.paddock.server.admin.http.AdminSettings;
 import dev.paddock.server.admin.ServerFacts;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
+import dev.paddock.server.metrics.MetricsServer;
+import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
@@ -14,6 +22,7 @@ import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.storage.RecoveryException;
+import dev.paddock.server.storage.SnapshotService;
 import dev.paddock.server.storage.StorageLayout;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
@@ -22,6 +31,8 @@ import dev.paddock.server.watch.WatchManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +49,17 @@ public final class PaddockServer implements AutoCloseable {
     private final ClientListener listener;
     private final EnsembleMember member;
     private final FourLetterWords words;
+    private final AdminHttpServer admin;
+    private final MetricsServer metrics;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words,
+                          AdminHttpServer admin, MetricsServer metrics) {
         this.loop = loop;
         this.listener = listener;
         this.member = member;
         this.words = words;
+        this.admin = admin;
+        this.metrics = metrics;
     }
 
     public static PaddockServer start(ServerConfig config) throws IOException, InterruptedException {
@@ -90,7 +106,9 @@ public final class PaddockServer implements AutoCloseable {
         loop.every(config.tickTimeMs(), sessions::expireDue);
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
-        ClientListener listener;
+        ClientListener listener = null;
+        AdminHttpServer admin = null;
+        MetricsServer metrics = null;
         try {
             member.start(sessions::closeAllConnections);
             if (membership.standalone()) {
@@ -99,7 +117,15 @@ public final class PaddockServer implements AutoCloseable {
             listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
                     loop, sessions, requests, words, stats, clock);
             words.listeningOn(listener.port());
+            admin = startAdmin(config, membership, stateMachine, member, words, layout, loop, clock);
+            metrics = startMetrics(config, words, stats, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (admin != null) {
+                admin.close();
+            }
+            if (listener != null) {
+                listener.close();
+            }
             loop.close();
             member.close();
             words.close();
@@ -112,7 +138,67 @@ public final class PaddockServer implements AutoCloseable {
                     membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, member, words);
+        return new PaddockServer(loop, listener, member, words, admin, metrics);
+    }
+
+    /** The Prometheus endpoint when zoo.cfg names ZooKeeper's Prometheus provider; a taken port stops the start. */
+    private static MetricsServer startMetrics(ServerConfig config, FourLetterWords words, ServerStats stats,
+                                              RequestLoop loop) throws IOException {
+        MetricsSettings settings;
+        try {
+            settings = MetricsSettings.of(config);
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return settings.enabled() ? MetricsServer.start(settings, words, stats, loop::tryExecute) : null;
+    }
+
+    /** The Prometheus endpoint's port, -1 when there is none. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    /**
+     * The AdminServer, unless admin.enableServer=false. A port that cannot be bound stops a standalone
+     * server's start (ZooKeeper exits then); an ensemble member logs it and runs without one, as ZooKeeper's
+     * QuorumPeer does.
+     */
+    private static AdminHttpServer startAdmin(ServerConfig config, Membership membership, StateMachine stateMachine,
+                                              EnsembleMember member, FourLetterWords words, StorageLayout layout,
+                                              RequestLoop loop, Clock clock) throws IOException {
+        AdminSettings settings;
+        try {
+            settings = AdminSettings.of(config, System.getProperties());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!settings.enabled()) {
+            return null;
+        }
+        AdminCommands commands = new AdminCommands(words, new QuorumView(member::leaderId),
+                new AdminAuth(stateMachine, config.superDigest()),
+                new SnapshotCommand(stateMachine, layout.snapDir(),
+                        // snapshotNow says what it did; it starts none while one is being written.
+                        () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock));
+        Executor requestThread = task -> {
+            if (!loop.tryExecute(task)) {
+                throw new RejectedExecutionException("request queue full");
+            }
+        };
+        try {
+            return AdminHttpServer.start(settings, commands, requestThread);
+        } catch (IOException e) {
+            if (membership.standalone()) {
+                throw e;
+            }
+            LOG.warn("Problem starting AdminServer; running without it", e);
+            return null;
+        }
+    }
+
+    /** The AdminServer's port, -1 when it is not running. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     /**
@@ -145,6 +231,12 @@ public final class PaddockServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
         listener.close();
         loop.close();
         member.close();

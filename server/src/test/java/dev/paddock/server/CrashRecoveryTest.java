@@ -65,7 +65,7 @@ class CrashRecoveryTest {
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, String.join("\n", "tickTime=500", "dataDir=" + data, "clientPort=" + port,
                 "clientPortAddress=127.0.0.1", "snapCount=400", "preAllocSize=64", "4lw.commands.whitelist=*",
-                "maxSessionTimeout=20000", ""));
+                "maxSessionTimeout=20000", "admin.enableServer=false", ""));
         List<ZooKeeper> previous = List.of();
         for (int round = 0; round < ROUNDS; round++) {
             Process server = startServer(cfg, round);

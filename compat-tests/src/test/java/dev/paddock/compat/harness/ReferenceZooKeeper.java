@@ -67,7 +67,10 @@ public final class ReferenceZooKeeper implements ServerUnderTest {
         settings.zooCfgKeys().forEach(p::setProperty);
         p.setProperty("clientPort", Integer.toString(port));
         p.setProperty("dataDir", baseDir.resolve("data").toString());
-        p.setProperty("admin.enableServer", "false");
+        // No AdminServer on ZooKeeper's fixed port 8080, unless the scenario asks for one (on a free port).
+        if (!settings.zooCfgKeys().containsKey("admin.enableServer")) {
+            p.setProperty("admin.enableServer", "false");
+        }
         ZooKeeperServerEmbedded s = ZooKeeperServerEmbedded.builder()
                 .baseDir(baseDir)
                 .configuration(p)

@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -32,30 +35,68 @@ final class ConfText {
      * settings and the membership, which ends without a newline, as ZooKeeper's does.
      */
     String conf(int clientPort) {
-        ServerConfig c = facts.config();
         StringBuilder sb = new StringBuilder();
-        line(sb, "clientPort", clientPort);
-        line(sb, "secureClientPort", -1);
-        line(sb, "dataDir", facts.snapDir().toAbsolutePath());
-        line(sb, "dataDirSize", sizeBytes(facts.snapDir()));
-        line(sb, "dataLogDir", facts.logDir().toAbsolutePath());
-        line(sb, "dataLogSize", sizeBytes(facts.logDir()));
-        line(sb, "tickTime", c.tickTimeMs());
-        line(sb, "maxClientCnxns", c.maxClientCnxns());
-        line(sb, "minSessionTimeout", c.minSessionTimeoutMs());
-        line(sb, "maxSessionTimeout", c.maxSessionTimeoutMs());
-        line(sb, "clientPortListenBacklog", -1);
-        line(sb, "serverId", facts.serverId());
+        values(clientPort).forEach((key, value) -> line(sb, key, value));
         EnsembleConfig ensemble = facts.ensemble();
         if (ensemble != null) {
-            line(sb, "initLimit", c.initLimit());
-            line(sb, "syncLimit", c.syncLimit());
-            line(sb, "electionAlg", ELECTION_ALG);
-            line(sb, "electionPort", ensemble.me().electionPort());
-            line(sb, "quorumPort", ensemble.me().quorumPort());
-            line(sb, "peerType", ensemble.me().observer() ? 1 : 0);
             sb.append("membership: \n");
             membership(sb, ensemble);
+        }
+        return sb.toString();
+    }
+
+    /** conf's key=value settings in ZooKeeper's order (the membership aside); reads the disk. */
+    Map<String, Object> values(int clientPort) {
+        ServerConfig c = facts.config();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("clientPort", clientPort);
+        v.put("secureClientPort", -1);
+        v.put("dataDir", facts.snapDir().toAbsolutePath().toString());
+        v.put("dataDirSize", sizeBytes(facts.snapDir()));
+        v.put("dataLogDir", facts.logDir().toAbsolutePath().toString());
+        v.put("dataLogSize", sizeBytes(facts.logDir()));
+        v.put("tickTime", c.tickTimeMs());
+        v.put("maxClientCnxns", c.maxClientCnxns());
+        v.put("minSessionTimeout", c.minSessionTimeoutMs());
+        v.put("maxSessionTimeout", c.maxSessionTimeoutMs());
+        v.put("clientPortListenBacklog", -1);
+        v.put("serverId", facts.serverId());
+        EnsembleConfig ensemble = facts.ensemble();
+        if (ensemble != null) {
+            v.put("initLimit", c.initLimit());
+            v.put("syncLimit", c.syncLimit());
+            v.put("electionAlg", ELECTION_ALG);
+            v.put("electionPort", ensemble.me().electionPort());
+            v.put("quorumPort", ensemble.me().quorumPort());
+            v.put("peerType", ensemble.me().observer() ? 1 : 0);
+        }
+        return v;
+    }
+
+    /**
+     * The AdminServer's configuration: ZooKeeper's ZooKeeperServerConf, the same nine keys in every mode, in
+     * its order and snake case, rendered from the same values as conf.
+     */
+    Map<String, Object> json(int clientPort) {
+        Map<String, Object> v = values(clientPort);
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : JSON_KEYS) {
+            m.put(snakeCase(key), v.get(key));
+        }
+        return m;
+    }
+
+    private static final List<String> JSON_KEYS = List.of("clientPort", "dataDir", "dataLogDir", "tickTime",
+            "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout", "serverId", "clientPortListenBacklog");
+
+    private static String snakeCase(String camel) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : camel.toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                sb.append('_').append(Character.toLowerCase(ch));
+            } else {
+                sb.append(ch);
+            }
         }
         return sb.toString();
     }
@@ -80,9 +121,16 @@ final class ConfText {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** dirs: the bytes under the snapshot and log directories. */
-    String dirs() {
-        return "datadir_size: " + sizeBytes(facts.snapDir()) + "\nlogdir_size: " + sizeBytes(facts.logDir()) + "\n";
+    /** dirs and the AdminServer's dirs: the bytes under the snapshot and log directories (reads the disk). */
+    Map<String, Object> dirSizes() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("datadir_size", sizeBytes(facts.snapDir()));
+        m.put("logdir_size", sizeBytes(facts.logDir()));
+        return m;
+    }
+
+    static String dirs(Map<String, Object> sizes) {
+        return "datadir_size: " + sizes.get("datadir_size") + "\nlogdir_size: " + sizes.get("logdir_size") + "\n";
     }
 
     /** Every file below {@code dir}, by length (a preallocated segment counts whole, as in ZooKeeper). */

@@ -4,6 +4,7 @@ import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,22 +32,60 @@ final class DumpText {
         this.clock = clock;
     }
 
-    String text() {
-        StringBuilder sb = new StringBuilder("SessionTracker dump:\n");
+    /**
+     * What dump shows, taken on the request thread: the expiry queue where this member decides expiry
+     * (null on a follower or observer, which show {@code timeouts} instead), and the ephemerals by session.
+     */
+    record Dump(SortedMap<Long, List<Long>> byDeadline, Map<Long, Integer> timeouts,
+                Map<Long, Set<String>> ephemerals) {
+    }
+
+    Dump collect() {
         String mode = server.mode();
-        if (mode.equals("follower") || mode.equals("observer")) {
-            globalSessions(sb);
+        boolean learner = mode.equals("follower") || mode.equals("observer");
+        return new Dump(learner ? null : sessions.sessionsByDeadline(),
+                learner ? Map.copyOf(sessions.timeouts()) : null,
+                ephemerals());
+    }
+
+    String text(Dump d) {
+        StringBuilder sb = new StringBuilder("SessionTracker dump:\n");
+        if (d.byDeadline() == null) {
+            globalSessions(sb, d.timeouts());
         } else {
-            expiryQueue(sb);
+            expiryQueue(sb, d.byDeadline());
         }
         sb.append("ephemeral nodes dump:\n");
-        ephemerals(sb);
+        sb.append("Sessions with Ephemerals (").append(d.ephemerals().size()).append("):\n");
+        d.ephemerals().forEach((id, paths) -> {
+            sb.append("0x").append(Long.toHexString(id)).append(":\n");
+            for (String path : paths) {
+                sb.append('\t').append(path).append('\n');
+            }
+        });
         sb.append("Connections dump:\n");
         return sb.toString();
     }
 
-    private void expiryQueue(StringBuilder sb) {
-        SortedMap<Long, List<Long>> byDeadline = sessions.sessionsByDeadline();
+    /**
+     * The AdminServer's dump: deadlines (this server's monotonic ms, as ZooKeeper gives its own elapsed-time
+     * deadlines) to session ids, and session ids to ephemeral paths. A learner has no expiry queue: empty,
+     * as a ZooKeeper learner's.
+     */
+    static Map<String, Object> json(Dump d) {
+        Map<String, Object> expiry = new LinkedHashMap<>();
+        if (d.byDeadline() != null) {
+            d.byDeadline().forEach((deadline, ids) -> expiry.put(Long.toString(deadline), List.copyOf(ids)));
+        }
+        Map<String, Object> ephemerals = new LinkedHashMap<>();
+        d.ephemerals().forEach((id, paths) -> ephemerals.put(Long.toString(id), List.copyOf(paths)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("expiry_time_to_session_ids", expiry);
+        m.put("session_id_to_ephemeral_paths", ephemerals);
+        return m;
+    }
+
+    private void expiryQueue(StringBuilder sb, SortedMap<Long, List<Long>> byDeadline) {
         int count = 0;
         for (List<Long> ids : byDeadline.values()) {
             count += ids.size();
@@ -62,28 +101,21 @@ final class DumpText {
         }
     }
 
-    private void globalSessions(StringBuilder sb) {
-        Map<Long, Integer> timeouts = sessions.timeouts();
+    private static void globalSessions(StringBuilder sb, Map<Long, Integer> timeouts) {
         sb.append("Global Sessions(").append(timeouts.size()).append("):\n");
         timeouts.forEach((id, timeoutMs) -> sb.append("0x").append(Long.toHexString(id)).append('\t')
                 .append(timeoutMs).append("ms\n"));
     }
 
     /** Sessions holding ephemeral nodes, each with its paths. */
-    private void ephemerals(StringBuilder sb) {
+    private Map<Long, Set<String>> ephemerals() {
         Map<Long, Set<String>> owned = new TreeMap<>();
         for (long id : stateMachine.sessions().keySet()) {
             Set<String> paths = stateMachine.tree().ephemerals(id);
             if (!paths.isEmpty()) {
-                owned.put(id, paths);
+                owned.put(id, new java.util.LinkedHashSet<>(paths));
             }
         }
-        sb.append("Sessions with Ephemerals (").append(owned.size()).append("):\n");
-        owned.forEach((id, paths) -> {
-            sb.append("0x").append(Long.toHexString(id)).append(":\n");
-            for (String path : paths) {
-                sb.append('\t').append(path).append('\n');
-            }
-        });
+        return owned;
     }
 }

@@ -2,6 +2,8 @@ package dev.paddock.server.admin;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * envi as ZooKeeper 3.9.5 prints it: "Environment:", then key=value lines in ZooKeeper's order. The first
@@ -18,17 +20,24 @@ final class EnvironmentText {
 
     private volatile String hostName;
 
-    String text() {
-        StringBuilder sb = new StringBuilder("Environment:\n");
-        line(sb, "zookeeper.version", FourLetterWords.VERSION);
-        line(sb, "host.name", hostName());
+    /** The keys and values, in ZooKeeper's order: envi prints them as lines, environment as JSON. */
+    Map<String, Object> entries() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("zookeeper.version", FourLetterWords.VERSION);
+        m.put("host.name", hostName());
         for (String key : PROPERTIES) {
-            line(sb, key, System.getProperty(key, NOT_AVAILABLE));
+            m.put(key, System.getProperty(key, NOT_AVAILABLE));
         }
         Runtime runtime = Runtime.getRuntime();
-        line(sb, "os.memory.free", runtime.freeMemory() / MB + "MB");
-        line(sb, "os.memory.max", runtime.maxMemory() / MB + "MB");
-        line(sb, "os.memory.total", runtime.totalMemory() / MB + "MB");
+        m.put("os.memory.free", runtime.freeMemory() / MB + "MB");
+        m.put("os.memory.max", runtime.maxMemory() / MB + "MB");
+        m.put("os.memory.total", runtime.totalMemory() / MB + "MB");
+        return m;
+    }
+
+    String text() {
+        StringBuilder sb = new StringBuilder("Environment:\n");
+        entries().forEach((key, value) -> sb.append(key).append('=').append(value).append('\n'));
         return sb.toString();
     }
 
@@ -43,9 +52,5 @@ final class EnvironmentText {
             hostName = name;
         }
         return name;
-    }
-
-    private static void line(StringBuilder sb, String key, String value) {
-        sb.append(key).append('=').append(value).append('\n');
     }
 }

@@ -64,7 +64,7 @@ public final class FourLetterWords implements AutoCloseable {
         this.facts = facts;
         this.server = server;
         this.stats = stats;
-        this.status = new StatusText(stateMachine, server, stats);
+        this.status = new StatusText(stateMachine, server, stats, facts, clock);
         this.watchText = new WatchText(watches);
         this.dump = new DumpText(stateMachine, sessions, server, clock);
         this.monitor = new MonitorText(facts, stateMachine, server, watches, stats, clock);
@@ -131,9 +131,9 @@ public final class FourLetterWords implements AutoCloseable {
 
     private void answerServing(String word, Consumer<String> reply) {
         switch (word) {
-            case "srvr" -> reply.accept(status.summary(false));
-            case "stat" -> reply.accept(status.summary(true));
-            case "cons" -> reply.accept(status.connections());
+            case "srvr" -> reply.accept(StatusText.summary(status.collect(), false));
+            case "stat" -> reply.accept(StatusText.summary(status.collect(), true));
+            case "cons" -> reply.accept(StatusText.connections(status.collect()));
             case "crst" -> {
                 server.resetConnectionStats();
                 reply.accept("Connection stats reset.\n");
@@ -142,10 +142,10 @@ public final class FourLetterWords implements AutoCloseable {
                 stats.reset();
                 reply.accept("Server stats reset.\n");
             }
-            case "dump" -> reply.accept(dump.text());
-            case "wchs" -> reply.accept(watchText.summary());
-            case "wchc" -> reply.accept(watchText.bySession());
-            case "wchp" -> reply.accept(watchText.byPath());
+            case "dump" -> reply.accept(dump.text(dump.collect()));
+            case "wchs" -> reply.accept(WatchText.summary(watchText.counts()));
+            case "wchc" -> reply.accept(WatchText.bySession(watchText.bySessionGroups()));
+            case "wchp" -> reply.accept(WatchText.byPath(watchText.byPathGroups()));
             case "mntr" -> {
                 Map<String, Object> values = monitor.collect();
                 later(reply, () -> MonitorText.text(values));
@@ -154,11 +154,95 @@ public final class FourLetterWords implements AutoCloseable {
                 int port = clientPort;
                 later(reply, () -> conf.conf(port));
             }
-            case "dirs" -> later(reply, conf::dirs);
+            case "dirs" -> later(reply, () -> ConfText.dirs(conf.dirSizes()));
             // ZooKeeper prints its digest history, one "zxid-hex: digest" line per 128th zxid. Paddock keeps no
             // such history (its TreeDigest is computed on demand, for tests and the check tool): no lines.
             case "hash" -> reply.accept("");
             default -> throw new IllegalStateException("no answer for whitelisted word " + word);
+        }
+    }
+
+    /** mntr's values, in its order, as the request thread sees them now (the metrics exporter's source). */
+    public Map<String, Object> monitorValues() {
+        return monitor.collect();
+    }
+
+    /** Off the request thread: the values with the file descriptor counts filled in, as mntr prints them. */
+    public static Map<String, Object> completeMonitorValues(Map<String, Object> collected) {
+        return MonitorText.complete(collected);
+    }
+
+    // ---- What the AdminServer's commands share with the words (same package, same data) ------------------
+
+    StatusText status() {
+        return status;
+    }
+
+    WatchText watchText() {
+        return watchText;
+    }
+
+    DumpText dump() {
+        return dump;
+    }
+
+    MonitorText monitor() {
+        return monitor;
+    }
+
+    ConfText conf() {
+        return conf;
+    }
+
+    EnvironmentText environment() {
+        return environment;
+    }
+
+    ServerFacts facts() {
+        return facts;
+    }
+
+    ServerView server() {
+        return server;
+    }
+
+    ServerStats stats() {
+        return stats;
+    }
+
+    int clientPort() {
+        return clientPort;
+    }
+
+    long traceMask() {
+        return traceMask;
+    }
+
+    void traceMask(long mask) {
+        traceMask = mask;
+    }
+
+    /**
+     * Runs {@code work} on the disk and environment worker, then hands its result to {@code done}; false
+     * when the worker's queue is full (the caller answers without it). A failure of {@code work} is a bug
+     * confined to that one answer: counted, logged, and {@code done} gets null.
+     */
+    <T> boolean onWorker(Supplier<T> work, Consumer<T> done) {
+        try {
+            worker.execute(() -> {
+                T result;
+                try {
+                    result = work.get();
+                } catch (RuntimeException e) {
+                    ConnectionFaults.closing("an admin client", "answering an admin command", e);
+                    result = null;
+                }
+                done.accept(result);
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Too many answers waiting for the disk ({}); refusing one", WORKER_QUEUE_CAPACITY);
+            return false;
         }
     }
 

@@ -16,9 +16,9 @@ import java.util.Map;
  * (which says where the list comes from). Monitoring scripts match keys, and some match positions, so the
  * order is ZooKeeper's rather than a tidier one.
  */
-final class MonitorKeys {
+public final class MonitorKeys {
     /** How many keys a metric prints. */
-    enum Kind {
+    public enum Kind {
         /** One key: the name. */
         COUNTER,
         /** avg_, min_, max_, cnt_ and sum_ of the name. */
@@ -27,7 +27,7 @@ final class MonitorKeys {
         PERCENTILES
     }
 
-    record Metric(Kind kind, String name) {
+    public record Metric(Kind kind, String name) {
     }
 
     static final String METRICS = "metrics";
@@ -42,7 +42,7 @@ final class MonitorKeys {
     }
 
     /** The gauges and monitor values a role prints first: standalone, leader, follower or observer. */
-    List<String> values(String role) {
+    public List<String> values(String role) {
         List<String> keys = valuesByRole.get(role);
         if (keys == null) {
             throw new IllegalArgumentException("no mntr keys for role " + role);
@@ -51,11 +51,11 @@ final class MonitorKeys {
     }
 
     /** The counters and summaries every role prints after its values. */
-    List<Metric> metrics() {
+    public List<Metric> metrics() {
         return metrics;
     }
 
-    static MonitorKeys load() {
+    public static MonitorKeys load() {
         try (InputStream in = MonitorKeys.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the server jar");

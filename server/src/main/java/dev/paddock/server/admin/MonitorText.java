@@ -71,21 +71,32 @@ final class MonitorText {
         return values;
     }
 
-    /** Off the request thread: the lines, with the process's file descriptor counts filled in. */
-    static String text(Map<String, Object> values) {
+    /**
+     * Off the request thread: the values with the process's file descriptor counts filled in (both left out
+     * where the platform cannot tell, as ZooKeeper does). mntr prints them as lines, monitor as JSON.
+     */
+    static Map<String, Object> complete(Map<String, Object> collected) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Object> e : values.entrySet()) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : collected.entrySet()) {
             Object value = e.getValue();
             if (e.getKey().equals(OPEN_FDS) || e.getKey().equals(MAX_FDS)) {
                 if (!(os instanceof UnixOperatingSystemMXBean unix)) {
-                    continue; // ZooKeeper leaves both out where the platform cannot tell
+                    continue;
                 }
                 value = e.getKey().equals(OPEN_FDS) ? unix.getOpenFileDescriptorCount()
                         : unix.getMaxFileDescriptorCount();
             }
-            sb.append("zk_").append(e.getKey()).append('\t').append(format(value)).append('\n');
+            values.put(e.getKey(), value);
         }
+        return values;
+    }
+
+    /** mntr's lines: "zk_key TAB value". */
+    static String text(Map<String, Object> values) {
+        StringBuilder sb = new StringBuilder();
+        complete(values).forEach((key, value) -> sb.append("zk_").append(key).append('\t').append(format(value))
+                .append('\n'));
         return sb.toString();
     }
 

@@ -1,11 +1,18 @@
 package dev.paddock.server.admin;
 
 import dev.paddock.server.stats.ServerStats;
+import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * srvr, stat and cons, line for line as ZooKeeper 3.9.5 prints them, so zkServer.sh-style scripts and
- * monitoring that parse them keep working. Request thread only.
+ * monitoring that parse them keep working, and the AdminServer's server_stats, stats and connections,
+ * field for field as ZooKeeper 3.9.5 answers them. Both render one {@link Summary}, taken on the request
+ * thread; the JSON forms also carry the directory sizes, which the caller reads off that thread.
  */
 final class StatusText {
     /** Proposal sizes are not measured yet: ZooKeeper's value before its first proposal, "none recorded". */
@@ -14,47 +21,69 @@ final class StatusText {
     private final StateMachine stateMachine;
     private final ServerView server;
     private final ServerStats stats;
+    private final ServerFacts facts;
+    private final Clock clock;
 
-    StatusText(StateMachine stateMachine, ServerView server, ServerStats stats) {
+    /** What srvr, stat and cons show, as it was at one moment on the request thread. */
+    record Summary(long minLatencyMs, double avgLatencyMs, long maxLatencyMs, long received, long sent,
+                   int connections, int outstanding, long zxid, String mode, int nodeCount,
+                   List<ServerView.Client> clients, long lastResponseBytes, long minResponseBytes,
+                   long maxResponseBytes, long uptimeMs) {
+        boolean leader() {
+            return "leader".equals(mode);
+        }
+    }
+
+    StatusText(StateMachine stateMachine, ServerView server, ServerStats stats, ServerFacts facts, Clock clock) {
         this.stateMachine = stateMachine;
         this.server = server;
         this.stats = stats;
+        this.facts = facts;
+        this.clock = clock;
+    }
+
+    /** On the request thread. */
+    Summary collect() {
+        return new Summary(stats.minLatencyMs(), stats.avgLatencyMs(), stats.maxLatencyMs(), stats.packetsReceived(),
+                stats.packetsSent(), server.connectionCount(), server.outstandingRequests(), stateMachine.lastZxid(),
+                server.mode(), nodeCount(stateMachine), List.copyOf(server.clients()), stats.lastResponseBytes(),
+                stats.minResponseBytes(), stats.maxResponseBytes(), clock.monotonicMs() - facts.startedMs());
     }
 
     /**
      * srvr, and stat with {@code withClients}: the version, stat's client list (each connection, then an
      * empty line), the server statistics and the node count; a leader adds its proposal sizes.
      */
-    String summary(boolean withClients) {
+    static String summary(Summary s, boolean withClients) {
         StringBuilder sb = new StringBuilder();
         sb.append("Zookeeper version: ").append(FourLetterWords.VERSION).append('\n');
         if (withClients) {
             sb.append("Clients:\n");
-            for (ServerView.Client c : server.clients()) {
+            for (ServerView.Client c : s.clients()) {
                 connection(sb, c, true);
                 sb.append('\n');
             }
             sb.append('\n');
         }
-        sb.append("Latency min/avg/max: ").append(stats.minLatencyMs()).append('/').append(stats.avgLatencyMs())
-                .append('/').append(stats.maxLatencyMs()).append('\n');
-        sb.append("Received: ").append(stats.packetsReceived()).append('\n');
-        sb.append("Sent: ").append(stats.packetsSent()).append('\n');
-        sb.append("Connections: ").append(server.connectionCount()).append('\n');
-        sb.append("Outstanding: ").append(server.outstandingRequests()).append('\n');
-        sb.append("Zxid: 0x").append(Long.toHexString(stateMachine.lastZxid())).append('\n');
-        sb.append("Mode: ").append(server.mode()).append('\n');
-        sb.append("Node count: ").append(nodeCount(stateMachine)).append('\n');
-        if ("leader".equals(server.mode())) {
+        sb.append("Latency min/avg/max: ").append(s.minLatencyMs()).append('/').append(s.avgLatencyMs())
+                .append('/').append(s.maxLatencyMs()).append('\n');
+        sb.append("Received: ").append(s.received()).append('\n');
+        sb.append("Sent: ").append(s.sent()).append('\n');
+        sb.append("Connections: ").append(s.connections()).append('\n');
+        sb.append("Outstanding: ").append(s.outstanding()).append('\n');
+        sb.append("Zxid: 0x").append(Long.toHexString(s.zxid())).append('\n');
+        sb.append("Mode: ").append(s.mode()).append('\n');
+        sb.append("Node count: ").append(s.nodeCount()).append('\n');
+        if (s.leader()) {
             sb.append("Proposal sizes last/min/max: ").append(NO_PROPOSAL_SIZES).append('\n');
         }
         return sb.toString();
     }
 
     /** cons: every connection with its session's statistics, one per line, then an empty line. */
-    String connections() {
+    static String connections(Summary s) {
         StringBuilder sb = new StringBuilder();
-        for (ServerView.Client c : server.clients()) {
+        for (ServerView.Client c : s.clients()) {
             connection(sb, c, false);
             sb.append('\n');
         }
@@ -87,6 +116,84 @@ final class StatusText {
                     .append(",maxlat=").append(c.maxLatencyMs());
         }
         sb.append(')');
+    }
+
+    /**
+     * server_stats (and stats, which adds the brief connection list): the version, read_only, ZooKeeper's
+     * ServerStats bean as its JSON shows it, the client response sizes, a leader's proposal sizes and the
+     * node count. Paddock measures no fsync threshold (its count stays 0), has no TLS (the non-mTLS counts are
+     * 0) and no authentication failures to count yet.
+     */
+    static Map<String, Object> json(Summary s, boolean withClients, long dataDirBytes, long logDirBytes) {
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("packets_sent", s.sent());
+        st.put("packets_received", s.received());
+        st.put("fsync_threshold_exceed_count", 0L);
+        st.put("client_response_stats", responseSizes(s));
+        st.put("uptime", s.uptimeMs());
+        st.put("provider_null", false);
+        st.put("last_processed_zxid", s.zxid());
+        st.put("outstanding_requests", (long) s.outstanding());
+        st.put("data_dir_size", dataDirBytes);
+        st.put("log_dir_size", logDirBytes);
+        st.put("server_state", s.mode());
+        st.put("avg_latency", s.avgLatencyMs());
+        st.put("max_latency", s.maxLatencyMs());
+        st.put("min_latency", s.minLatencyMs());
+        st.put("num_alive_client_connections", s.connections());
+        st.put("auth_failed_count", 0L);
+        st.put("non_mtlsremote_conn_count", 0L);
+        st.put("non_mtlslocal_conn_count", 0L);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", FourLetterWords.VERSION);
+        m.put("read_only", false);
+        m.put("server_stats", st);
+        m.put("client_response", responseSizes(s));
+        if (s.leader()) {
+            m.put("proposal_stats", Map.of("last_buffer_size", -1L, "min_buffer_size", -1L, "max_buffer_size", -1L));
+        }
+        m.put("node_count", s.nodeCount());
+        if (withClients) {
+            m.put("connections", connectionsJson(s, true));
+            m.put("secure_connections", List.of());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> responseSizes(Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("last_buffer_size", s.lastResponseBytes());
+        m.put("min_buffer_size", s.minResponseBytes());
+        m.put("max_buffer_size", s.maxResponseBytes());
+        return m;
+    }
+
+    /** connections (cons) and stats' list: one object per connection; the full form has the session's fields. */
+    static List<Object> connectionsJson(Summary s, boolean brief) {
+        List<Object> list = new ArrayList<>();
+        for (ServerView.Client c : s.clients()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("remote_socket_address", c.remoteAddress());
+            m.put("interest_ops", c.interestOps());
+            m.put("outstanding_requests", (long) c.queued());
+            m.put("packets_received", c.received());
+            m.put("packets_sent", c.sent());
+            if (!brief) {
+                m.put("session_id", c.sessionId());
+                m.put("last_operation", c.lastOp());
+                m.put("established", c.establishedWallMs());
+                m.put("session_timeout", c.timeoutMs());
+                m.put("last_cxid", c.lastCxid());
+                m.put("last_zxid", c.lastZxid());
+                m.put("last_response_time", c.lastResponseMs());
+                m.put("last_latency", c.lastLatencyMs());
+                m.put("min_latency", c.minLatencyMs());
+                m.put("avg_latency", c.avgLatencyMs());
+                m.put("max_latency", c.maxLatencyMs());
+            }
+            list.add(m);
+        }
+        return list;
     }
 
     /** ZooKeeper's count includes the root twice (it is stored under "" and "/"); monitoring expects that. */

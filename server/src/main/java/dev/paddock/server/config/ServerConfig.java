@@ -61,7 +61,9 @@ public record ServerConfig(
             "reconfigEnabled", "dynamicConfigFile", "peerType", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled", "electionAlg",
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
-            "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns");
+            "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns", "admin.commandURL",
+            "admin.idleTimeout", "metricsProvider.httpPort", "metricsProvider.httpHost",
+            "metricsProvider.exportJvmInfo");
 
     /** zoo.cfg's {@code reconfigEnabled} (default false), read as ZooKeeper reads it: true or false. */
     public boolean reconfigEnabled() {

@@ -344,6 +344,11 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         return member == null ? Role.LOOKING : member.role();
     }
 
+    /** The member this one follows or is, -1 while there is none (the AdminServer's leader command). */
+    public int leaderId() {
+        return member == null ? -1 : member.leaderId();
+    }
+
     /** The {@code snap} four-letter word. */
     public String snapshotNow() {
         return storage.snapshotNow(stateMachine);

@@ -69,15 +69,31 @@ public final class Summary {
 
     /** The 50th, 95th, 99th and 99.9th percentiles (nearest rank) of the window; zeros when empty. */
     public long[] percentiles() {
+        double[] q = quantiles(0.5, 0.95, 0.99, 0.999);
+        long[] result = new long[q.length];
+        for (int i = 0; i < q.length; i++) {
+            result[i] = Double.isNaN(q[i]) ? 0 : (long) q[i];
+        }
+        return result;
+    }
+
+    /**
+     * The given quantiles (nearest rank) of the window, NaN when it is empty (Prometheus' value for a
+     * summary without observations). Called when someone asks (mntr, a scrape), never per request.
+     */
+    public double[] quantiles(double... ranks) {
         long[] sorted;
         synchronized (this) {
             int n = (int) Math.min(count, SAMPLES);
             sorted = window == null ? new long[0] : Arrays.copyOf(window, n);
         }
         Arrays.sort(sorted);
-        double[] ranks = {0.5, 0.95, 0.99, 0.999};
-        long[] result = new long[ranks.length];
-        for (int i = 0; i < ranks.length && sorted.length > 0; i++) {
+        double[] result = new double[ranks.length];
+        for (int i = 0; i < ranks.length; i++) {
+            if (sorted.length == 0) {
+                result[i] = Double.NaN;
+                continue;
+            }
             int index = (int) Math.ceil(ranks[i] * sorted.length) - 1;
             result[i] = sorted[Math.max(0, index)];
         }

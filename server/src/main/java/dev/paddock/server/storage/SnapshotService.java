@@ -81,10 +81,13 @@ public final class SnapshotService {
         }
     }
 
+    /** What {@link #snapshotNow} answers when it starts none (the AdminServer's snapshot tells by it). */
+    public static final String ALREADY_RUNNING = "A snapshot is already being written.\n";
+
     /** The {@code snap} four-letter word. */
     public String snapshotNow(StateMachine stateMachine) {
         if (running) {
-            return "A snapshot is already being written.\n";
+            return ALREADY_RUNNING;
         }
         long zxid = start(stateMachine);
         return "Snapshot of zxid 0x" + Long.toHexString(zxid) + " started in " + writer.where() + "\n";

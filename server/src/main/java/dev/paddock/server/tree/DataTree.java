@@ -55,6 +55,12 @@ public final class DataTree {
         return nodes.get(path);
     }
 
+    /** A node's ACL as stored, without any check; null when there is no such node (AdminServer's auth). */
+    public List<dev.paddock.wire.proto.Acl> aclOf(String path) {
+        Znode n = nodes.get(path);
+        return n == null ? null : n.acl;
+    }
+
     /** For reads: as in ZooKeeper, "" also names the root. */
     Znode lookup(String path) {
         return nodes.get(path.isEmpty() ? "/" : path);

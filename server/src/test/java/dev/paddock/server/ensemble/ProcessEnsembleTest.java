@@ -66,7 +66,7 @@ class ProcessEnsembleTest {
         Files.writeString(data.resolve("myid"), Integer.toString(id));
         Path cfg = data.resolve("zoo.cfg");
         Files.writeString(cfg, "tickTime=200\ninitLimit=10\nsyncLimit=5\ndataDir=" + data + "\n"
-                + "4lw.commands.whitelist=*\nsnapCount=200\n" + serverLines);
+                + "4lw.commands.whitelist=*\nsnapCount=200\nadmin.enableServer=false\n" + serverLines);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.paddock.server.Main", cfg.toString());
