@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * directory.
  */
 final class ChildProvider implements AutoCloseable {
+    private final String mainClass;
     private final List<String> arguments;
     private final Path dir;
     private final String id;
@@ -22,7 +23,8 @@ final class ChildProvider implements AutoCloseable {
     /** How many times the JVM was launched: each run prints one READY line to the same file. */
     private int launches = 1;
 
-    private ChildProvider(List<String> arguments, Path dir, String id, int port) {
+    private ChildProvider(String mainClass, List<String> arguments, Path dir, String id, int port) {
+        this.mainClass = mainClass;
         this.arguments = arguments;
         this.dir = dir;
         this.id = id;
@@ -34,9 +36,19 @@ final class ChildProvider implements AutoCloseable {
                                String version, Path dir) throws IOException {
         Files.createDirectories(dir.resolve("home"));
         int port = ReferenceZooKeeper.freePort();
-        ChildProvider p = new ChildProvider(List.of(connectString, application, id, Integer.toString(port), registerMode,
-                version),
-                dir, id, port);
+        ChildProvider p = new ChildProvider(ProviderMain.class.getName(),
+                List.of(connectString, application, id, Integer.toString(port), registerMode, version), dir, id, port);
+        p.launch();
+        return p;
+    }
+
+    /** Starts a {@link ScaleProviderMain} exporting {@code services} services. */
+    static ChildProvider startScale(String connectString, String application, String id, int services, Path dir)
+            throws IOException {
+        Files.createDirectories(dir.resolve("home"));
+        int port = ReferenceZooKeeper.freePort();
+        ChildProvider p = new ChildProvider(ScaleProviderMain.class.getName(),
+                List.of(connectString, application, id, Integer.toString(port), Integer.toString(services)), dir, id, port);
         p.launch();
         return p;
     }
@@ -52,7 +64,7 @@ final class ChildProvider implements AutoCloseable {
         command.add("-Duser.home=" + dir.resolve("home"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(ProviderMain.class.getName());
+        command.add(mainClass);
         command.addAll(arguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -76,6 +88,21 @@ final class ChildProvider implements AutoCloseable {
             return Files.exists(out) ? Files.readAllLines(out).stream().filter(l -> l.startsWith("READY ")).count() : 0;
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    /** The last READY line of this provider's output. */
+    String readyLine() throws IOException {
+        List<String> ready = Files.readAllLines(dir.resolve("provider.out")).stream()
+                .filter(l -> l.startsWith("READY ")).toList();
+        return ready.isEmpty() ? null : ready.get(ready.size() - 1);
+    }
+
+    /** SIGTERM: Dubbo's shutdown hook unregisters the provider before it stops. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("provider " + id + " did not stop on SIGTERM");
         }
     }
 

@@ -32,21 +32,30 @@ class ConfigCenterTest {
         Path dir = Server.workDir("config-" + server.name());
         String run = Run.next();
         String app = "greeter-provider-" + run;
-        int port1 = ReferenceZooKeeper.freePort();
-        int port2 = ReferenceZooKeeper.freePort();
         try (Coordinator zk = server.start(dir.resolve("zk"));
              ZkInspector inspector = ZkInspector.connect(zk.connectString());
-             DubboApp p1 = DubboApp.provider(app, zk.connectString(), "all", null, "p1", port1, run);
-             DubboApp p2 = DubboApp.provider(app, zk.connectString(), "all", null, "p2", port2, run);
+             // The providers in JVMs of their own: a provider listens on the same rule node as the consumer
+             // (the service's .configurators), and within one JVM only the first listener is told (DubboApp).
+             ChildProvider p1 = ChildProvider.start(zk.connectString(), app, "p1", "all", run, dir.resolve("p1"));
+             ChildProvider p2 = ChildProvider.start(zk.connectString(), app, "p2", "all", run, dir.resolve("p2"));
              DubboApp consumer = DubboApp.consumer("greeter-consumer-" + run, zk.connectString())) {
-            Greeter greeter = consumer.greeter("APPLICATION_FIRST", run, Map.of("timeout", "5000"));
+            p1.awaitReady(TIMEOUT);
+            p2.awaitReady(TIMEOUT);
+            int port1 = p1.port();
+            int port2 = p2.port();
+            // No timeout of the consumer's own (Dubbo's default, 1000 ms, applies): a consumer's setting
+            // would win over the override, which rewrites the provider URLs the consumer holds.
+            Greeter greeter = consumer.greeter("APPLICATION_FIRST", run, Map.of());
             Wait.until(server + ": calls answered by p1 and p2", TIMEOUT, () -> answers(greeter, 40).equals(Set.of("p1", "p2")));
 
             // A consumer timeout override for the service (what dubbo-admin writes as a dynamic config).
+            // The rule's node is named by the reference's "interface:version:group" key; inside, the service is
+            // "interface:version".
             String ruleKey = INTERFACE + ":" + run + ":";
+            String service = "\"" + INTERFACE + ":" + run + "\"";
             String override = "/dubbo/config/dubbo/" + ruleKey + ".configurators";
             assertThat(greeter.slow(600)).endsWith("slept 600");
-            inspector.put(override, "configVersion: v3.0\nscope: service\nkey: " + ruleKey + "\nenabled: true\n"
+            inspector.put(override, "configVersion: v3.0\nscope: service\nkey: " + service + "\nenabled: true\n"
                     + "configs:\n  - side: consumer\n    parameters:\n      timeout: 150\n");
             Wait.until(server + ": the 150 ms timeout override to cut a 600 ms call", TIMEOUT,
                     () -> timedOut(() -> greeter.slow(600)));
@@ -56,7 +65,7 @@ class ConfigCenterTest {
 
             // A condition route: every call to p2.
             String conditionRoute = "/dubbo/config/dubbo/" + ruleKey + ".condition-router";
-            inspector.put(conditionRoute, "configVersion: v3.0\nscope: service\nkey: " + ruleKey + "\nforce: true\n"
+            inspector.put(conditionRoute, "configVersion: v3.0\nscope: service\nkey: " + service + "\nforce: true\n"
                     + "runtime: true\nenabled: true\nconditions:\n  - \"=> port = " + port2 + "\"\n");
             Wait.until(server + ": the condition route to send every call to p2", TIMEOUT,
                     () -> answers(greeter, 40).equals(Set.of("p2")));

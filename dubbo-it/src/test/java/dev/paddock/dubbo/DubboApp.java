@@ -14,6 +14,7 @@ import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.Invoker;
 import org.apache.dubbo.rpc.cluster.ClusterInvoker;
 import org.apache.dubbo.rpc.model.FrameworkModel;
+import org.apache.dubbo.rpc.service.GenericService;
 
 /**
  * One Dubbo application in this JVM, on a {@link FrameworkModel} of its own so that several (a provider,
@@ -33,7 +34,7 @@ final class DubboApp implements AutoCloseable {
     private final DubboBootstrap bootstrap = DubboBootstrap.newInstance(framework);
     private final List<ReferenceConfig<?>> references = new ArrayList<>();
 
-    private DubboApp(String name, String registerMode, String metadataType, String connectString) {
+    private DubboApp(String name, String registerMode, String metadataType, String connectString, int sessionMs) {
         ApplicationConfig app = new ApplicationConfig(name);
         app.setQosEnable(false);
         app.setEnableFileCache(false);
@@ -43,12 +44,21 @@ final class DubboApp implements AutoCloseable {
         if (metadataType != null) {
             app.setMetadataType(metadataType);
         }
-        bootstrap.application(app).registry(registry(connectString));
+        bootstrap.application(app).registry(registry(connectString, sessionMs));
     }
 
-    static RegistryConfig registry(String connectString) {
-        RegistryConfig registry = new RegistryConfig("zookeeper://" + connectString);
-        registry.setSession(SESSION_MS);
+    /**
+     * The registry for a connect string; several servers become Dubbo's cluster form
+     * {@code zookeeper://first?backup=second,third}.
+     */
+    static RegistryConfig registry(String connectString, int sessionMs) {
+        String[] hosts = connectString.split(",");
+        String address = "zookeeper://" + hosts[0];
+        if (hosts.length > 1) {
+            address += "?backup=" + String.join(",", java.util.Arrays.copyOfRange(hosts, 1, hosts.length));
+        }
+        RegistryConfig registry = new RegistryConfig(address);
+        registry.setSession(sessionMs);
         registry.setTimeout(10_000);
         Map<String, String> parameters = new HashMap<>();
         parameters.put("file-cache", "false");
@@ -56,7 +66,7 @@ final class DubboApp implements AutoCloseable {
         // center it derives from the registry, whose ZooKeeper client is the one the application shares.
         // Without it that client asks for 60 s (ZooKeeper grants 40 s at most) and a killed provider's
         // nodes stay for half a minute.
-        parameters.put("session", Integer.toString(SESSION_MS));
+        parameters.put("session", Integer.toString(sessionMs));
         registry.setParameters(parameters);
         return registry;
     }
@@ -64,7 +74,12 @@ final class DubboApp implements AutoCloseable {
     /** A provider exporting {@link Greeter} as {@code providerId} on {@code port}; started. */
     static DubboApp provider(String name, String connectString, String registerMode, String metadataType,
                              String providerId, int port, String version) {
-        DubboApp p = new DubboApp(name, registerMode, metadataType, connectString);
+        return provider(name, connectString, registerMode, metadataType, providerId, port, version, SESSION_MS);
+    }
+
+    static DubboApp provider(String name, String connectString, String registerMode, String metadataType,
+                             String providerId, int port, String version, int sessionMs) {
+        DubboApp p = new DubboApp(name, registerMode, metadataType, connectString, sessionMs);
         p.bootstrap.protocol(new ProtocolConfig("dubbo", port));
         ServiceConfig<Greeter> service = new ServiceConfig<>();
         service.setInterface(Greeter.class);
@@ -75,9 +90,64 @@ final class DubboApp implements AutoCloseable {
         return p;
     }
 
+    /** The name of the scale measurement's service {@code i}: one interface per service, as in real fleets. */
+    static String scaleInterface(int i) {
+        return String.format("dev.paddock.dubbo.scale.Service%03d", i);
+    }
+
+    /**
+     * A provider of {@code services} services named by {@link #scaleInterface}, served by one generic
+     * implementation (no Java interface needed per service), registered at both levels; started.
+     */
+    static DubboApp scaleProvider(String name, String connectString, String providerId, int port, int services) {
+        DubboApp p = new DubboApp(name, "all", null, connectString, SESSION_MS);
+        p.bootstrap.protocol(new ProtocolConfig("dubbo", port));
+        GenericService answer = (method, types, args) -> providerId;
+        for (int i = 0; i < services; i++) {
+            ServiceConfig<GenericService> service = new ServiceConfig<>();
+            service.setInterface(scaleInterface(i));
+            service.setGeneric("true");
+            service.setRef(answer);
+            p.bootstrap.service(service);
+        }
+        p.bootstrap.start();
+        return p;
+    }
+
+    /** Generic references to the {@code services} scale services (interface-level subscriptions); started. */
+    void referAll(int services) {
+        for (int i = 0; i < services; i++) {
+            ReferenceConfig<GenericService> reference = new ReferenceConfig<>();
+            reference.setInterface(scaleInterface(i));
+            reference.setGeneric("true");
+            reference.setCheck(false);
+            reference.setScope("remote");
+            reference.setParameters(Map.of("migration.step", "FORCE_INTERFACE"));
+            references.add(reference);
+            bootstrap.reference(reference);
+        }
+        bootstrap.start();
+        references.forEach(ReferenceConfig::get);
+    }
+
+    /** How many references list exactly {@code providers} providers. */
+    int referencesListing(int providers) {
+        int n = 0;
+        for (int i = 0; i < references.size(); i++) {
+            if (providerPorts(i).size() == providers) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** A consumer application, not started until the first {@link #greeter}. */
     static DubboApp consumer(String name, String connectString) {
-        return new DubboApp(name, null, null, connectString);
+        return consumer(name, connectString, SESSION_MS);
+    }
+
+    static DubboApp consumer(String name, String connectString, int sessionMs) {
+        return new DubboApp(name, null, null, connectString, sessionMs);
     }
 
     /**
@@ -102,8 +172,12 @@ final class DubboApp implements AutoCloseable {
 
     /** The ports of the providers the first reference's directory lists (the consumer's provider list). */
     TreeSet<Integer> providerPorts() {
+        return providerPorts(0);
+    }
+
+    TreeSet<Integer> providerPorts(int reference) {
         TreeSet<Integer> ports = new TreeSet<>();
-        Invoker<?> invoker = references.get(0).getInvoker();
+        Invoker<?> invoker = references.get(reference).getInvoker();
         if (invoker instanceof ClusterInvoker<?> cluster && cluster.getDirectory() != null) {
             for (Invoker<?> provider : cluster.getDirectory().getAllInvokers()) {
                 ports.add(provider.getUrl().getPort());

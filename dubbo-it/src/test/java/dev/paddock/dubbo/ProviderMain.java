@@ -18,15 +18,20 @@ public final class ProviderMain {
             System.err.println("usage: ProviderMain <connectString> <application> <providerId> <port> <registerMode> <version>");
             System.exit(2);
         }
-        Thread watchdog = new Thread(ProviderMain::haltWhenStdinCloses, "stdin-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        startWatchdog();
         DubboApp provider = DubboApp.provider(args[1], args[0], args[4], null, args[2], Integer.parseInt(args[3]),
                 args[5]);
         System.out.println("READY " + args[2] + " " + args[3]);
         System.out.flush();
         new CountDownLatch(1).await(); // serves until killed
         provider.close();
+    }
+
+    /** Ends this JVM when the test JVM that started it goes away (its standard input closes). */
+    static void startWatchdog() {
+        Thread watchdog = new Thread(ProviderMain::haltWhenStdinCloses, "stdin-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private static void haltWhenStdinCloses() {

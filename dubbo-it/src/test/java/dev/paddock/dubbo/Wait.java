@@ -12,6 +12,11 @@ final class Wait {
 
     /** Polls {@code condition} until it returns true; fails with {@code what} and the last error at the deadline. */
     static void until(String what, Duration timeout, Callable<Boolean> condition) {
+        until(what, timeout, POLL_MS, condition);
+    }
+
+    /** As {@link #until(String, Duration, Callable)}, polling every {@code pollMs} (measurements poll finer). */
+    static void until(String what, Duration timeout, long pollMs, Callable<Boolean> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable last = null;
         while (true) {
@@ -27,7 +32,7 @@ final class Wait {
                 throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what, last);
             }
             try {
-                TimeUnit.MILLISECONDS.sleep(POLL_MS);
+                TimeUnit.MILLISECONDS.sleep(pollMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what, e);
