@@ -62,6 +62,7 @@ final class ChildProvider implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Duser.home=" + dir.resolve("home"));
+        command.add("-Ddubbo.service.shutdown.wait=" + System.getProperty("dubbo.service.shutdown.wait", "1000"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

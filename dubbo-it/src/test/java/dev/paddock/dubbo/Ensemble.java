@@ -67,8 +67,8 @@ final class Ensemble implements AutoCloseable {
         return e;
     }
 
-    /** Starts member {@code id} (again), with the same zoo.cfg and dataDir. */
-    void start(int id) throws IOException {
+    /** Starts member {@code id}, with its zoo.cfg and dataDir. */
+    private void start(int id) throws IOException {
         if (isAlive(id)) {
             throw new IllegalStateException("member " + id + " is still running");
         }
@@ -98,10 +98,6 @@ final class Ensemble implements AutoCloseable {
                 .start();
     }
 
-    Kind kind() {
-        return kind;
-    }
-
     /** SIGKILL of member {@code id}. */
     void kill(int id) throws InterruptedException {
         processes[id].destroyForcibly();
@@ -123,7 +119,7 @@ final class Ensemble implements AutoCloseable {
         return String.join(",", hosts);
     }
 
-    String connectString(int id) {
+    private String connectString(int id) {
         return "127.0.0.1:" + clientPorts[id];
     }
 
@@ -162,28 +158,7 @@ final class Ensemble implements AutoCloseable {
         return n;
     }
 
-    /** The {@code Connections:} count of {@code srvr}, or -1. */
-    int connections(int id) {
-        for (String line : fourLetterWord(id, "srvr").split("\n")) {
-            if (line.startsWith("Connections: ")) {
-                return Integer.parseInt(line.substring("Connections: ".length()).trim());
-            }
-        }
-        return -1;
-    }
-
-    /** The client addresses that {@code stat} lists for member {@code id}. */
-    List<String> clients(int id) {
-        List<String> clients = new ArrayList<>();
-        for (String line : fourLetterWord(id, "stat").split("\n")) {
-            if (line.startsWith(" /")) {
-                clients.add(line.trim().replaceAll("\\[.*", ""));
-            }
-        }
-        return clients;
-    }
-
-    String fourLetterWord(int id, String word) {
+    private String fourLetterWord(int id, String word) {
         try (Socket s = new Socket("127.0.0.1", clientPorts[id])) {
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();

@@ -33,57 +33,65 @@ class ProviderFailoverTest {
         try (Coordinator zk = server.start(dir.resolve("zk"));
              ZkInspector inspector = ZkInspector.connect(zk.connectString());
              DubboApp consumer = DubboApp.consumer("greeter-consumer-" + run, zk.connectString())) {
-            for (String id : List.of("p1", "p2", "p3")) {
-                providers.add(ChildProvider.start(zk.connectString(), app, id, "all", run, dir.resolve(id)));
+            try {
+                scenario(server, zk, inspector, consumer, providers, app, run, dir);
+            } finally {
+                // Before the server goes: a provider stopping with its registry gone retries for long.
+                for (ChildProvider p : providers) {
+                    p.close();
+                }
             }
-            providers.forEach(p -> p.awaitReady(TIMEOUT));
-            Set<Integer> allPorts = new TreeSet<>(providers.stream().map(ChildProvider::port).toList());
-            Greeter greeter = consumer.greeter("APPLICATION_FIRST", run, Map.of());
-            Wait.until(server + ": the consumer to list the three providers", TIMEOUT,
+        }
+    }
+
+    private static void scenario(Server server, Coordinator zk, ZkInspector inspector, DubboApp consumer,
+                                 List<ChildProvider> providers, String app, String run, Path dir) throws Exception {
+        for (String id : List.of("p1", "p2", "p3")) {
+            providers.add(ChildProvider.start(zk.connectString(), app, id, "all", run, dir.resolve(id)));
+        }
+        providers.forEach(p -> p.awaitReady(TIMEOUT));
+        Set<Integer> allPorts = new TreeSet<>(providers.stream().map(ChildProvider::port).toList());
+        Greeter greeter = consumer.greeter("APPLICATION_FIRST", run, Map.of());
+        Wait.until(server + ": the consumer to list the three providers", TIMEOUT,
+                () -> consumer.providerPorts().equals(allPorts));
+
+        ChildProvider victim = providers.get(1);
+        try (CallLog calls = CallLog.start(() -> NamedGreeter.answeredBy(greeter.greet("x")))) {
+            long balancedFrom = System.nanoTime();
+            Wait.until(server + ": calls answered by all three providers", TIMEOUT,
+                    () -> CallLog.answers(calls.since(balancedFrom)).keySet().equals(Set.of("p1", "p2", "p3")));
+            long victimOwner = inspector.stat(instancePath(app, victim)).getEphemeralOwner();
+
+            victim.kill();
+            long killed = System.nanoTime();
+            Wait.until(server + ": " + victim.id() + "'s ephemerals gone at session expiry", TIMEOUT,
+                    () -> !inspector.exists(instancePath(app, victim)) && interfaceLevelPorts(inspector, run).size() == 2);
+            long expirySeen = System.nanoTime();
+            DiscoveryTest.log(server + ": " + victim.id() + "'s session 0x" + Long.toHexString(victimOwner)
+                    + " expired " + TimeUnit.NANOSECONDS.toMillis(expirySeen - killed) + " ms after SIGKILL");
+            Set<Integer> survivors = new TreeSet<>(allPorts);
+            survivors.remove(victim.port());
+            Wait.until(server + ": the consumer to drop " + victim.id(), TIMEOUT,
+                    () -> consumer.providerPorts().equals(survivors));
+            int afterDrop = calls.size();
+            Wait.until(server + ": 300 calls after the drop", TIMEOUT, () -> calls.size() >= afterDrop + 300);
+            List<CallLog.Call> sinceExpiry = calls.since(expirySeen);
+            assertThat(CallLog.failures(sinceExpiry)).as(server + ": calls failed once the expiry was seen").isEmpty();
+            assertThat(CallLog.answers(sinceExpiry).keySet()).as(server + ": who answered after the expiry")
+                    .containsExactlyInAnyOrder("p1", "p3");
+            DiscoveryTest.log(server + ": before the kill to the drop, " + CallLog.failures(calls.since(killed)).size()
+                    + " failed calls; " + sinceExpiry.size() + " calls since expiry, none failed");
+
+            victim.restart();
+            victim.awaitReady(TIMEOUT);
+            Wait.until(server + ": the consumer to list " + victim.id() + " again", TIMEOUT,
                     () -> consumer.providerPorts().equals(allPorts));
-
-            ChildProvider victim = providers.get(1);
-            try (CallLog calls = CallLog.start(() -> NamedGreeter.answeredBy(greeter.greet("x")))) {
-                long balancedFrom = System.nanoTime();
-                Wait.until(server + ": calls answered by all three providers", TIMEOUT,
-                        () -> CallLog.answers(calls.since(balancedFrom)).keySet().equals(Set.of("p1", "p2", "p3")));
-                long victimOwner = inspector.stat(instancePath(app, victim)).getEphemeralOwner();
-
-                victim.kill();
-                long killed = System.nanoTime();
-                Wait.until(server + ": " + victim.id() + "'s ephemerals gone at session expiry", TIMEOUT,
-                        () -> !inspector.exists(instancePath(app, victim)) && interfaceLevelPorts(inspector, run).size() == 2);
-                long expirySeen = System.nanoTime();
-                DiscoveryTest.log(server + ": " + victim.id() + "'s session 0x" + Long.toHexString(victimOwner)
-                        + " expired " + TimeUnit.NANOSECONDS.toMillis(expirySeen - killed) + " ms after SIGKILL");
-                Set<Integer> survivors = new TreeSet<>(allPorts);
-                survivors.remove(victim.port());
-                Wait.until(server + ": the consumer to drop " + victim.id(), TIMEOUT,
-                        () -> consumer.providerPorts().equals(survivors));
-                int afterDrop = calls.size();
-                Wait.until(server + ": 300 calls after the drop", TIMEOUT, () -> calls.size() >= afterDrop + 300);
-                List<CallLog.Call> sinceExpiry = calls.since(expirySeen);
-                assertThat(CallLog.failures(sinceExpiry)).as(server + ": calls failed once the expiry was seen").isEmpty();
-                assertThat(CallLog.answers(sinceExpiry).keySet()).as(server + ": who answered after the expiry")
-                        .containsExactlyInAnyOrder("p1", "p3");
-                DiscoveryTest.log(server + ": before the kill to the drop, " + CallLog.failures(calls.since(killed)).size()
-                        + " failed calls; " + sinceExpiry.size() + " calls since expiry, none failed");
-
-                victim.restart();
-                victim.awaitReady(TIMEOUT);
-                Wait.until(server + ": the consumer to list " + victim.id() + " again", TIMEOUT,
-                        () -> consumer.providerPorts().equals(allPorts));
-                long back = System.nanoTime();
-                Wait.until(server + ": calls answered by " + victim.id() + " again", TIMEOUT,
-                        () -> CallLog.answers(calls.since(back)).containsKey(victim.id()));
-                assertThat(inspector.stat(instancePath(app, victim)).getEphemeralOwner())
-                        .as("the restarted provider's session").isNotEqualTo(victimOwner);
-                assertThat(CallLog.failures(calls.since(expirySeen))).as(server + ": failed calls after the expiry").isEmpty();
-            }
-        } finally {
-            for (ChildProvider p : providers) {
-                p.close();
-            }
+            long back = System.nanoTime();
+            Wait.until(server + ": calls answered by " + victim.id() + " again", TIMEOUT,
+                    () -> CallLog.answers(calls.since(back)).containsKey(victim.id()));
+            assertThat(inspector.stat(instancePath(app, victim)).getEphemeralOwner())
+                    .as("the restarted provider's session").isNotEqualTo(victimOwner);
+            assertThat(CallLog.failures(calls.since(expirySeen))).as(server + ": failed calls after the expiry").isEmpty();
         }
     }
 

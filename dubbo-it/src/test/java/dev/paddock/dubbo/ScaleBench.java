@@ -54,48 +54,52 @@ class ScaleBench {
         List<DubboApp> consumers = new ArrayList<>();
         try (Coordinator zk = server.start(dir.resolve("zk"));
              ZkInspector inspector = ZkInspector.connect(zk.connectString())) {
-            long launched = System.nanoTime();
-            for (int i = 1; i <= PROVIDERS; i++) {
-                providers.add(ChildProvider.startScale(zk.connectString(), app, "p" + i, SERVICES, dir.resolve("p" + i)));
-            }
-            Wait.until(server + ": " + SERVICES * PROVIDERS + " provider URLs", TIMEOUT, 10,
-                    () -> providerUrls(inspector) == SERVICES * PROVIDERS);
-            figures.put("3 provider JVMs launched -> 600 URLs on server", millisSince(launched));
-            providers.forEach(p -> p.awaitReady(TIMEOUT));
-            long slowestExport = 0;
-            for (ChildProvider p : providers) {
-                String[] ready = p.readyLine().split(" ");
-                slowestExport = Math.max(slowestExport, Long.parseLong(ready[3]));
-            }
-            figures.put("slowest provider's export+registration", slowestExport);
+            // The applications go before the server does: a Dubbo application closing with its registry
+            // gone retries for a long time.
+            try {
+                long launched = System.nanoTime();
+                for (int i = 1; i <= PROVIDERS; i++) {
+                    providers.add(ChildProvider.startScale(zk.connectString(), app, "p" + i, SERVICES, dir.resolve("p" + i)));
+                }
+                Wait.until(server + ": " + SERVICES * PROVIDERS + " provider URLs", TIMEOUT, 10,
+                        () -> providerUrls(inspector) == SERVICES * PROVIDERS);
+                figures.put("3 provider JVMs launched -> 600 URLs on server", millisSince(launched));
+                providers.forEach(p -> p.awaitReady(TIMEOUT));
+                long slowestExport = 0;
+                for (ChildProvider p : providers) {
+                    String[] ready = p.readyLine().split(" ");
+                    slowestExport = Math.max(slowestExport, Long.parseLong(ready[3]));
+                }
+                figures.put("slowest provider's export+registration", slowestExport);
 
-            long subscribing = System.nanoTime();
-            for (int c = 0; c < CONSUMERS; c++) {
-                DubboApp consumer = DubboApp.consumer("scale-consumer-" + c + "-" + app, zk.connectString());
-                consumers.add(consumer);
-                consumer.referAll(SERVICES);
-            }
-            awaitListing(server, consumers, PROVIDERS);
-            figures.put("2 consumers refer 200 -> all list 3 providers", millisSince(subscribing));
+                long subscribing = System.nanoTime();
+                for (int c = 0; c < CONSUMERS; c++) {
+                    DubboApp consumer = DubboApp.consumer("scale-consumer-" + c + "-" + app, zk.connectString());
+                    consumers.add(consumer);
+                    consumer.referAll(SERVICES);
+                }
+                awaitListing(server, consumers, PROVIDERS);
+                figures.put("2 consumers refer 200 -> all list 3 providers", millisSince(subscribing));
 
-            long stopping = System.nanoTime();
-            providers.get(PROVIDERS - 1).stop();
-            awaitListing(server, consumers, PROVIDERS - 1);
-            figures.put("SIGTERM p3 -> every consumer lists 2", millisSince(stopping));
+                long stopping = System.nanoTime();
+                providers.get(PROVIDERS - 1).stop();
+                awaitListing(server, consumers, PROVIDERS - 1);
+                figures.put("SIGTERM p3 -> every consumer lists 2", millisSince(stopping));
 
-            long starting = System.nanoTime();
-            ChildProvider p4 = ChildProvider.startScale(zk.connectString(), app, "p4", SERVICES, dir.resolve("p4"));
-            providers.add(p4);
-            awaitListing(server, consumers, PROVIDERS);
-            figures.put("p4 JVM launched -> every consumer lists 3", millisSince(starting));
-            p4.awaitReady(TIMEOUT);
-            figures.put("p4's own export+registration", Long.parseLong(p4.readyLine().split(" ")[3]));
-        } finally {
-            for (DubboApp c : consumers) {
-                c.close();
-            }
-            for (ChildProvider p : providers) {
-                p.close();
+                long starting = System.nanoTime();
+                ChildProvider p4 = ChildProvider.startScale(zk.connectString(), app, "p4", SERVICES, dir.resolve("p4"));
+                providers.add(p4);
+                awaitListing(server, consumers, PROVIDERS);
+                figures.put("p4 JVM launched -> every consumer lists 3", millisSince(starting));
+                p4.awaitReady(TIMEOUT);
+                figures.put("p4's own export+registration", Long.parseLong(p4.readyLine().split(" ")[3]));
+            } finally {
+                for (DubboApp c : consumers) {
+                    c.close();
+                }
+                for (ChildProvider p : providers) {
+                    p.close();
+                }
             }
         }
         DiscoveryTest.log(server + ": " + figures);
