@@ -17,33 +17,46 @@ import org.junit.jupiter.api.Test;
  * how long registration takes (until the server holds all 600 provider URLs), how long the consumers take
  * to list every provider, and how long a provider change takes to reach every consumer (a provider stopped
  * with SIGTERM, which unregisters; a provider started). Nothing is asserted on the figures; they are
- * written to target/dubbo-it-work/scale-results.txt. Tagged "scale": run with -Pdubbo-scale (README).
+ * written to target/dubbo-it-work/scale-results.txt. Tagged "scale": run with -Pdubbo-scale (README);
+ * -Ddubbo.scale.rounds=N repeats it, alternating which server goes first, and reports medians.
  */
 @Tag("scale")
 class ScaleBench {
     private static final int SERVICES = Integer.getInteger("dubbo.scale.services", 200);
     private static final int PROVIDERS = 3;
     private static final int CONSUMERS = 2;
+    private static final int ROUNDS = Integer.getInteger("dubbo.scale.rounds", 1);
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     @Test
     void registrationAndPropagationOnPaddockAndZooKeeper() throws Exception {
-        Map<Server, Map<String, Long>> results = new LinkedHashMap<>();
-        for (Server server : Server.values()) {
-            results.put(server, measure(server));
+        // Rounds alternate which server goes first, so that neither always meets a colder or busier machine.
+        Map<Server, List<Map<String, Long>>> rounds = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            List<Server> order = round % 2 == 0 ? List.of(Server.PADDOCK, Server.ZOOKEEPER)
+                    : List.of(Server.ZOOKEEPER, Server.PADDOCK);
+            for (Server server : order) {
+                rounds.computeIfAbsent(server, s -> new ArrayList<>()).add(measure(server));
+            }
         }
-        StringBuilder report = new StringBuilder(String.format("%d services x %d providers, %d consumers subscribed to all%n",
-                SERVICES, PROVIDERS, CONSUMERS));
+        StringBuilder report = new StringBuilder(String.format(
+                "%d services x %d providers, %d consumers subscribed to all; median of %d round(s)%n",
+                SERVICES, PROVIDERS, CONSUMERS, ROUNDS));
         report.append(String.format("%-45s %10s %12s %8s%n", "ms", "Paddock", "ZooKeeper", "ratio"));
-        for (String figure : results.get(Server.PADDOCK).keySet()) {
-            long p = results.get(Server.PADDOCK).get(figure);
-            long z = results.get(Server.ZOOKEEPER).get(figure);
+        for (String figure : rounds.get(Server.PADDOCK).get(0).keySet()) {
+            long p = median(rounds.get(Server.PADDOCK), figure);
+            long z = median(rounds.get(Server.ZOOKEEPER), figure);
             report.append(String.format("%-45s %10d %12d %8.2f%n", figure, p, z, z == 0 ? Double.NaN : (double) p / z));
         }
         DiscoveryTest.log("scale results (ratio = Paddock / ZooKeeper):\n" + report);
         Path out = Path.of(System.getProperty("paddock.testDir", "target/dubbo-it-work"), "scale-results.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
+    }
+
+    private static long median(List<Map<String, Long>> rounds, String figure) {
+        List<Long> values = rounds.stream().map(r -> r.get(figure)).sorted().toList();
+        return values.get(values.size() / 2);
     }
 
     private static Map<String, Long> measure(Server server) throws Exception {
