@@ -99,7 +99,8 @@ class ConfigCenterTest {
             String instance = "/services/" + app + "/" + NetworkNamespace.address() + ":" + port;
             String registration = Wait.forValue(server + ": the application-level instance", TIMEOUT,
                     () -> inspector.exists(instance) ? inspector.data(instance) : null);
-            assertThat(registration).contains("\"dubbo.metadata.storage-type\":\"remote\"");
+            assertThat(registration).contains("\"dubbo.metadata.storage-type\":\"remote\"")
+                    .as("no MetadataService to ask instead").doesNotContain("dubbo.metadata-service.url-params");
             Matcher m = REVISION.matcher(registration);
             assertThat(m.find()).as("a metadata revision in " + registration).isTrue();
             String metadataPath = "/dubbo/metadata/" + app + "/" + m.group(1);

@@ -56,7 +56,8 @@ class ScaleBench {
 
     private static long median(List<Map<String, Long>> rounds, String figure) {
         List<Long> values = rounds.stream().map(r -> r.get(figure)).sorted().toList();
-        return values.get(values.size() / 2);
+        int mid = values.size() / 2;
+        return values.size() % 2 == 1 ? values.get(mid) : (values.get(mid - 1) + values.get(mid)) / 2;
     }
 
     private static Map<String, Long> measure(Server server) throws Exception {
