@@ -7,6 +7,7 @@ import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
+import dev.paddock.server.migration.ZooKeeperImport;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
@@ -56,6 +57,8 @@ public final class PaddockServer implements AutoCloseable {
      */
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
+        // A ZooKeeper data directory and no Paddock data: take ZooKeeper's state over before anything opens.
+        ZooKeeperImport.importIfPresent(config);
         EnsembleConfig ensemble;
         try {
             ensemble = EnsembleConfig.of(config);
