@@ -1,0 +1,171 @@
+package dev.paddock.server.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.server.PaddockServer;
+import dev.paddock.server.ServerTestSupport;
+import dev.paddock.server.config.ServerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Replace the binary, keep the data directory: a real ZooKeeper 3.9.5 server (child JVM) runs a mixed
+ * workload with a small snapCount (so it snapshots and rolls its log many times mid-load), with its
+ * snapshots plain, gzip or snappy; it is killed with clients still holding sessions; Paddock starts on the
+ * same zoo.cfg and must serve the same tree, node by node (path, data, ACL, every Stat field), keep the
+ * sessions (a client reconnecting by itself, another reattaching with the id and password ZooKeeper gave it)
+ * and their ephemerals, continue in a later epoch, and leave ZooKeeper's files as they were.
+ */
+class ZooKeeperImportTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "snapshots compressed with \"{0}\"")
+    @ValueSource(strings = {"", "gz", "snappy"})
+    void paddockServesTheTreeAndSessionsZooKeeperLeft(String compression) throws Exception {
+        int port = ServerTestSupport.freePort();
+        Map<String, String> cfg = zooCfg(port, dir.resolve("data"));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("zookeeper.snapshot.compression.method", compression);
+        props.put("zookeeper.extendedTypesEnabled", "true");
+        props.put("zookeeper.snapCount", "40");
+        props.put("znode.container.checkIntervalMs", "200");
+        String cp = RealZooKeeper.testClassPath();
+        Map<String, String> before;
+        ZooKeeper stayer;
+        RealZooKeeper.Holder survivor;
+        try (RealZooKeeper zk = RealZooKeeper.start(dir, cfg, props, cp,
+                "org.apache.zookeeper.server.ZooKeeperServerMain")) {
+            ZooKeeper writer = RealZooKeeper.client(zk.connectString(), 30_000);
+            MixedWorkload.run(writer, zk.connectString(), true, cp);
+            stayer = RealZooKeeper.client(zk.connectString(), 30_000);
+            stayer.create("/app/stayer-eph", "mine".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            survivor = RealZooKeeper.Holder.start(zk.connectString(), 30_000, cp, "/app/survivor-1",
+                    "/app/survivor-2");
+            writer.close();
+            ZooKeeper reader = RealZooKeeper.client(zk.connectString(), 30_000);
+            reader.addAuthInfo("digest", MixedWorkload.USER.getBytes(StandardCharsets.UTF_8));
+            before = TreeDump.of(reader);
+            reader.close();
+            zk.kill();
+        }
+        survivor.close();
+        assertThat(filesIn(dir.resolve("data/version-2"))).as("ZooKeeper wrote several snapshots and logs")
+                .filteredOn(f -> f.startsWith("snapshot.")).hasSizeGreaterThan(3);
+        if (!compression.isEmpty()) {
+            assertThat(filesIn(dir.resolve("data/version-2"))).anyMatch(f -> f.endsWith("." + compression));
+        }
+        Map<String, String> zkFiles = digests(dir.resolve("data/version-2"));
+
+        ServerConfig config = ServerConfig.load(dir.resolve("zoo.cfg"));
+        try (PaddockServer paddock = PaddockServer.start(config)) {
+            String connect = "127.0.0.1:" + paddock.clientPort();
+            ZooKeeper reader = RealZooKeeper.client(connect, 30_000);
+            reader.addAuthInfo("digest", MixedWorkload.USER.getBytes(StandardCharsets.UTF_8));
+            Map<String, String> after = TreeDump.of(reader);
+            assertThat(differences(before, after)).as("nodes that differ (ZooKeeper, then Paddock)").isEmpty();
+            assertThat(after).hasSameSizeAs(before);
+
+            // The client that stayed connected through the swap reconnects by itself and keeps its session.
+            MixedWorkload.await(() -> stayer.getState() == ZooKeeper.States.CONNECTED
+                    && stayer.exists("/app/stayer-eph", false) != null);
+            assertThat(stayer.exists("/app/stayer-eph", false).getEphemeralOwner()).isEqualTo(stayer.getSessionId());
+            // One whose process died reattaches with the id and password ZooKeeper gave it.
+            ZooKeeper reattached = reattach(connect, survivor.sessionId, survivor.password);
+            assertThat(reattached.getSessionId()).isEqualTo(survivor.sessionId);
+            assertThat(reattached.getEphemerals("/app")).containsExactlyInAnyOrder("/app/survivor-1",
+                    "/app/survivor-2");
+            Stat created = new Stat();
+            reattached.create("/app/after-import", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, created);
+            long lastZk = maxZxid(before);
+            assertThat(created.getCzxid() >>> 32).as("a later epoch than ZooKeeper's").isGreaterThan(lastZk >>> 32);
+            reattached.close();
+            stayer.close();
+            reader.close();
+        }
+        assertThat(digests(dir.resolve("data/version-2"))).as("ZooKeeper's files are untouched").isEqualTo(zkFiles);
+    }
+
+    /** Path to "zookeeper: ... / paddock: ..." for every node that differs or exists on one side only. */
+    static Map<String, String> differences(Map<String, String> zk, Map<String, String> paddock) {
+        Map<String, String> diff = new TreeMap<>();
+        java.util.Set<String> paths = new java.util.TreeSet<>(zk.keySet());
+        paths.addAll(paddock.keySet());
+        for (String p : paths) {
+            String a = zk.get(p);
+            String b = paddock.get(p);
+            if (!java.util.Objects.equals(a, b)) {
+                diff.put(p, "zookeeper: " + a + " / paddock: " + b);
+            }
+        }
+        return diff;
+    }
+
+    static Map<String, String> zooCfg(int port, Path dataDir) {
+        Map<String, String> cfg = new LinkedHashMap<>();
+        cfg.put("tickTime", "500");
+        cfg.put("clientPort", Integer.toString(port));
+        cfg.put("clientPortAddress", "127.0.0.1");
+        cfg.put("dataDir", dataDir.toString());
+        cfg.put("extendedTypesEnabled", "true");
+        cfg.put("4lw.commands.whitelist", "*");
+        cfg.put("maxSessionTimeout", "60000");
+        return cfg;
+    }
+
+    private static ZooKeeper reattach(String connect, long id, byte[] password) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connect, 30_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, id, password);
+        assertThat(connected.await(30, TimeUnit.SECONDS)).as("reattached").isTrue();
+        return zk;
+    }
+
+    private static long maxZxid(Map<String, String> dump) {
+        long max = 0;
+        for (String line : dump.values()) {
+            for (String key : new String[] {"czxid=0x", "mzxid=0x", "pzxid=0x"}) {
+                int i = line.indexOf(key) + key.length();
+                max = Math.max(max, Long.parseUnsignedLong(line.substring(i, line.indexOf(',', i)), 16));
+            }
+        }
+        return max;
+    }
+
+    static java.util.List<String> filesIn(Path d) throws Exception {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static Map<String, String> digests(Path d) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path p : s.toList()) {
+                out.put(p.getFileName().toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        }
+        return out;
+    }
+}
