@@ -17,7 +17,7 @@ import org.apache.zookeeper.data.Id;
  * sequential, container, TTL), ACLs of several schemes, setData and setACL, multis that succeed and fail,
  * failed writes (which ZooKeeper logs as error transactions), deletes, a closed session and an expired one,
  * enough of them that a small snapCount makes ZooKeeper snapshot (and roll its log) many times mid-load.
- * Written against the 3.5+ client API; {@code extended} says whether TTL nodes are created.
+ * {@code extended} says whether containers and TTL nodes are created (not on ZooKeeper 3.4).
  */
 final class MixedWorkload {
     static final String USER = "importer:secret";
@@ -48,9 +48,11 @@ final class MixedWorkload {
         for (int round = 0; round < 12; round++) {
             oneRound(zk, round, open);
         }
-        containersAndTtl(zk, open, extended);
+        if (extended) {
+            containersAndTtl(zk, open);
+        }
         sessions(zk, connect, open, classPath);
-        multis(zk, open);
+        multis(zk, open, extended);
     }
 
     private static void oneRound(ZooKeeper zk, int round, List<ACL> open) throws Exception {
@@ -77,13 +79,14 @@ final class MixedWorkload {
         }
     }
 
-    private static void containersAndTtl(ZooKeeper zk, List<ACL> open, boolean extended) throws Exception {
+    /** Containers and TTL nodes (ZooKeeper 3.5+, TTL with extended types enabled). */
+    private static void containersAndTtl(ZooKeeper zk, List<ACL> open) throws Exception {
         zk.create("/app/box", b("container"), open, CreateMode.CONTAINER);
         zk.create("/app/box/kept", b("child"), open, CreateMode.PERSISTENT);
         zk.create("/app/emptied", null, open, CreateMode.CONTAINER);
         zk.create("/app/emptied/child", null, open, CreateMode.PERSISTENT);
         zk.delete("/app/emptied/child", -1);
-        if (extended) {
+        {
             zk.create("/app/ttl", null, open, CreateMode.PERSISTENT);
             zk.create("/app/ttl/long", b("an hour"), open, CreateMode.PERSISTENT_WITH_TTL, null, 3_600_000);
             zk.create("/app/ttl/seq-", b("seq ttl"), open, CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL, null,
@@ -92,8 +95,7 @@ final class MixedWorkload {
         }
         // The container manager removes the emptied container (and the expired TTL node) with a
         // deleteContainer transaction; wait for it, so the dump sees the tree at rest.
-        await(() -> zk.exists("/app/emptied", false) == null
-                && (!extended || zk.exists("/app/ttl/short", false) == null));
+        await(() -> zk.exists("/app/emptied", false) == null && zk.exists("/app/ttl/short", false) == null);
     }
 
     private static void sessions(ZooKeeper zk, String connect, List<ACL> open, String classPath) throws Exception {
@@ -107,7 +109,7 @@ final class MixedWorkload {
         }
     }
 
-    private static void multis(ZooKeeper zk, List<ACL> open) throws Exception {
+    private static void multis(ZooKeeper zk, List<ACL> open, boolean extended) throws Exception {
         zk.multi(List.of(
                 Op.create("/app/m", b("multi"), open, CreateMode.PERSISTENT),
                 Op.create("/app/m/seq-", null, open, CreateMode.PERSISTENT_SEQUENTIAL),
@@ -119,7 +121,7 @@ final class MixedWorkload {
                 Op.check("/app/r1/n5", 42),
                 Op.delete("/app/r1/n3", -1))));
         zk.multi(List.of(
-                Op.create("/app/m/box", null, open, CreateMode.CONTAINER),
+                Op.create("/app/m/box", null, open, extended ? CreateMode.CONTAINER : CreateMode.PERSISTENT),
                 Op.create("/app/m/box/in", null, open, CreateMode.PERSISTENT),
                 Op.create("/app/m/eph", null, open, CreateMode.EPHEMERAL)));
     }
