@@ -191,6 +191,32 @@ class ImportCorruptionTest {
                 .hasMessageContaining("already");
     }
 
+    @Test
+    void theCommandReportsWhatItReadAndRefusesASecondImport() throws Exception {
+        Path data = damagedCopy();
+        // ZooKeeper's logs in a dataLogDir of their own.
+        Path logs = dir.resolve("logs");
+        Files.createDirectories(logs.resolve("version-2"));
+        for (Path log : files(data, "log.")) {
+            Files.move(log, logs.resolve("version-2").resolve(log.getFileName()));
+        }
+        Map<String, String> cfg = new LinkedHashMap<>();
+        cfg.put("dataDir", data.toString());
+        cfg.put("dataLogDir", logs.toString());
+        cfg.put("clientPort", Integer.toString(ServerTestSupport.freePort()));
+        cfg.put("extendedTypesEnabled", "true");
+        dev.paddock.server.config.ServerConfig config = ServerTestSupport.config(dir, cfg);
+        ImportReport report = ZooKeeperImport.run(config);
+        String text = report.describe();
+        assertThat(text).contains("files read:").contains("log.").contains("snapshot.")
+                .contains("last zxid:       0x" + Long.toHexString(pristineReport.lastZxid()))
+                .contains("znodes:          " + pristineReport.nodes());
+        assertThat(digestOf(data)).isEqualTo(pristineDigest);
+        assertThat(ZooKeeperImport.importIfPresent(config)).as("Paddock data is there now").isNull();
+        assertThatThrownBy(() -> ZooKeeperImport.run(config)).isInstanceOf(ImportException.class)
+                .hasMessageContaining("already holds Paddock data");
+    }
+
     /** Where the entries of a log end: the offset of the zero length of its preallocated tail. */
     private static long endOfEntries(Path log) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
