@@ -76,6 +76,11 @@ public final class ZooKeeperImport {
         return importInto(zk, config.dataDir(), config.extendedTypesEnabled());
     }
 
+    /** Imports the ZooKeeper files of {@code dataDir}/{@code dataLogDir} into {@code dataDir} (no checks first). */
+    public static ImportReport importInto(Path dataDir, Path dataLogDir, boolean extendedTypes) throws IOException {
+        return importInto(ZkDataDir.of(dataDir, dataLogDir), dataDir, extendedTypes);
+    }
+
     static ImportReport importInto(ZkDataDir zk, Path dataDir, boolean extendedTypes) throws IOException {
         long started = System.nanoTime();
         ZkRestore.Restored r = ZkRestore.restore(zk, extendedTypes);

@@ -17,7 +17,7 @@ import org.apache.zookeeper.ZooKeeper;
  * a production server does. Also starts client JVMs ({@link EphemeralHolder}) that can be killed, so their
  * sessions expire or outlive the server.
  */
-final class RealZooKeeper implements AutoCloseable {
+public final class RealZooKeeper implements AutoCloseable {
     private final Process process;
     final Path zooCfg;
     final int clientPort;
@@ -28,7 +28,7 @@ final class RealZooKeeper implements AutoCloseable {
         this.clientPort = clientPort;
     }
 
-    static String testClassPath() {
+    public static String testClassPath() {
         return System.getProperty("java.class.path");
     }
 
@@ -41,13 +41,18 @@ final class RealZooKeeper implements AutoCloseable {
      *
      * @param systemProperties ZooKeeper's own switches (compression, snapCount, extended types)
      */
-    static RealZooKeeper start(Path dir, Map<String, String> cfg, Map<String, String> systemProperties,
+    public static RealZooKeeper start(Path dir, Map<String, String> cfg, Map<String, String> systemProperties,
                                String classPath, String mainClass) throws Exception {
+        return start(dir, cfg, systemProperties, classPath, mainClass, "-Xmx256m");
+    }
+
+    public static RealZooKeeper start(Path dir, Map<String, String> cfg, Map<String, String> systemProperties,
+                               String classPath, String mainClass, String heap) throws Exception {
         StringBuilder text = new StringBuilder();
         cfg.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Path zooCfg = dir.resolve("zoo.cfg");
         Files.writeString(zooCfg, text.toString());
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> cmd = new ArrayList<>(List.of(java(), heap, "-XX:+UseSerialGC"));
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-Dzookeeper.admin.enableServer=false");
         cmd.add("-Dzookeeper.jmx.log4j.disable=true");
@@ -60,7 +65,7 @@ final class RealZooKeeper implements AutoCloseable {
         return z;
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + clientPort;
     }
 
@@ -84,7 +89,7 @@ final class RealZooKeeper implements AutoCloseable {
     }
 
     /** Stops the server as an operator stopping it to swap binaries might: killed, nothing flushed on the way out. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
@@ -131,7 +136,7 @@ final class RealZooKeeper implements AutoCloseable {
         }
     }
 
-    static ZooKeeper client(String connect, int timeoutMs) throws Exception {
+    public static ZooKeeper client(String connect, int timeoutMs) throws Exception {
         java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connect, timeoutMs, e -> {
             if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
