@@ -9,12 +9,13 @@ import java.util.List;
  */
 public record ImportReport(List<String> filesRead, long snapshotZxid, long firstReplayedZxid, long lastZxid,
                            long replayed, long epoch, int nodes, int sessions, int ephemerals, long conflicts,
-                           List<String> problems, String written, long millis) {
+                           List<String> problems, String digestCheck, String written, long millis,
+                           String phases) {
 
     /** Several lines, for the command's output and the start-up log. */
     public String describe() {
         StringBuilder b = new StringBuilder();
-        b.append("Imported ZooKeeper data in ").append(millis).append(" ms\n");
+        b.append("Imported ZooKeeper data in ").append(millis).append(" ms (").append(phases).append(")\n");
         b.append("  files read:      ").append(filesRead.size()).append('\n');
         for (String f : filesRead) {
             b.append("    ").append(f).append('\n');
@@ -31,6 +32,7 @@ public record ImportReport(List<String> filesRead, long snapshotZxid, long first
         b.append("  znodes:          ").append(nodes).append('\n');
         b.append("  sessions:        ").append(sessions).append(" (").append(ephemerals)
                 .append(" ephemeral nodes)\n");
+        b.append("  tree digest:     ").append(digestCheck).append('\n');
         for (String p : problems) {
             b.append("  note:            ").append(p).append('\n');
         }

@@ -22,5 +22,19 @@ final class ZkNode {
     int aversion;
     long ephemeralOwner;
     long pzxid;
-    final Set<String> children = new HashSet<>(4);
+    /** Child names; null until the node has one (most nodes are leaves, and a million empty sets cost). */
+    Set<String> children;
+
+    void addChild(String name) {
+        if (children == null) {
+            children = new HashSet<>(4);
+        }
+        children.add(name);
+    }
+
+    void removeChild(String name) {
+        if (children != null) {
+            children.remove(name);
+        }
+    }
 }

@@ -22,7 +22,7 @@ final class ZkRestore {
 
     /** The restored state and what was read on the way. */
     record Restored(ZkTree tree, Map<Long, Integer> sessions, long snapshotZxid, long lastZxid, long replayed,
-                    long firstReplayedZxid, List<String> filesRead, List<String> problems) {
+                    long firstReplayedZxid, List<String> filesRead, List<String> problems, String digestCheck) {
     }
 
     private ZkRestore() {
@@ -45,10 +45,30 @@ final class ZkRestore {
                 }
             }
         }
+        String digestCheck = checkDigest(snap.tree(), replay.lastEntry, problems);
         removeOrphanEphemerals(snap.tree(), replay.sessions, replay.last);
         checkAcls(snap.tree(), snap.file().toString());
         return new Restored(snap.tree(), replay.sessions, snap.zxid(), replay.last, replay.applied, replay.first,
-                filesRead, problems);
+                filesRead, problems, digestCheck);
+    }
+
+    /**
+     * Compares the restored tree with the digest ZooKeeper logged with the last transaction (3.6+, digests
+     * on): once replay is over the fuzziness is gone, so they must agree. A mismatch is noted, not fatal, as in
+     * ZooKeeper, which only logs and counts it.
+     */
+    private static String checkDigest(ZkTree tree, ZkTxn.Entry last, List<String> problems) {
+        if (last == null || !last.digested()) {
+            return "not checked (the last transaction carries no digest)";
+        }
+        long mine = ZkDigest.of(tree);
+        if (mine == last.digest()) {
+            return "matches ZooKeeper's digest at 0x" + Long.toHexString(last.zxid());
+        }
+        String note = "tree digest 0x" + Long.toHexString(mine) + " differs from ZooKeeper's 0x"
+                + Long.toHexString(last.digest()) + " at 0x" + Long.toHexString(last.zxid());
+        problems.add(note);
+        return "MISMATCH: " + note;
     }
 
     private static ZkSnapshotReader.Snapshot newestReadable(ZkDataDir dir, boolean extendedTypes,
@@ -89,6 +109,7 @@ final class ZkRestore {
         private long last;
         private long applied;
         private long first = -1;
+        private ZkTxn.Entry lastEntry;
 
         Replay(ZkTree tree, Map<Long, Integer> sessions, long snapZxid) {
             this.tree = tree;
@@ -114,6 +135,9 @@ final class ZkRestore {
                 first = e.zxid();
             }
             ZkApply.apply(tree, sessions, e);
+            if (e.zxid() > last) {
+                lastEntry = e;
+            }
             last = Math.max(last, e.zxid());
             applied++;
         }

@@ -43,7 +43,7 @@ final class ZkTree {
             if (parent == null) {
                 throw new IllegalArgumentException("node " + path + " comes before its parent");
             }
-            parent.children.add(nameOf(path));
+            parent.addChild(nameOf(path));
         }
         nodes.put(path, n);
         indexEphemeral(path, n.ephemeralOwner);
@@ -92,7 +92,7 @@ final class ZkTree {
         n.ctime = time;
         n.mtime = time;
         n.ephemeralOwner = owner;
-        parent.children.add(nameOf(path));
+        parent.addChild(nameOf(path));
         nodes.put(path, n);
         indexEphemeral(path, owner);
     }
@@ -111,7 +111,7 @@ final class ZkTree {
             conflicts++;
             return;
         }
-        parent.children.remove(nameOf(path));
+        parent.removeChild(nameOf(path));
         if (zxid > parent.pzxid) {
             parent.pzxid = zxid;
         }

@@ -84,6 +84,7 @@ public final class ZooKeeperImport {
     static ImportReport importInto(ZkDataDir zk, Path dataDir, boolean extendedTypes) throws IOException {
         long started = System.nanoTime();
         ZkRestore.Restored r = ZkRestore.restore(zk, extendedTypes);
+        long restored = System.nanoTime();
         long epoch = Math.max(r.lastZxid() >>> 32, zk.fileEpoch());
         int ephemerals = 0;
         for (Set<String> s : r.tree().ephemerals.values()) {
@@ -91,11 +92,15 @@ public final class ZooKeeperImport {
         }
         int nodes = r.tree().nodes.size();
         StateMachine state = toPaddock(r.tree(), r.sessions(), r.lastZxid(), extendedTypes);
+        long built = System.nanoTime();
         Path written = PaddockDataWriter.write(dataDir, state, epoch);
-        long millis = (System.nanoTime() - started) / 1_000_000;
+        long done = System.nanoTime();
+        long millis = (done - started) / 1_000_000;
+        String phases = "read and replay " + (restored - started) / 1_000_000 + " ms, build "
+                + (built - restored) / 1_000_000 + " ms, write " + (done - built) / 1_000_000 + " ms";
         return new ImportReport(r.filesRead(), r.snapshotZxid(), r.firstReplayedZxid(), r.lastZxid(),
                 r.replayed(), epoch, nodes, r.sessions().size(), ephemerals, r.tree().conflicts, r.problems(),
-                written.toString(), millis);
+                r.digestCheck(), written.toString(), millis, phases);
     }
 
     /** The restored ZooKeeper tree as Paddock's state machine, every stored field as it is. */

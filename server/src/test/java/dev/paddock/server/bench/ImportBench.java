@@ -24,7 +24,8 @@ import org.apache.zookeeper.ZooKeeper;
  * snapshot and epoch files) and, separately, starts Paddock on the result. Run from the server module after
  * {@code mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test}:
  * {@code java -Xmx3g -cp target/classes:target/test-classes:$(cat /tmp/cp.txt)
- * dev.paddock.server.bench.ImportBench [workDir] [znodes]}.
+ * dev.paddock.server.bench.ImportBench [workDir] [znodes]}. Run again on the same work directory, it imports
+ * the same ZooKeeper files again without loading them.
  */
 public final class ImportBench {
     private ImportBench() {
@@ -34,8 +35,12 @@ public final class ImportBench {
         Path work = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "/tmp/paddock-import-bench"));
         int znodes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         Path data = work.resolve("data");
-        if (Files.exists(data)) {
-            throw new IllegalStateException(data + " exists; give an empty work directory");
+        if (Files.isDirectory(data.resolve("version-2"))) {
+            // A second run on the same work directory imports the same ZooKeeper files again.
+            System.out.println("Reusing the ZooKeeper data in " + data);
+            deleteTree(data.resolve("paddock-1"));
+            importAndStart(work, data);
+            return;
         }
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -55,6 +60,10 @@ public final class ImportBench {
         }
         System.out.printf("ZooKeeper loaded %,d znodes in %d s%n", znodes,
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - loadStart));
+        importAndStart(work, data);
+    }
+
+    private static void importAndStart(Path work, Path data) throws Exception {
         ImportReport report = ZooKeeperImport.importInto(data, data, false);
         System.out.println(report.describe());
         System.out.printf("IMPORT %,d znodes: %d ms%n", report.nodes(), report.millis());
@@ -64,6 +73,16 @@ public final class ImportBench {
         try (PaddockServer paddock = PaddockServer.start(ServerConfig.load(work.resolve("zoo.cfg")))) {
             System.out.printf("PADDOCK START on the imported data: %d ms (port %d)%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), paddock.clientPort());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

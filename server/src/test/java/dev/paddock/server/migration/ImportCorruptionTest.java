@@ -68,6 +68,7 @@ class ImportCorruptionTest {
         pristineReport = importInto(copy);
         pristineDigest = digestOf(copy);
         assertThat(pristineReport.nodes()).isEqualTo(151 + 4);
+        assertThat(pristineReport.digestCheck()).startsWith("matches ZooKeeper's digest");
     }
 
     private static ImportReport importInto(Path dataDir) throws Exception {

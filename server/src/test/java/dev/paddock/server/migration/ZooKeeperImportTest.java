@@ -42,7 +42,7 @@ class ZooKeeperImportTest {
     void paddockServesTheTreeAndSessionsZooKeeperLeft(String compression) throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("zookeeper.snapshot.compression.method", compression);
-        swapAndCompare(RealZooKeeper.testClassPath(), props, true);
+        swapAndCompare(RealZooKeeper.testClassPath(), props, true, true);
         if (!compression.isEmpty()) {
             assertThat(filesIn(dir.resolve("data/version-2"))).anyMatch(f -> f.endsWith("." + compression));
         }
@@ -71,10 +71,17 @@ class ZooKeeperImportTest {
                 cp.add(entry);
             }
         }
-        swapAndCompare(String.join(java.io.File.pathSeparator, cp), new LinkedHashMap<>(), !version.equals("3.4.14"));
+        boolean digests = !version.startsWith("3.4") && !version.startsWith("3.5");
+        swapAndCompare(String.join(java.io.File.pathSeparator, cp), new LinkedHashMap<>(), !version.equals("3.4.14"),
+                digests);
     }
 
-    private void swapAndCompare(String zkClassPath, Map<String, String> props, boolean extended) throws Exception {
+    /**
+     * @param extended whether the release has containers and TTL nodes (3.5+)
+     * @param digests  whether it logs tree digests (3.6+), which the import then checks its tree against
+     */
+    private void swapAndCompare(String zkClassPath, Map<String, String> props, boolean extended, boolean digests)
+            throws Exception {
         int port = ServerTestSupport.freePort();
         Map<String, String> cfg = zooCfg(port, dir.resolve("data"));
         props.put("zookeeper.extendedTypesEnabled", "true");
@@ -103,6 +110,14 @@ class ZooKeeperImportTest {
         assertThat(filesIn(dir.resolve("data/version-2"))).as("ZooKeeper wrote several snapshots and logs")
                 .filteredOn(f -> f.startsWith("snapshot.")).hasSizeGreaterThan(3);
         Map<String, String> zkFiles = digests(dir.resolve("data/version-2"));
+        // The same import on a copy, for its report: the restored tree against ZooKeeper's own digest.
+        Path copy = dir.resolve("copy");
+        ImportCorruptionTest.copyTree(dir.resolve("data"), copy);
+        ImportReport check = ZooKeeperImport.importInto(copy, copy, true);
+        if (digests) {
+            assertThat(check.digestCheck()).startsWith("matches ZooKeeper's digest");
+        }
+        assertThat(check.problems()).isEmpty();
 
         ServerConfig config = ServerConfig.load(dir.resolve("zoo.cfg"));
         try (PaddockServer paddock = PaddockServer.start(config)) {
