@@ -76,6 +76,8 @@ public final class RealZooKeeper implements AutoCloseable {
                 throw new IllegalStateException("ZooKeeper exited: " + Files.readString(dir.resolve("zookeeper.out")));
             }
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", clientPort)) {
+                // A server still starting may accept and never answer: do not wait on it.
+                s.setSoTimeout(2000);
                 s.getOutputStream().write("ruok".getBytes());
                 if (new String(s.getInputStream().readAllBytes()).equals("imok")) {
                     return;

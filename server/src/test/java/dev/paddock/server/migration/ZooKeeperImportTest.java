@@ -36,6 +36,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ZooKeeperImportTest {
     @TempDir
     Path dir;
+    /** Clients and client JVMs to stop whatever happens, so a failing case leaves no process behind. */
+    private final java.util.List<AutoCloseable> cleanup = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopClients() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
 
     @ParameterizedTest(name = "ZooKeeper 3.9.5, snapshots compressed with \"{0}\"")
     @ValueSource(strings = {"", "gz", "snappy"})
@@ -96,9 +105,11 @@ class ZooKeeperImportTest {
             ZooKeeper writer = RealZooKeeper.client(zk.connectString(), 30_000);
             MixedWorkload.run(writer, zk.connectString(), extended, cp);
             stayer = RealZooKeeper.client(zk.connectString(), 30_000);
+            cleanup.add(stayer);
             stayer.create("/app/stayer-eph", "mine".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             survivor = RealZooKeeper.Holder.start(zk.connectString(), 30_000, cp, "/app/survivor-1",
                     "/app/survivor-2");
+            cleanup.add(survivor);
             writer.close();
             ZooKeeper reader = RealZooKeeper.client(zk.connectString(), 30_000);
             reader.addAuthInfo("digest", MixedWorkload.USER.getBytes(StandardCharsets.UTF_8));
