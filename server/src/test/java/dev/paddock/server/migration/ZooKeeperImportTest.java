@@ -133,6 +133,18 @@ class ZooKeeperImportTest {
         ServerConfig config = ServerConfig.load(dir.resolve("zoo.cfg"));
         try (PaddockServer paddock = PaddockServer.start(config)) {
             String connect = "127.0.0.1:" + paddock.clientPort();
+            // Sessions first: the dead client's session has its timeout from Paddock's start to be taken back.
+            // One whose process died reattaches with the id and password ZooKeeper gave it.
+            ZooKeeper reattached = reattach(connect, survivor.sessionId, survivor.password);
+            cleanup.add(reattached);
+            assertThat(reattached.getSessionId()).isEqualTo(survivor.sessionId);
+            assertThat(reattached.getEphemerals("/app")).containsExactlyInAnyOrder("/app/survivor-1",
+                    "/app/survivor-2");
+            // The client that stayed connected through the swap reconnects by itself and keeps its session.
+            MixedWorkload.await(() -> stayer.getState() == ZooKeeper.States.CONNECTED
+                    && stayer.exists("/app/stayer-eph", false) != null);
+            assertThat(stayer.exists("/app/stayer-eph", false).getEphemeralOwner()).isEqualTo(stayer.getSessionId());
+
             ZooKeeper reader = RealZooKeeper.client(connect, 30_000);
             reader.addAuthInfo("digest", MixedWorkload.USER.getBytes(StandardCharsets.UTF_8));
             Map<String, String> after = TreeDump.of(reader);
@@ -148,15 +160,6 @@ class ZooKeeperImportTest {
             assertThat(diff).as("nodes that differ (ZooKeeper, then Paddock)").isEmpty();
             assertThat(after).hasSameSizeAs(before);
 
-            // The client that stayed connected through the swap reconnects by itself and keeps its session.
-            MixedWorkload.await(() -> stayer.getState() == ZooKeeper.States.CONNECTED
-                    && stayer.exists("/app/stayer-eph", false) != null);
-            assertThat(stayer.exists("/app/stayer-eph", false).getEphemeralOwner()).isEqualTo(stayer.getSessionId());
-            // One whose process died reattaches with the id and password ZooKeeper gave it.
-            ZooKeeper reattached = reattach(connect, survivor.sessionId, survivor.password);
-            assertThat(reattached.getSessionId()).isEqualTo(survivor.sessionId);
-            assertThat(reattached.getEphemerals("/app")).containsExactlyInAnyOrder("/app/survivor-1",
-                    "/app/survivor-2");
             Stat created = new Stat();
             reattached.create("/app/after-import", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, created);
             long lastZk = maxZxid(before);
