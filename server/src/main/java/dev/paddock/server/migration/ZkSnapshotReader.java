@@ -51,6 +51,11 @@ final class ZkSnapshotReader {
                 throw r.in.error("snapshot is truncated");
             } catch (IllegalArgumentException e) {
                 throw r.in.error(e.getMessage());
+            } catch (ImportException e) {
+                throw e;
+            } catch (IOException e) {
+                // A broken gzip or snappy stream: say where in the uncompressed bytes it broke.
+                throw ImportException.at(file, r.in.offset(), "cannot decompress: " + e.getMessage(), e);
             }
         }
     }
