@@ -66,8 +66,11 @@ public final class ZooKeeperImport {
     /** {@code bin/paddock import}: like start-up, but refuses when there is nothing to do. */
     public static ImportReport run(ServerConfig config) throws IOException {
         if (hasPaddockData(config.dataDir(), config.dataLogDir())) {
-            throw new ImportException(config.dataDir().resolve(LogFormat.SUBDIR) + " (or "
-                    + config.dataLogDir().resolve(LogFormat.SUBDIR) + ") already holds Paddock data; nothing imported");
+            String where = config.dataDir().resolve(LogFormat.SUBDIR).toString();
+            if (!config.dataLogDir().equals(config.dataDir())) {
+                where += " or " + config.dataLogDir().resolve(LogFormat.SUBDIR);
+            }
+            throw new ImportException(where + " already holds Paddock data; nothing imported");
         }
         ZkDataDir zk = ZkDataDir.of(config.dataDir(), config.dataLogDir());
         if (zk.isEmpty()) {
