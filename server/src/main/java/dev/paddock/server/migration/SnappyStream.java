@@ -113,6 +113,15 @@ final class SnappyStream extends InputStream {
             throw new IOException("bad snappy block: uncompressed length " + size);
         }
         byte[] out = new byte[(int) size];
+        int o = elements(src, p, out);
+        if (o != out.length) {
+            throw new IOException("bad snappy block: " + o + " bytes instead of " + out.length);
+        }
+        return out;
+    }
+
+    /** Decodes the literals and copies from {@code src[p..]} into {@code out}; returns the bytes produced. */
+    private static int elements(byte[] src, int p, byte[] out) throws IOException {
         int o = 0;
         try {
             while (p < src.length) {
@@ -163,9 +172,6 @@ final class SnappyStream extends InputStream {
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new IOException("bad snappy block: truncated element");
         }
-        if (o != out.length) {
-            throw new IOException("bad snappy block: " + o + " bytes instead of " + out.length);
-        }
-        return out;
+        return o;
     }
 }

@@ -38,6 +38,10 @@ class ZooKeeperImportTest {
     Path dir;
     /** Clients and client JVMs to stop whatever happens, so a failing case leaves no process behind. */
     private final java.util.List<AutoCloseable> cleanup = new java.util.ArrayList<>();
+    /** A client that stays connected while ZooKeeper is replaced. */
+    private ZooKeeper stayer;
+    /** A client JVM holding a session and ephemerals, killed with ZooKeeper. */
+    private RealZooKeeper.Holder survivor;
 
     @org.junit.jupiter.api.AfterEach
     void stopClients() throws Exception {
@@ -91,20 +95,42 @@ class ZooKeeperImportTest {
      */
     private void swapAndCompare(String zkClassPath, Map<String, String> props, boolean extended, boolean digests)
             throws Exception {
-        int port = ServerTestSupport.freePort();
-        Map<String, String> cfg = zooCfg(port, dir.resolve("data"));
+        Map<String, String> before = zooKeeperRunsAndStops(zkClassPath, props, extended);
+        assertThat(filesIn(dir.resolve("data/version-2"))).as("ZooKeeper wrote several snapshots and logs")
+                .filteredOn(f -> f.startsWith("snapshot.")).hasSizeGreaterThan(3);
+        Map<String, String> zkFiles = digests(dir.resolve("data/version-2"));
+        // Paddock right away: since 3.9 a client that reaches no server within its session timeout gives up
+        // (ZOOKEEPER-4508), so the swap has to be quicker than that, as an operator's would be.
+        try (PaddockServer paddock = PaddockServer.start(ServerConfig.load(dir.resolve("zoo.cfg")))) {
+            paddockServesWhatZooKeeperServed("127.0.0.1:" + paddock.clientPort(), before, extended);
+        }
+        assertThat(digests(dir.resolve("data/version-2"))).as("ZooKeeper's files are untouched").isEqualTo(zkFiles);
+        // The same import on a copy of ZooKeeper's files, for its report: the restored tree against the digest
+        // ZooKeeper logged with its last transaction.
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy);
+        ImportCorruptionTest.copyTree(dir.resolve("data/version-2"), copy.resolve("version-2"));
+        ImportReport check = ZooKeeperImport.importInto(copy, copy, true);
+        if (digests) {
+            assertThat(check.digestCheck()).startsWith("matches ZooKeeper's digest");
+        }
+        assertThat(check.problems()).isEmpty();
+    }
+
+    /** ZooKeeper under the workload, then killed with two sessions open; returns the tree it served. */
+    private Map<String, String> zooKeeperRunsAndStops(String zkClassPath, Map<String, String> props, boolean extended)
+            throws Exception {
+        Map<String, String> cfg = zooCfg(ServerTestSupport.freePort(), dir.resolve("data"));
         props.put("zookeeper.extendedTypesEnabled", "true");
         props.put("zookeeper.snapCount", "40");
         props.put("znode.container.checkIntervalMs", "200");
         String cp = RealZooKeeper.testClassPath();
         Map<String, String> before;
-        ZooKeeper stayer;
-        RealZooKeeper.Holder survivor;
         try (RealZooKeeper zk = RealZooKeeper.start(dir, cfg, props, zkClassPath,
                 "org.apache.zookeeper.server.ZooKeeperServerMain")) {
             ZooKeeper writer = RealZooKeeper.client(zk.connectString(), 30_000);
             MixedWorkload.run(writer, zk.connectString(), extended, cp);
-            stayer = RealZooKeeper.client(zk.connectString(), 30_000);
+            stayer = RealZooKeeper.client(zk.connectString(), 60_000);
             cleanup.add(stayer);
             stayer.create("/app/stayer-eph", "mine".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             survivor = RealZooKeeper.Holder.start(zk.connectString(), 30_000, cp, "/app/survivor-1",
@@ -118,57 +144,41 @@ class ZooKeeperImportTest {
             zk.kill();
         }
         survivor.close();
-        assertThat(filesIn(dir.resolve("data/version-2"))).as("ZooKeeper wrote several snapshots and logs")
-                .filteredOn(f -> f.startsWith("snapshot.")).hasSizeGreaterThan(3);
-        Map<String, String> zkFiles = digests(dir.resolve("data/version-2"));
-        // The same import on a copy, for its report: the restored tree against ZooKeeper's own digest.
-        Path copy = dir.resolve("copy");
-        ImportCorruptionTest.copyTree(dir.resolve("data"), copy);
-        ImportReport check = ZooKeeperImport.importInto(copy, copy, true);
-        if (digests) {
-            assertThat(check.digestCheck()).startsWith("matches ZooKeeper's digest");
+        return before;
+    }
+
+    private void paddockServesWhatZooKeeperServed(String connect, Map<String, String> before, boolean extended)
+            throws Exception {
+        // Sessions first: the dead client's session has its timeout from Paddock's start to be taken back.
+        // One whose process died reattaches with the id and password ZooKeeper gave it.
+        ZooKeeper reattached = reattach(connect, survivor.sessionId, survivor.password);
+        cleanup.add(reattached);
+        assertThat(reattached.getSessionId()).isEqualTo(survivor.sessionId);
+        assertThat(reattached.getEphemerals("/app")).containsExactlyInAnyOrder("/app/survivor-1", "/app/survivor-2");
+        // The client that stayed connected through the swap reconnects by itself and keeps its session.
+        MixedWorkload.await(() -> stayer.getState() == ZooKeeper.States.CONNECTED
+                && stayer.exists("/app/stayer-eph", false) != null);
+        assertThat(stayer.exists("/app/stayer-eph", false).getEphemeralOwner()).isEqualTo(stayer.getSessionId());
+
+        ZooKeeper reader = RealZooKeeper.client(connect, 30_000);
+        cleanup.add(reader);
+        reader.addAuthInfo("digest", MixedWorkload.USER.getBytes(StandardCharsets.UTF_8));
+        Map<String, String> after = TreeDump.of(reader);
+        Map<String, String> diff = differences(before, after);
+        if (!extended) {
+            // ZooKeeper 3.4 has no /zookeeper/config; Paddock always has it (as every release since 3.5),
+            // which is the one difference, and it shows in /zookeeper's child count.
+            assertThat(after).containsKey("/zookeeper/config");
+            diff.remove("/zookeeper/config");
+            diff.remove("/zookeeper");
+            after.remove("/zookeeper/config");
         }
-        assertThat(check.problems()).isEmpty();
+        assertThat(diff).as("nodes that differ (ZooKeeper, then Paddock)").isEmpty();
+        assertThat(after).hasSameSizeAs(before);
 
-        ServerConfig config = ServerConfig.load(dir.resolve("zoo.cfg"));
-        try (PaddockServer paddock = PaddockServer.start(config)) {
-            String connect = "127.0.0.1:" + paddock.clientPort();
-            // Sessions first: the dead client's session has its timeout from Paddock's start to be taken back.
-            // One whose process died reattaches with the id and password ZooKeeper gave it.
-            ZooKeeper reattached = reattach(connect, survivor.sessionId, survivor.password);
-            cleanup.add(reattached);
-            assertThat(reattached.getSessionId()).isEqualTo(survivor.sessionId);
-            assertThat(reattached.getEphemerals("/app")).containsExactlyInAnyOrder("/app/survivor-1",
-                    "/app/survivor-2");
-            // The client that stayed connected through the swap reconnects by itself and keeps its session.
-            MixedWorkload.await(() -> stayer.getState() == ZooKeeper.States.CONNECTED
-                    && stayer.exists("/app/stayer-eph", false) != null);
-            assertThat(stayer.exists("/app/stayer-eph", false).getEphemeralOwner()).isEqualTo(stayer.getSessionId());
-
-            ZooKeeper reader = RealZooKeeper.client(connect, 30_000);
-            reader.addAuthInfo("digest", MixedWorkload.USER.getBytes(StandardCharsets.UTF_8));
-            Map<String, String> after = TreeDump.of(reader);
-            Map<String, String> diff = differences(before, after);
-            if (!extended) {
-                // ZooKeeper 3.4 has no /zookeeper/config; Paddock always has it (as every release since 3.5),
-                // which is the one difference, and it shows in /zookeeper's child count.
-                assertThat(after).containsKey("/zookeeper/config");
-                diff.remove("/zookeeper/config");
-                diff.remove("/zookeeper");
-                after.remove("/zookeeper/config");
-            }
-            assertThat(diff).as("nodes that differ (ZooKeeper, then Paddock)").isEmpty();
-            assertThat(after).hasSameSizeAs(before);
-
-            Stat created = new Stat();
-            reattached.create("/app/after-import", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, created);
-            long lastZk = maxZxid(before);
-            assertThat(created.getCzxid() >>> 32).as("a later epoch than ZooKeeper's").isGreaterThan(lastZk >>> 32);
-            reattached.close();
-            stayer.close();
-            reader.close();
-        }
-        assertThat(digests(dir.resolve("data/version-2"))).as("ZooKeeper's files are untouched").isEqualTo(zkFiles);
+        Stat created = new Stat();
+        reattached.create("/app/after-import", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, created);
+        assertThat(created.getCzxid() >>> 32).as("a later epoch than ZooKeeper's").isGreaterThan(maxZxid(before) >>> 32);
     }
 
     /** Path to "zookeeper: ... / paddock: ..." for every node that differs or exists on one side only. */
