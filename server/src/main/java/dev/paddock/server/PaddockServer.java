@@ -15,6 +15,7 @@ import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
 import dev.paddock.server.metrics.MetricsServer;
 import dev.paddock.server.metrics.MetricsSettings;
+import dev.paddock.server.migration.ZooKeeperImport;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
@@ -72,6 +73,8 @@ public final class PaddockServer implements AutoCloseable {
      */
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
+        // A ZooKeeper data directory and no Paddock data: take ZooKeeper's state over before anything opens.
+        ZooKeeperImport.importIfPresent(config);
         EnsembleConfig ensemble;
         try {
             ensemble = EnsembleConfig.of(config);

@@ -1,9 +1,6 @@
 package dev.paddock.server.session;
 
 import dev.paddock.server.time.Clock;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,8 +14,14 @@ import java.util.TreeMap;
  * log as a closeSession entry. Used only on the request thread.
  */
 public final class SessionTracker {
-    /** Mixed into session passwords. A constant so that every member of an ensemble validates the same way. */
-    private static final long PASSWORD_SECRET = 0x5ad0_c0de_1f2e_3d4cL;
+    /**
+     * The seed mask ZooKeeper mixes into a session's password. Passwords are derived as ZooKeeper derives
+     * them (a {@link java.util.Random} seeded with the id xor this mask, 16 bytes), so a session created by
+     * ZooKeeper (an imported data directory, a client moving over during a migration) is accepted here with
+     * the password ZooKeeper gave it. Like ZooKeeper's, this only proves the client was told the password;
+     * it was never a secret (the value is public in both code bases).
+     */
+    private static final long PASSWORD_SEED_MASK = 0xB3415C00L;
 
     private final Clock clock;
     private final int tickTimeMs;
@@ -60,15 +63,9 @@ public final class SessionTracker {
     }
 
     public static byte[] passwordFor(long sessionId) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(ByteBuffer.allocate(16).putLong(sessionId).putLong(PASSWORD_SECRET).array());
-            byte[] password = new byte[16];
-            System.arraycopy(sha.digest(), 0, password, 0, 16);
-            return password;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        byte[] password = new byte[16];
+        new java.util.Random(sessionId ^ PASSWORD_SEED_MASK).nextBytes(password);
+        return password;
     }
 
     public void add(long sessionId, int timeoutMs) {

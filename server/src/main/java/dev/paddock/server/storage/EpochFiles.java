@@ -17,13 +17,13 @@ import java.nio.file.StandardOpenOption;
  * returns (temporary file, force, atomic rename, directory force): the protocol sends its promise right
  * after. These are the only synchronous writes the request thread makes, once per election.
  */
-final class EpochFiles implements Epochs {
+public final class EpochFiles implements Epochs {
     private final Path dir;
     private long acceptedEpoch;
     private int acceptedLeader = -1;
     private long currentEpoch;
 
-    EpochFiles(Path dir) throws IOException {
+    public EpochFiles(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         String accepted = read(LogFormat.ACCEPTED_EPOCH_FILE);

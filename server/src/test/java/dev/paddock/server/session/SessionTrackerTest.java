@@ -42,4 +42,16 @@ class SessionTrackerTest {
         tracker.remove(a);
         assertThat(tracker.touch(a)).isFalse();
     }
+
+    /** ZooKeeper's own derivation (ZooKeeperServer.generatePasswd, package-private, reached by reflection). */
+    @Test
+    void passwordsAreTheOnesZooKeeperGives() throws Exception {
+        java.lang.reflect.Method generate = org.apache.zookeeper.server.ZooKeeperServer.class
+                .getDeclaredMethod("generatePasswd", long.class);
+        generate.setAccessible(true);
+        org.apache.zookeeper.server.ZooKeeperServer zk = new org.apache.zookeeper.server.ZooKeeperServer();
+        for (long id : new long[] {1L, 0x1000000abcdefL, 0x7f00_0123_4567_89abL, -1L, tracker.newSessionId()}) {
+            assertThat(SessionTracker.passwordFor(id)).as("session 0x%x", id).isEqualTo(generate.invoke(zk, id));
+        }
+    }
 }
