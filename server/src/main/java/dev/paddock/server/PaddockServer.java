@@ -2,6 +2,9 @@ package dev.paddock.server;
 
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.admin.ServerFacts;
+import dev.paddock.server.auth.PrincipalNames;
+import dev.paddock.server.auth.SaslLogin;
+import dev.paddock.server.config.AuthConfig;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
@@ -62,6 +65,7 @@ public final class PaddockServer implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
+        SaslLogin saslLogin = saslLogin(config.auth());
         Membership membership = ensemble == null ? Membership.ofStandalone() : Membership.of(ensemble);
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
@@ -78,7 +82,7 @@ public final class PaddockServer implements AutoCloseable {
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats,
-                config.reconfigEnabled());
+                config.reconfigEnabled(), config.auth(), saslLogin);
         if (config.reconfigEnabled()) {
             LOG.warn("reconfigEnabled=true: Paddock does not change memberships yet; reconfig requests are "
                     + "answered Unimplemented");
@@ -117,6 +121,13 @@ public final class PaddockServer implements AutoCloseable {
                     membership.observers().size());
         }
         return new PaddockServer(loop, listener, member, words);
+    }
+
+    /** The SASL users of the JAAS section the server reads, as ZooKeeper's ServerCnxnFactory does at start. */
+    private static SaslLogin saslLogin(AuthConfig auth) throws IOException {
+        return SaslLogin.fromJaas(auth.saslSection(),
+                PrincipalNames.withJvmRealm(auth.removeHostFromPrincipal(), auth.removeRealmFromPrincipal()),
+                auth.superPassword());
     }
 
     /**

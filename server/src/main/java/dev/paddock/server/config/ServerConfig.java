@@ -39,7 +39,8 @@ public record ServerConfig(
         long preAllocSizeKb,
         boolean forceSync,
         int snapRetainCount,
-        int purgeIntervalHours) {
+        int purgeIntervalHours,
+        AuthConfig auth) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
 
@@ -61,6 +62,20 @@ public record ServerConfig(
             "admin.serverAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled", "electionAlg",
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
             "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns");
+    /**
+     * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
+     * {@link AuthConfig} (and the TLS settings) from the keys this record keeps.
+     */
+    private static final Set<String> SECURITY_KEYS = Set.of("sessionRequireClientSASLAuth", "enforce.auth.enabled",
+            "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
+            "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
+            "client.portUnification", "SASLAuthenticationProvider.superPassword");
+
+    private static boolean isSecurityKey(String key) {
+        String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;
+        return SECURITY_KEYS.contains(k) || k.startsWith("authProvider.") || k.startsWith("superUser.")
+                || k.startsWith("ssl.");
+    }
 
     /** zoo.cfg's {@code reconfigEnabled} (default false), read as ZooKeeper reads it: true or false. */
     public boolean reconfigEnabled() {
@@ -159,15 +174,16 @@ public record ServerConfig(
                 continue;
             }
             other.put(key, e.getValue().value());
-            if (!KNOWN_LATER_KEYS.contains(key) && !key.startsWith("server.") && !key.startsWith("group.")
+            if (!KNOWN_LATER_KEYS.contains(key) && !isSecurityKey(key) && !key.startsWith("server.") && !key.startsWith("group.")
                     && !key.startsWith("weight.")) {
                 LOG.warn("{}: unknown key '{}' is ignored", e.getValue().origin(), key);
             }
         }
+        AuthConfig auth = AuthConfig.of(other, system);
         return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
                 minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
                 syncLimit, Map.copyOf(other), snapCount, preAllocSizeKb, forceSync, snapRetainCount,
-                purgeIntervalHours);
+                purgeIntervalHours, auth);
     }
 
     /**

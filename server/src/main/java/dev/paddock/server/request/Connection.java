@@ -11,6 +11,7 @@ import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.WatcherEvent;
 import java.util.ArrayList;
+import javax.security.sasl.SaslServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class Connection implements Watcher {
     private final SessionOrder order = new SessionOrder();
     private boolean awaitingFlush;
     private volatile boolean fourLetterWord;
+    /** This connection's SASL exchange, created by its first sasl request (request thread only). */
+    private SaslServer saslServer;
 
     public Connection(ClientChannel channel, FlushQueue flushQueue) {
         this(channel, flushQueue, 0, new ServerStats());
@@ -85,6 +88,14 @@ public final class Connection implements Watcher {
         if (!identities.contains(id)) {
             identities.add(id);
         }
+    }
+
+    SaslServer saslServer() {
+        return saslServer;
+    }
+
+    void saslServer(SaslServer server) {
+        saslServer = server;
     }
 
     public boolean isClosed() {

@@ -266,6 +266,11 @@ public final class SessionHandler implements ServerView {
         close(conn);
     }
 
+    /** Closes a connection whose client broke a rule of the protocol; its session lives on. */
+    void dropConnection(Connection conn) {
+        close(conn);
+    }
+
     private void close(Connection conn) {
         detach(conn);
         if (!conn.broken()) {
