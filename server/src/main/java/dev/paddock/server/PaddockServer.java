@@ -96,6 +96,9 @@ public final class PaddockServer implements AutoCloseable {
         loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
         loop.every(config.tickTimeMs(), sessions::expireDue);
+        int sessionlessMs = config.limits().sessionlessTimeoutMs();
+        loop.every(Math.max(1, Math.min(config.tickTimeMs(), sessionlessMs / 4)),
+                () -> sessions.closeStalledHandshakes(sessionlessMs));
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
         ClientListener listener;
@@ -104,7 +107,8 @@ public final class PaddockServer implements AutoCloseable {
             if (membership.standalone()) {
                 awaitServing(member, loop);
             }
-            listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
+            listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.limits(),
+                    config.juteMaxBufferBytes(),
                     loop, sessions, requests, words, stats, clock);
             words.listeningOn(listener.port());
         } catch (IOException | RuntimeException | InterruptedException e) {

@@ -40,7 +40,8 @@ public record ServerConfig(
         boolean forceSync,
         int snapRetainCount,
         int purgeIntervalHours,
-        AuthConfig auth) {
+        AuthConfig auth,
+        ConnectionLimits limits) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
 
@@ -61,7 +62,7 @@ public record ServerConfig(
             "reconfigEnabled", "dynamicConfigFile", "peerType", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled", "electionAlg",
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
-            "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns");
+            "audit.enable", "syncEnabled", "clientPortListenBacklog");
     /**
      * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
      * {@link AuthConfig} (and the TLS settings) from the keys this record keeps.
@@ -166,6 +167,7 @@ public record ServerConfig(
             snapRetainCount = 3;
         }
         int purgeIntervalHours = v.intValue("autopurge.purgeInterval", null, 0);
+        ConnectionLimits limits = connectionLimits(v, juteMaxBuffer);
 
         Map<String, String> other = new LinkedHashMap<>();
         for (Map.Entry<String, ZooCfgFile.Entry> e : cfg.entrySet()) {
@@ -183,7 +185,27 @@ public record ServerConfig(
         return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
                 minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
                 syncLimit, Map.copyOf(other), snapCount, preAllocSizeKb, forceSync, snapRetainCount,
-                purgeIntervalHours, auth);
+                purgeIntervalHours, auth, limits);
+    }
+
+    private static ConnectionLimits connectionLimits(Values v, int juteMaxBuffer) throws ConfigException {
+        int maxCnxns = Math.max(0, v.intValue("maxCnxns", "zookeeper.maxCnxns", 0));
+        int sessionless = v.intValue("nio.sessionlessCnxnTimeout", "zookeeper.nio.sessionlessCnxnTimeout",
+                ConnectionLimits.DEFAULT_SESSIONLESS_TIMEOUT_MS);
+        if (sessionless <= 0) {
+            throw new ConfigException(v.origin("nio.sessionlessCnxnTimeout") + ": the sessionless connection timeout "
+                    + "must be positive");
+        }
+        int queued = v.intValue("maxClientQueuedBytes", "paddock.maxClientQueuedBytes",
+                ConnectionLimits.DEFAULT_MAX_QUEUED_BYTES);
+        // One reply of the largest size a client can take must always fit.
+        int floor = (int) Math.min(Integer.MAX_VALUE, 2L * (juteMaxBuffer + 64L));
+        if (queued < floor) {
+            LOG.warn("{}: maxClientQueuedBytes {} is below twice jute.maxbuffer; using {}",
+                    v.origin("maxClientQueuedBytes"), queued, floor);
+            queued = floor;
+        }
+        return new ConnectionLimits(maxCnxns, sessionless, queued);
     }
 
     /**

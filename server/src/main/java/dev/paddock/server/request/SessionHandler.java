@@ -63,7 +63,30 @@ public final class SessionHandler implements ServerView {
     /** A new network connection, before its first packet; it leaves with {@link #connectionLost}. */
     public void opened(Connection conn) {
         if (!conn.isClosed()) {
+            conn.opened(clock.monotonicMs());
             connections.add(conn);
+        }
+    }
+
+    /**
+     * Closes connections that have not sent their handshake within {@code zookeeper.nio.sessionlessCnxnTimeout}
+     * of being accepted, so connections that send a byte and stall cannot use up the server's file
+     * descriptors. ZooKeeper closes such a connection once it has been idle that long (10-20 s by default,
+     * its expiry queue's granularity); here the time counts from the accept, whatever trickles in meanwhile.
+     * Runs periodically on the request thread.
+     */
+    public void closeStalledHandshakes(long timeoutMs) {
+        long now = clock.monotonicMs();
+        List<Connection> stalled = new ArrayList<>();
+        for (Connection c : connections) {
+            if (c.awaitingHandshake() && now - c.openedAtMs() >= timeoutMs) {
+                stalled.add(c);
+            }
+        }
+        for (Connection c : stalled) {
+            LOG.info("Closing connection from {}: no handshake within {} ms", c.channel().remoteAddress(), timeoutMs);
+            detach(c);
+            c.channel().abort();
         }
     }
 
@@ -139,6 +162,7 @@ public final class SessionHandler implements ServerView {
     }
 
     private void handshake(Connection conn, ConnectRequest req) {
+        conn.handshakeSeen();
         long receivedAtMs = clock.monotonicMs();
         stats.connectionRequest();
         conn.countReceived();
