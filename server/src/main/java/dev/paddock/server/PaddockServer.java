@@ -11,6 +11,8 @@ import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
 import dev.paddock.server.net.ClientListener;
+import dev.paddock.server.net.TlsContexts;
+import io.netty.handler.ssl.SslContext;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
@@ -39,12 +41,15 @@ public final class PaddockServer implements AutoCloseable {
 
     private final RequestLoop loop;
     private final ClientListener listener;
+    private final ClientListener secureListener;
     private final EnsembleMember member;
     private final FourLetterWords words;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, ClientListener secureListener, EnsembleMember member,
+                          FourLetterWords words) {
         this.loop = loop;
         this.listener = listener;
+        this.secureListener = secureListener;
         this.member = member;
         this.words = words;
     }
@@ -66,6 +71,7 @@ public final class PaddockServer implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SaslLogin saslLogin = saslLogin(config.auth());
+        SslContext tlsContext = config.tls().enabled() ? TlsContexts.server(config.tls()) : null;
         Membership membership = ensemble == null ? Membership.ofStandalone() : Membership.of(ensemble);
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
@@ -101,30 +107,43 @@ public final class PaddockServer implements AutoCloseable {
                 () -> sessions.closeStalledHandshakes(sessionlessMs));
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
-        ClientListener listener;
+        ClientListener listener = null;
+        ClientListener secureListener = null;
         try {
             member.start(sessions::closeAllConnections);
             if (membership.standalone()) {
                 awaitServing(member, loop);
             }
-            listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.limits(),
-                    config.juteMaxBufferBytes(),
-                    loop, sessions, requests, words, stats, clock);
-            words.listeningOn(listener.port());
+            if (config.tls().secureAddress() == null || config.tls().plaintextPort()) {
+                ClientListener.Tls mode = config.tls().portUnification()
+                        ? new ClientListener.Tls(tlsContext, false) : ClientListener.Tls.PLAINTEXT;
+                listener = new ClientListener(clientAddress, mode, config.maxClientCnxns(), config.limits(),
+                        config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
+            }
+            if (config.tls().secureAddress() != null) {
+                secureListener = new ClientListener(config.tls().secureAddress(),
+                        new ClientListener.Tls(tlsContext, true), config.maxClientCnxns(), config.limits(),
+                        config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
+                LOG.info("Paddock serving TLS clients on port {}", secureListener.port());
+            }
+            words.listeningOn((listener != null ? listener : secureListener).port());
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (listener != null) {
+                listener.close();
+            }
             loop.close();
             member.close();
             words.close();
             throw e;
         }
         if (membership.standalone()) {
-            LOG.info("Paddock serving clients on {}:{} (standalone)", clientAddress.getHostString(), listener.port());
+            LOG.info("Paddock serving clients on {}:{} (standalone)", clientAddress.getHostString(), port(listener));
         } else {
             LOG.info("Paddock server {} serving clients on {}:{} (ensemble of {} voters, {} observers)",
-                    membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
+                    membership.myId(), clientAddress.getHostString(), port(listener), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, member, words);
+        return new PaddockServer(loop, listener, secureListener, member, words);
     }
 
     /** The SASL users of the JAAS section the server reads, as ZooKeeper's ServerCnxnFactory does at start. */
@@ -158,13 +177,28 @@ public final class PaddockServer implements AutoCloseable {
         }
     }
 
+    private static int port(ClientListener listener) {
+        return listener == null ? -1 : listener.port();
+    }
+
+    /** The plaintext client port, or -1 when the server speaks TLS only. */
     public int clientPort() {
-        return listener.port();
+        return port(listener);
+    }
+
+    /** The TLS-only client port (secureClientPort), or -1 when there is none. */
+    public int secureClientPort() {
+        return port(secureListener);
     }
 
     @Override
     public void close() {
-        listener.close();
+        if (listener != null) {
+            listener.close();
+        }
+        if (secureListener != null) {
+            secureListener.close();
+        }
         loop.close();
         member.close();
         words.close();

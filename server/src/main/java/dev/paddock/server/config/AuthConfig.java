@@ -1,8 +1,6 @@
 package dev.paddock.server.config;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -36,7 +34,6 @@ public record AuthConfig(
 
     public static final String SASL_PROVIDER = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider";
     public static final String X509_PROVIDER = "org.apache.zookeeper.server.auth.X509AuthenticationProvider";
-    private static final String PREFIX = "zookeeper.";
 
     /** Nothing configured: ZooKeeper's defaults. */
     public static AuthConfig none() {
@@ -49,7 +46,7 @@ public record AuthConfig(
     }
 
     public static AuthConfig of(Map<String, String> zooCfgKeys, Properties system) throws ConfigException {
-        Lookup l = new Lookup(zooCfgKeys, system);
+        ZooKeeperKeys l = new ZooKeeperKeys(zooCfgKeys, system);
         boolean sasl = false;
         boolean x509 = false;
         Set<String> superUsers = new LinkedHashSet<>();
@@ -89,35 +86,5 @@ public record AuthConfig(
                 "true".equals(l.get("kerberos.removeHostFromPrincipal")),
                 "true".equals(l.get("kerberos.removeRealmFromPrincipal")),
                 Set.copyOf(superUsers), l.get("SASLAuthenticationProvider.superPassword"), Set.copyOf(enforced));
-    }
-
-    /** zoo.cfg key {@code k} or system property {@code zookeeper.k}, the file winning as in ZooKeeper. */
-    private record Lookup(Map<String, String> cfg, Properties system) {
-        String get(String key) {
-            String v = cfg.get(key);
-            if (v == null) {
-                v = cfg.get(PREFIX + key);
-            }
-            return v != null ? v.strip() : system.getProperty(PREFIX + key);
-        }
-
-        String getOr(String key, String fallback) {
-            String v = get(key);
-            return v == null ? fallback : v;
-        }
-
-        /** Every key either source holds, without the prefix. */
-        List<String> keys() {
-            Set<String> keys = new LinkedHashSet<>();
-            for (String k : cfg.keySet()) {
-                keys.add(k.startsWith(PREFIX) ? k.substring(PREFIX.length()) : k);
-            }
-            for (String k : system.stringPropertyNames()) {
-                if (k.startsWith(PREFIX)) {
-                    keys.add(k.substring(PREFIX.length()));
-                }
-            }
-            return new ArrayList<>(keys);
-        }
     }
 }

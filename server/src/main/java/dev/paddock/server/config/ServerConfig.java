@@ -41,7 +41,8 @@ public record ServerConfig(
         int snapRetainCount,
         int purgeIntervalHours,
         AuthConfig auth,
-        ConnectionLimits limits) {
+        ConnectionLimits limits,
+        TlsConfig tls) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
 
@@ -70,7 +71,7 @@ public record ServerConfig(
     private static final Set<String> SECURITY_KEYS = Set.of("sessionRequireClientSASLAuth", "enforce.auth.enabled",
             "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
             "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
-            "client.portUnification", "SASLAuthenticationProvider.superPassword");
+            "client.portUnification", "SASLAuthenticationProvider.superPassword", "X509AuthenticationProvider.superUser");
 
     private static boolean isSecurityKey(String key) {
         String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;
@@ -182,10 +183,12 @@ public record ServerConfig(
             }
         }
         AuthConfig auth = AuthConfig.of(other, system);
+        TlsConfig tls = TlsConfig.of(other, system, address == null ? null : clientAddress.getAddress(),
+                cfg.containsKey("clientPort"));
         return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
                 minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
                 syncLimit, Map.copyOf(other), snapCount, preAllocSizeKb, forceSync, snapRetainCount,
-                purgeIntervalHours, auth, limits);
+                purgeIntervalHours, auth, limits, tls);
     }
 
     private static ConnectionLimits connectionLimits(Values v, int juteMaxBuffer) throws ConfigException {

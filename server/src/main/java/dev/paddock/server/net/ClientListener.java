@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -35,6 +36,19 @@ public final class ClientListener implements AutoCloseable {
                           RequestLoop loop, SessionHandler sessions, RequestHandler requests,
                           FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
             throws InterruptedException {
+        this(address, Tls.PLAINTEXT, maxClientCnxns, limits, maxFrameBytes, loop, sessions, requests, fourLetterWords,
+                stats, clock);
+    }
+
+    /** How a port speaks: plaintext, TLS only (secureClientPort), or both (client.portUnification). */
+    public record Tls(SslContext context, boolean only) {
+        public static final Tls PLAINTEXT = new Tls(null, false);
+    }
+
+    public ClientListener(InetSocketAddress address, Tls tls, int maxClientCnxns, ConnectionLimits limits,
+                          int maxFrameBytes, RequestLoop loop, SessionHandler sessions, RequestHandler requests,
+                          FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
+            throws InterruptedException {
         ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns, limits.maxCnxns(), stats);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -47,6 +61,11 @@ public final class ClientListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("limit", limiter);
+                        if (tls.only()) {
+                            ch.pipeline().addLast("ssl", tls.context().newHandler(ch.alloc()));
+                        } else if (tls.context() != null) {
+                            ch.pipeline().addLast("tls-detect", new UnifiedTls(tls.context()));
+                        }
                         ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
                         ch.pipeline().addLast("client",
                                 new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock));

@@ -3,6 +3,7 @@ package dev.paddock.server.request;
 import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.SaslLogin;
 import dev.paddock.server.auth.SaslScheme;
+import dev.paddock.server.auth.X509Scheme;
 import dev.paddock.server.config.AuthConfig;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
@@ -390,6 +391,7 @@ public final class RequestHandler {
                 case DigestAuth.SCHEME -> DigestAuth.userOf(id.id());
                 case IpMatcher.SCHEME -> id.id();
                 case SaslScheme.SCHEME -> auth.saslProvider() ? id.id() : "";
+                case X509Scheme.SCHEME -> id.id();
                 default -> "";
             };
             infos.add(new ClientInfo(id.scheme(), user));

@@ -4,6 +4,7 @@ import dev.paddock.server.admin.ServerView;
 import dev.paddock.server.auth.AclChecker;
 import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
+import dev.paddock.server.auth.X509Scheme;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
@@ -268,6 +269,14 @@ public final class SessionHandler implements ServerView {
     /** The network connection went away; the session lives on until it expires or the client returns. */
     public void connectionLost(Connection conn) {
         detach(conn);
+    }
+
+    /** The client's TLS certificate names it: x509:&lt;subject DN&gt;, and super for the x509 super user. */
+    public void authenticatedByCertificate(Connection conn, String subjectDn) {
+        conn.addIdentity(new Id(X509Scheme.SCHEME, subjectDn));
+        if (subjectDn.equals(config.tls().x509SuperUser())) {
+            conn.addIdentity(new Id(AclChecker.SUPER_SCHEME, subjectDn));
+        }
     }
 
     public void addAuth(Connection conn, AuthPacket auth) {
