@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a client certificate from another CA, an expired one, or none (clientAuth need) gets no session, and
  *       nothing else is affected; with clientAuth want a client without a certificate is served without an
  *       x509 identity;</li>
- *   <li>with client.portUnification the client port takes TLS and plaintext clients;</li>
+ *   <li>with client.portUnification the client port takes TLS and plaintext clients (the server's key
+ *       store a PEM file here);</li>
  *   <li>ssl.enabledProtocols=TLSv1.2 refuses a client that speaks only TLSv1.3.</li>
  * </ul>
  */
@@ -166,7 +167,8 @@ public abstract class TlsScenarios extends CompatTestBase {
 
     @Test
     void portUnificationTakesBothOnTheClientPort() throws Exception {
-        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), serverKeys, caTrust)
+        Path pemKeys = certs.keyStore("server.pem", certs.leaf("CN=server", ca));
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), pemKeys, caTrust)
                 .systemProperty("zookeeper.client.portUnification", "true"))) {
             ZooKeeper alice = tlsClient(s.clientPort(), aliceKeys);
             assertThat(alice.whoAmI()).contains(new ClientInfo("x509", aliceDn));
