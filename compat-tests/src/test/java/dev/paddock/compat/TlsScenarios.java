@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  *       nothing else is affected; with clientAuth want a client without a certificate is served without an
  *       x509 identity;</li>
  *   <li>with client.portUnification the client port takes TLS and plaintext clients (the server's key
- *       store a PEM file here);</li>
+ *       store a PEM file with an encrypted key here);</li>
  *   <li>ssl.enabledProtocols=TLSv1.2 refuses a client that speaks only TLSv1.3.</li>
  * </ul>
  */
@@ -167,7 +167,8 @@ public abstract class TlsScenarios extends CompatTestBase {
 
     @Test
     void portUnificationTakesBothOnTheClientPort() throws Exception {
-        Path pemKeys = certs.keyStore("server.pem", certs.leaf("CN=server", ca));
+        // With a key store password ZooKeeper reads a PEM key as encrypted with it.
+        Path pemKeys = certs.encryptedPemKeyStore("server.pem", certs.leaf("CN=server", ca));
         try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), pemKeys, caTrust)
                 .systemProperty("zookeeper.client.portUnification", "true"))) {
             ZooKeeper alice = tlsClient(s.clientPort(), aliceKeys);

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -15,6 +16,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -83,6 +89,25 @@ public final class TestCertificates {
         ks.load(null, null);
         ks.setKeyEntry("key", id.keys().getPrivate(), PASSWORD.toCharArray(), id.chain());
         return write(ks, file);
+    }
+
+    /** A PEM key store whose key is encrypted (PKCS#8, PBEWithSHA1AndDESede) with {@link #PASSWORD}. */
+    public Path encryptedPemKeyStore(String name, Identity id) throws IOException, GeneralSecurityException {
+        String algorithm = "PBEWithSHA1AndDESede";
+        AlgorithmParameters params = AlgorithmParameters.getInstance(algorithm);
+        params.init(new PBEParameterSpec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 2048));
+        Cipher cipher = Cipher.getInstance(algorithm);
+        cipher.init(Cipher.ENCRYPT_MODE, SecretKeyFactory.getInstance(algorithm)
+                .generateSecret(new PBEKeySpec(PASSWORD.toCharArray())), params);
+        byte[] encrypted = new EncryptedPrivateKeyInfo(params, cipher.doFinal(id.keys().getPrivate().getEncoded()))
+                .getEncoded();
+        StringBuilder pem = new StringBuilder(pem("ENCRYPTED PRIVATE KEY", encrypted));
+        for (X509Certificate c : id.chain()) {
+            pem.append(pem("CERTIFICATE", c.getEncoded()));
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, pem);
+        return file;
     }
 
     /** A trust store holding the given certificates. */
