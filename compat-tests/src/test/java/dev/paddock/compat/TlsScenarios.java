@@ -54,7 +54,8 @@ import org.junit.jupiter.api.Test;
  *       x509 identity;</li>
  *   <li>with client.portUnification the client port takes TLS and plaintext clients (the server's key
  *       store a PEM file with an encrypted key here);</li>
- *   <li>ssl.enabledProtocols=TLSv1.2 refuses a client that speaks only TLSv1.3.</li>
+ *   <li>ssl.enabledProtocols=TLSv1.2 refuses a client that speaks only TLSv1.3; ssl.ciphersuites refuses a
+ *       client that offers only other suites.</li>
  * </ul>
  */
 public abstract class TlsScenarios extends CompatTestBase {
@@ -190,8 +191,23 @@ public abstract class TlsScenarios extends CompatTestBase {
         }
     }
 
+    @Test
+    void cipherSuitesAreHonoured() throws Exception {
+        int port = freePort();
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), serverKeys, caTrust)
+                .systemProperty("zookeeper.ssl.ciphersuites", "TLS_AES_128_GCM_SHA256")
+                .zooCfg("secureClientPort", Integer.toString(port)))) {
+            assertThat(served(port, aliceKeys, "TLSv1.3", "TLS_AES_256_GCM_SHA384")).as("another suite").isFalse();
+            assertThat(served(port, aliceKeys, "TLSv1.3", "TLS_AES_128_GCM_SHA256")).as("the suite").isTrue();
+        }
+    }
+
     /** Whether a raw TLS client with these keys and protocol gets a session (a ConnectResponse). */
     private boolean served(int port, Path keyStore, String protocol) throws Exception {
+        return served(port, keyStore, protocol, null);
+    }
+
+    private boolean served(int port, Path keyStore, String protocol, String cipherSuite) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         KeyManagerFactory kmf = null;
         if (keyStore != null) {
@@ -204,6 +220,9 @@ public abstract class TlsScenarios extends CompatTestBase {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             socket.setEnabledProtocols(new String[] {protocol});
+            if (cipherSuite != null) {
+                socket.setEnabledCipherSuites(new String[] {cipherSuite});
+            }
             socket.startHandshake();
             byte[] connect = RawClient.serialize(null, new ConnectRequest(0, 0, 30_000, 0, new byte[16], false));
             socket.getOutputStream().write(ByteBuffer.allocate(4 + connect.length).putInt(connect.length).put(connect).array());
