@@ -125,6 +125,7 @@ public final class PaddockServer implements AutoCloseable {
                         new ClientListener.Tls(tlsContext, true), config.maxClientCnxns(), config.limits(),
                         config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
                 LOG.info("Paddock serving TLS clients on port {}", secureListener.port());
+                words.secureListeningOn(secureListener.port());
             }
             words.listeningOn((listener != null ? listener : secureListener).port());
         } catch (IOException | RuntimeException | InterruptedException e) {

@@ -27,15 +27,15 @@ final class ConfText {
     }
 
     /**
-     * conf: the serving configuration. {@code secureClientPort} and {@code clientPortListenBacklog} are -1
-     * (no TLS port; the listen backlog is the system's default). An ensemble member adds its quorum
+     * conf: the serving configuration. {@code secureClientPort} is the TLS-only port (-1 without one, as in
+     * ZooKeeper); {@code clientPortListenBacklog} is -1 (the listen backlog is the system's default). An ensemble member adds its quorum
      * settings and the membership, which ends without a newline, as ZooKeeper's does.
      */
-    String conf(int clientPort) {
+    String conf(int clientPort, int secureClientPort) {
         ServerConfig c = facts.config();
         StringBuilder sb = new StringBuilder();
         line(sb, "clientPort", clientPort);
-        line(sb, "secureClientPort", -1);
+        line(sb, "secureClientPort", secureClientPort);
         line(sb, "dataDir", facts.snapDir().toAbsolutePath());
         line(sb, "dataDirSize", sizeBytes(facts.snapDir()));
         line(sb, "dataLogDir", facts.logDir().toAbsolutePath());

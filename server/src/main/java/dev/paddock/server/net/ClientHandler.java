@@ -178,7 +178,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && conn != null) {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
             SSLEngine engine = ssl == null ? null : ssl.engine();
             if (engine != null && (engine.getNeedClientAuth() || engine.getWantClientAuth())) {
