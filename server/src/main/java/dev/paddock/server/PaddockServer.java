@@ -8,6 +8,7 @@ import dev.paddock.server.config.AuthConfig;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.config.TlsConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
 import dev.paddock.server.net.ClientListener;
@@ -114,24 +115,16 @@ public final class PaddockServer implements AutoCloseable {
             if (membership.standalone()) {
                 awaitServing(member, loop);
             }
-            if (config.tls().secureAddress() == null || config.tls().plaintextPort()) {
-                ClientListener.Tls mode = config.tls().portUnification()
-                        ? new ClientListener.Tls(tlsContext, false) : ClientListener.Tls.PLAINTEXT;
-                listener = new ClientListener(clientAddress, mode, config.maxClientCnxns(), config.limits(),
-                        config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
-            }
-            if (config.tls().secureAddress() != null) {
-                secureListener = new ClientListener(config.tls().secureAddress(),
-                        new ClientListener.Tls(tlsContext, true), config.maxClientCnxns(), config.limits(),
-                        config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
-                LOG.info("Paddock serving TLS clients on port {}", secureListener.port());
+            ListenerFactory open = (address, mode) -> new ClientListener(address, mode, config.maxClientCnxns(),
+                    config.limits(), config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
+            ClientListener[] both = openListeners(config, clientAddress, tlsContext, open);
+            listener = both[0];
+            secureListener = both[1];
+            if (secureListener != null) {
                 words.secureListeningOn(secureListener.port());
             }
             words.listeningOn((listener != null ? listener : secureListener).port());
         } catch (IOException | RuntimeException | InterruptedException e) {
-            if (listener != null) {
-                listener.close();
-            }
             loop.close();
             member.close();
             words.close();
@@ -145,6 +138,38 @@ public final class PaddockServer implements AutoCloseable {
                     membership.observers().size());
         }
         return new PaddockServer(loop, listener, secureListener, member, words);
+    }
+
+    private interface ListenerFactory {
+        ClientListener open(InetSocketAddress address, ClientListener.Tls mode) throws InterruptedException;
+    }
+
+    /**
+     * The plaintext client port (with TLS too under client.portUnification) unless zoo.cfg names only a
+     * secureClientPort, and the TLS-only port if it names one: {plaintext or null, secure or null}.
+     */
+    private static ClientListener[] openListeners(ServerConfig config, InetSocketAddress clientAddress,
+                                                  SslContext tlsContext, ListenerFactory open)
+            throws InterruptedException {
+        TlsConfig tls = config.tls();
+        ClientListener plain = null;
+        if (tls.secureAddress() == null || tls.plaintextPort()) {
+            plain = open.open(clientAddress, tls.portUnification()
+                    ? new ClientListener.Tls(tlsContext, false) : ClientListener.Tls.PLAINTEXT);
+        }
+        if (tls.secureAddress() == null) {
+            return new ClientListener[] {plain, null};
+        }
+        try {
+            ClientListener secure = open.open(tls.secureAddress(), new ClientListener.Tls(tlsContext, true));
+            LOG.info("Paddock serving TLS clients on port {}", secure.port());
+            return new ClientListener[] {plain, secure};
+        } catch (InterruptedException | RuntimeException e) {
+            if (plain != null) {
+                plain.close();
+            }
+            throw e;
+        }
     }
 
     /** The SASL users of the JAAS section the server reads, as ZooKeeper's ServerCnxnFactory does at start. */
