@@ -14,7 +14,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.proto.ExistsRequest;
-import org.apache.zookeeper.proto.RequestHeader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.Test;
  *   <li>connections that announce a 1 MB frame and never send it cost the server nothing it cannot give
  *       back: other clients keep being served, and the stalled ones are closed like any stalled
  *       handshake;</li>
- *   <li>{@code zookeeper.maxCnxns} caps the connections open at once: one more is closed at once;</li>
- *   <li>a ping is answered with xid -2 whatever xid it carried (found while writing these).</li>
+ *   <li>{@code zookeeper.maxCnxns} caps the connections open at once: one more is closed at once.</li>
  * </ul>
  */
 public abstract class HostileClientScenarios extends CompatTestBase {
@@ -69,16 +67,6 @@ public abstract class HostileClientScenarios extends CompatTestBase {
         assertThat(zk.getData(base + "/served", false, null)).hasSize(1000);
         for (RawClient c : announced) {
             assertThat(c.closedByServer(CLOSE_WAIT)).isTrue();
-        }
-    }
-
-    @Test
-    void aPingIsAnsweredWithThePingXidWhateverItCarried() throws Exception {
-        try (RawClient c = RawClient.session(server.clientPort(), 30_000)) {
-            c.sendFrame(RawClient.serialize(new RequestHeader(7, ZooDefs.OpCode.ping), null));
-            RawClient.Reply pong = c.read();
-            assertThat(pong.header().getXid()).isEqualTo(-2);
-            assertThat(pong.err()).isZero();
         }
     }
 

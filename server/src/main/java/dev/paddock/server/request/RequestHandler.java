@@ -15,7 +15,6 @@ import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
 import dev.paddock.wire.OpCode;
-import dev.paddock.wire.Xid;
 import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.AuthPacket;
 import dev.paddock.wire.proto.ClientInfo;
@@ -160,7 +159,7 @@ public final class RequestHandler {
             return;
         }
         switch (request.opCode()) {
-            case PING -> pong(conn, header, receivedAtMs);
+            case PING -> answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
@@ -398,13 +397,6 @@ public final class RequestHandler {
             infos.add(new ClientInfo(id.scheme(), user));
         }
         return infos;
-    }
-
-    /** ZooKeeper answers a ping with the ping xid (-2) whatever xid it carried; cons still shows the sent one. */
-    private void pong(Connection conn, RequestHeader header, long receivedAtMs) {
-        long zxid = stateMachine.lastZxid();
-        stats.clientResponseSize(conn.reply(new ReplyHeader(Xid.PING, zxid, ErrorCode.OK.code), null));
-        sessions.answered(conn, header.xid(), zxid, OpCode.PING, receivedAtMs, false);
     }
 
     private void answer(Connection conn, RequestHeader header, long zxid, ErrorCode err, JuteRecord body,
