@@ -8,15 +8,21 @@ import dev.paddock.server.admin.SnapshotCommand;
 import dev.paddock.server.admin.http.AdminHttpServer;
 import dev.paddock.server.admin.http.AdminSettings;
 import dev.paddock.server.admin.ServerFacts;
+import dev.paddock.server.auth.PrincipalNames;
+import dev.paddock.server.auth.SaslLogin;
+import dev.paddock.server.config.AuthConfig;
 import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
+import dev.paddock.server.config.TlsConfig;
 import dev.paddock.server.ensemble.EnsembleMember;
 import dev.paddock.server.ensemble.Membership;
 import dev.paddock.server.metrics.MetricsServer;
 import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.migration.ZooKeeperImport;
 import dev.paddock.server.net.ClientListener;
+import dev.paddock.server.net.TlsContexts;
+import io.netty.handler.ssl.SslContext;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
@@ -48,15 +54,17 @@ public final class PaddockServer implements AutoCloseable {
 
     private final RequestLoop loop;
     private final ClientListener listener;
+    private final ClientListener secureListener;
     private final EnsembleMember member;
     private final FourLetterWords words;
     private final AdminHttpServer admin;
     private final MetricsServer metrics;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, EnsembleMember member, FourLetterWords words,
-                          AdminHttpServer admin, MetricsServer metrics) {
+    private PaddockServer(RequestLoop loop, ClientListener listener, ClientListener secureListener, EnsembleMember member,
+                          FourLetterWords words, AdminHttpServer admin, MetricsServer metrics) {
         this.loop = loop;
         this.listener = listener;
+        this.secureListener = secureListener;
         this.member = member;
         this.words = words;
         this.admin = admin;
@@ -81,6 +89,8 @@ public final class PaddockServer implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
+        SaslLogin saslLogin = saslLogin(config.auth());
+        SslContext tlsContext = config.tls().enabled() ? TlsContexts.server(config.tls()) : null;
         Membership membership = ensemble == null ? Membership.ofStandalone() : Membership.of(ensemble);
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
@@ -97,7 +107,7 @@ public final class PaddockServer implements AutoCloseable {
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats,
-                config.reconfigEnabled());
+                config.reconfigEnabled(), config.auth(), saslLogin);
         StorageLayout layout = StorageLayout.of(config);
         FourLetterWords words = new FourLetterWords(
                 new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),
@@ -107,19 +117,29 @@ public final class PaddockServer implements AutoCloseable {
         loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
         loop.every(config.tickTimeMs(), sessions::expireDue);
+        int sessionlessMs = config.limits().sessionlessTimeoutMs();
+        loop.every(Math.max(1, Math.min(config.tickTimeMs(), sessionlessMs / 4)),
+                () -> sessions.closeStalledHandshakes(sessionlessMs));
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
         ClientListener listener = null;
         AdminHttpServer admin = null;
         MetricsServer metrics = null;
+        ClientListener secureListener = null;
         try {
             member.start(sessions::closeAllConnections);
             if (membership.standalone()) {
                 awaitServing(member, loop);
             }
-            listener = new ClientListener(clientAddress, config.maxClientCnxns(), config.juteMaxBufferBytes(),
-                    loop, sessions, requests, words, stats, clock);
-            words.listeningOn(listener.port());
+            ListenerFactory open = (address, mode) -> new ClientListener(address, mode, config.maxClientCnxns(),
+                    config.limits(), config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
+            ClientListener[] both = openListeners(config, clientAddress, tlsContext, open);
+            listener = both[0];
+            secureListener = both[1];
+            if (secureListener != null) {
+                words.secureListeningOn(secureListener.port());
+            }
+            words.listeningOn((listener != null ? listener : secureListener).port());
             admin = startAdmin(config, membership, stateMachine, member, words, layout, loop, clock);
             metrics = startMetrics(config, words, stats, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -129,19 +149,22 @@ public final class PaddockServer implements AutoCloseable {
             if (listener != null) {
                 listener.close();
             }
+            if (secureListener != null) {
+                secureListener.close();
+            }
             loop.close();
             member.close();
             words.close();
             throw e;
         }
         if (membership.standalone()) {
-            LOG.info("Paddock serving clients on {}:{} (standalone)", clientAddress.getHostString(), listener.port());
+            LOG.info("Paddock serving clients on {}:{} (standalone)", clientAddress.getHostString(), port(listener));
         } else {
             LOG.info("Paddock server {} serving clients on {}:{} (ensemble of {} voters, {} observers)",
-                    membership.myId(), clientAddress.getHostString(), listener.port(), membership.voters().size(),
+                    membership.myId(), clientAddress.getHostString(), port(listener), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, member, words, admin, metrics);
+        return new PaddockServer(loop, listener, secureListener, member, words, admin, metrics);
     }
 
     /** The Prometheus endpoint when zoo.cfg names ZooKeeper's Prometheus provider; a taken port stops the start. */
@@ -204,6 +227,45 @@ public final class PaddockServer implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    private interface ListenerFactory {
+        ClientListener open(InetSocketAddress address, ClientListener.Tls mode) throws InterruptedException;
+    }
+
+    /**
+     * The plaintext client port (with TLS too under client.portUnification) unless zoo.cfg names only a
+     * secureClientPort, and the TLS-only port if it names one: {plaintext or null, secure or null}.
+     */
+    private static ClientListener[] openListeners(ServerConfig config, InetSocketAddress clientAddress,
+                                                  SslContext tlsContext, ListenerFactory open)
+            throws InterruptedException {
+        TlsConfig tls = config.tls();
+        ClientListener plain = null;
+        if (tls.secureAddress() == null || tls.plaintextPort()) {
+            plain = open.open(clientAddress, tls.portUnification()
+                    ? new ClientListener.Tls(tlsContext, false) : ClientListener.Tls.PLAINTEXT);
+        }
+        if (tls.secureAddress() == null) {
+            return new ClientListener[] {plain, null};
+        }
+        try {
+            ClientListener secure = open.open(tls.secureAddress(), new ClientListener.Tls(tlsContext, true));
+            LOG.info("Paddock serving TLS clients on port {}", secure.port());
+            return new ClientListener[] {plain, secure};
+        } catch (InterruptedException | RuntimeException e) {
+            if (plain != null) {
+                plain.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The SASL users of the JAAS section the server reads, as ZooKeeper's ServerCnxnFactory does at start. */
+    private static SaslLogin saslLogin(AuthConfig auth) throws IOException {
+        return SaslLogin.fromJaas(auth.saslSection(),
+                PrincipalNames.withJvmRealm(auth.removeHostFromPrincipal(), auth.removeRealmFromPrincipal()),
+                auth.superPassword());
+    }
+
     /**
      * A standalone server opens its port once it has elected itself and applied its log, so its first
      * client is never turned away; an ensemble member opens at once and refuses clients until it serves.
@@ -228,8 +290,18 @@ public final class PaddockServer implements AutoCloseable {
         }
     }
 
+    private static int port(ClientListener listener) {
+        return listener == null ? -1 : listener.port();
+    }
+
+    /** The plaintext client port, or -1 when the server speaks TLS only. */
     public int clientPort() {
-        return listener.port();
+        return port(listener);
+    }
+
+    /** The TLS-only client port (secureClientPort), or -1 when there is none. */
+    public int secureClientPort() {
+        return port(secureListener);
     }
 
     @Override
@@ -240,7 +312,12 @@ public final class PaddockServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        listener.close();
+        if (listener != null) {
+            listener.close();
+        }
+        if (secureListener != null) {
+            secureListener.close();
+        }
         loop.close();
         member.close();
         words.close();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
 import org.apache.zookeeper.server.command.FourLetterCommands;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
@@ -63,6 +64,9 @@ public final class ReferenceZooKeeper implements ServerUnderTest {
         // ZooKeeper reads its 4lw whitelist once per JVM (from the system property its zoo.cfg parsing
         // sets); forget it, so each server answers the words its own zoo.cfg whitelists.
         FourLetterCommands.resetWhiteList();
+        // ZooKeeper loads its auth providers (zookeeper.authProvider.N) once per JVM: load them again for
+        // this server's system properties.
+        ProviderRegistry.reset();
         Properties p = new Properties();
         settings.zooCfgKeys().forEach(p::setProperty);
         p.setProperty("clientPort", Integer.toString(port));
@@ -118,6 +122,7 @@ public final class ReferenceZooKeeper implements ServerUnderTest {
             System.setProperty(GlobalSystemProperties.WHITELIST_PROPERTY, GlobalSystemProperties.FOUR_LETTER_WHITELIST);
             FourLetterCommands.resetWhiteList();
             props.close();
+            ProviderRegistry.reset();
             try (Stream<Path> s = Files.walk(baseDir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }

@@ -30,13 +30,13 @@ final class ConfText {
     }
 
     /**
-     * conf: the serving configuration. {@code secureClientPort} and {@code clientPortListenBacklog} are -1
-     * (no TLS port; the listen backlog is the system's default). An ensemble member adds its quorum
+     * conf: the serving configuration. {@code secureClientPort} is the TLS-only port (-1 without one, as in
+     * ZooKeeper); {@code clientPortListenBacklog} is -1 (the listen backlog is the system's default). An ensemble member adds its quorum
      * settings and the membership, which ends without a newline, as ZooKeeper's does.
      */
-    String conf(int clientPort) {
+    String conf(int clientPort, int secureClientPort) {
         StringBuilder sb = new StringBuilder();
-        values(clientPort).forEach((key, value) -> line(sb, key, value));
+        values(clientPort, secureClientPort).forEach((key, value) -> line(sb, key, value));
         EnsembleConfig ensemble = facts.ensemble();
         if (ensemble != null) {
             sb.append("membership: \n");
@@ -47,10 +47,15 @@ final class ConfText {
 
     /** conf's key=value settings in ZooKeeper's order (the membership aside); reads the disk. */
     Map<String, Object> values(int clientPort) {
+        return values(clientPort, -1);
+    }
+
+    /** The same with the TLS-only port ({@code -1} without one). */
+    Map<String, Object> values(int clientPort, int secureClientPort) {
         ServerConfig c = facts.config();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("clientPort", clientPort);
-        v.put("secureClientPort", -1);
+        v.put("secureClientPort", secureClientPort);
         v.put("dataDir", facts.snapDir().toAbsolutePath().toString());
         v.put("dataDirSize", sizeBytes(facts.snapDir()));
         v.put("dataLogDir", facts.logDir().toAbsolutePath().toString());

@@ -56,6 +56,7 @@ public final class FourLetterWords implements AutoCloseable {
     private final ThreadPoolExecutor worker;
     private Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
     private volatile int clientPort;
+    private volatile int secureClientPort = -1;
     /** stmk sets it and gtmk reads it. Paddock logs no trace categories; the value is kept as ZooKeeper's. */
     private volatile long traceMask = DEFAULT_TRACE_MASK;
 
@@ -81,6 +82,11 @@ public final class FourLetterWords implements AutoCloseable {
     /** What {@code snap} runs: starts a snapshot and says what it did (set by the storage wiring). */
     public void snapCommand(Supplier<String> command) {
         this.snapCommand = command;
+    }
+
+    /** The TLS-only port the secure listener bound (conf's secureClientPort; -1 without one). */
+    public void secureListeningOn(int port) {
+        this.secureClientPort = port;
     }
 
     /** The port the client listener bound (conf's clientPort; differs from zoo.cfg's when that was 0). */
@@ -152,7 +158,8 @@ public final class FourLetterWords implements AutoCloseable {
             }
             case "conf" -> {
                 int port = clientPort;
-                later(reply, () -> conf.conf(port));
+                int securePort = secureClientPort;
+                later(reply, () -> conf.conf(port, securePort));
             }
             case "dirs" -> later(reply, () -> ConfText.dirs(conf.dirSizes()));
             // ZooKeeper prints its digest history, one "zxid-hex: digest" line per 128th zxid. Paddock keeps no

@@ -32,9 +32,11 @@ public final class AclChecker {
                 if (!id.scheme().equals(aclId.scheme())) {
                     continue;
                 }
-                boolean match = IpMatcher.SCHEME.equals(id.scheme())
-                        ? IpMatcher.matches(aclId.id(), id.id())
-                        : id.id().equals(aclId.id());
+                boolean match = switch (id.scheme()) {
+                    case IpMatcher.SCHEME -> IpMatcher.matches(aclId.id(), id.id());
+                    case SaslScheme.SCHEME -> SaslScheme.matches(id.id(), aclId.id());
+                    default -> id.id().equals(aclId.id());
+                };
                 if (match) {
                     return true;
                 }

@@ -96,6 +96,18 @@ public final class AclValidator {
                     }
                     result.add(entry);
                 }
+                case X509Scheme.SCHEME -> {
+                    if (!X509Scheme.isValidId(id.id())) {
+                        return Fixed.error(ErrorCode.INVALID_ACL);
+                    }
+                    result.add(entry);
+                }
+                case SaslScheme.SCHEME -> {
+                    if (!SaslScheme.isValidId(id.id())) {
+                        return Fixed.error(ErrorCode.INVALID_ACL);
+                    }
+                    result.add(entry);
+                }
                 case IpMatcher.SCHEME -> {
                     if (!IpMatcher.isValidId(id.id())) {
                         return Fixed.error(ErrorCode.INVALID_ACL);
@@ -112,6 +124,6 @@ public final class AclValidator {
 
     /** Schemes whose identities stand for an authenticated user (the ip scheme does not). */
     private static boolean isAuthenticatedScheme(String scheme) {
-        return DigestAuth.SCHEME.equals(scheme);
+        return DigestAuth.SCHEME.equals(scheme) || SaslScheme.SCHEME.equals(scheme) || X509Scheme.SCHEME.equals(scheme);
     }
 }

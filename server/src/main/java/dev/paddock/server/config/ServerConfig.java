@@ -40,6 +40,9 @@ public record ServerConfig(
         boolean forceSync,
         int snapRetainCount,
         int purgeIntervalHours,
+        AuthConfig auth,
+        ConnectionLimits limits,
+        TlsConfig tls,
         Path configFile) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
@@ -61,9 +64,23 @@ public record ServerConfig(
             "reconfigEnabled", "dynamicConfigFile", "peerType", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "localSessionsEnabled", "localSessionsUpgradingEnabled", "electionAlg",
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
-            "audit.enable", "syncEnabled", "clientPortListenBacklog", "maxCnxns", "admin.commandURL",
+            "audit.enable", "syncEnabled", "clientPortListenBacklog", "admin.commandURL",
             "admin.idleTimeout", "metricsProvider.httpPort", "metricsProvider.httpHost",
             "metricsProvider.exportJvmInfo");
+    /**
+     * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
+     * {@link AuthConfig} (and the TLS settings) from the keys this record keeps.
+     */
+    private static final Set<String> SECURITY_KEYS = Set.of("sessionRequireClientSASLAuth", "enforce.auth.enabled",
+            "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
+            "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
+            "client.portUnification", "SASLAuthenticationProvider.superPassword", "X509AuthenticationProvider.superUser");
+
+    private static boolean isSecurityKey(String key) {
+        String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;
+        return SECURITY_KEYS.contains(k) || k.startsWith("authProvider.") || k.startsWith("superUser.")
+                || k.startsWith("ssl.");
+    }
 
     /** zoo.cfg's {@code reconfigEnabled} (default false), read as ZooKeeper reads it: true or false. */
     public boolean reconfigEnabled() {
@@ -95,7 +112,7 @@ public record ServerConfig(
         return new ServerConfig(tickTimeMs, clientAddress, dataDir, dataLogDir, maxClientCnxns, minSessionTimeoutMs,
                 maxSessionTimeoutMs, juteMaxBufferBytes, fourLetterWords, extendedTypesEnabled, superDigest,
                 containerCheckIntervalMs, initLimit, syncLimit, otherKeys, snapCount, preAllocSizeKb, forceSync,
-                snapRetainCount, purgeIntervalHours, zooCfg);
+                snapRetainCount, purgeIntervalHours, auth, limits, tls, zooCfg);
     }
 
     public static ServerConfig fromProperties(Properties p) throws ConfigException {
@@ -165,6 +182,7 @@ public record ServerConfig(
             snapRetainCount = 3;
         }
         int purgeIntervalHours = v.intValue("autopurge.purgeInterval", null, 0);
+        ConnectionLimits limits = connectionLimits(v, juteMaxBuffer);
 
         Map<String, String> other = new LinkedHashMap<>();
         for (Map.Entry<String, ZooCfgFile.Entry> e : cfg.entrySet()) {
@@ -173,15 +191,38 @@ public record ServerConfig(
                 continue;
             }
             other.put(key, e.getValue().value());
-            if (!KNOWN_LATER_KEYS.contains(key) && !key.startsWith("server.") && !key.startsWith("group.")
+            if (!KNOWN_LATER_KEYS.contains(key) && !isSecurityKey(key) && !key.startsWith("server.") && !key.startsWith("group.")
                     && !key.startsWith("weight.")) {
                 LOG.warn("{}: unknown key '{}' is ignored", e.getValue().origin(), key);
             }
         }
+        AuthConfig auth = AuthConfig.of(other, system);
+        TlsConfig tls = TlsConfig.of(other, system, address == null ? null : clientAddress.getAddress(),
+                cfg.containsKey("clientPort"));
         return new ServerConfig(tickTime, clientAddress, Path.of(dataDir), Path.of(dataLogDir), maxClientCnxns,
                 minTimeout, maxTimeout, juteMaxBuffer, words, extended, superDigest, containerCheck, initLimit,
                 syncLimit, Map.copyOf(other), snapCount, preAllocSizeKb, forceSync, snapRetainCount,
-                purgeIntervalHours, null);
+                purgeIntervalHours, auth, limits, tls, null);
+    }
+
+    private static ConnectionLimits connectionLimits(Values v, int juteMaxBuffer) throws ConfigException {
+        int maxCnxns = Math.max(0, v.intValue("maxCnxns", "zookeeper.maxCnxns", 0));
+        int sessionless = v.intValue("nio.sessionlessCnxnTimeout", "zookeeper.nio.sessionlessCnxnTimeout",
+                ConnectionLimits.DEFAULT_SESSIONLESS_TIMEOUT_MS);
+        if (sessionless <= 0) {
+            throw new ConfigException(v.origin("nio.sessionlessCnxnTimeout") + ": the sessionless connection timeout "
+                    + "must be positive");
+        }
+        int queued = v.intValue("maxClientQueuedBytes", "paddock.maxClientQueuedBytes",
+                ConnectionLimits.DEFAULT_MAX_QUEUED_BYTES);
+        // One reply of the largest size a client can take must always fit.
+        int floor = (int) Math.min(Integer.MAX_VALUE, 2L * (juteMaxBuffer + 64L));
+        if (queued < floor) {
+            LOG.warn("{}: maxClientQueuedBytes {} is below twice jute.maxbuffer; using {}",
+                    v.origin("maxClientQueuedBytes"), queued, floor);
+            queued = floor;
+        }
+        return new ConnectionLimits(maxCnxns, sessionless, queued);
     }
 
     /**

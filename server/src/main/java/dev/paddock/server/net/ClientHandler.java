@@ -20,6 +20,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -163,6 +169,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (c.outstanding().decrementAndGet() == MAX_OUTSTANDING / 2) {
             c.channel().resumeReading();
         }
+    }
+
+    /**
+     * A TLS handshake that asked for the client's certificate (ssl.clientAuth need or want) and got one
+     * authenticates the connection as x509:&lt;subject DN&gt;, as ZooKeeper's X509AuthenticationProvider
+     * does; queued before anything the client sends after the handshake, so its handshake already has it.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && conn != null) {
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            SSLEngine engine = ssl == null ? null : ssl.engine();
+            if (engine != null && (engine.getNeedClientAuth() || engine.getWantClientAuth())) {
+                try {
+                    Certificate[] chain = engine.getSession().getPeerCertificates();
+                    if (chain.length > 0 && chain[0] instanceof X509Certificate cert) {
+                        String subject = cert.getSubjectX500Principal().getName();
+                        Connection c = conn;
+                        loop.execute(sessions.guarded(c, () -> sessions.authenticatedByCertificate(c, subject)));
+                    }
+                } catch (SSLPeerUnverifiedException e) {
+                    LOG.debug("TLS client {} sent no certificate", ctx.channel().remoteAddress());
+                }
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

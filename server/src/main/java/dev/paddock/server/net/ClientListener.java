@@ -1,6 +1,8 @@
 package dev.paddock.server.net;
 
 import dev.paddock.server.admin.FourLetterWords;
+import dev.paddock.server.config.ConnectionLimits;
+import dev.paddock.server.fault.EssentialThreads;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
@@ -11,6 +13,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -19,24 +23,49 @@ import java.util.concurrent.TimeUnit;
 
 /** The client port: a Netty listener whose pipeline is limiter, framing, then the per-connection handler. */
 public final class ClientListener implements AutoCloseable {
-    private final EventLoopGroup boss = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private final EventLoopGroup boss = new NioEventLoopGroup(1, EssentialThreads.netty("paddock-accept"));
+    private final EventLoopGroup workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
+            EssentialThreads.netty("paddock-client-io"));
     private final Channel serverChannel;
 
-    public ClientListener(InetSocketAddress address, int maxClientCnxns, int maxFrameBytes, RequestLoop loop,
-                          SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
-                          ServerStats stats, Clock clock)
+    /**
+     * @param limits the connection count (maxCnxns) and the bound on bytes queued for one connection, which
+     *               becomes each channel's high water mark ({@link NettyClientChannel#overloaded})
+     */
+    public ClientListener(InetSocketAddress address, int maxClientCnxns, ConnectionLimits limits, int maxFrameBytes,
+                          RequestLoop loop, SessionHandler sessions, RequestHandler requests,
+                          FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
             throws InterruptedException {
-        ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns, stats);
+        this(address, Tls.PLAINTEXT, maxClientCnxns, limits, maxFrameBytes, loop, sessions, requests, fourLetterWords,
+                stats, clock);
+    }
+
+    /** How a port speaks: plaintext, TLS only (secureClientPort), or both (client.portUnification). */
+    public record Tls(SslContext context, boolean only) {
+        public static final Tls PLAINTEXT = new Tls(null, false);
+    }
+
+    public ClientListener(InetSocketAddress address, Tls tls, int maxClientCnxns, ConnectionLimits limits,
+                          int maxFrameBytes, RequestLoop loop, SessionHandler sessions, RequestHandler requests,
+                          FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
+            throws InterruptedException {
+        ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns, limits.maxCnxns(), stats);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(limits.maxQueuedBytes() / 2, limits.maxQueuedBytes()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("limit", limiter);
+                        if (tls.only()) {
+                            ch.pipeline().addLast("ssl", tls.context().newHandler(ch.alloc()));
+                        } else if (tls.context() != null) {
+                            ch.pipeline().addLast("tls-detect", new UnifiedTls(tls.context()));
+                        }
                         ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
                         ch.pipeline().addLast("client",
                                 new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock));

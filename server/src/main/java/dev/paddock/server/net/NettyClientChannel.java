@@ -69,6 +69,20 @@ final class NettyClientChannel implements ClientChannel {
     }
 
     @Override
+    public void abort() {
+        channel.close();
+    }
+
+    /**
+     * The channel's high water mark is the connection's bound on queued bytes ({@code maxClientQueuedBytes});
+     * Netty counts a write against it as soon as it is submitted, from any thread, until the socket takes it.
+     */
+    @Override
+    public boolean overloaded() {
+        return !channel.isWritable() && channel.isActive();
+    }
+
+    @Override
     public boolean reading() {
         return channel.config().isAutoRead();
     }

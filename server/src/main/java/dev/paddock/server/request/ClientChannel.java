@@ -23,6 +23,12 @@ public interface ClientChannel {
     /** Closes after everything written so far has been sent. */
     void close();
 
+    /** Closes at once, dropping whatever is still queued (the client is not reading it). */
+    void abort();
+
+    /** True while more bytes are queued for the client than the connection may hold. */
+    boolean overloaded();
+
     /** Lets the connection read again after it was paused for having too many requests outstanding. */
     void resumeReading();
 

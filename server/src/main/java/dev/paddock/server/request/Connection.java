@@ -11,6 +11,7 @@ import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.WatcherEvent;
 import java.util.ArrayList;
+import javax.security.sasl.SaslServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -40,6 +41,11 @@ public final class Connection implements Watcher {
     private final SessionOrder order = new SessionOrder();
     private boolean awaitingFlush;
     private volatile boolean fourLetterWord;
+    /** This connection's SASL exchange, created by its first sasl request (request thread only). */
+    private SaslServer saslServer;
+    /** When the request thread learnt of this connection (monotonic), and whether its handshake arrived. */
+    private long openedAtMs;
+    private boolean handshakeSeen;
 
     public Connection(ClientChannel channel, FlushQueue flushQueue) {
         this(channel, flushQueue, 0, new ServerStats());
@@ -85,6 +91,30 @@ public final class Connection implements Watcher {
         if (!identities.contains(id)) {
             identities.add(id);
         }
+    }
+
+    void opened(long nowMs) {
+        openedAtMs = nowMs;
+    }
+
+    long openedAtMs() {
+        return openedAtMs;
+    }
+
+    void handshakeSeen() {
+        handshakeSeen = true;
+    }
+
+    boolean awaitingHandshake() {
+        return !handshakeSeen && !fourLetterWord;
+    }
+
+    SaslServer saslServer() {
+        return saslServer;
+    }
+
+    void saslServer(SaslServer server) {
+        saslServer = server;
     }
 
     public boolean isClosed() {
@@ -170,6 +200,21 @@ public final class Connection implements Watcher {
     }
 
     /**
+     * The client is not reading what it is sent (its watch events pile up, or it pipelines more than it
+     * reads): past the connection's bound on queued bytes it is closed at once, dropping what is queued, so
+     * it cannot fill the server's memory. Its session lives on; the client reconnects and sets its watches
+     * again, learning of what changed meanwhile as after any reconnection.
+     */
+    private void checkQueued() {
+        if (!broken && channel.overloaded()) {
+            broken = true;
+            LOG.warn("Closing connection from {} (session 0x{}): more bytes queued than maxClientQueuedBytes; the "
+                    + "client is not reading its socket", channel.remoteAddress(), Long.toHexString(sessionId));
+            channel.abort();
+        }
+    }
+
+    /**
      * Encoding and writing are this connection's business: a failure there (a reply that does not encode,
      * a channel that throws) closes this connection only, and nothing more is written to it. The network
      * layer then reports the connection lost, which detaches it from its session and watches.
@@ -178,6 +223,7 @@ public final class Connection implements Watcher {
         try {
             int bytes = channel.write(header, body);
             needFlush();
+            checkQueued();
             return bytes;
         } catch (RuntimeException e) {
             fail(e);
@@ -199,7 +245,7 @@ public final class Connection implements Watcher {
         }
     }
 
-    /** Whether {@link #fail} closed this connection. */
+    /** Whether {@link #fail} or the bound on queued bytes closed this connection. */
     boolean broken() {
         return broken;
     }

@@ -1,6 +1,10 @@
 package dev.paddock.server.request;
 
 import dev.paddock.server.auth.DigestAuth;
+import dev.paddock.server.auth.SaslLogin;
+import dev.paddock.server.auth.SaslScheme;
+import dev.paddock.server.auth.X509Scheme;
+import dev.paddock.server.config.AuthConfig;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
@@ -30,7 +34,6 @@ import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.Request;
 import dev.paddock.wire.proto.RequestHeader;
 import dev.paddock.wire.proto.SaslRequest;
-import dev.paddock.wire.proto.SaslResponse;
 import dev.paddock.wire.proto.SetWatches2Request;
 import dev.paddock.wire.proto.SetWatchesRequest;
 import dev.paddock.wire.proto.Stat;
@@ -55,16 +58,27 @@ public final class RequestHandler {
     private final WritePath writePath;
     private final ServerStats stats;
     private final boolean reconfigEnabled;
+    private final AuthConfig auth;
+    private final SaslExchange sasl;
+    private final AuthEnforcement enforcement;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats) {
-        this(stateMachine, watches, tracker, sessions, writePath, stats, false);
+        this(stateMachine, watches, tracker, sessions, writePath, stats, false, AuthConfig.none(), null);
     }
 
-    /** @param reconfigEnabled zoo.cfg's {@code reconfigEnabled}; decides how a reconfig request is refused */
+    /**
+     * @param reconfigEnabled zoo.cfg's {@code reconfigEnabled}; decides how a reconfig request is refused
+     * @param auth            the authentication settings (SASL, enforced schemes)
+     * @param saslLogin       the server's SASL users, or null when it has no SASL
+     */
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
-                          SessionHandler sessions, WritePath writePath, ServerStats stats, boolean reconfigEnabled) {
+                          SessionHandler sessions, WritePath writePath, ServerStats stats, boolean reconfigEnabled,
+                          AuthConfig auth, SaslLogin saslLogin) {
         this.reconfigEnabled = reconfigEnabled;
+        this.auth = auth;
+        this.sasl = new SaslExchange(saslLogin, auth, sessions, stats);
+        this.enforcement = new AuthEnforcement(auth.enforcedSchemes(), sessions, stats);
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
@@ -78,6 +92,9 @@ public final class RequestHandler {
     public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
             conn.countReceived();
+            if (!enforcement.admit(conn, header.xid())) {
+                return;
+            }
             conn.order().inOrder(sessions.guarded(conn, () -> {
                 // ZooKeeper answers an unknown request type, then drops the connection.
                 answer(conn, header, stateMachine.lastZxid(), ErrorCode.UNIMPLEMENTED, null, receivedAtMs);
@@ -101,6 +118,10 @@ public final class RequestHandler {
     }
 
     private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
+        OpCode op = request.opCode();
+        if (op != OpCode.AUTH && op != OpCode.SASL && !enforcement.admit(conn, header.xid())) {
+            return;
+        }
         if (!tracker.touch(conn.sessionId())) {
             answer(conn, header, stateMachine.lastZxid(), ErrorCode.SESSION_EXPIRED, null, receivedAtMs);
             sessions.connectionLost(conn);
@@ -113,7 +134,6 @@ public final class RequestHandler {
                     rejected, null, receivedAtMs)));
             return;
         }
-        OpCode op = request.opCode();
         switch (op) {
             case CLOSE_SESSION -> sessions.closeSession(conn, header.xid(), receivedAtMs);
             case SYNC -> {
@@ -172,18 +192,7 @@ public final class RequestHandler {
                         r.persistentWatches(), r.persistentRecursiveWatches());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
-            // No SASL mechanism is configured yet: answer as an unconfigured ZooKeeper does (OK, no token),
-            // which clients read as the end of the exchange rather than as a broken connection.
-            // A null token is what ZooKeeper cannot take: it drops the connection without an answer.
-            case SASL -> {
-                if (((SaslRequest) request).token() == null) {
-                    sessions.connectionLost(conn);
-                    conn.channel().close();
-                } else {
-                    answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, new SaslResponse(null),
-                            receivedAtMs);
-                }
-            }
+            case SASL -> sasl.handle(conn, header.xid(), ((SaslRequest) request).token());
             default -> {
                 ErrorCode err = ErrorCode.OK;
                 JuteRecord body = null;
@@ -290,6 +299,10 @@ public final class RequestHandler {
     public void undecodable(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
             conn.countReceived();
+            OpCode op = OpCode.of(header.type());
+            if (op != OpCode.AUTH && op != OpCode.SASL && !enforcement.admit(conn, header.xid())) {
+                return;
+            }
             conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
                     ErrorCode.MARSHALLING_ERROR, null, receivedAtMs)));
         }
@@ -382,12 +395,15 @@ public final class RequestHandler {
         return ErrorCode.OK;
     }
 
-    private static List<ClientInfo> clientInfos(List<Id> ids) {
+    /** As ZooKeeper's whoAmI: the user its provider names, "" where the scheme has no provider. */
+    private List<ClientInfo> clientInfos(List<Id> ids) {
         List<ClientInfo> infos = new ArrayList<>(ids.size());
         for (Id id : ids) {
             String user = switch (id.scheme()) {
                 case DigestAuth.SCHEME -> DigestAuth.userOf(id.id());
                 case IpMatcher.SCHEME -> id.id();
+                case SaslScheme.SCHEME -> auth.saslProvider() ? id.id() : "";
+                case X509Scheme.SCHEME -> id.id();
                 default -> "";
             };
             infos.add(new ClientInfo(id.scheme(), user));

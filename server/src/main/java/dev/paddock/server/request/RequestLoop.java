@@ -1,5 +1,6 @@
 package dev.paddock.server.request;
 
+import dev.paddock.server.fault.EssentialThreads;
 import dev.paddock.server.fault.FatalFaults;
 import dev.paddock.server.time.Clock;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class RequestLoop implements AutoCloseable {
 
     public RequestLoop(Clock clock, String name) {
         this.clock = clock;
-        this.thread = new Thread(this::run, name);
+        this.thread = new Thread(EssentialThreads.guard(name, this::run), name);
         this.thread.setDaemon(true);
     }
 

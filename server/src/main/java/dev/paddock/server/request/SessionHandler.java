@@ -4,6 +4,7 @@ import dev.paddock.server.admin.ServerView;
 import dev.paddock.server.auth.AclChecker;
 import dev.paddock.server.auth.DigestAuth;
 import dev.paddock.server.auth.IpMatcher;
+import dev.paddock.server.auth.X509Scheme;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
@@ -63,7 +64,30 @@ public final class SessionHandler implements ServerView {
     /** A new network connection, before its first packet; it leaves with {@link #connectionLost}. */
     public void opened(Connection conn) {
         if (!conn.isClosed()) {
+            conn.opened(clock.monotonicMs());
             connections.add(conn);
+        }
+    }
+
+    /**
+     * Closes connections that have not sent their handshake within {@code zookeeper.nio.sessionlessCnxnTimeout}
+     * of being accepted, so connections that send a byte and stall cannot use up the server's file
+     * descriptors. ZooKeeper closes such a connection once it has been idle that long (10-20 s by default,
+     * its expiry queue's granularity); here the time counts from the accept, whatever trickles in meanwhile.
+     * Runs periodically on the request thread.
+     */
+    public void closeStalledHandshakes(long timeoutMs) {
+        long now = clock.monotonicMs();
+        List<Connection> stalled = new ArrayList<>();
+        for (Connection c : connections) {
+            if (c.awaitingHandshake() && now - c.openedAtMs() >= timeoutMs) {
+                stalled.add(c);
+            }
+        }
+        for (Connection c : stalled) {
+            LOG.info("Closing connection from {}: no handshake within {} ms", c.channel().remoteAddress(), timeoutMs);
+            detach(c);
+            c.channel().abort();
         }
     }
 
@@ -139,6 +163,7 @@ public final class SessionHandler implements ServerView {
     }
 
     private void handshake(Connection conn, ConnectRequest req) {
+        conn.handshakeSeen();
         long receivedAtMs = clock.monotonicMs();
         stats.connectionRequest();
         conn.countReceived();
@@ -246,6 +271,14 @@ public final class SessionHandler implements ServerView {
         detach(conn);
     }
 
+    /** The client's TLS certificate names it: x509:&lt;subject DN&gt;, and super for the x509 super user. */
+    public void authenticatedByCertificate(Connection conn, String subjectDn) {
+        conn.addIdentity(new Id(X509Scheme.SCHEME, subjectDn));
+        if (subjectDn.equals(config.tls().x509SuperUser())) {
+            conn.addIdentity(new Id(AclChecker.SUPER_SCHEME, subjectDn));
+        }
+    }
+
     public void addAuth(Connection conn, AuthPacket auth) {
         if (IpMatcher.SCHEME.equals(auth.scheme())) {
             // As in ZooKeeper, "ip" authenticates as the connection's real address, which it already has.
@@ -263,6 +296,11 @@ public final class SessionHandler implements ServerView {
         }
         LOG.warn("No authentication provider for scheme {} from {}", auth.scheme(), conn.channel().remoteAddress());
         conn.reply(new ReplyHeader(Xid.AUTH, 0, ErrorCode.AUTH_FAILED.code), null);
+        close(conn);
+    }
+
+    /** Closes a connection whose client broke a rule of the protocol; its session lives on. */
+    void dropConnection(Connection conn) {
         close(conn);
     }
 

@@ -106,4 +106,37 @@ class ServerConfigTest {
         assertThatThrownBy(() -> load("dataDir=" + dir, "minSessionTimeout=5000", "maxSessionTimeout=4000"))
                 .isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void securityKeysAreReadAsZooKeeperReadsThem() throws Exception {
+        Properties system = new Properties();
+        system.setProperty("zookeeper.authProvider.1", AuthConfig.SASL_PROVIDER);
+        system.setProperty("zookeeper.ssl.keyStore.location", "/etc/zk/server.p12");
+        ServerConfig c = ServerConfig.fromEntries(entries("dataDir", dir.toString(), "secureClientPort", "2281",
+                "sessionRequireClientSASLAuth", "true", "ssl.clientAuth", "want", "maxCnxns", "7",
+                "ssl.enabledProtocols", "TLSv1.2"), system);
+        assertThat(c.auth().saslProvider()).isTrue();
+        assertThat(c.auth().enforcedSchemes()).containsExactly("sasl");
+        assertThat(c.tls().secureAddress().getPort()).isEqualTo(2281);
+        assertThat(c.tls().plaintextPort()).isFalse();
+        assertThat(c.tls().keyStore().location()).isEqualTo("/etc/zk/server.p12");
+        assertThat(c.tls().clientAuth()).isEqualTo("want");
+        assertThat(c.tls().enabledProtocols()).containsExactly("TLSv1.2");
+        assertThat(c.limits().maxCnxns()).isEqualTo(7);
+        assertThat(c.limits().maxQueuedBytes()).isEqualTo(ConnectionLimits.DEFAULT_MAX_QUEUED_BYTES);
+    }
+
+    @Test
+    void unsupportedOrIncompleteSecuritySettingsStopTheStart() {
+        Properties none = new Properties();
+        assertThatThrownBy(() -> ServerConfig.fromEntries(entries("dataDir", dir.toString(),
+                "ssl.context.supplier.class", "com.example.Supplier"), none))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.context.supplier.class");
+        assertThatThrownBy(() -> ServerConfig.fromEntries(entries("dataDir", dir.toString(),
+                "enforce.auth.enabled", "true"), none))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("enforce.auth.schemes");
+        assertThatThrownBy(() -> ServerConfig.fromEntries(entries("dataDir", dir.toString(),
+                "enforce.auth.enabled", "true", "enforce.auth.schemes", "sasl"), none))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl is not available");
+    }
 }

@@ -72,6 +72,16 @@ class ConnectionGuardTest {
         }
 
         @Override
+        public void abort() {
+            closed = true;
+        }
+
+        @Override
+        public boolean overloaded() {
+            return false;
+        }
+
+        @Override
         public void resumeReading() {
         }
 

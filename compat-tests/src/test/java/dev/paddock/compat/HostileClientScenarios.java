@@ -1,0 +1,88 @@
+package dev.paddock.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.compat.harness.CompatTestBase;
+import dev.paddock.compat.harness.RawClient;
+import dev.paddock.compat.harness.ServerSettings;
+import dev.paddock.compat.harness.ServerUnderTest;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.proto.ExistsRequest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that try to use up the server, and the limits both servers apply. Pins:
+ * <ul>
+ *   <li>a connection that sends part of its handshake and stalls is closed once
+ *       {@code zookeeper.nio.sessionlessCnxnTimeout} has passed (here 1 s; ZooKeeper's default is 10 s),
+ *       while an established session on an idle connection is not;</li>
+ *   <li>connections that announce a 1 MB frame and never send it cost the server nothing it cannot give
+ *       back: other clients keep being served, and the stalled ones are closed like any stalled
+ *       handshake;</li>
+ *   <li>{@code zookeeper.maxCnxns} caps the connections open at once: one more is closed at once.</li>
+ * </ul>
+ */
+public abstract class HostileClientScenarios extends CompatTestBase {
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
+
+    @Override
+    protected ServerSettings settings() {
+        return ServerSettings.defaults().maxClientCnxns(0)
+                .systemProperty("zookeeper.nio.sessionlessCnxnTimeout", "1000");
+    }
+
+    @Test
+    void stalledHandshakesAreClosedEstablishedSessionsAreNot() throws Exception {
+        List<RawClient> stalled = new ArrayList<>();
+        try (RawClient established = RawClient.session(server.clientPort(), 30_000)) {
+            for (int i = 0; i < 20; i++) {
+                RawClient c = track(RawClient.open(server.clientPort()));
+                c.sendRaw(new byte[] {0});
+                stalled.add(c);
+            }
+            for (RawClient c : stalled) {
+                assertThat(c.closedByServer(CLOSE_WAIT)).as("a stalled handshake is closed").isTrue();
+            }
+            // Longer than the sessionless timeout, idle: still open, and it answers.
+            assertThat(established.call(ZooDefs.OpCode.exists, new ExistsRequest("/", false)).err()).isZero();
+        }
+    }
+
+    @Test
+    void announcedFramesThatNeverComeHarmNoOne() throws Exception {
+        List<RawClient> announced = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            RawClient c = track(RawClient.open(server.clientPort()));
+            c.sendRaw(ByteBuffer.allocate(4).putInt(1_000_000).array());
+            announced.add(c);
+        }
+        ZooKeeper zk = connect();
+        zk.create(base + "/served", new byte[1000], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(zk.getData(base + "/served", false, null)).hasSize(1000);
+        for (RawClient c : announced) {
+            assertThat(c.closedByServer(CLOSE_WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void maxCnxnsCapsTheConnections() throws Exception {
+        try (ServerUnderTest s = target().start(ServerSettings.defaults().systemProperty("zookeeper.maxCnxns", "3"))) {
+            List<RawClient> open = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                open.add(track(RawClient.session(s.clientPort(), 30_000)));
+            }
+            try (RawClient extra = RawClient.open(s.clientPort())) {
+                assertThat(extra.closedByServer(CLOSE_WAIT)).as("one more than maxCnxns").isTrue();
+            }
+            for (RawClient c : open) {
+                assertThat(c.call(ZooDefs.OpCode.exists, new ExistsRequest("/", false)).err()).isZero();
+            }
+        }
+    }
+}
