@@ -31,6 +31,7 @@ public final class MemberProcesses implements AutoCloseable {
     private final boolean paddock;
     private final Map<Integer, int[]> ports = new TreeMap<>(); // id -> quorum, election, client
     private final Map<Integer, Process> running = new TreeMap<>();
+    private int starts;
 
     public MemberProcesses(Path dir, boolean paddock, int maxId) throws IOException {
         this.dir = dir;
@@ -99,8 +100,8 @@ public final class MemberProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m", "-XX:+UseSerialGC",
                 "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
-                // each member's log of its own, beside its data, instead of the file all test JVMs share
-                "-Dorg.slf4j.simpleLogger.logFile=" + data.resolve("server.log"),
+                // each start's log of its own, beside the member's data, instead of the file all test JVMs share
+                "-Dorg.slf4j.simpleLogger.logFile=" + data.resolve("server-" + (++starts) + ".log"),
                 "-cp", System.getProperty("java.class.path"),
                 paddock ? "dev.paddock.server.Main" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 cfgOf(id).toString()));
