@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,16 @@ public final class MemberProcesses implements AutoCloseable {
     public MemberProcesses(Path dir, boolean paddock, int maxId) throws IOException {
         this.dir = dir;
         this.paddock = paddock;
+        // Distinct ports: the system may hand a port just closed out again.
+        Set<Integer> used = new HashSet<>();
         for (int id = 1; id <= maxId; id++) {
-            ports.put(id, new int[] {freePort(), freePort(), freePort()});
+            int[] p = new int[3];
+            for (int i = 0; i < 3; i++) {
+                do {
+                    p[i] = freePort();
+                } while (!used.add(p[i]));
+            }
+            ports.put(id, p);
         }
     }
 
