@@ -189,8 +189,16 @@ class EnsembleConfigNodeTest {
         private final List<Process> processes = new ArrayList<>();
 
         ChildEnsemble(Path dir, boolean paddock, boolean reconfigEnabled) throws IOException {
+            // Distinct ports: a free port picked twice (it was free both times) would collide.
+            java.util.Set<Integer> taken = new java.util.HashSet<>();
             for (int id : IDS) {
-                ports.put(id, new int[] {freePort(), freePort(), freePort()});
+                int[] p = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    do {
+                        p[i] = freePort();
+                    } while (!taken.add(p[i]));
+                }
+                ports.put(id, p);
             }
             StringBuilder lines = new StringBuilder();
             for (int id : IDS) {

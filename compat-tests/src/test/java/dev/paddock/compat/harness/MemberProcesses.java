@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +33,21 @@ public final class MemberProcesses implements AutoCloseable {
     private final boolean paddock;
     private final Map<Integer, int[]> ports = new TreeMap<>(); // id -> quorum, election, client
     private final Map<Integer, Process> running = new TreeMap<>();
+    private int starts;
 
     public MemberProcesses(Path dir, boolean paddock, int maxId) throws IOException {
         this.dir = dir;
         this.paddock = paddock;
+        // Distinct ports: the system may hand a port just closed out again.
+        Set<Integer> used = new HashSet<>();
         for (int id = 1; id <= maxId; id++) {
-            ports.put(id, new int[] {freePort(), freePort(), freePort()});
+            int[] p = new int[3];
+            for (int i = 0; i < 3; i++) {
+                do {
+                    p[i] = freePort();
+                } while (!used.add(p[i]));
+            }
+            ports.put(id, p);
         }
     }
 
@@ -65,17 +76,32 @@ public final class MemberProcesses implements AutoCloseable {
 
     /** Writes member {@code id}'s myid and zoo.cfg with these server lines (and reconfigEnabled), then starts it. */
     public void start(int id, List<String> serverLines) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("reconfigEnabled=true"));
+        lines.addAll(serverLines);
+        writeConfig(id, lines);
+        restart(id);
+    }
+
+    /**
+     * Writes member {@code id}'s myid and a zoo.cfg of the common settings followed by {@code lines} as given
+     * (server lines, {@code peerType}, ...; without reconfigEnabled the configuration is static), then starts it.
+     */
+    public void startStatic(int id, List<String> lines) throws IOException {
+        writeConfig(id, lines);
+        restart(id);
+    }
+
+    /** Writes member {@code id}'s myid and its zoo.cfg: the common settings, then {@code lines} as given. */
+    public void writeConfig(int id, List<String> lines) throws IOException {
         Path data = dir.resolve("member-" + id);
         Files.createDirectories(data);
         Files.writeString(data.resolve("myid"), Integer.toString(id));
         StringBuilder cfg = new StringBuilder("dataDir=" + data + "\ntickTime=200\ninitLimit=25\nsyncLimit=10\n"
-                + "4lw.commands.whitelist=*\nadmin.enableServer=false\nreconfigEnabled=true\n"
-                + "standaloneEnabled=false\n");
-        for (String line : serverLines) {
+                + "4lw.commands.whitelist=*\nadmin.enableServer=false\nstandaloneEnabled=false\n");
+        for (String line : lines) {
             cfg.append(line).append('\n');
         }
         Files.writeString(cfgOf(id), cfg.toString());
-        restart(id);
     }
 
     /** Starts member {@code id} from the zoo.cfg it has now (which a reconfig may have rewritten). */
@@ -84,6 +110,8 @@ public final class MemberProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m", "-XX:+UseSerialGC",
                 "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
+                // each start's log of its own, beside the member's data, instead of the file all test JVMs share
+                "-Dorg.slf4j.simpleLogger.logFile=" + data.resolve("server-" + (++starts) + ".log"),
                 "-cp", System.getProperty("java.class.path"),
                 paddock ? "dev.paddock.server.Main" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 cfgOf(id).toString()));
@@ -108,6 +136,22 @@ public final class MemberProcesses implements AutoCloseable {
             s.add("127.0.0.1:" + ports.get(id)[2]);
         }
         return s.toString();
+    }
+
+    /** The four-letter word's answer from member {@code id}, or "" when it does not answer. */
+    public String fourLetterWordOf(int id, String word) {
+        return fourLetterWord(ports.get(id)[2], word);
+    }
+
+    /** The last zxid member {@code id}'s srvr shows, or -1 when it does not answer. */
+    public long zxid(int id) {
+        String srvr = fourLetterWordOf(id, "srvr");
+        int at = srvr.indexOf("Zxid: 0x");
+        return at < 0 ? -1 : Long.parseLong(srvr.substring(at + 8, srvr.indexOf('\n', at)).strip(), 16);
+    }
+
+    public boolean running(int id) {
+        return running.containsKey(id);
     }
 
     public String mode(int id) {

@@ -190,6 +190,12 @@ final class LearnerRole {
                 member.lookForLeader();
                 return;
             }
+            // It still records the epoch as accepted (uncounted), as ZooKeeper's observers do, so that its
+            // accepted epoch never trails its history: restarted as a voter (the seeds' migration by
+            // observers) it must not help establish an epoch its log already holds entries of.
+            if (info.newEpoch() > accepted) {
+                member.promiseEpoch(info.newEpoch(), leaderId);
+            }
             counted = false;
         } else if (info.newEpoch() > accepted) {
             member.promiseEpoch(info.newEpoch(), leaderId);
