@@ -1,6 +1,5 @@
 package dev.paddock.server.ensemble;
 
-import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.DynamicConfig;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
@@ -35,7 +34,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,20 +67,6 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     /** A leader moves to a new epoch this close to the zxid counter's end (ZOOKEEPER-1277). */
     public static final long DEFAULT_COUNTER_LIMIT = 0xffff_fff0L;
 
-    /** Sees what the member applies and installs; the simulation's invariants watch through it. */
-    public interface Observer {
-        /** After {@code entry} was applied, on the request thread. */
-        default void applied(Entry entry, ApplyResult result) {
-        }
-
-        /** After a leader's snapshot replaced the state, on the request thread. */
-        default void installed(Snapshot snapshot) {
-        }
-
-        Observer NONE = new Observer() {
-        };
-    }
-
     /**
      * Everything a member takes from the world: its storage (opened with the member's durable-point wake),
      * network, request thread, clock and random source (link nonces; the storage has its own), the zxid
@@ -90,7 +74,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
      * observer.
      */
     public record Parts(MemberStorage.Opener storage, MemberNetwork network, RequestThread requestThread,
-                        Clock clock, RandomGenerator random, long counterLimit, Observer observer) {
+                        Clock clock, RandomGenerator random, long counterLimit, MemberObserver observer) {
     }
 
     private final Membership membership;
@@ -102,7 +86,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private final Clock clock;
     private final RandomGenerator random;
     private final long counterLimit;
-    private final Observer observer;
+    private final MemberObserver observer;
     private final MemberStorage storage;
     private final MemberNetwork network;
     private final Map<Long, Callback> pending = new HashMap<>();
@@ -112,9 +96,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private final Runnable persistedTask = this::persisted;
     private final Reconfigurations reconfigurations;
     /** The configuration in force with every server's addresses; null for a standalone server (and simulations). */
-    private DynamicConfig.Members currentConfig;
-    /** Every server address this member has known (a removed server is still answered). */
-    private final Map<Integer, QuorumTransport.PeerAddress> knownAddresses = new TreeMap<>();
+    private final ConfigInForce configInForce;
     private Member member;
     private Runnable onNotServing = () -> { };
     private long nextRequestId;
@@ -135,7 +117,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         this.network = parts.network();
         this.storage = parts.storage().open(this::wake);
         EnsembleConfig ensemble = membership.ensemble();
-        this.currentConfig = ensemble == null ? null : ensemble.members();
+        this.configInForce = new ConfigInForce(membership, config, stateMachine, network, clock);
         this.reconfigurations = new Reconfigurations(ensemble == null || ensemble.standaloneEnabled());
         // Each process numbers its requests from a random point: an entry this member forwarded before a
         // restart can commit after it, and must not answer a request of the new process that happens to
@@ -161,7 +143,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         MemberNetwork network = membership.hasPeers() ? new TransportNetwork(membership, clock,
                 QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes())) : MemberNetwork.NONE;
         return open(membership, config, stateMachine, watches, tracker,
-                new Parts(storage, network, requestThread, clock, random, DEFAULT_COUNTER_LIMIT, Observer.NONE));
+                new Parts(storage, network, requestThread, clock, random, DEFAULT_COUNTER_LIMIT, MemberObserver.NONE));
     }
 
     /**
@@ -173,85 +155,12 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             throws IOException, RecoveryException {
         EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, parts);
         stateMachine.restoreFrom(m.storage.recoveredState());
-        m.adoptConfigInState();
-        m.putLocalConfig();
+        m.configInForce.adoptConfigInState();
+        m.configInForce.putLocalConfig();
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
         return m;
-    }
-
-    /**
-     * Writes this member's config text into /zookeeper/config (never logged; see
-     * {@link StateMachine#setLocalConfig}): when the state is opened and whenever a leader's snapshot replaces
-     * it, as ZooKeeper does at start-up and after every sync. A standalone server's node stays as it is.
-     */
-    private void putLocalConfig() {
-        if (currentConfig != null) {
-            stateMachine.setLocalConfig(currentConfig.text().getBytes(StandardCharsets.UTF_8),
-                    currentConfig.version(), clock.wallMs());
-        } else if (!membership.configText().isEmpty()) {
-            stateMachine.setLocalConfig(membership.configText().getBytes(StandardCharsets.UTF_8), 0, clock.wallMs());
-        }
-    }
-
-    /**
-     * Takes the configuration the state holds when it is newer than this member's own: a reconfiguration this
-     * member applied before a crash but had not written to its dynamic file yet, or one a leader's snapshot
-     * brought. The node keeps it, and the files are written as when it applied.
-     */
-    private void adoptConfigInState() {
-        if (currentConfig == null) {
-            return;
-        }
-        String text = new String(stateMachine.configNodeData(), StandardCharsets.UTF_8);
-        if (text.isEmpty()) {
-            return;
-        }
-        try {
-            DynamicConfig.Members held = DynamicConfig.parse(text);
-            if (held.version() > currentConfig.version()) {
-                configApplied(held);
-            }
-        } catch (ConfigException e) {
-            LOG.warn("/zookeeper/config holds a configuration that does not parse ({}); keeping this member's own",
-                    e.getMessage());
-        }
-    }
-
-    /**
-     * A configuration is in force from now on: the network dials its members, and (with reconfigEnabled, as
-     * ZooKeeper) zoo.cfg points at a new {@code zoo.cfg.dynamic.<version>} so a restart starts from it.
-     */
-    private void configApplied(DynamicConfig.Members members) {
-        // Servers a reconfiguration removed keep their addresses: they follow on as non-voting participants, and
-        // answers to them (a looking one asks who leads) must still reach them.
-        Map<Integer, QuorumTransport.PeerAddress> peers = new TreeMap<>();
-        if (currentConfig != null) {
-            for (EnsembleConfig.Peer p : currentConfig.servers().values()) {
-                peers.put(p.id(), new QuorumTransport.PeerAddress(p.quorumAddress(), p.electionAddress()));
-            }
-        }
-        knownAddresses.putAll(peers);
-        currentConfig = members;
-        peers = knownAddresses;
-        for (EnsembleConfig.Peer p : members.servers().values()) {
-            peers.put(p.id(), new QuorumTransport.PeerAddress(p.quorumAddress(), p.electionAddress()));
-        }
-        network.updatePeers(new TreeMap<>(peers));
-        LOG.info("Server {}: configuration 0x{} in force: {}", membership.myId(), Long.toHexString(members.version()),
-                members.text().replace('\n', ' '));
-        if (config.reconfigEnabled() && config.configFile() != null
-                && members.servers().containsKey(membership.myId())) {
-            try {
-                DynamicConfig.writeFiles(config.configFile(), members);
-            } catch (IOException e) {
-                // The configuration is in the log and the snapshots: a restart that reads the older file learns
-                // it again from the leader. Nothing acknowledged depends on the file.
-                LOG.error("cannot write the dynamic configuration file beside {}: {}", config.configFile(),
-                        e.toString());
-            }
-        }
     }
 
     /** Starts the network and the protocol; call before serving. */
@@ -274,8 +183,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         });
         QuorumConfig quorum = new QuorumConfig(membership.voters(), membership.observers(), config.initLimit(),
                 config.syncLimit(), counterLimit);
-        long configVersion = currentConfig == null ? 0 : currentConfig.version();
-        QuorumConfig inForce = currentConfig == null ? quorum : quorum.withMembers(Reconfigurations.roster(currentConfig));
+        long configVersion = configInForce.version();
+        QuorumConfig inForce = configInForce.present() ? quorum.withMembers(configInForce.roster()) : quorum;
         requestThread.execute(() -> {
             member = new Member(membership.myId(), inForce, configVersion, storage.log(), this, random,
                     stateMachine.lastZxid());
@@ -423,8 +332,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         ApplyResult result = stateMachine.apply(txn);
         watches.fire(result.changes(), txn.zxid());
         OpCode op = txn.request().opCode();
-        if (op == OpCode.RECONFIG && result.error() == ErrorCode.OK && currentConfig != null) {
-            configApplied(Reconfigurations.membersOf(entry));
+        if (op == OpCode.RECONFIG && result.error() == ErrorCode.OK && configInForce.present()) {
+            configInForce.applied(Reconfigurations.membersOf(entry));
         }
         if (op == OpCode.CREATE_SESSION && !tracker.isAlive(txn.sessionId())) {
             tracker.add(txn.sessionId(), ((CreateSessionRequest) txn.request()).timeoutMs());
@@ -468,8 +377,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
                     + " does not decode", e);
         }
         stateMachine.restoreFrom(loaded);
-        adoptConfigInState();
-        putLocalConfig();
+        configInForce.adoptConfigInState();
+        configInForce.putLocalConfig();
         for (long id : new ArrayList<>(tracker.timeouts().keySet())) {
             tracker.remove(id);
         }
@@ -489,43 +398,27 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public Roster rosterInState() {
-        return currentConfig == null ? null : Reconfigurations.roster(currentConfig);
+        return configInForce.roster();
     }
 
     @Override
     public byte[] configText() {
-        return currentConfig == null ? new byte[0] : currentConfig.text().getBytes(StandardCharsets.UTF_8);
+        return configInForce.text();
     }
 
     @Override
     public Roster adoptConfig(long version, byte[] text) {
-        if (currentConfig == null || text.length == 0) {
-            return null;
-        }
-        try {
-            DynamicConfig.Members leaders = DynamicConfig.parse(new String(text, StandardCharsets.UTF_8));
-            if (!leaders.servers().containsKey(membership.myId())) {
-                // A voter joining before its reconfig, or an observer the leader does not list (the migration
-                // by observers): it keeps its own config, which names the members it can find a leader among.
-                return null;
-            }
-            configApplied(new DynamicConfig.Members(leaders.servers(), version));
-        } catch (ConfigException e) {
-            throw new IllegalStateException("the leader's configuration does not parse: " + e.getMessage(), e);
-        }
-        putLocalConfig();
-        return Reconfigurations.roster(currentConfig);
+        return configInForce.adopt(version, text);
     }
 
     @Override
     public boolean versionsConfigs() {
-        return config.reconfigEnabled() && currentConfig != null;
+        return config.reconfigEnabled() && configInForce.present();
     }
 
     @Override
     public void configVersioned(long version) {
-        configApplied(new DynamicConfig.Members(currentConfig.servers(), version));
-        putLocalConfig();
+        configInForce.versioned(version);
     }
 
     @Override
@@ -533,13 +426,13 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         if (!Reconfigurations.isReconfig(payload)) {
             return payload;
         }
-        return reconfigurations.prepare(zxid, payload, view, currentConfig, stateMachine);
+        return reconfigurations.prepare(zxid, payload, view, configInForce.current(), stateMachine);
     }
 
     /** Whether this member can change its configuration (a standalone server cannot, as in ZooKeeper). */
     @Override
     public boolean reconfigurable() {
-        return currentConfig != null;
+        return configInForce.present();
     }
 
     @Override

@@ -56,12 +56,8 @@ public final class Member {
     /** The configuration in force: the newest one applied (reconfigurations change it when they apply). */
     QuorumConfig config;
     private long configVersion;
-    /**
-     * Reconfigurations logged here and not yet applied, by zxid. While one is logged, every quorum this member
-     * counts must also be a quorum of it (joint consensus: a quorum of the old and of the new voters), as
-     * ZooKeeper's leader counts acknowledgements under its last seen config too.
-     */
-    private final java.util.TreeMap<Long, QuorumConfig> loggedConfigs = new java.util.TreeMap<>();
+    /** Reconfigurations logged here and not yet applied (see {@link LoggedConfigs}). */
+    private final LoggedConfigs loggedConfigs = new LoggedConfigs();
     /** Set when a reconfiguration applied; the role acts on it once it has sent what it owes (settleReconfig). */
     private boolean reconfigured;
     final ReplicaStorage storage;
@@ -131,12 +127,7 @@ public final class Member {
         if (config.voters().contains(id)) {
             return true;
         }
-        for (QuorumConfig c : loggedConfigs.values()) {
-            if (c.voters().contains(id)) {
-                return true;
-            }
-        }
-        return false;
+        return loggedConfigs.hasVoter(id);
     }
 
     /** A quorum of the configuration in force and of every one logged after it. */
@@ -152,12 +143,7 @@ public final class Member {
         if (!config.isQuorum(ids)) {
             return false;
         }
-        for (QuorumConfig c : loggedConfigs.headMap(zxid, true).values()) {
-            if (!c.isQuorum(ids)) {
-                return false;
-            }
-        }
-        return true;
+        return loggedConfigs.quorumOfEachUpTo(zxid, ids);
     }
 
     /** The leader this member follows or is, -1 while looking. */
@@ -343,11 +329,11 @@ public final class Member {
     }
 
     private long newestLoggedVersion() {
-        return loggedConfigs.isEmpty() ? 0 : loggedConfigs.lastKey();
+        return loggedConfigs.newestVersion();
     }
 
     private java.util.Set<Integer> newestLoggedVoters() {
-        return loggedConfigs.isEmpty() ? java.util.Set.of() : loggedConfigs.lastEntry().getValue().voters();
+        return loggedConfigs.newestVoters();
     }
 
     private void announce() {
@@ -403,7 +389,7 @@ public final class Member {
         Roster roster = host.rosterOf(entry);
         if (roster != null && entry.zxid() > configVersion) {
             loggedConfigs.put(entry.zxid(), config.withMembers(roster));
-            election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
+            election.loggedConfigs(loggedConfigs.all());
         }
     }
 
@@ -422,9 +408,9 @@ public final class Member {
             config = config.withMembers(roster);
             configVersion = version;
             // Reconfigurations logged here at or before it are superseded by it.
-            loggedConfigs.headMap(version, true).clear();
+            loggedConfigs.supersededBy(version);
             election.reconfigure(config);
-            election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
+            election.loggedConfigs(loggedConfigs.all());
         }
     }
 
@@ -447,7 +433,7 @@ public final class Member {
                 }
             }
         }
-        election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
+        election.loggedConfigs(loggedConfigs.all());
     }
 
     /** What this member is in a configuration. */
@@ -462,7 +448,7 @@ public final class Member {
         config = next;
         configVersion = version;
         election.reconfigure(next);
-        election.loggedConfigs(new java.util.ArrayList<>(loggedConfigs.values()));
+        election.loggedConfigs(loggedConfigs.all());
         reconfigured = true;
     }
 
@@ -564,7 +550,7 @@ public final class Member {
             }
             host.apply(e);
             appliedZxid = e.zxid();
-            QuorumConfig next = loggedConfigs.remove(e.zxid());
+            QuorumConfig next = loggedConfigs.take(e.zxid());
             if (next != null) {
                 activate(e.zxid(), next);
             }
@@ -576,8 +562,6 @@ public final class Member {
         return "member " + myId + " " + role + " epoch " + storage.currentEpoch() + " applied "
                 + Zxid.hex(appliedZxid) + " last " + Zxid.hex(storage.lastZxid()) + " config " + Zxid.hex(configVersion)
                 + " voters " + config.voters() + " observers " + config.observers()
-                + (loggedConfigs.isEmpty() ? "" : " logged " + loggedConfigs.entrySet().stream()
-                        .map(e -> Zxid.hex(e.getKey()) + "=" + e.getValue().voters() + "/" + e.getValue().observers())
-                        .toList());
+                + (loggedConfigs.isEmpty() ? "" : " logged " + loggedConfigs);
     }
 }

@@ -78,7 +78,7 @@ class RequestNumbersTest {
                 }
             };
             EnsembleMember.Parts parts = new EnsembleMember.Parts(this::open, network(), thread, clock,
-                    new SplittableRandom(seed), EnsembleMember.DEFAULT_COUNTER_LIMIT, EnsembleMember.Observer.NONE);
+                    new SplittableRandom(seed), EnsembleMember.DEFAULT_COUNTER_LIMIT, MemberObserver.NONE);
             member = EnsembleMember.open(new Membership(1, Set.of(1, 2, 3), Set.of(), Map.of(), null, null, false),
                     config(), sm, new WatchManager(), new SessionTracker(clock, 100, 1), parts);
             member.start(() -> { });

@@ -182,8 +182,8 @@ final class SimNode {
         };
     }
 
-    private EnsembleMember.Observer observer() {
-        return new EnsembleMember.Observer() {
+    private MemberObserver observer() {
+        return new MemberObserver() {
             @Override
             public void applied(Entry entry, ApplyResult result) {
                 sim.invariants().forEach(i -> i.applied(SimNode.this, entry, result));
