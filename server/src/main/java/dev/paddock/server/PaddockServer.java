@@ -113,6 +113,9 @@ public final class PaddockServer implements AutoCloseable {
                 new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),
                 stateMachine, sessions, watches, tracker, stats, clock);
         words.snapCommand(member::snapshotNow);
+        if (ensemble != null) {
+            words.membershipFrom(member::membershipText);
+        }
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);

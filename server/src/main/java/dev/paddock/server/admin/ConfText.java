@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -24,6 +25,8 @@ final class ConfText {
     private static final int ELECTION_ALG = 3;
 
     private final ServerFacts facts;
+    /** The membership in force (it changes with reconfig); the zoo.cfg's until the server wires it. */
+    private volatile Supplier<String> membership;
 
     ConfText(ServerFacts facts) {
         this.facts = facts;
@@ -40,7 +43,12 @@ final class ConfText {
         EnsembleConfig ensemble = facts.ensemble();
         if (ensemble != null) {
             sb.append("membership: \n");
-            membership(sb, ensemble);
+            Supplier<String> current = membership;
+            if (current != null) {
+                sb.append(current.get());
+            } else {
+                membership(sb, ensemble);
+            }
         }
         return sb.toString();
     }
@@ -107,6 +115,14 @@ final class ConfText {
     }
 
     /** The server lines as ZooKeeper writes its dynamic configuration, then {@code version=0} (no reconfig). */
+    /**
+     * Where conf reads the membership in force: the configuration text as {@code /zookeeper/config} holds it,
+     * which is what ZooKeeper's conf prints (its quorum verifier's text), version included. Any thread.
+     */
+    void membershipFrom(Supplier<String> text) {
+        this.membership = text;
+    }
+
     private static void membership(StringBuilder sb, EnsembleConfig ensemble) {
         for (EnsembleConfig.Peer p : ensemble.peers().values()) {
             sb.append("server.").append(p.id()).append('=').append(hostString(p.host())).append(':')

@@ -80,6 +80,11 @@ public final class FourLetterWords implements AutoCloseable {
     }
 
     /** What {@code snap} runs: starts a snapshot and says what it did (set by the storage wiring). */
+    /** Where conf reads the membership in force (see {@link ConfText#membershipFrom}); any thread. */
+    public void membershipFrom(Supplier<String> text) {
+        conf.membershipFrom(text);
+    }
+
     public void snapCommand(Supplier<String> command) {
         this.snapCommand = command;
     }

@@ -30,6 +30,8 @@ final class ConfigInForce {
     private final MemberNetwork network;
     private final Clock clock;
     private DynamicConfig.Members current;
+    /** The text of {@link #current}, for readers on other threads (the conf four-letter word). */
+    private volatile String publishedText;
     /** Every server address this member has known (a removed server is still answered). */
     private final Map<Integer, QuorumTransport.PeerAddress> knownAddresses = new TreeMap<>();
 
@@ -41,6 +43,12 @@ final class ConfigInForce {
         this.network = network;
         this.clock = clock;
         this.current = membership.ensemble() == null ? null : membership.ensemble().members();
+        this.publishedText = current == null ? "" : current.text();
+    }
+
+    /** The configuration text in force, readable from any thread; empty when absent. */
+    String publishedText() {
+        return publishedText;
     }
 
     boolean present() {
@@ -140,6 +148,7 @@ final class ConfigInForce {
             addAddresses(current);
         }
         current = members;
+        publishedText = members.text();
         addAddresses(members);
         network.updatePeers(new TreeMap<>(knownAddresses));
         LOG.info("Server {}: configuration 0x{} in force: {}", membership.myId(), Long.toHexString(members.version()),

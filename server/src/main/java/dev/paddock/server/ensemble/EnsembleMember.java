@@ -242,10 +242,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
      * connected clients have in flight; the glue simulation checks that it drains.
      */
     int outstandingCallbacks() {
-        int waiting = 0;
-        for (List<Runnable> each : waitingForApplied.values()) {
-            waiting += each.size();
-        }
+        int waiting = waitingForApplied.values().stream().mapToInt(List::size).sum();
         return pending.size() + syncsAsked.size() + waiting;
     }
 
@@ -256,6 +253,11 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     /** The member this one follows or is, -1 while there is none (the AdminServer's leader command). */
     public int leaderId() {
         return member == null ? -1 : member.leaderId();
+    }
+
+    /** The configuration text in force (conf's membership); any thread. */
+    public String membershipText() {
+        return configInForce.publishedText();
     }
 
     /** The {@code snap} four-letter word. */
@@ -304,10 +306,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public String mode() {
-        if (membership.standalone()) {
-            return "standalone";
-        }
-        return switch (role()) {
+        return membership.standalone() ? "standalone" : switch (role()) {
             case LEADING -> "leader";
             case FOLLOWING -> "follower";
             case OBSERVING -> "observer";

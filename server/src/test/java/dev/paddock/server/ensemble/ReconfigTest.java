@@ -75,7 +75,8 @@ class ReconfigTest {
     }
 
     private ServerConfig configOf(int id, List<String> lines) throws Exception {
-        return memberConfig(dir.resolve("s" + id), id, lines, Map.of("reconfigEnabled", "true"));
+        return memberConfig(dir.resolve("s" + id), id, lines,
+                Map.of("reconfigEnabled", "true", "4lw.commands.whitelist", "*"));
     }
 
     private List<String> lines(int... ids) {
@@ -174,6 +175,8 @@ class ReconfigTest {
         long version = versionOf(added);
         assertThat(version).isGreaterThan(0);
         awaitConfigEverywhere(added, 1, 2, 3, 4, 5);
+        // conf prints the membership in force, as ZooKeeper's prints its quorum verifier.
+        assertThat(FourLetterWordProbe.send(clientPorts[2], "conf")).contains("membership: \n" + added);
         Stat stat = new Stat();
         zk.getConfig(false, stat);
         assertThat(stat.getMzxid()).isEqualTo(version);
