@@ -37,6 +37,14 @@ public final class Jaas {
         return new Jaas(file);
     }
 
+    /** A JAAS file of the given sections, e.g. Kerberos ones ({@link Kdc#jaasSection}). */
+    public static Jaas of(String... sections) throws IOException {
+        Path file = Files.createTempFile("security-jaas", ".conf");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, String.join("", sections));
+        return new Jaas(file);
+    }
+
     public static String clientSection(String name) {
         return "Client_" + name;
     }
