@@ -173,6 +173,18 @@ public abstract class MalformedFrameScenarios extends CompatTestBase {
     }
 
     @Test
+    void aPingIsAnsweredWithThePingXidWhateverItsOwn() throws Exception {
+        try (RawClient c = session()) {
+            c.sendFrame(RawClient.serialize(new RequestHeader(7, OpCode.ping), null));
+            RawClient.Reply pong = c.read();
+            assertThat(pong.header().getXid()).isEqualTo(-2);
+            assertThat(pong.err()).isZero();
+            RawClient.Reply after = c.call(OpCode.exists, new org.apache.zookeeper.proto.ExistsRequest("/", false));
+            assertThat(after.err()).isZero();
+        }
+    }
+
+    @Test
     void oversizedRequestCostsOnlyTheConnection() throws Exception {
         Events events = new Events();
         ZooKeeper zk = connect(events);

@@ -30,6 +30,7 @@ import dev.paddock.wire.proto.MultiResult;
 import dev.paddock.wire.proto.PathRequest;
 import dev.paddock.wire.proto.PathResponse;
 import dev.paddock.wire.proto.PathWatchRequest;
+import dev.paddock.wire.Xid;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.Request;
 import dev.paddock.wire.proto.RequestHeader;
@@ -178,7 +179,12 @@ public final class RequestHandler {
             return;
         }
         switch (request.opCode()) {
-            case PING -> answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, null, receivedAtMs);
+            case PING -> {
+                // ZooKeeper answers every ping with the ping xid (-2), whatever xid the request carried.
+                stats.clientResponseSize(conn.reply(new ReplyHeader(Xid.PING, stateMachine.lastZxid(),
+                        ErrorCode.OK.code), null));
+                sessions.answered(conn, header.xid(), stateMachine.lastZxid(), OpCode.PING, receivedAtMs, false);
+            }
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;

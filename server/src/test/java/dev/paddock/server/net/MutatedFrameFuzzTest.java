@@ -63,14 +63,14 @@ import org.junit.jupiter.api.io.TempDir;
  * extended bodies, overwritten lengths, frame lengths that lie) go to an in-process standalone server. Then
  * a fresh client must still create and read a node, no fatal fault may have been reported (an exception
  * that escapes a request-thread task is one), no connection may have been closed for an unexpected
- * exception, and every connection must have answered the ping that ends its batch or been closed. Seeded: the seed is printed; rerun with {@code -Dfuzz.seed=S}, and {@code -Dfuzz.frames=N}
+ * exception, and every connection must have answered the exists that ends its batch or been closed. Seeded: the seed is printed; rerun with {@code -Dfuzz.seed=S}, and {@code -Dfuzz.frames=N}
  * sends more (default 5,000).
  */
 class MutatedFrameFuzzTest {
     private static final int SHORT_BATCH = 5;
     private static final int LONG_BATCH = 40;
     private static final String SUPER = "super:fuzz";
-    /** The xid of the ping that ends a batch (a ping is answered with its own xid). */
+    /** The xid of the exists("/") that ends a batch (pings are answered with xid -2, so they cannot mark). */
     private static final int MARK = 0x7fff_fff0;
     private static final int[] OPCODES = Arrays.stream(OpCode.values()).mapToInt(op -> op.code).toArray();
 
@@ -171,7 +171,8 @@ class MutatedFrameFuzzTest {
                 if (lyingLength) {
                     s.setSoTimeout(100); // the server may well wait for bytes that never come
                 } else {
-                    out.write(frame(bytes(new RequestHeader(MARK, OpCode.PING.code))));
+                    out.write(frame(concat(bytes(new RequestHeader(MARK, OpCode.EXISTS.code)),
+                            bytes(new PathWatchRequest(OpCode.EXISTS, "/", false)))));
                 }
                 out.flush();
                 return drainUntilPing(in);
@@ -179,14 +180,14 @@ class MutatedFrameFuzzTest {
                 return true;
             } catch (SocketTimeoutException e) {
                 if (!lyingLength) {
-                    hung++; // neither the ping's answer nor a close: the connection stopped answering
+                    hung++; // neither the marker's answer nor a close: the connection stopped answering
                 }
                 return false; // with a lying length the server legitimately waits for the rest of the frame
             }
         }
     }
 
-    /** Reads until the answer to the closing ping (false) or until the server closes the connection (true). */
+    /** Reads until the answer to the closing marker (false) or until the server closes the connection (true). */
     private boolean drainUntilPing(DataInputStream in) throws IOException {
         while (true) {
             byte[] reply = readFrame(in);
