@@ -25,7 +25,11 @@ import org.junit.jupiter.api.Test;
  *   <li>connections that announce a 1 MB frame and never send it cost the server nothing it cannot give
  *       back: other clients keep being served, and the stalled ones are closed like any stalled
  *       handshake;</li>
- *   <li>{@code zookeeper.maxCnxns} caps the connections open at once: one more is closed at once.</li>
+ *   <li>{@code zookeeper.maxCnxns} caps the connections open at once: one more is closed at once;</li>
+ *   <li>an answer larger than the client's jute.maxbuffer (getChildren of a node whose children's names
+ *       add up to more than 1 MB) is sent in full by the server; the Java client refuses the frame and
+ *       loses that connection only (ConnectionLoss), reconnects to the same session and goes on, and
+ *       every other client is served throughout.</li>
  * </ul>
  */
 public abstract class HostileClientScenarios extends CompatTestBase {
@@ -67,6 +71,44 @@ public abstract class HostileClientScenarios extends CompatTestBase {
         assertThat(zk.getData(base + "/served", false, null)).hasSize(1000);
         for (RawClient c : announced) {
             assertThat(c.closedByServer(CLOSE_WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void anAnswerLargerThanTheClientsBufferCostsOnlyThatConnection() throws Exception {
+        ZooKeeper writer = connect();
+        String parent = base + "/wide";
+        writer.create(parent, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        String name = "n".repeat(990);
+        int children = 1_100;
+        java.util.concurrent.CountDownLatch created = new java.util.concurrent.CountDownLatch(children);
+        for (int i = 0; i < children; i++) {
+            writer.create(parent + "/" + name + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                    (rc, path, ctx, n) -> created.countDown(), null);
+        }
+        assertThat(created.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        ZooKeeper reader = connect();
+        long session = reader.getSessionId();
+        assertThat(codeOf(() -> reader.getChildren(parent, false))).isEqualTo(
+                org.apache.zookeeper.KeeperException.Code.CONNECTIONLOSS);
+        // The client fails what was queued with the lost connection; once reconnected it is served again.
+        org.apache.zookeeper.data.Stat stat = dev.paddock.compat.harness.Await.value("the reconnected session",
+                CLOSE_WAIT, () -> {
+                    try {
+                        return reader.exists(parent, false);
+                    } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
+                        return null;
+                    }
+                }, java.util.Objects::nonNull);
+        assertThat(stat.getNumChildren()).isEqualTo(children);
+        assertThat(reader.getSessionId()).isEqualTo(session);
+        assertThat(writer.exists(parent, false)).as("others are served").isNotNull();
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
+            RawClient.Reply all = raw.call(ZooDefs.OpCode.getChildren,
+                    new org.apache.zookeeper.proto.GetChildrenRequest(parent, false));
+            assertThat(all.err()).isZero();
+            assertThat(all.body().length).as("the server sends the whole answer").isGreaterThan(1_048_575);
         }
     }
 
