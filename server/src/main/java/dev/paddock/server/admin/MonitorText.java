@@ -133,7 +133,7 @@ final class MonitorText {
         v.put("last_client_response_size", stats.lastResponseBytes());
         v.put("min_client_response_size", stats.minResponseBytes());
         v.put("max_client_response_size", stats.maxResponseBytes());
-        v.put("connection_drop_probability", 0.0); // Paddock never drops connections on purpose
+        v.put("connection_drop_probability", stats.connectionDropProbability());
         v.put("uptime", clock.monotonicMs() - facts.startedMs());
         // No TLS yet: no handshakes, no client-certificate failures (auth_failed_count, non_mtls_*).
         v.put("outstanding_tls_handshake", 0);

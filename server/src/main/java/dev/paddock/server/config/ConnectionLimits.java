@@ -12,13 +12,14 @@ package dev.paddock.server.config;
  *                             queued for one connection that its client has not read; past it the
  *                             connection is closed (the session lives on; its client reconnects and sets
  *                             its watches again). ZooKeeper has no such bound.
+ * @param throttle             ZooKeeper's connection throttle ({@code connection_throttle_*}), off by default
  */
-public record ConnectionLimits(int maxCnxns, int sessionlessTimeoutMs, int maxQueuedBytes) {
+public record ConnectionLimits(int maxCnxns, int sessionlessTimeoutMs, int maxQueuedBytes, ThrottleSettings throttle) {
     public static final int DEFAULT_SESSIONLESS_TIMEOUT_MS = 10_000;
     /** 32 MiB: 32 replies of the largest size jute.maxbuffer allows by default, or ~30,000 1 KiB events. */
     public static final int DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 
     public static ConnectionLimits defaults() {
-        return new ConnectionLimits(0, DEFAULT_SESSIONLESS_TIMEOUT_MS, DEFAULT_MAX_QUEUED_BYTES);
+        return new ConnectionLimits(0, DEFAULT_SESSIONLESS_TIMEOUT_MS, DEFAULT_MAX_QUEUED_BYTES, ThrottleSettings.off());
     }
 }

@@ -46,6 +46,8 @@ public record ServerConfig(
         Path configFile) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
+    /** The prefix of ZooKeeper's connection throttle keys. */
+    private static final String THROTTLE = "connection_throttle_";
 
     public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
     /** The four-letter words of ZooKeeper 3.9.5 (it has no {@code snap}: that one is Paddock's own). */
@@ -222,7 +224,33 @@ public record ServerConfig(
                     v.origin("maxClientQueuedBytes"), queued, floor);
             queued = floor;
         }
-        return new ConnectionLimits(maxCnxns, sessionless, queued);
+        return new ConnectionLimits(maxCnxns, sessionless, queued, throttle(v));
+    }
+
+    /** ZooKeeper's BlueThrottle settings, with its corrections of weights that make no sense. */
+    private static ThrottleSettings throttle(Values v) throws ConfigException {
+        ThrottleSettings d = ThrottleSettings.off();
+        boolean weighted = v.bool(THROTTLE + "weight_enabled", "zookeeper." + THROTTLE + "weight_enabled", false);
+        int local = v.intValue(THROTTLE + "local_session_weight", "zookeeper." + THROTTLE + "local_session_weight", 1);
+        local = local <= 0 ? 1 : local;
+        int global = v.intValue(THROTTLE + "global_session_weight", "zookeeper." + THROTTLE + "global_session_weight", 3);
+        global = global <= 0 ? 3 : Math.max(global, local);
+        int renew = v.intValue(THROTTLE + "renew_session_weight", "zookeeper." + THROTTLE + "renew_session_weight", 2);
+        renew = renew <= 0 ? 2 : Math.max(renew, local);
+        int scale = weighted ? global : 1;
+        int tokens = v.intValue(THROTTLE + "tokens", "zookeeper." + THROTTLE + "tokens", d.tokens());
+        int fillTime = v.intValue(THROTTLE + "fill_time", "zookeeper." + THROTTLE + "fill_time", d.fillTimeMs());
+        if (tokens < 0 || fillTime <= 0) {
+            throw new ConfigException(v.origin(THROTTLE + "tokens") + ": connection_throttle_tokens must be at least 0 "
+                    + "and connection_throttle_fill_time positive");
+        }
+        return new ThrottleSettings(scale * tokens, fillTime,
+                scale * v.intValue(THROTTLE + "fill_count", "zookeeper." + THROTTLE + "fill_count", d.fillCount()),
+                v.intValue(THROTTLE + "freeze_time", "zookeeper." + THROTTLE + "freeze_time", d.freezeTimeMs()),
+                v.doubleValue(THROTTLE + "drop_increase", "zookeeper." + THROTTLE + "drop_increase", d.dropIncrease()),
+                v.doubleValue(THROTTLE + "drop_decrease", "zookeeper." + THROTTLE + "drop_decrease", d.dropDecrease()),
+                v.doubleValue(THROTTLE + "decrease_ratio", "zookeeper." + THROTTLE + "decrease_ratio", d.decreaseRatio()),
+                weighted, global, local, renew);
     }
 
     /**
@@ -295,6 +323,18 @@ public record ServerConfig(
             }
             try {
                 return Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(origin(key) + ": " + key + " must be a number but is '" + s + "'");
+            }
+        }
+
+        double doubleValue(String key, String systemProperty, double fallback) throws ConfigException {
+            String s = string(key, systemProperty, null);
+            if (s == null) {
+                return fallback;
+            }
+            try {
+                return Double.parseDouble(s);
             } catch (NumberFormatException e) {
                 throw new ConfigException(origin(key) + ": " + key + " must be a number but is '" + s + "'");
             }

@@ -47,12 +47,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final FourLetterWords fourLetterWords;
     private final ServerStats stats;
     private final Clock clock;
+    private final ConnectionThrottle throttle;
     private Connection conn;
     private boolean handshakeReceived;
 
     ClientHandler(RequestLoop loop, SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
-                  ServerStats stats, Clock clock) {
+                  ServerStats stats, Clock clock, ConnectionThrottle throttle) {
         this.loop = loop;
+        this.throttle = throttle;
         this.sessions = sessions;
         this.requests = requests;
         this.fourLetterWords = fourLetterWords;
@@ -82,6 +84,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (!handshakeReceived) {
                 handshakeReceived = true;
                 ConnectRequest req = ConnectRequest.read(JuteReader.of(frame));
+                if (!throttle.admit(req.sessionId() == 0 ? ConnectionThrottle.Kind.NEW_SESSION
+                        : ConnectionThrottle.Kind.RENEWAL)) {
+                    // As ZooKeeper: refused by the connection throttle, closed without an answer.
+                    LOG.debug("Closing connection from {}: connection throttle", ctx.channel().remoteAddress());
+                    stats.connectionRejected();
+                    ctx.close();
+                    return;
+                }
                 Connection c = conn;
                 loop.execute(() -> sessions.connect(c, req));
                 return;

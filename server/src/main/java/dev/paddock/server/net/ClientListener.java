@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /** The client port: a Netty listener whose pipeline is limiter, framing, then the per-connection handler. */
@@ -50,6 +51,10 @@ public final class ClientListener implements AutoCloseable {
                           FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
             throws InterruptedException {
         ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns, limits.maxCnxns(), stats);
+        ConnectionThrottle throttle = new ConnectionThrottle(limits.throttle(), clock, new SplittableRandom());
+        if (limits.throttle().enabled()) {
+            stats.connectionDropChance(throttle::dropChance);
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -68,7 +73,7 @@ public final class ClientListener implements AutoCloseable {
                         }
                         ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
                         ch.pipeline().addLast("client",
-                                new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock));
+                                new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock, throttle));
                     }
                 });
         try {

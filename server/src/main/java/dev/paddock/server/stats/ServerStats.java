@@ -10,6 +10,7 @@ public final class ServerStats {
     /** ZooKeeper's value of a response size before any response: none recorded. */
     public static final long NO_SIZE = -1;
 
+    private volatile java.util.function.DoubleSupplier connectionDropChance = () -> 0.0;
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
@@ -41,7 +42,16 @@ public final class ServerStats {
         connectionRequests.incrementAndGet();
     }
 
-    /** A connection refused for maxClientCnxns. */
+    /** Where mntr's connection_drop_probability comes from: the connection throttle, when one runs. */
+    public void connectionDropChance(java.util.function.DoubleSupplier chance) {
+        connectionDropChance = chance;
+    }
+
+    public double connectionDropProbability() {
+        return connectionDropChance.getAsDouble();
+    }
+
+    /** A connection refused for maxClientCnxns, maxCnxns or the connection throttle. */
     public void connectionRejected() {
         connectionsRejected.incrementAndGet();
     }
