@@ -186,6 +186,9 @@ public class TestingCluster implements Closeable {
         p.setProperty("maxSessionTimeout", "60000");
         p.setProperty("4lw.commands.whitelist", "*");
         p.setProperty("admin.enableServer", "false");
+        // A test needs no durability against power loss: no fsync, small log segments (quick to preallocate).
+        p.setProperty("forceSync", "no");
+        p.setProperty("preAllocSize", "1024");
         zooCfg.forEach(p::setProperty);
         p.setProperty("clientPortAddress", "127.0.0.1");
         p.setProperty("clientPort", Integer.toString(m.getPort()));

@@ -146,6 +146,9 @@ public class TestingServer implements Closeable {
         p.setProperty("tickTime", "2000");
         p.setProperty("4lw.commands.whitelist", "*");
         p.setProperty("admin.enableServer", "false");
+        // A test needs no durability against power loss: no fsync, small log segments (quick to preallocate).
+        p.setProperty("forceSync", "no");
+        p.setProperty("preAllocSize", "1024");
         zooCfg.forEach(p::setProperty);
         p.setProperty("clientPortAddress", "127.0.0.1");
         p.setProperty("clientPort", Integer.toString(port));
