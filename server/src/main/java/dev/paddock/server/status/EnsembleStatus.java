@@ -32,6 +32,26 @@ public final class EnsembleStatus {
         return targets;
     }
 
+    /**
+     * The members a running server asks for the AdminServer's ensemble_status: those of its ensemble, or
+     * itself (on the port it bound) when standalone.
+     */
+    public static List<MemberTarget> targetsOfMember(ServerConfig config, EnsembleConfig ensemble, int clientPort)
+            throws ConfigException {
+        int admin = AdminSettings.of(config, System.getProperties()).port();
+        List<MemberTarget> targets = new ArrayList<>();
+        if (ensemble == null) {
+            InetSocketAddress client = config.clientAddress();
+            String host = MemberTarget.isWildcard(client) ? "127.0.0.1" : client.getHostString();
+            targets.add(new MemberTarget(0, host, clientPort, admin, false));
+            return targets;
+        }
+        for (EnsembleConfig.Peer peer : ensemble.peers().values()) {
+            targets.add(MemberTarget.of(peer, config.clientAddress().getPort(), admin));
+        }
+        return targets;
+    }
+
     /** Asks every member in turn (each read bounded by the probe's timeout) and judges the answers. */
     public static EnsembleReport collect(List<MemberTarget> targets, MemberProbe probe, long maxLag) {
         List<MemberReport> reports = new ArrayList<>();
