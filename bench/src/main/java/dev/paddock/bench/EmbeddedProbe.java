@@ -13,7 +13,8 @@ import org.apache.zookeeper.ZooKeeper;
  * One embedded test server in a fresh JVM (run by {@link EmbeddedBench}): starts it as a test suite would
  * ({@code new TestingServer()}: free port, temporary directory), connects the ZooKeeper client and reads
  * "/", then prints one {@code RESULT} line: milliseconds from the constructor to that first read, from the
- * JVM's start to it, and after two full GCs the heap in use, the process's resident set and its threads.
+ * JVM's start to it, the process's CPU milliseconds until then, and after two full GCs the heap in use, the
+ * process's resident set and its threads.
  * The client is the same for both kinds, so the differences are the servers'.
  */
 public final class EmbeddedProbe {
@@ -40,10 +41,13 @@ public final class EmbeddedProbe {
             zk.getData("/", false, null);
             long startMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
             long sinceJvmMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            // CPU time, less disturbed than wall time by other processes on a shared machine.
+            long cpuMs = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1_000_000;
             System.gc();
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.out.printf("RESULT %s %d %d %d %d %d%n", kind, startMs, sinceJvmMs, heap, rssBytes(),
+            System.out.printf("RESULT %s %d %d %d %d %d %d%n", kind, startMs, sinceJvmMs, cpuMs, heap, rssBytes(),
                     ManagementFactory.getThreadMXBean().getThreadCount());
         } finally {
             server.close();
