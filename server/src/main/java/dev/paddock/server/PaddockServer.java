@@ -28,6 +28,9 @@ import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.session.SessionTracker;
+import dev.paddock.server.status.EnsembleStatus;
+import dev.paddock.server.status.MemberProbe;
+import dev.paddock.server.status.MemberTarget;
 import dev.paddock.server.storage.RecoveryException;
 import dev.paddock.server.storage.SnapshotService;
 import dev.paddock.server.storage.StorageLayout;
@@ -38,6 +41,7 @@ import dev.paddock.server.watch.WatchManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -51,6 +55,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
     /** How long a standalone server may take to elect itself before it opens its client port. */
     private static final long STANDALONE_READY_MS = 30_000;
+    /** How long ensemble_status waits for each member's answer. */
+    private static final int ENSEMBLE_PROBE_TIMEOUT_MS = 2000;
 
     private final RequestLoop loop;
     private final ClientListener listener;
@@ -116,6 +122,11 @@ public final class PaddockServer implements AutoCloseable {
         if (ensemble != null) {
             words.membershipFrom(member::membershipText);
         }
+        // The leader's view of its learners, copied into the admin layer's own record (admin knows no quorum types).
+        words.learnersFrom(() -> member.learnerProgress().stream()
+                .map(p -> dev.paddock.server.admin.LearnerLag.of(p.id(), p.observer(), p.synced(), p.ackedZxid(),
+                        p.leaderZxid()))
+                .toList());
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
@@ -143,7 +154,7 @@ public final class PaddockServer implements AutoCloseable {
                 words.secureListeningOn(secureListener.port());
             }
             words.listeningOn((listener != null ? listener : secureListener).port());
-            admin = startAdmin(config, membership, stateMachine, member, words, layout, loop, clock);
+            admin = startAdmin(config, ensemble, membership, stateMachine, member, words, layout, loop, clock);
             metrics = startMetrics(config, words, stats, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (admin != null) {
@@ -192,9 +203,9 @@ public final class PaddockServer implements AutoCloseable {
      * server's start (ZooKeeper exits then); an ensemble member logs it and runs without one, as ZooKeeper's
      * QuorumPeer does.
      */
-    private static AdminHttpServer startAdmin(ServerConfig config, Membership membership, StateMachine stateMachine,
-                                              EnsembleMember member, FourLetterWords words, StorageLayout layout,
-                                              RequestLoop loop, Clock clock) throws IOException {
+    private static AdminHttpServer startAdmin(ServerConfig config, EnsembleConfig ensemble, Membership membership,
+                                              StateMachine stateMachine, EnsembleMember member, FourLetterWords words,
+                                              StorageLayout layout, RequestLoop loop, Clock clock) throws IOException {
         AdminSettings settings;
         try {
             settings = AdminSettings.of(config, System.getProperties());
@@ -209,6 +220,14 @@ public final class PaddockServer implements AutoCloseable {
                 new SnapshotCommand(stateMachine, layout.snapDir(),
                         // snapshotNow says what it did; it starts none while one is being written.
                         () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock));
+        List<MemberTarget> members;
+        try {
+            members = EnsembleStatus.targetsOfMember(config, ensemble, words.clientPortListening());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        commands.ensembleProbe(maxLag -> EnsembleStatus.collect(members, new MemberProbe(ENSEMBLE_PROBE_TIMEOUT_MS),
+                maxLag).json());
         Executor requestThread = task -> {
             if (!loop.tryExecute(task)) {
                 throw new RejectedExecutionException("request queue full");

@@ -64,18 +64,39 @@ public final class AdminCommands {
             cmd(true, false, "watches_by_path", "wchp"),
             cmd(false, false, "zabstate"));
 
+    /**
+     * Paddock's own commands, beyond ZooKeeper's: answered, but not in the listing, which stays ZooKeeper's
+     * (compat-tests' AdminServerCompatTest compares it).
+     */
+    private static final List<Command> PADDOCK_COMMANDS = List.of(cmd(false, false, "ensemble_status"));
+
     private static final Map<String, Command> BY_NAME = index();
 
     private final FourLetterWords words;
     private final QuorumView quorum;
     private final AdminAuth auth;
     private final SnapshotCommand snapshot;
+    private volatile EnsembleProbe ensemble;
+
+    /**
+     * Paddock's ensemble_status: every member's state and the verdict (the status package asks them over the
+     * network, so it runs on the worker, never on the request thread).
+     */
+    public interface EnsembleProbe {
+        /** The report as JSON fields; {@code maxLag} is the lag in zxids tolerated before a member is lagging. */
+        Map<String, Object> report(long maxLag);
+    }
 
     public AdminCommands(FourLetterWords words, QuorumView quorum, AdminAuth auth, SnapshotCommand snapshot) {
         this.words = words;
         this.quorum = quorum;
         this.auth = auth;
         this.snapshot = snapshot;
+    }
+
+    /** Where ensemble_status asks the members (set by the server's wiring; without it the command says so). */
+    public void ensembleProbe(EnsembleProbe probe) {
+        this.ensemble = probe;
     }
 
     /** What one HTTP request asks: the command name, its query parameters, the Authorization header. */
@@ -136,6 +157,7 @@ public final class AdminCommands {
             case "last_snapshot" -> later(name, reply, () -> SnapshotCommand.lastSnapshot(words.facts().snapDir()));
             case "snapshot" -> snapshot.take(request.params(), reply);
             case "restore" -> reply.accept(SnapshotCommand.restore());
+            case "ensemble_status" -> ensembleStatus(request.params(), reply);
             default -> reply.accept(AdminResponse.ok(name, now(name, request.params())));
         }
     }
@@ -178,6 +200,43 @@ public final class AdminCommands {
         }
         return m;
     }
+
+    /**
+     * The members' table as JSON (see status.EnsembleReport), then, from the request thread, what this member
+     * knows of its learners while it leads: {@code learners} (empty otherwise).
+     */
+    private void ensembleStatus(Map<String, String> params, Consumer<AdminResponse> reply) {
+        EnsembleProbe probe = ensemble;
+        if (probe == null) {
+            reply.accept(AdminResponse.error("ensemble_status", "ensemble status is not available", AdminResponse.OK));
+            return;
+        }
+        long maxLag;
+        try {
+            maxLag = Long.parseLong(params.getOrDefault("maxLag", Long.toString(DEFAULT_MAX_LAG)));
+        } catch (NumberFormatException e) {
+            reply.accept(AdminResponse.error("ensemble_status", "maxLag must be a number", 400));
+            return;
+        }
+        List<Object> learners = new java.util.ArrayList<>();
+        for (LearnerLag l : words.learnerLags()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", (long) l.id());
+            m.put("observer", l.observer());
+            m.put("synced", l.synced());
+            m.put("acked_zxid", l.ackedZxid() < 0 ? null : "0x" + Long.toHexString(l.ackedZxid()));
+            m.put("lag", l.lag() < 0 ? null : l.lag());
+            learners.add(m);
+        }
+        later("ensemble_status", reply, () -> {
+            Map<String, Object> m = new LinkedHashMap<>(probe.report(maxLag));
+            m.put("learners", learners);
+            return m;
+        });
+    }
+
+    /** Lag in zxids tolerated by ensemble_status unless {@code ?maxLag=} says otherwise. */
+    static final long DEFAULT_MAX_LAG = 1000;
 
     private void setTraceMask(Map<String, String> params, Map<String, Object> m) {
         String value = params.get("traceMask");
@@ -244,6 +303,9 @@ public final class AdminCommands {
     private static Map<String, Command> index() {
         Map<String, Command> m = new java.util.HashMap<>();
         for (Command c : COMMANDS) {
+            c.names().forEach(n -> m.put(n, c));
+        }
+        for (Command c : PADDOCK_COMMANDS) {
             c.names().forEach(n -> m.put(n, c));
         }
         return Map.copyOf(m);

@@ -55,6 +55,7 @@ public final class FourLetterWords implements AutoCloseable {
     private final EnvironmentText environment = new EnvironmentText();
     private final ThreadPoolExecutor worker;
     private Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
+    private Supplier<java.util.List<LearnerLag>> learnerLags = java.util.List::of;
     private volatile int clientPort;
     private volatile int secureClientPort = -1;
     /** stmk sets it and gtmk reads it. Paddock logs no trace categories; the value is kept as ZooKeeper's. */
@@ -83,6 +84,16 @@ public final class FourLetterWords implements AutoCloseable {
     /** Where conf reads the membership in force (see {@link ConfText#membershipFrom}); any thread. */
     public void membershipFrom(Supplier<String> text) {
         conf.membershipFrom(text);
+    }
+
+    /** Where the leader's view of its learners comes from (set by the ensemble wiring); request thread. */
+    public void learnersFrom(Supplier<java.util.List<LearnerLag>> learners) {
+        this.learnerLags = learners;
+    }
+
+    /** The learners as this member sees them while it leads, none otherwise; request thread only. */
+    public java.util.List<LearnerLag> learnerLags() {
+        return learnerLags.get();
     }
 
     public void snapCommand(Supplier<String> command) {
@@ -223,6 +234,11 @@ public final class FourLetterWords implements AutoCloseable {
     }
 
     int clientPort() {
+        return clientPort;
+    }
+
+    /** The client port bound (zoo.cfg's, or the one chosen when it said 0). */
+    public int clientPortListening() {
         return clientPort;
     }
 

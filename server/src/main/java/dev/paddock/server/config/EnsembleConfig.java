@@ -84,28 +84,10 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
 
     /** The ensemble of a zoo.cfg; null when it has no server lines (or only one with standaloneEnabled). */
     public static EnsembleConfig of(ServerConfig config) throws ConfigException {
-        Map<Integer, Peer> peers = new TreeMap<>();
         boolean observerType = "observer".equalsIgnoreCase(config.otherKeys().getOrDefault("peerType", "participant"));
-        long version = 0;
-        String dynamicFile = config.otherKeys().get("dynamicConfigFile");
-        if (dynamicFile != null) {
-            DynamicConfig.Members members = readDynamicFile(Path.of(dynamicFile));
-            peers.putAll(members.servers());
-            version = members.version();
-        } else {
-            for (Map.Entry<String, String> e : config.otherKeys().entrySet()) {
-                if (!e.getKey().startsWith("server.")) {
-                    continue;
-                }
-                int id;
-                try {
-                    id = Integer.parseInt(e.getKey().substring("server.".length()));
-                } catch (NumberFormatException ex) {
-                    throw new ConfigException(e.getKey() + ": the server id must be a number");
-                }
-                peers.put(id, parsePeer(id, e.getValue(), e.getKey()));
-            }
-        }
+        DynamicConfig.Members listed = listedMembers(config);
+        Map<Integer, Peer> peers = new TreeMap<>(listed.servers());
+        long version = listed.version();
         boolean standaloneEnabled = !"false".equalsIgnoreCase(config.otherKeys().getOrDefault("standaloneEnabled", "true"));
         if (peers.isEmpty() || peers.size() == 1 && standaloneEnabled) {
             return null;
@@ -123,6 +105,31 @@ public record EnsembleConfig(int myId, Map<Integer, Peer> peers, boolean standal
             throw new ConfigException("the ensemble has no voting members");
         }
         return new EnsembleConfig(myId, peers, standaloneEnabled, configText, version);
+    }
+
+    /**
+     * The servers a zoo.cfg lists, with the config version: its {@code dynamicConfigFile}'s when it names one,
+     * else its {@code server.N} lines (version 0). Needs no {@code myid}: tools read another member's zoo.cfg.
+     */
+    public static DynamicConfig.Members listedMembers(ServerConfig config) throws ConfigException {
+        String dynamicFile = config.otherKeys().get("dynamicConfigFile");
+        if (dynamicFile != null) {
+            return readDynamicFile(Path.of(dynamicFile));
+        }
+        Map<Integer, Peer> peers = new TreeMap<>();
+        for (Map.Entry<String, String> e : config.otherKeys().entrySet()) {
+            if (!e.getKey().startsWith("server.")) {
+                continue;
+            }
+            int id;
+            try {
+                id = Integer.parseInt(e.getKey().substring("server.".length()));
+            } catch (NumberFormatException ex) {
+                throw new ConfigException(e.getKey() + ": the server id must be a number");
+            }
+            peers.put(id, parsePeer(id, e.getValue(), e.getKey()));
+        }
+        return new DynamicConfig.Members(peers, 0);
     }
 
     /**

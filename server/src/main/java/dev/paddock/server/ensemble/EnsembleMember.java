@@ -255,6 +255,11 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         return member == null ? -1 : member.leaderId();
     }
 
+    /** The learners' progress as this member sees them while it leads (none otherwise); request thread. */
+    public List<dev.paddock.server.quorum.LearnerProgress> learnerProgress() {
+        return member == null ? List.of() : member.learnerProgress();
+    }
+
     /** The configuration text in force (conf's membership); any thread. */
     public String membershipText() {
         return configInForce.publishedText();

@@ -6,7 +6,6 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,8 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(MetricsSettings settings, FourLetterWords words, ServerStats stats,
                                       Predicate<Runnable> requestThread) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new ZooKeeperMetrics(() -> onRequestThread(words, requestThread), stats));
+        registry.register(new ZooKeeperMetrics(() -> onRequestThread(words::monitorValues, requestThread), stats));
+        registry.register(new LearnerMetrics(() -> onRequestThread(words::learnerLags, requestThread)));
         if (settings.exportJvmInfo()) {
             JvmMetrics.builder().register(registry);
         }
@@ -55,9 +55,10 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(http);
     }
 
-    private static Map<String, Object> onRequestThread(FourLetterWords words, Predicate<Runnable> requestThread) {
-        CompletableFuture<Map<String, Object>> values = new CompletableFuture<>();
-        if (!requestThread.test(() -> values.complete(words.monitorValues()))) {
+    /** What {@code read} gives on the request thread, or null when that thread is full or too slow. */
+    private static <T> T onRequestThread(java.util.function.Supplier<T> read, Predicate<Runnable> requestThread) {
+        CompletableFuture<T> values = new CompletableFuture<>();
+        if (!requestThread.test(() -> values.complete(read.get()))) {
             return null;
         }
         try {

@@ -84,6 +84,8 @@ final class LeaderRole {
         LearnerPhase phase = LearnerPhase.INFO;
         long lastZxid;
         long syncedZxid;
+        /** The highest zxid it acknowledged on this link (operators' view of its lag; not used by the protocol). */
+        long ackedZxid = -1;
         int silentTicks;
 
         Learner(int id, Link link, boolean observer, long acceptedEpoch, long lastZxid) {
@@ -187,6 +189,17 @@ final class LeaderRole {
             return synced * 2 > voters.size();
         }
     };
+
+    /** Each connected learner's progress as this leader sees it, by id (read-only; for operators). */
+    List<LearnerProgress> progress() {
+        long last = member.storage.lastZxid();
+        List<LearnerProgress> out = new java.util.ArrayList<>(learners.size());
+        for (Learner l : learners.values()) {
+            boolean synced = l.phase == LearnerPhase.NEWLEADER_ACKED || l.phase == LearnerPhase.ACTIVE;
+            out.add(new LearnerProgress(l.id, l.observer, synced, l.ackedZxid, last));
+        }
+        return out;
+    }
 
     /** Stops leading and tells the learners at once, as closing their connections would. */
     void stepDown() {
@@ -406,6 +419,7 @@ final class LeaderRole {
     }
 
     private void onAck(Learner l, Ack ack) {
+        l.ackedZxid = Math.max(l.ackedZxid, ack.zxid());
         if (ack.newLeader()) {
             if (l.phase != LearnerPhase.SYNC_SENT) {
                 return; // a repeated NEWLEADER ack

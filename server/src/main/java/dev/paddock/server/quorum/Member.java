@@ -155,6 +155,11 @@ public final class Member {
         };
     }
 
+    /** What this member knows of its learners while it leads (none otherwise); read-only, for operators. */
+    public java.util.List<LearnerProgress> learnerProgress() {
+        return role == Role.LEADING ? leader.progress() : java.util.List.of();
+    }
+
     /** True for a leader whose epoch is established (it may propose). */
     public boolean isServingLeader() {
         return role == Role.LEADING && leader.established();
