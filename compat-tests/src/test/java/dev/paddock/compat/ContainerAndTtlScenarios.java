@@ -82,6 +82,46 @@ public abstract class ContainerAndTtlScenarios extends CompatTestBase {
         w.expect(EventType.NodeDeleted, c);
     }
 
+    /**
+     * The opcode, not the flags, makes a container: createContainer with the persistent, ephemeral or
+     * sequential flag makes one; create and create2 with the container flag make a plain persistent node
+     * (sent raw: the Java client always pairs them). Each gets a child that is then deleted.
+     */
+    @Test
+    void theOpcodeMakesTheContainer() throws Exception {
+        ZooKeeper zk = connect();
+        List<String> containers = new java.util.ArrayList<>();
+        List<String> persistent = new java.util.ArrayList<>();
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
+            for (int flags : new int[] {0, 1, 2}) {
+                String path = base + "/container-" + flags;
+                assertThat(raw.call(OpCode.createContainer, new CreateRequest(path, null, OPEN, flags)).err()).isZero();
+                containers.add(flags == 2 ? path + "0000000000" : path);
+            }
+            for (int opcode : new int[] {OpCode.create, OpCode.create2}) {
+                String path = base + "/plain-" + opcode;
+                assertThat(raw.call(opcode, new CreateRequest(path, null, OPEN, CreateMode.CONTAINER.toFlag())).err())
+                        .isZero();
+                persistent.add(path);
+            }
+        }
+        for (String p : containers) {
+            assertThat(zk.exists(p, false)).as(p).isNotNull();
+        }
+        List<String> all = new java.util.ArrayList<>(containers);
+        all.addAll(persistent);
+        for (String p : all) {
+            zk.create(p + "/x", null, OPEN, CreateMode.PERSISTENT);
+            zk.delete(p + "/x", -1);
+        }
+        for (String p : containers) {
+            Await.until("container " + p + " deleted", GONE_WITHIN, () -> zk.exists(p, false) == null);
+        }
+        for (String p : persistent) {
+            assertThat(zk.exists(p, false)).as(p + " is a persistent node").isNotNull();
+        }
+    }
+
     @Test
     void containerEmptiedBySessionCloseIsDeleted() throws Exception {
         ZooKeeper zk = connect();
