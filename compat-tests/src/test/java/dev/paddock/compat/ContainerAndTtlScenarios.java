@@ -95,8 +95,9 @@ public abstract class ContainerAndTtlScenarios extends CompatTestBase {
         try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
             for (int flags : new int[] {0, 1, 2}) {
                 String path = base + "/container-" + flags;
-                assertThat(raw.call(OpCode.createContainer, new CreateRequest(path, null, OPEN, flags)).err()).isZero();
-                containers.add(flags == 2 ? path + "0000000000" : path);
+                RawClient.Reply r = raw.call(OpCode.createContainer, new CreateRequest(path, null, OPEN, flags));
+                assertThat(r.err()).isZero();
+                containers.add(r.as(new org.apache.zookeeper.proto.Create2Response()).getPath());
             }
             for (int opcode : new int[] {OpCode.create, OpCode.create2}) {
                 String path = base + "/plain-" + opcode;
