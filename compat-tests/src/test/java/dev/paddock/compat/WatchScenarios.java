@@ -269,6 +269,45 @@ public abstract class WatchScenarios extends CompatTestBase {
         w.expectNoNodeEvent(QUIET);
     }
 
+    /**
+     * An event is sent only to a watcher whose session may READ the node it is about (for
+     * NodeChildrenChanged, the parent), under the node's ACL when the change is applied, as ZooKeeper
+     * 3.9 filters each delivery (CVE-2024-23944): a recursive watch does not reveal unreadable descendants,
+     * a one-shot watch on an unreadable node is used up without an event. A readable node's events after
+     * them show the filtered ones were not merely late.
+     */
+    @Test
+    void eventsNeedReadOnTheNode() throws Exception {
+        ZooKeeper zk = connect();
+        ZooKeeper writer = connect();
+        List<ACL> unreadable = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.READ,
+                ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+        String hidden = base + "/hidden";
+        String open = base + "/open";
+        Events recursive = new Events();
+        Events oneShot = new Events();
+        zk.addWatch(base, recursive, AddWatchMode.PERSISTENT_RECURSIVE);
+        zk.exists(hidden, oneShot);
+        zk.getChildren(base, oneShot);
+        writer.create(hidden, null, unreadable, CreateMode.PERSISTENT);
+        writer.setData(hidden, "x".getBytes(), -1);
+        writer.create(hidden + "/child", null, OPEN, CreateMode.PERSISTENT);
+        writer.delete(hidden + "/child", -1);
+        writer.delete(hidden, -1);
+        writer.create(open, null, OPEN, CreateMode.PERSISTENT);
+        writer.create(hidden, null, OPEN, CreateMode.PERSISTENT);
+        assertThat(recursive.next(4)).containsExactly(
+                "NodeCreated " + hidden + "/child",
+                "NodeDeleted " + hidden + "/child",
+                "NodeCreated " + open,
+                "NodeCreated " + hidden);
+        // The exists watch's filtered event never reached the client, which still holds that watch and so
+        // also hands it the recursive watch's last NodeCreated.
+        assertThat(oneShot.next(2)).containsExactly("NodeChildrenChanged " + base, "NodeCreated " + hidden);
+        recursive.expectNoNodeEvent(QUIET);
+        oneShot.expectNoNodeEvent(QUIET);
+    }
+
     @Test
     void persistentWatchOnMissingPath() throws Exception {
         ZooKeeper zk = connect();

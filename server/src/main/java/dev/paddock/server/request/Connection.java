@@ -1,5 +1,6 @@
 package dev.paddock.server.request;
 
+import dev.paddock.server.auth.AclChecker;
 import dev.paddock.server.auth.AuthInfo;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.fault.ConnectionFaults;
@@ -8,6 +9,7 @@ import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.Xid;
 import dev.paddock.wire.jute.JuteRecord;
+import dev.paddock.wire.proto.Acl;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.WatcherEvent;
@@ -258,6 +260,11 @@ public final class Connection implements Watcher {
 
     void flushed() {
         awaitingFlush = false;
+    }
+
+    @Override
+    public boolean mayRead(List<Acl> acl) {
+        return AclChecker.permitted(acl, Acl.READ, identities.list());
     }
 
     @Override

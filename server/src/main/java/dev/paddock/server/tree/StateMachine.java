@@ -168,7 +168,7 @@ public final class StateMachine {
                 checkAcl(n, Acl.WRITE, txn.identities());
                 checkVersion(n.version, r.version());
                 tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
-                changes.add(new Change(Change.Kind.DATA_CHANGED, r.path()));
+                changes.add(new Change(Change.Kind.DATA_CHANGED, r.path(), n.acl));
                 yield new StatResponse(tree.stat(n(r.path())));
             }
             case SET_ACL -> {
@@ -202,7 +202,7 @@ public final class StateMachine {
         }
         byte[] data = change.newConfig().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         tree.setLocalData(CONFIG_NODE, data, -1, txn.zxid(), txn.timeMs());
-        changes.add(new Change(Change.Kind.DATA_CHANGED, CONFIG_NODE));
+        changes.add(new Change(Change.Kind.DATA_CHANGED, CONFIG_NODE, n(CONFIG_NODE).acl));
         return new dev.paddock.wire.proto.GetDataResponse(data, tree.stat(n(CONFIG_NODE)));
     }
 
@@ -243,8 +243,8 @@ public final class StateMachine {
         }
         tree.create(path, data, AclLists.share(fixed), ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(),
                 txn.timeMs());
-        changes.add(new Change(Change.Kind.CREATED, path));
-        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath));
+        changes.add(new Change(Change.Kind.CREATED, path, n(path).acl));
+        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, parent.acl));
         if (opCode == OpCode.CREATE) {
             return new PathResponse(path);
         }
@@ -329,9 +329,11 @@ public final class StateMachine {
     }
 
     private void removeNode(Txn txn, String path, List<Change> changes) {
+        String parentPath = PathValidator.parent(path);
+        List<Acl> acl = n(path).acl;
         tree.delete(path, txn.zxid());
-        changes.add(new Change(Change.Kind.DELETED, path));
-        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, PathValidator.parent(path)));
+        changes.add(new Change(Change.Kind.DELETED, path, acl));
+        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, n(parentPath).acl));
     }
 
     private void closeSession(Txn txn, List<Change> changes) {
