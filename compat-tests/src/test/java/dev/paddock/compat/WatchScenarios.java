@@ -308,6 +308,46 @@ public abstract class WatchScenarios extends CompatTestBase {
         oneShot.expectNoNodeEvent(QUIET);
     }
 
+    /**
+     * The events setWatches answers with at once (for what changed since the client's zxid) are not
+     * filtered by READ, as ZooKeeper sends them without an ACL; the watches it leaves are, later.
+     */
+    @Test
+    void setWatchesCatchUpEventsAreNotFiltered() throws Exception {
+        ZooKeeper writer = connect();
+        String hidden = base + "/hidden";
+        String later = base + "/later";
+        List<ACL> unreadable = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.READ,
+                ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+        writer.create(hidden, null, unreadable, CreateMode.PERSISTENT);
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
+            raw.sendFrame(RawClient.serialize(new org.apache.zookeeper.proto.RequestHeader(-8, OpCode.setWatches),
+                    new org.apache.zookeeper.proto.SetWatches(0, List.of(hidden), List.of(later), List.of())));
+            assertThat(eventsBefore(raw, -8)).containsExactly("3 " + hidden);
+            // The exists watch it left is set, and its event (about an unreadable node) is filtered.
+            writer.create(later, null, unreadable, CreateMode.PERSISTENT);
+            raw.sendFrame(RawClient.serialize(new org.apache.zookeeper.proto.RequestHeader(7, OpCode.exists),
+                    new org.apache.zookeeper.proto.ExistsRequest(base, false)));
+            assertThat(eventsBefore(raw, 7)).isEmpty();
+        }
+    }
+
+    /** The watch events (type number and path) read before the reply with this xid. */
+    private static List<String> eventsBefore(RawClient raw, int xid) throws java.io.IOException {
+        List<String> events = new ArrayList<>();
+        while (true) {
+            RawClient.Reply r = raw.read();
+            if (r.header().getXid() == xid) {
+                assertThat(r.err()).isZero();
+                return events;
+            }
+            if (r.header().getXid() == -1) {
+                org.apache.zookeeper.proto.WatcherEvent e = r.as(new org.apache.zookeeper.proto.WatcherEvent());
+                events.add(e.getType() + " " + e.getPath());
+            }
+        }
+    }
+
     @Test
     void persistentWatchOnMissingPath() throws Exception {
         ZooKeeper zk = connect();
