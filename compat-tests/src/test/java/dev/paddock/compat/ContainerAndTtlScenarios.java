@@ -7,9 +7,12 @@ import dev.paddock.compat.harness.Await;
 import dev.paddock.compat.harness.CompatTestBase;
 import dev.paddock.compat.harness.Events;
 import dev.paddock.compat.harness.RawClient;
+import dev.paddock.compat.harness.RequestProbes;
 import dev.paddock.compat.harness.ServerSettings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -80,6 +83,96 @@ public abstract class ContainerAndTtlScenarios extends CompatTestBase {
         zk.delete(c + "/y", -1);
         Await.until("container deleted", GONE_WITHIN, () -> zk.exists(c, false) == null);
         w.expect(EventType.NodeDeleted, c);
+    }
+
+    /**
+     * The opcode, not the flags, makes a container: createContainer with the persistent, ephemeral or
+     * sequential flag makes one; create and create2 with the container flag make a plain persistent node
+     * (sent raw: the Java client always pairs them). Each gets a child that is then deleted.
+     */
+    @Test
+    void theOpcodeMakesTheContainer() throws Exception {
+        ZooKeeper zk = connect();
+        List<String> containers = new java.util.ArrayList<>();
+        List<String> persistent = new java.util.ArrayList<>();
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
+            for (int flags : new int[] {0, 1, 2}) {
+                String path = base + "/container-" + flags;
+                RawClient.Reply r = raw.call(OpCode.createContainer, new CreateRequest(path, null, OPEN, flags));
+                assertThat(r.err()).isZero();
+                containers.add(r.as(new org.apache.zookeeper.proto.Create2Response()).getPath());
+            }
+            for (int opcode : new int[] {OpCode.create, OpCode.create2}) {
+                String path = base + "/plain-" + opcode;
+                assertThat(raw.call(opcode, new CreateRequest(path, null, OPEN, CreateMode.CONTAINER.toFlag())).err())
+                        .isZero();
+                persistent.add(path);
+            }
+        }
+        for (String p : containers) {
+            assertThat(zk.exists(p, false)).as(p).isNotNull();
+        }
+        List<String> all = new java.util.ArrayList<>(containers);
+        all.addAll(persistent);
+        for (String p : all) {
+            zk.create(p + "/x", null, OPEN, CreateMode.PERSISTENT);
+            zk.delete(p + "/x", -1);
+        }
+        for (String p : containers) {
+            Await.until("container " + p + " deleted", GONE_WITHIN, () -> zk.exists(p, false) == null);
+        }
+        for (String p : persistent) {
+            assertThat(zk.exists(p, false)).as(p + " is a persistent node").isNotNull();
+        }
+    }
+
+    /**
+     * With extended types, the order of a TTL create's checks (see CheckOrderScenarios for the rest): the
+     * mode and the TTL first, then the path, the ACL list, the parent, CREATE on it, the name, an ephemeral
+     * parent.
+     */
+    @Test
+    void ttlCreateCheckOrder() throws Exception {
+        ZooKeeper zk = connect();
+        zk.create(base + "/eph", null, OPEN, CreateMode.EPHEMERAL);
+        zk.create(base + "/locked", null, new java.util.ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.CREATE,
+                ZooDefs.Ids.ANYONE_ID_UNSAFE))), CreateMode.PERSISTENT);
+        List<ACL> nobody = List.of(new ACL(ZooDefs.Perms.ALL, new org.apache.zookeeper.data.Id("world", "nobody")));
+        int ttl = CreateMode.PERSISTENT_WITH_TTL.toFlag();
+        int seqTtl = CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL.toFlag();
+        Map<String, RequestProbes.Probe> cases = new LinkedHashMap<>();
+        cases.put("bad ttl, no slash", ttl("nopath", OPEN, ttl, 0));
+        cases.put("ttl too large, missing parent", ttl(base + "/none/t", OPEN, ttl, 1L << 40));
+        cases.put("no slash, invalid acl", ttl("nopath", nobody, ttl, 1000));
+        cases.put("invalid acl, missing parent", ttl(base + "/none/t", nobody, ttl, 1000));
+        cases.put("missing parent, trailing slash", ttl(base + "/none/t/", OPEN, ttl, 1000));
+        cases.put("no CREATE on parent, trailing slash", ttl(base + "/locked/", OPEN, ttl, 1000));
+        cases.put("trailing slash", ttl(base + "/", OPEN, ttl, 1000));
+        cases.put("trailing slash, sequential", ttl(base + "/", OPEN, seqTtl, 1000));
+        cases.put("ephemeral parent", ttl(base + "/eph/t", OPEN, ttl, 1000));
+        cases.put("node exists", ttl(base + "/eph", OPEN, ttl, 1000));
+        cases.put("ephemeral flag", ttl(base + "/e", OPEN, CreateMode.EPHEMERAL.toFlag(), 1000));
+        cases.put("create opcode, ttl flag", RequestProbes.probe(OpCode.create, new CreateRequest(base + "/c", null, OPEN, ttl)));
+        cases.put("ok", ttl(base + "/ok", OPEN, ttl, 1000));
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("bad ttl, no slash", "err=-8");
+        expected.put("ttl too large, missing parent", "err=-8");
+        expected.put("no slash, invalid acl", "err=-8");
+        expected.put("invalid acl, missing parent", "err=-114");
+        expected.put("missing parent, trailing slash", "err=-101");
+        expected.put("no CREATE on parent, trailing slash", "err=-102");
+        expected.put("trailing slash", "err=-8");
+        expected.put("trailing slash, sequential", "err=0");
+        expected.put("ephemeral parent", "err=-108");
+        expected.put("node exists", "err=-110");
+        expected.put("ephemeral flag", "err=-8");
+        expected.put("create opcode, ttl flag", "err=-8");
+        expected.put("ok", "err=0");
+        new RequestProbes(server.clientPort(), target().toString(), (op, r) -> "").check(cases, expected);
+    }
+
+    private static RequestProbes.Probe ttl(String path, List<ACL> acl, int flags, long ttl) throws java.io.IOException {
+        return RequestProbes.probe(OpCode.createTTL, new CreateTTLRequest(path, null, acl, flags, ttl));
     }
 
     @Test

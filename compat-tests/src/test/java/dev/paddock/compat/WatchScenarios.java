@@ -269,6 +269,85 @@ public abstract class WatchScenarios extends CompatTestBase {
         w.expectNoNodeEvent(QUIET);
     }
 
+    /**
+     * An event is sent only to a watcher whose session may READ the node it is about (for
+     * NodeChildrenChanged, the parent), under the node's ACL when the change is applied, as ZooKeeper
+     * 3.9 filters each delivery (CVE-2024-23944): a recursive watch does not reveal unreadable descendants,
+     * a one-shot watch on an unreadable node is used up without an event. A readable node's events after
+     * them show the filtered ones were not merely late.
+     */
+    @Test
+    void eventsNeedReadOnTheNode() throws Exception {
+        ZooKeeper zk = connect();
+        ZooKeeper writer = connect();
+        List<ACL> unreadable = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.READ,
+                ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+        String hidden = base + "/hidden";
+        String open = base + "/open";
+        Events recursive = new Events();
+        Events oneShot = new Events();
+        zk.addWatch(base, recursive, AddWatchMode.PERSISTENT_RECURSIVE);
+        zk.exists(hidden, oneShot);
+        zk.getChildren(base, oneShot);
+        writer.create(hidden, null, unreadable, CreateMode.PERSISTENT);
+        writer.setData(hidden, "x".getBytes(), -1);
+        writer.create(hidden + "/child", null, OPEN, CreateMode.PERSISTENT);
+        writer.delete(hidden + "/child", -1);
+        writer.delete(hidden, -1);
+        writer.create(open, null, OPEN, CreateMode.PERSISTENT);
+        writer.create(hidden, null, OPEN, CreateMode.PERSISTENT);
+        assertThat(recursive.next(4)).containsExactly(
+                "NodeCreated " + hidden + "/child",
+                "NodeDeleted " + hidden + "/child",
+                "NodeCreated " + open,
+                "NodeCreated " + hidden);
+        // The exists watch's filtered event never reached the client, which still holds that watch and so
+        // also hands it the recursive watch's last NodeCreated.
+        assertThat(oneShot.next(2)).containsExactly("NodeChildrenChanged " + base, "NodeCreated " + hidden);
+        recursive.expectNoNodeEvent(QUIET);
+        oneShot.expectNoNodeEvent(QUIET);
+    }
+
+    /**
+     * The events setWatches answers with at once (for what changed since the client's zxid) are not
+     * filtered by READ, as ZooKeeper sends them without an ACL; the watches it leaves are, later.
+     */
+    @Test
+    void setWatchesCatchUpEventsAreNotFiltered() throws Exception {
+        ZooKeeper writer = connect();
+        String hidden = base + "/hidden";
+        String later = base + "/later";
+        List<ACL> unreadable = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.READ,
+                ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+        writer.create(hidden, null, unreadable, CreateMode.PERSISTENT);
+        try (RawClient raw = RawClient.session(server.clientPort(), 30_000)) {
+            raw.sendFrame(RawClient.serialize(new org.apache.zookeeper.proto.RequestHeader(-8, OpCode.setWatches),
+                    new org.apache.zookeeper.proto.SetWatches(0, List.of(hidden), List.of(later), List.of())));
+            assertThat(eventsBefore(raw, -8)).containsExactly("3 " + hidden);
+            // The exists watch it left is set, and its event (about an unreadable node) is filtered.
+            writer.create(later, null, unreadable, CreateMode.PERSISTENT);
+            raw.sendFrame(RawClient.serialize(new org.apache.zookeeper.proto.RequestHeader(7, OpCode.exists),
+                    new org.apache.zookeeper.proto.ExistsRequest(base, false)));
+            assertThat(eventsBefore(raw, 7)).isEmpty();
+        }
+    }
+
+    /** The watch events (type number and path) read before the reply with this xid. */
+    private static List<String> eventsBefore(RawClient raw, int xid) throws java.io.IOException {
+        List<String> events = new ArrayList<>();
+        while (true) {
+            RawClient.Reply r = raw.read();
+            if (r.header().getXid() == xid) {
+                assertThat(r.err()).isZero();
+                return events;
+            }
+            if (r.header().getXid() == -1) {
+                org.apache.zookeeper.proto.WatcherEvent e = r.as(new org.apache.zookeeper.proto.WatcherEvent());
+                events.add(e.getType() + " " + e.getPath());
+            }
+        }
+    }
+
     @Test
     void persistentWatchOnMissingPath() throws Exception {
         ZooKeeper zk = connect();

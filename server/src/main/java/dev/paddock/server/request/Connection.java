@@ -1,5 +1,7 @@
 package dev.paddock.server.request;
 
+import dev.paddock.server.auth.AclChecker;
+import dev.paddock.server.auth.AuthInfo;
 import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.stats.ServerStats;
@@ -7,10 +9,10 @@ import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.Watcher;
 import dev.paddock.wire.Xid;
 import dev.paddock.wire.jute.JuteRecord;
+import dev.paddock.wire.proto.Acl;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.WatcherEvent;
-import java.util.ArrayList;
 import javax.security.sasl.SaslServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +30,7 @@ public final class Connection implements Watcher {
     private static final int STATE_SYNC_CONNECTED = 3;
 
     private final ClientChannel channel;
-    private final List<Id> identities = new ArrayList<>(2);
+    private final AuthInfo identities = new AuthInfo();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ConnectionStats stats;
     private long sessionId;
@@ -83,14 +85,13 @@ public final class Connection implements Watcher {
         return timeoutMs;
     }
 
+    /** The identities in the order ZooKeeper lists them (see {@link AuthInfo}); an immutable snapshot. */
     public List<Id> identities() {
-        return identities;
+        return identities.list();
     }
 
     void addIdentity(Id id) {
-        if (!identities.contains(id)) {
-            identities.add(id);
-        }
+        identities.add(id);
     }
 
     void opened(long nowMs) {
@@ -259,6 +260,11 @@ public final class Connection implements Watcher {
 
     void flushed() {
         awaitingFlush = false;
+    }
+
+    @Override
+    public boolean mayRead(List<Acl> acl) {
+        return AclChecker.permitted(acl, Acl.READ, identities.list());
     }
 
     @Override

@@ -92,10 +92,16 @@ public final class Reads {
         return count;
     }
 
+    /**
+     * getEphemerals: the session's ephemerals under a prefix compared as a plain string, not a path. As in
+     * ZooKeeper, a prefix that is blank or "/" once trimmed means every one, otherwise the prefix is
+     * compared untrimmed.
+     */
     public List<String> ephemerals(long sessionId, String prefix) {
+        boolean all = prefix == null || prefix.trim().isEmpty() || prefix.trim().equals("/");
         List<String> result = new ArrayList<>();
         for (String path : tree.ephemerals(sessionId)) {
-            if (prefix == null || prefix.equals("/") || path.startsWith(prefix)) {
+            if (all || path.startsWith(prefix)) {
                 result.add(path);
             }
         }

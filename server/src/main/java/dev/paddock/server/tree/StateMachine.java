@@ -155,6 +155,7 @@ public final class StateMachine {
             }
             case CHECK -> {
                 PathVersionRequest r = (PathVersionRequest) request;
+                PathValidator.validate(r.path());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.READ, txn.identities());
                 checkVersion(n.version, r.version());
@@ -167,7 +168,7 @@ public final class StateMachine {
                 checkAcl(n, Acl.WRITE, txn.identities());
                 checkVersion(n.version, r.version());
                 tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
-                changes.add(new Change(Change.Kind.DATA_CHANGED, r.path()));
+                changes.add(new Change(Change.Kind.DATA_CHANGED, r.path(), n.acl));
                 yield new StatResponse(tree.stat(n(r.path())));
             }
             case SET_ACL -> {
@@ -201,7 +202,7 @@ public final class StateMachine {
         }
         byte[] data = change.newConfig().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         tree.setLocalData(CONFIG_NODE, data, -1, txn.zxid(), txn.timeMs());
-        changes.add(new Change(Change.Kind.DATA_CHANGED, CONFIG_NODE));
+        changes.add(new Change(Change.Kind.DATA_CHANGED, CONFIG_NODE, n(CONFIG_NODE).acl));
         return new dev.paddock.wire.proto.GetDataResponse(data, tree.stat(n(CONFIG_NODE)));
     }
 
@@ -212,6 +213,10 @@ public final class StateMachine {
             throw new KeeperError(modeError);
         }
         CreateMode mode = CreateMode.ofFlag(flags);
+        if (mode.ephemeral && !sessionTimeouts.containsKey(txn.sessionId())) {
+            // ZooKeeper checks the session right after the mode, before anything about the path.
+            throw new KeeperError(ErrorCode.SESSION_EXPIRED);
+        }
         // ZooKeeper's order of checks: the slash and NUL test, the ACL list, the parent, the permission, then
         // the full (sequential) name; so "/a//b" is NoNode, not BadArguments. The request layer answers a
         // null path before it gets here (MarshallingError, as ZooKeeper does).
@@ -236,20 +241,10 @@ public final class StateMachine {
         if (EphemeralType.of(parent.ephemeralOwner, tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
-        long owner = 0;
-        if (mode.ephemeral) {
-            if (!sessionTimeouts.containsKey(txn.sessionId())) {
-                throw new KeeperError(ErrorCode.SESSION_EXPIRED);
-            }
-            owner = txn.sessionId();
-        } else if (mode == CreateMode.CONTAINER) {
-            owner = EphemeralType.CONTAINER_OWNER;
-        } else if (mode.isTtl()) {
-            owner = EphemeralType.ttlOwner(ttl);
-        }
-        tree.create(path, data, AclLists.share(fixed), owner, txn.zxid(), txn.timeMs());
-        changes.add(new Change(Change.Kind.CREATED, path));
-        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath));
+        tree.create(path, data, AclLists.share(fixed), ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(),
+                txn.timeMs());
+        changes.add(new Change(Change.Kind.CREATED, path, n(path).acl));
+        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, parent.acl));
         if (opCode == OpCode.CREATE) {
             return new PathResponse(path);
         }
@@ -257,28 +252,41 @@ public final class StateMachine {
     }
 
     /**
+     * The kind of node a create makes. As in ZooKeeper, the opcode decides containers and TTL nodes, whatever
+     * the flags say (createContainer with the ephemeral flag makes a container), and create or create2 with
+     * the container flag makes a plain persistent node; only the ephemeral flag of create and create2 makes
+     * an ephemeral.
+     */
+    private static long ownerOf(OpCode opCode, CreateMode mode, long ttl, long sessionId) {
+        if (opCode == OpCode.CREATE_CONTAINER) {
+            return EphemeralType.CONTAINER_OWNER;
+        }
+        if (opCode == OpCode.CREATE_TTL) {
+            return EphemeralType.ttlOwner(ttl);
+        }
+        return mode.ephemeral ? sessionId : 0;
+    }
+
+    /**
      * The checks of a create that look only at the opcode, the flags and the TTL, which come before anything
-     * else: an unknown mode and a bad TTL are BadArguments, a TTL without extended types Unimplemented, a
-     * container mode with another opcode (or the reverse) BadArguments. Null when they pass.
+     * else, as ZooKeeper's: an unknown mode is BadArguments; a TTL mode is Unimplemented without extended
+     * types, and BadArguments with a TTL out of range (create and create2 carry none); a TTL given with
+     * another mode is BadArguments. createTTL with another mode and no TTL (negative) is BadArguments too:
+     * ZooKeeper accepts it and then fails to apply the logged transaction, which a replica must never do.
+     * The opcode and the container flag need not agree (see {@link #ownerOf}). Null when they pass.
      */
     public static ErrorCode createModeError(OpCode opCode, int flags, long ttl, boolean extendedTypesEnabled) {
         CreateMode mode = CreateMode.ofFlag(flags);
         if (mode == null) {
             return ErrorCode.BAD_ARGUMENTS;
         }
-        if (mode.isTtl() || opCode == OpCode.CREATE_TTL) {
+        if (mode.isTtl()) {
             if (!extendedTypesEnabled) {
                 return ErrorCode.UNIMPLEMENTED;
             }
-            if (!mode.isTtl() || ttl <= 0 || ttl > EphemeralType.MAX_TTL_MS) {
-                return ErrorCode.BAD_ARGUMENTS;
-            }
+            return ttl <= 0 || ttl > EphemeralType.MAX_TTL_MS ? ErrorCode.BAD_ARGUMENTS : null;
         }
-        if (mode == CreateMode.CONTAINER && opCode != OpCode.CREATE_CONTAINER
-                || opCode == OpCode.CREATE_CONTAINER && mode != CreateMode.CONTAINER) {
-            return ErrorCode.BAD_ARGUMENTS;
-        }
-        return null;
+        return ttl >= 0 || opCode == OpCode.CREATE_TTL ? ErrorCode.BAD_ARGUMENTS : null;
     }
 
     private static List<Acl> fixupAcl(List<Acl> acl, List<Id> identities) throws KeeperError {
@@ -321,9 +329,11 @@ public final class StateMachine {
     }
 
     private void removeNode(Txn txn, String path, List<Change> changes) {
+        String parentPath = PathValidator.parent(path);
+        List<Acl> acl = n(path).acl;
         tree.delete(path, txn.zxid());
-        changes.add(new Change(Change.Kind.DELETED, path));
-        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, PathValidator.parent(path)));
+        changes.add(new Change(Change.Kind.DELETED, path, acl));
+        changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, n(parentPath).acl));
     }
 
     private void closeSession(Txn txn, List<Change> changes) {

@@ -74,6 +74,9 @@ public final class WatchManager {
                 default -> throw new IllegalStateException(c.kind().name());
             }
             for (Watcher w : targets) {
+                if (c.acl() != null && !w.mayRead(c.acl())) {
+                    continue;
+                }
                 w.sendEvent(type, c.path(), zxid);
             }
         }

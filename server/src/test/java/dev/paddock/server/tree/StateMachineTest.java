@@ -186,6 +186,45 @@ class StateMachineTest {
         assertThat(sm.tree().ttlNodes()).contains("/t");
     }
 
+    /** As ZooKeeper: the opcode makes containers; the container flag on create makes a persistent node. */
+    @Test
+    void theOpcodeNotTheFlagMakesAContainer() {
+        apply(new CreateSessionRequest(30_000));
+        assertThat(apply(new CreateRequest(OpCode.CREATE_CONTAINER, "/c0", null, AclLists.OPEN,
+                CreateMode.PERSISTENT.flag)).error()).isEqualTo(ErrorCode.OK);
+        assertThat(apply(new CreateRequest(OpCode.CREATE_CONTAINER, "/c1", null, AclLists.OPEN,
+                CreateMode.EPHEMERAL.flag)).error()).isEqualTo(ErrorCode.OK);
+        assertThat(apply(new CreateRequest(OpCode.CREATE, "/p4", null, AclLists.OPEN,
+                CreateMode.CONTAINER.flag)).error()).isEqualTo(ErrorCode.OK);
+        assertThat(sm.tree().containers()).contains("/c0", "/c1").doesNotContain("/p4");
+        assertThat(sm.tree().ephemerals(SESSION)).isEmpty();
+    }
+
+    @Test
+    void createTtlWithAPlainModeIsBadArgumentsEvenWithoutExtendedTypes() {
+        StateMachine plain = new StateMachine(false);
+        ApplyResult r = plain.apply(new Txn(1, 1, SESSION, IP,
+                new CreateTtlRequest("/none/t", null, AclLists.OPEN, CreateMode.PERSISTENT.flag, 500)));
+        assertThat(r.error()).isEqualTo(ErrorCode.BAD_ARGUMENTS);
+        ApplyResult noTtl = apply(new CreateTtlRequest("/t", null, AclLists.OPEN, CreateMode.PERSISTENT.flag, -1));
+        assertThat(noTtl.error()).isEqualTo(ErrorCode.BAD_ARGUMENTS);
+    }
+
+    @Test
+    void checkValidatesItsPathFirst() {
+        ApplyResult r = apply(new MultiRequest(OpCode.MULTI, List.of(new PathVersionRequest(OpCode.CHECK, "/a/", 5))));
+        assertThat(((MultiResponse) r.response()).results().get(0).err()).isEqualTo(ErrorCode.BAD_ARGUMENTS.code);
+    }
+
+    @Test
+    void changesCarryTheAclOfTheNodeTheyAreAbout() {
+        List<Acl> readOnly = List.of(new Acl(Acl.READ, new Id("world", "anyone")));
+        apply(new CreateRequest(OpCode.CREATE, "/p", null, readOnly, CreateMode.PERSISTENT.flag));
+        ApplyResult r = apply(new CreateRequest(OpCode.CREATE, "/p/c", null, AclLists.OPEN, CreateMode.PERSISTENT.flag),
+                List.of(new Id("super", "")));
+        assertThat(r.changes()).extracting(Change::acl).containsExactly(AclLists.OPEN, readOnly);
+    }
+
     @Test
     void ttlIsUnimplementedWithoutExtendedTypes() {
         StateMachine plain = new StateMachine(false);

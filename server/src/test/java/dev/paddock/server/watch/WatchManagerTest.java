@@ -2,7 +2,10 @@ package dev.paddock.server.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.server.tree.AclLists;
 import dev.paddock.server.tree.Change;
+import dev.paddock.wire.proto.Acl;
+import dev.paddock.wire.proto.Id;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class WatchManagerTest {
     private final WatchManager watches = new WatchManager();
 
-    private static final class Recorder implements Watcher {
+    private static class Recorder implements Watcher {
         final List<String> events = new ArrayList<>();
 
         @Override
@@ -25,6 +28,28 @@ class WatchManagerTest {
 
     private static List<Change> deleted(String path, String parent) {
         return List.of(new Change(Change.Kind.DELETED, path), new Change(Change.Kind.CHILDREN_CHANGED, parent));
+    }
+
+    @Test
+    void aWatcherThatMayNotReadTheNodeGetsNoEventAndItsWatchIsUsedUp() {
+        List<Acl> secret = List.of(new Acl(Acl.WRITE, new Id("world", "anyone")));
+        List<List<Acl>> asked = new ArrayList<>();
+        Recorder w = new Recorder() {
+            @Override
+            public boolean mayRead(List<Acl> acl) {
+                asked.add(acl);
+                return acl != secret;
+            }
+        };
+        watches.addDataWatch("/a", w);
+        watches.fire(List.of(new Change(Change.Kind.DATA_CHANGED, "/a", secret)), 1);
+        watches.fire(List.of(new Change(Change.Kind.DATA_CHANGED, "/a", AclLists.OPEN)), 2);
+        assertThat(w.events).isEmpty();
+        assertThat(asked).containsExactly(secret);
+        watches.addPersistentWatch("/", w, WatchManager.MODE_PERSISTENT_RECURSIVE);
+        watches.fire(List.of(new Change(Change.Kind.CREATED, "/a/b", secret),
+                new Change(Change.Kind.CREATED, "/a/c", AclLists.OPEN)), 3);
+        assertThat(w.events).containsExactly("NODE_CREATED /a/c");
     }
 
     @Test
