@@ -107,7 +107,7 @@ public final class PaddockServer implements AutoCloseable {
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats,
-                config.reconfigEnabled(), config.auth(), saslLogin);
+                config.reconfigEnabled(), config.auth(), saslLogin, config.writePolicy());
         StorageLayout layout = StorageLayout.of(config);
         FourLetterWords words = new FourLetterWords(
                 new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),
