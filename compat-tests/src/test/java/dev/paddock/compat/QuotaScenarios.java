@@ -3,8 +3,10 @@ package dev.paddock.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.compat.harness.CompatTestBase;
+import dev.paddock.compat.harness.FourLetterWords;
 import dev.paddock.compat.harness.MemberShell;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -145,6 +147,26 @@ public abstract class QuotaScenarios extends CompatTestBase {
         zk.delete("/zookeeper/quota" + base + "/later/" + LIMITS, -1);
         create(zk, base + "/later/y", "fgh");
         assertThat(text(zk, stats(base + "/later"))).isEqualTo("count=2,bytes=5");
+    }
+
+    @Test
+    void mntrShowsTheQuotaGaugesOfEachNamespace() throws Exception {
+        ZooKeeper zk = connect();
+        create(zk, base + "/g1", "abc");
+        create(zk, base + "/g2", null);
+        create(zk, base + "/g2/x", "12");
+        shell(zk, new SetQuotaCommand(), "setquota", "-n", "5", "$B/g1");
+        shell(zk, new SetQuotaCommand(), "setquota", "-B", "100", "$B/g1");
+        shell(zk, new SetQuotaCommand(), "setquota", "-N", "7", "$B/g2");
+        String namespace = base.substring(1);
+        List<String> lines = FourLetterWords.send(server.clientPort(), "mntr").lines()
+                .filter(l -> l.startsWith("zk_" + namespace + "_")).map(l -> l.replace(namespace, "NS")).toList();
+        // Summed over the namespace's quotas (a limit is the hard one where set), in ZooKeeper's order.
+        assertThat(lines).containsExactly(
+                "zk_NS_quota_bytes_limit_per_namespace\t99",
+                "zk_NS_quota_count_usage_per_namespace\t3",
+                "zk_NS_quota_count_limit_per_namespace\t12",
+                "zk_NS_quota_bytes_usage_per_namespace\t5");
     }
 
     @Test

@@ -170,8 +170,10 @@ public final class RequestHandler {
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
                 WritePathFailure.call(() -> writePath.submit(conn.sessionId(), policy.apply(conn.identities()), request,
-                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header, c.zxid(),
-                                c.result().error(), c.result().response(), receivedAtMs)))));
+                        c -> slot.complete(sessions.guarded(conn, () -> {
+                            QuotaRefusals.count(request, c.result(), stats);
+                            answer(conn, header, c.zxid(), c.result().error(), c.result().response(), receivedAtMs);
+                        }))));
             }
             default -> conn.order().inOrder(sessions.guarded(conn,
                     () -> handleInOrder(conn, header, request, receivedAtMs)));
