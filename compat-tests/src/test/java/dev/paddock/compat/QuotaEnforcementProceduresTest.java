@@ -94,6 +94,8 @@ class QuotaEnforcementProceduresTest {
                 assertThat(text(zk, "/zookeeper/quota/h/zookeeper_stats")).isEqualTo("count=4,bytes=0");
                 // Every refusal counted under the namespace of its path.
                 assertThat(m.fourLetterWordOf(1, "mntr")).contains("zk_h_quota_exceeded_error_per_namespace\t5\n");
+                m.fourLetterWordOf(1, "srst");
+                assertThat(m.fourLetterWordOf(1, "mntr")).contains("zk_h_quota_exceeded_error_per_namespace\t0\n");
 
                 create(zk, soft, null);
                 MemberShell.run(zk, new SetQuotaCommand(), "setquota", "-n", "1", soft);

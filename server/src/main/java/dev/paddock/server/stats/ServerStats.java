@@ -147,6 +147,8 @@ public final class ServerStats {
         bytesReceived.set(0);
         connectionRequests.set(0);
         connectionsRejected.set(0);
+        // As ZooKeeper resets a counter set: every namespace seen stays listed, at 0.
+        quotaExceeded.values().forEach(n -> n.set(0));
         latency.reset();
         readLatency.reset();
         updateLatency.reset();
