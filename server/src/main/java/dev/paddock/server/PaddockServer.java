@@ -205,7 +205,7 @@ public final class PaddockServer implements AutoCloseable {
             return null;
         }
         AdminCommands commands = new AdminCommands(words, new QuorumView(member::leaderId),
-                new AdminAuth(stateMachine, config.superDigest()),
+                new AdminAuth(stateMachine, config.superDigest(), config.writePolicy()),
                 new SnapshotCommand(stateMachine, layout.snapDir(),
                         // snapshotNow says what it did; it starts none while one is being written.
                         () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock));
