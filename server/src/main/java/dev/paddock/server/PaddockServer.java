@@ -113,7 +113,7 @@ public final class PaddockServer implements AutoCloseable {
         }
         SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats,
-                config.reconfigEnabled(), config.auth(), saslLogin);
+                config.reconfigEnabled(), config.auth(), saslLogin, config.writePolicy());
         StorageLayout layout = StorageLayout.of(config);
         FourLetterWords words = new FourLetterWords(
                 new ServerFacts(config, ensemble, layout.snapDir(), layout.logDir(), clock.monotonicMs()),
@@ -216,7 +216,7 @@ public final class PaddockServer implements AutoCloseable {
             return null;
         }
         AdminCommands commands = new AdminCommands(words, new QuorumView(member::leaderId),
-                new AdminAuth(stateMachine, config.superDigest()),
+                new AdminAuth(stateMachine, config.superDigest(), config.writePolicy()),
                 new SnapshotCommand(stateMachine, layout.snapDir(),
                         // snapshotNow says what it did; it starts none while one is being written.
                         () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock));

@@ -33,6 +33,7 @@ public final class MemberProcesses implements AutoCloseable {
     private final boolean paddock;
     private final Map<Integer, int[]> ports = new TreeMap<>(); // id -> quorum, election, client
     private final Map<Integer, Process> running = new TreeMap<>();
+    private final List<String> jvmProperties = new ArrayList<>();
     private int starts;
 
     public MemberProcesses(Path dir, boolean paddock, int maxId) throws IOException {
@@ -49,6 +50,15 @@ public final class MemberProcesses implements AutoCloseable {
             }
             ports.put(id, p);
         }
+    }
+
+    /**
+     * A system property every member started from now on gets ({@code -Dkey=value}): for the settings ZooKeeper
+     * reads once per JVM (zookeeper.enforceQuota, zookeeper.skipACL), which a server in the test JVM cannot change.
+     */
+    public MemberProcesses systemProperty(String key, String value) {
+        jvmProperties.add("-D" + key + "=" + value);
+        return this;
     }
 
     public boolean paddock() {
@@ -111,8 +121,9 @@ public final class MemberProcesses implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m", "-XX:+UseSerialGC",
                 "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
                 // each start's log of its own, beside the member's data, instead of the file all test JVMs share
-                "-Dorg.slf4j.simpleLogger.logFile=" + data.resolve("server-" + (++starts) + ".log"),
-                "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.logFile=" + data.resolve("server-" + (++starts) + ".log")));
+        command.addAll(jvmProperties);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 paddock ? "dev.paddock.server.Main" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 cfgOf(id).toString()));
         running.put(id, new ProcessBuilder(command).redirectErrorStream(true)

@@ -4,6 +4,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.stats.Summary;
 import dev.paddock.server.time.Clock;
+import dev.paddock.server.tree.QuotaGauges;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import java.lang.management.ManagementFactory;
@@ -65,7 +66,15 @@ final class MonitorText {
         for (String key : KEYS.values(server.mode())) {
             values.put(key, known.getOrDefault(key, 0L));
         }
+        // ZooKeeper's gauge sets come after its gauges: the quota gauges, one key per namespace.
+        QuotaGauges.of(stateMachine).forEach((name, set) -> set.forEach((ns, v) -> values.put(ns + "_" + name, v)));
+        boolean countersDone = false;
         for (MonitorKeys.Metric m : KEYS.metrics()) {
+            if (!countersDone && m.kind() != MonitorKeys.Kind.COUNTER) {
+                // Its counter sets come after its counters, before the summaries.
+                stats.quotaExceededCounts().forEach((ns, n) -> values.put(ns + "_quota_exceeded_error_per_namespace", n));
+                countersDone = true;
+            }
             metric(m, values);
         }
         return values;

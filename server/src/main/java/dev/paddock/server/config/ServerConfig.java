@@ -76,7 +76,8 @@ public record ServerConfig(
     private static final Set<String> SECURITY_KEYS = Set.of("sessionRequireClientSASLAuth", "enforce.auth.enabled",
             "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
             "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
-            "client.portUnification", "SASLAuthenticationProvider.superPassword", "X509AuthenticationProvider.superUser");
+            "client.portUnification", "SASLAuthenticationProvider.superPassword", "X509AuthenticationProvider.superUser",
+            "skipACL", "enforceQuota");
 
     private static boolean isSecurityKey(String key) {
         String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;
@@ -87,6 +88,15 @@ public record ServerConfig(
     /** zoo.cfg's {@code reconfigEnabled} (default false), read as ZooKeeper reads it: true or false. */
     public boolean reconfigEnabled() {
         return "true".equalsIgnoreCase(otherKeys.getOrDefault("reconfigEnabled", "false").strip());
+    }
+
+    /**
+     * {@code zookeeper.enforceQuota} (true or false) and {@code zookeeper.skipACL} ("yes" skips), from zoo.cfg or
+     * the system properties, read as ZooKeeper reads them.
+     */
+    public dev.paddock.server.tree.WritePolicy writePolicy() {
+        ZooKeeperKeys keys = new ZooKeeperKeys(otherKeys, System.getProperties());
+        return dev.paddock.server.tree.WritePolicy.of(keys.get("enforceQuota"), keys.get("skipACL"));
     }
 
     /** The embedded default of the README's run command: standalone on 127.0.0.1:2181, data under ./data. */

@@ -5,7 +5,9 @@ import dev.paddock.server.admin.MonitorKeys;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.stats.Summary;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import dev.paddock.server.tree.QuotaGauges;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Quantile;
@@ -75,11 +77,37 @@ final class ZooKeeperMetrics implements MultiCollector {
                         .build());
             }
         });
+        for (String name : List.of(QuotaGauges.COUNT_LIMIT, QuotaGauges.BYTES_LIMIT, QuotaGauges.COUNT_USAGE,
+                QuotaGauges.BYTES_USAGE)) {
+            MetricSnapshot perNamespace = perNamespace(name, values);
+            if (perNamespace != null) {
+                out.add(perNamespace);
+            }
+        }
         for (MonitorKeys.Metric m : keys.metrics()) {
             out.add(m.kind() == MonitorKeys.Kind.COUNTER ? counter(m.name(), values)
                     : summary(m.name(), m.kind() == MonitorKeys.Kind.PERCENTILES ? ADVANCED : BASIC, values));
         }
         return new MetricSnapshots(out);
+    }
+
+    /**
+     * A gauge set of ZooKeeper's (the quota figures, mntr's {@code <namespace>_<name>} keys) as its Prometheus
+     * provider exports one: a gauge with one sample per namespace, labelled {@code key}; null when mntr has none.
+     */
+    private static MetricSnapshot perNamespace(String name, Map<String, Object> values) {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(name);
+        boolean any = false;
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String key = e.getKey();
+            if (key.endsWith("_" + name) && e.getValue() instanceof Number n) {
+                String namespace = key.substring(0, key.length() - name.length() - 1);
+                gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(n.doubleValue())
+                        .labels(Labels.of("key", namespace)).build());
+                any = true;
+            }
+        }
+        return any ? gauge.build() : null;
     }
 
     private static MetricSnapshot counter(String name, Map<String, Object> values) {

@@ -11,6 +11,7 @@ import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
 import dev.paddock.server.tree.StateMachine;
+import dev.paddock.server.tree.WritePolicy;
 import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
@@ -62,21 +63,26 @@ public final class RequestHandler {
     private final AuthConfig auth;
     private final SaslExchange sasl;
     private final AuthEnforcement enforcement;
+    private final WritePolicy policy;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats) {
-        this(stateMachine, watches, tracker, sessions, writePath, stats, false, AuthConfig.none(), null);
+        this(stateMachine, watches, tracker, sessions, writePath, stats, false, AuthConfig.none(), null,
+                WritePolicy.DEFAULT);
     }
 
     /**
      * @param reconfigEnabled zoo.cfg's {@code reconfigEnabled}; decides how a reconfig request is refused
      * @param auth            the authentication settings (SASL, enforced schemes)
      * @param saslLogin       the server's SASL users, or null when it has no SASL
+     * @param policy          {@code zookeeper.enforceQuota} and {@code zookeeper.skipACL}: written into each write's
+     *                        entry and applied to reads
      */
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats, boolean reconfigEnabled,
-                          AuthConfig auth, SaslLogin saslLogin) {
+                          AuthConfig auth, SaslLogin saslLogin, WritePolicy policy) {
         this.reconfigEnabled = reconfigEnabled;
+        this.policy = policy;
         this.auth = auth;
         this.sasl = new SaslExchange(saslLogin, auth, sessions, stats);
         this.enforcement = new AuthEnforcement(auth.enforcedSchemes(), sessions, stats);
@@ -157,16 +163,18 @@ public final class RequestHandler {
                     return;
                 }
                 SessionOrder.Slot slot = conn.order().reserve();
-                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(),
+                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), policy.apply(conn.identities()),
                         ConfigChange.asked((ReconfigRequest) request),
                         c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header, c.zxid(),
                                 c.result().error(), c.result().response(), receivedAtMs)))));
             }
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI -> {
                 SessionOrder.Slot slot = conn.order().reserve();
-                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), conn.identities(), request,
-                        c -> slot.complete(sessions.guarded(conn, () -> answer(conn, header, c.zxid(),
-                                c.result().error(), c.result().response(), receivedAtMs)))));
+                WritePathFailure.call(() -> writePath.submit(conn.sessionId(), policy.apply(conn.identities()), request,
+                        c -> slot.complete(sessions.guarded(conn, () -> {
+                            QuotaRefusals.count(request, c.result(), stats);
+                            answer(conn, header, c.zxid(), c.result().error(), c.result().response(), receivedAtMs);
+                        }))));
             }
             default -> conn.order().inOrder(sessions.guarded(conn,
                     () -> handleInOrder(conn, header, request, receivedAtMs)));
@@ -213,7 +221,7 @@ public final class RequestHandler {
     }
 
     private JuteRecord read(Connection conn, Request request) throws KeeperError {
-        List<Id> ids = conn.identities();
+        List<Id> ids = policy.apply(conn.identities());
         switch (request.opCode()) {
             case EXISTS -> {
                 PathWatchRequest r = (PathWatchRequest) request;
@@ -322,9 +330,9 @@ public final class RequestHandler {
                 PathWatchRequest r = (PathWatchRequest) op;
                 if (op.opCode() == OpCode.GET_CHILDREN) {
                     results.add(MultiResult.ok(OpCode.GET_CHILDREN,
-                            new StringListResponse(reads.getChildren(r.path(), conn.identities()))));
+                            new StringListResponse(reads.getChildren(r.path(), policy.apply(conn.identities())))));
                 } else {
-                    results.add(MultiResult.ok(OpCode.GET_DATA, reads.getData(r.path(), conn.identities())));
+                    results.add(MultiResult.ok(OpCode.GET_DATA, reads.getData(r.path(), policy.apply(conn.identities()))));
                 }
             } catch (KeeperError e) {
                 results.add(MultiResult.error(e.code().code));

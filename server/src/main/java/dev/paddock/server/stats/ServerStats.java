@@ -16,6 +16,9 @@ public final class ServerStats {
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong connectionRequests = new AtomicLong();
     private final AtomicLong connectionsRejected = new AtomicLong();
+    /** ZooKeeper's quota_exceeded_error_per_namespace: a hash map of its kind, so mntr lists it in its order. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> quotaExceeded =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Summary latency = new Summary(false);
     private final Summary readLatency = new Summary(true);
     private final Summary updateLatency = new Summary(true);
@@ -93,6 +96,18 @@ public final class ServerStats {
         return connectionRequests.get();
     }
 
+    /** A write refused for a hard quota under {@code namespace} (the first component of its path). */
+    public void quotaExceeded(String namespace) {
+        quotaExceeded.computeIfAbsent(namespace, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Refusals per namespace, in the order mntr prints them. */
+    public java.util.Map<String, Long> quotaExceededCounts() {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        quotaExceeded.forEach((ns, n) -> counts.put(ns, n.get()));
+        return counts;
+    }
+
     public long connectionsRejected() {
         return connectionsRejected.get();
     }
@@ -142,6 +157,8 @@ public final class ServerStats {
         bytesReceived.set(0);
         connectionRequests.set(0);
         connectionsRejected.set(0);
+        // As ZooKeeper resets a counter set: every namespace seen stays listed, at 0.
+        quotaExceeded.values().forEach(n -> n.set(0));
         latency.reset();
         readLatency.reset();
         updateLatency.reset();

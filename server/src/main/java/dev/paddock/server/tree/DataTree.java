@@ -196,6 +196,13 @@ public final class DataTree {
         n.mtime = timeMs;
     }
 
+    /** Replaces a node's data and no stat field: how ZooKeeper updates a quota's stats node (see Quotas). */
+    void replaceDataOnly(String path, byte[] data) {
+        Znode n = nodes.get(path);
+        save(path, n);
+        n.data = data;
+    }
+
     void setAcl(String path, List<Acl> acl) {
         Znode n = nodes.get(path);
         save(path, n);
@@ -222,6 +229,18 @@ public final class DataTree {
     void beginUndo() {
         undo = new LinkedHashMap<>();
         childChanges = new ArrayList<>();
+    }
+
+    /**
+     * A node as it was before the open multi: its saved fields when the multi changed it (null when the
+     * multi created it), else the node itself (null when absent). Quota checks read this (see Quotas).
+     */
+    Znode beforeMulti(String path) {
+        if (undo != null && undo.containsKey(path)) {
+            Saved saved = undo.get(path);
+            return saved == null ? null : saved.fields();
+        }
+        return nodes.get(path);
     }
 
     void commitUndo() {

@@ -39,6 +39,7 @@ public final class StateMachine {
     public static final Set<String> SPECIAL_PATHS = Set.of("/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config");
 
     private final DataTree tree;
+    private final Quotas quotas;
     private final Map<Long, Integer> sessionTimeouts = new TreeMap<>();
     private long lastZxid;
 
@@ -48,6 +49,7 @@ public final class StateMachine {
         tree.createSystemNode("/zookeeper/quota", new byte[0], AclLists.OPEN, 0);
         // ZooKeeper builds the config node with aversion -1.
         tree.createSystemNode("/zookeeper/config", new byte[0], AclLists.READ_ONLY, -1);
+        quotas = new Quotas(tree);
     }
 
     /** The node that holds the membership's config text. */
@@ -93,6 +95,8 @@ public final class StateMachine {
     void restoreSessions(Map<Long, Integer> sessions, long zxid) {
         sessionTimeouts.clear();
         sessionTimeouts.putAll(sessions);
+        // A loaded state counts every quota's usage afresh, as ZooKeeper's setupQuota does after a snapshot.
+        quotas.recomputeAll();
         lastZxid = zxid;
     }
 
@@ -166,8 +170,11 @@ public final class StateMachine {
                 PathValidator.validate(r.path());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.WRITE, txn.identities());
+                byte[] before = n.data;
+                checkQuota(txn, r.path(), length(r.data()) - length(before), 0);
                 checkVersion(n.version, r.version());
                 tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
+                quotas.dataChanged(r.path(), before, r.data());
                 changes.add(new Change(Change.Kind.DATA_CHANGED, r.path(), n.acl));
                 yield new StatResponse(tree.stat(n(r.path())));
             }
@@ -241,8 +248,10 @@ public final class StateMachine {
         if (EphemeralType.of(parent.ephemeralOwner, tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
+        checkQuota(txn, path, length(data), 1);
         tree.create(path, data, AclLists.share(fixed), ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(),
                 txn.timeMs());
+        quotas.created(path, data);
         changes.add(new Change(Change.Kind.CREATED, path, n(path).acl));
         changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, parent.acl));
         if (opCode == OpCode.CREATE) {
@@ -330,8 +339,11 @@ public final class StateMachine {
 
     private void removeNode(Txn txn, String path, List<Change> changes) {
         String parentPath = PathValidator.parent(path);
-        List<Acl> acl = n(path).acl;
+        Znode node = n(path);
+        byte[] data = node.data;
+        List<Acl> acl = node.acl;
         tree.delete(path, txn.zxid());
+        quotas.deleted(path, data);
         changes.add(new Change(Change.Kind.DELETED, path, acl));
         changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, n(parentPath).acl));
     }
@@ -412,6 +424,17 @@ public final class StateMachine {
         if (!AclChecker.permitted(n.acl, perm, identities)) {
             throw new KeeperError(ErrorCode.NO_AUTH);
         }
+    }
+
+    /** Only when the member that took the request enforces quotas ({@link WritePolicy}). */
+    private void checkQuota(Txn txn, String path, long bytesDiff, int countDiff) throws KeeperError {
+        if (WritePolicy.enforcesQuota(txn.identities())) {
+            quotas.check(path, bytesDiff, countDiff);
+        }
+    }
+
+    private static long length(byte[] data) {
+        return data == null ? 0 : data.length;
     }
 
     private static void checkVersion(int current, int expected) throws KeeperError {
