@@ -146,7 +146,7 @@ final class StatusText {
         st.put("non_mtlslocal_conn_count", 0L);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", FourLetterWords.VERSION);
-        m.put("read_only", false);
+        m.put("read_only", "read-only".equals(s.mode()));
         m.put("server_stats", st);
         m.put("client_response", responseSizes(s));
         if (s.leader()) {

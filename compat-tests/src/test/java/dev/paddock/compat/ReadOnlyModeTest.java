@@ -1,0 +1,155 @@
+package dev.paddock.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paddock.compat.harness.Await;
+import dev.paddock.compat.harness.Events;
+import dev.paddock.compat.harness.MemberProcesses;
+import dev.paddock.compat.harness.RawClient;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.proto.ConnectRequest;
+import org.apache.zookeeper.proto.ConnectResponse;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Read-only mode ({@code -Dreadonlymode.enabled=true}): a member cut off from its quorum keeps serving reads to
+ * clients that allow read-only sessions, refuses the others, fails writes with NotReadOnly, and goes back to
+ * read-write when the quorum returns; the Java client follows (ConnectedReadOnly, then SyncConnected). Members are
+ * child JVMs; each scenario runs against ZooKeeper 3.9.5 and against Paddock with the same expectations.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // child JVMs, restarts and the read-only grace period
+class ReadOnlyModeTest {
+    private static final Duration SLOW = Duration.ofSeconds(60);
+    private static final byte[] BEFORE = "before".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "paddock={0}")
+    @ValueSource(booleans = {false, true})
+    void aMemberCutOffFromItsQuorumServesReadOnlyClientsUntilTheQuorumReturns(boolean paddock) throws Exception {
+        try (MemberProcesses m = new MemberProcesses(dir.resolve(paddock ? "p" : "z"), paddock, 3)) {
+            m.jvmOptions("-Dreadonlymode.enabled=true");
+            List<String> lines = new ArrayList<>(List.of("localSessionsEnabled=true"));
+            lines.addAll(m.voters(1, 2, 3));
+            for (int id = 1; id <= 3; id++) {
+                m.startStatic(id, lines);
+            }
+            m.leader(1, 2, 3);
+            Events writerEvents = new Events();
+            try (ZooKeeper writer = new ZooKeeper(m.connectString(1, 2, 3), 10_000, writerEvents)) {
+                writerEvents.awaitState(KeeperState.SyncConnected, SLOW);
+                writer.create("/ro", BEFORE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("rw");
+
+            m.stop(2);
+            m.stop(3);
+            m.awaitMode(1, "read-only");
+            assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("ro");
+
+            Events events = new Events();
+            try (ZooKeeper ro = new ZooKeeper(m.connectString(1, 2, 3), 10_000, events, true)) {
+                events.awaitState(KeeperState.ConnectedReadOnly, SLOW);
+                assertThat(ro.getData("/ro", false, null)).isEqualTo(BEFORE);
+                assertThat(ro.getChildren("/", false)).contains("ro", "zookeeper");
+                assertThatThrownBy(() -> ro.create("/no", BEFORE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
+                        .isInstanceOf(KeeperException.NotReadOnlyException.class);
+                assertThatThrownBy(() -> ro.setData("/ro", BEFORE, -1))
+                        .isInstanceOf(KeeperException.NotReadOnlyException.class);
+                assertThatThrownBy(() -> ro.delete("/ro", -1))
+                        .isInstanceOf(KeeperException.NotReadOnlyException.class);
+                assertThat(syncCode(ro)).isEqualTo(KeeperException.Code.NOTREADONLY.intValue());
+                // a watch set in read-only mode is kept
+                ro.exists("/later", true);
+
+                assertRefusesNotReadOnlyClients(m.clientPort(1));
+                ConnectResponse roHandshake = readOnlyHandshake(m.clientPort(1));
+                assertThat(roHandshake.getReadOnly()).isTrue();
+                assertThat(roHandshake.getTimeOut()).isPositive();
+
+                m.restart(2);
+                m.restart(3);
+                events.awaitState(KeeperState.SyncConnected, SLOW);
+                Await.until("a write once read-write again", SLOW, () -> {
+                    try {
+                        ro.create("/after", BEFORE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                        return true;
+                    } catch (KeeperException.ConnectionLossException e) {
+                        return false;
+                    }
+                });
+                assertThat(ro.exists("/after", false)).isNotNull();
+                m.awaitMode(1, "leader|follower");
+                assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("rw");
+            }
+        }
+    }
+
+    /**
+     * Without local sessions a read-only member has no way to create a session: ZooKeeper 3.9.5 answers the
+     * handshake of a read-only client with a reply header carrying NotReadOnly (a frame its own client cannot read
+     * as a ConnectResponse, so it tries again), which is why read-only mode needs {@code localSessionsEnabled}.
+     */
+    @ParameterizedTest(name = "paddock={0}")
+    @ValueSource(booleans = {false, true})
+    void withoutLocalSessionsAReadOnlyMemberGivesNoSession(boolean paddock) throws Exception {
+        try (MemberProcesses m = new MemberProcesses(dir.resolve(paddock ? "p" : "z"), paddock, 3)) {
+            m.jvmOptions("-Dreadonlymode.enabled=true");
+            m.startStatic(1, m.voters(1, 2, 3));
+            m.awaitMode(1, "read-only");
+            assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("ro");
+            assertRefusesNotReadOnlyClients(m.clientPort(1));
+            try (RawClient raw = RawClient.open(m.clientPort(1))) {
+                raw.sendFrame(RawClient.serialize(null, new ConnectRequest(0, 0, 10_000, 0, new byte[16], true)));
+                byte[] frame = raw.readFrame();
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
+                assertThat(frame).hasSize(16);
+                assertThat(in.readInt()).as("xid").isZero();
+                in.readLong();
+                assertThat(in.readInt()).as("err").isEqualTo(KeeperException.Code.NOTREADONLY.intValue());
+            }
+        }
+    }
+
+    private static int syncCode(ZooKeeper zk) throws Exception {
+        CompletableFuture<Integer> rc = new CompletableFuture<>();
+        zk.sync("/ro", (code, path, ctx) -> rc.complete(code), null);
+        return rc.get(30, TimeUnit.SECONDS);
+    }
+
+    /** A client whose ConnectRequest does not allow read-only gets no answer: the connection is closed. */
+    private static void assertRefusesNotReadOnlyClients(int port) throws IOException {
+        try (RawClient raw = RawClient.open(port)) {
+            raw.sendFrame(RawClient.serialize(null, new ConnectRequest(0, 0, 10_000, 0, new byte[16], false)));
+            assertThatThrownBy(raw::readFrame).isInstanceOf(IOException.class)
+                    .isNotInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    private static ConnectResponse readOnlyHandshake(int port) throws IOException {
+        try (RawClient raw = RawClient.open(port)) {
+            raw.sendFrame(RawClient.serialize(null, new ConnectRequest(0, 0, 10_000, 0, new byte[16], true)));
+            return raw.readConnectResponse();
+        }
+    }
+}
