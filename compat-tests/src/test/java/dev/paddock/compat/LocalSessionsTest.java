@@ -61,6 +61,10 @@ class LocalSessionsTest {
             local.awaitState(KeeperState.SyncConnected, SLOW);
             onTwo.create("/local", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             assertThat(monitor(m, plain, "zk_local_sessions")).isEqualTo("1");
+            // dump: the local sessions first, then the follower's global ones (none)
+            assertThat(m.fourLetterWordOf(plain, "dump")).startsWith("SessionTracker dump:\nLocal Session Sets (")
+                    .contains(")/(1):\n", "\t0x" + Long.toHexString(onTwo.getSessionId()) + "\n",
+                            "Global Sessions(0):\n");
             for (int id = 1; id <= 3; id++) {
                 assertThat(monitor(m, id, "zk_global_sessions")).isEqualTo("0");
             }

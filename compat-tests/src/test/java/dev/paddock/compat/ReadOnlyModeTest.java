@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.RetryForever;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
@@ -33,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Read-only mode ({@code -Dreadonlymode.enabled=true}): a member cut off from its quorum keeps serving reads to
  * clients that allow read-only sessions, refuses the others, fails writes with NotReadOnly, and goes back to
- * read-write when the quorum returns; the Java client follows (ConnectedReadOnly, then SyncConnected). Members are
+ * read-write when the quorum returns; the Java client follows (ConnectedReadOnly, then SyncConnected), and so does
+ * Curator with {@code canBeReadOnly} (READ_ONLY, SUSPENDED, then CONNECTED: the read-write session is new). Members are
  * child JVMs; each scenario runs against ZooKeeper 3.9.5 and against Paddock with the same expectations.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // child JVMs, restarts and the read-only grace period
@@ -66,10 +72,21 @@ class ReadOnlyModeTest {
             m.stop(3);
             m.awaitMode(1, "read-only");
             assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("ro");
+            assertThat(m.fourLetterWordOf(1, "mntr")).contains("zk_server_state\tread-only\n");
 
             Events events = new Events();
-            try (ZooKeeper ro = new ZooKeeper(m.connectString(1, 2, 3), 10_000, events, true)) {
+            List<ConnectionState> curatorStates = new CopyOnWriteArrayList<>();
+            try (ZooKeeper ro = new ZooKeeper(m.connectString(1, 2, 3), 10_000, events, true);
+                 CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(m.connectString(1, 2, 3))
+                         .canBeReadOnly(true).sessionTimeoutMs(10_000).connectionTimeoutMs(10_000)
+                         .retryPolicy(new RetryForever(200)).build()) {
+                curator.getConnectionStateListenable().addListener((client, state) -> curatorStates.add(state));
+                curator.start();
                 events.awaitState(KeeperState.ConnectedReadOnly, SLOW);
+                Await.until("Curator read-only", SLOW, () -> curatorStates.contains(ConnectionState.READ_ONLY));
+                assertThat(curator.getData().forPath("/ro")).isEqualTo(BEFORE);
+                assertThatThrownBy(() -> curator.setData().forPath("/ro", BEFORE))
+                        .isInstanceOf(KeeperException.NotReadOnlyException.class);
                 assertThat(ro.getData("/ro", false, null)).isEqualTo(BEFORE);
                 assertThat(ro.getChildren("/", false)).contains("ro", "zookeeper");
                 assertThatThrownBy(() -> ro.create("/no", BEFORE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
@@ -99,6 +116,17 @@ class ReadOnlyModeTest {
                     }
                 });
                 assertThat(ro.exists("/after", false)).isNotNull();
+                Await.until("a Curator write once read-write again", SLOW, () -> {
+                    try {
+                        curator.create().forPath("/curator-after", BEFORE);
+                        return true;
+                    } catch (KeeperException.NotReadOnlyException | KeeperException.ConnectionLossException e) {
+                        return false;
+                    }
+                });
+                // The read-write session is a new one: Curator says CONNECTED, not RECONNECTED, as with ZooKeeper.
+                assertThat(curatorStates).containsSubsequence(ConnectionState.READ_ONLY, ConnectionState.SUSPENDED,
+                        ConnectionState.CONNECTED).endsWith(ConnectionState.CONNECTED);
                 m.awaitMode(1, "leader|follower");
                 assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("rw");
             }
