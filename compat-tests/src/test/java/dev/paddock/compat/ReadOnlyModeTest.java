@@ -146,6 +146,11 @@ class ReadOnlyModeTest {
             m.startStatic(1, m.voters(1, 2, 3));
             m.awaitMode(1, "read-only");
             assertThat(m.fourLetterWordOf(1, "isro")).isEqualTo("ro");
+            assertThat(m.fourLetterWordOf(1, "srvr")).contains("\nREAD-ONLY mode; serving only read-only clients\n");
+            // a read-only server is a plain server: mntr has the standalone keys, no quorum ones
+            String mntr = m.fourLetterWordOf(1, "mntr");
+            assertThat(mntr).contains("zk_server_state\tread-only\n", "zk_local_sessions\t0\n")
+                    .doesNotContain("zk_peer_state", "zk_quorum_size");
             assertRefusesNotReadOnlyClients(m.clientPort(1));
             try (RawClient raw = RawClient.open(m.clientPort(1))) {
                 raw.sendFrame(RawClient.serialize(null, new ConnectRequest(0, 0, 10_000, 0, new byte[16], true)));

@@ -57,6 +57,9 @@ final class StatusText {
     static String summary(Summary s, boolean withClients) {
         StringBuilder sb = new StringBuilder();
         sb.append("Zookeeper version: ").append(FourLetterWords.VERSION).append('\n');
+        if ("read-only".equals(s.mode())) {
+            sb.append("READ-ONLY mode; serving only read-only clients\n");
+        }
         if (withClients) {
             sb.append("Clients:\n");
             for (ServerView.Client c : s.clients()) {
