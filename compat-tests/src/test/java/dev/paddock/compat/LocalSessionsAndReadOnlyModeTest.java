@@ -24,6 +24,8 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryForever;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs;
@@ -36,31 +38,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
+ * Local sessions, then read-only mode on the same ensemble (one ensemble start instead of two keeps the suite short).
  * Read-only mode ({@code -Dreadonlymode.enabled=true}): a member cut off from its quorum keeps serving reads to
  * clients that allow read-only sessions, refuses the others, fails writes with NotReadOnly, and goes back to
  * read-write when the quorum returns; the Java client follows (ConnectedReadOnly, then SyncConnected), and so does
  * Curator with {@code canBeReadOnly} (READ_ONLY, SUSPENDED, then CONNECTED: the read-write session is new). Members are
  * child JVMs; each scenario runs against ZooKeeper 3.9.5 and against Paddock with the same expectations.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS) // child JVMs, restarts and the read-only grace period
-class ReadOnlyModeTest {
+@Timeout(value = 240, unit = TimeUnit.SECONDS) // child JVMs, restarts and the read-only grace period
+class LocalSessionsAndReadOnlyModeTest {
     private static final Duration SLOW = Duration.ofSeconds(60);
     private static final byte[] BEFORE = "before".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DATA = "x".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path dir;
 
     @ParameterizedTest(name = "paddock={0}")
     @ValueSource(booleans = {false, true})
-    void aMemberCutOffFromItsQuorumServesReadOnlyClientsUntilTheQuorumReturns(boolean paddock) throws Exception {
+    void localSessionsThenAMemberCutOffFromItsQuorumServesReadOnlyClientsUntilTheQuorumReturns(boolean paddock) throws Exception {
         try (MemberProcesses m = new MemberProcesses(dir.resolve(paddock ? "p" : "z"), paddock, 3)) {
             m.jvmOptions("-Dreadonlymode.enabled=true");
-            List<String> lines = new ArrayList<>(List.of("localSessionsEnabled=true"));
-            lines.addAll(m.voters(1, 2, 3));
             for (int id = 1; id <= 3; id++) {
+                List<String> lines = new ArrayList<>(List.of("localSessionsEnabled=true",
+                        "localSessionsUpgradingEnabled=" + (id == 1)));
+                lines.addAll(m.voters(1, 2, 3));
                 m.startStatic(id, lines);
             }
-            m.leader(1, 2, 3);
+            localSessions(m);
             Events writerEvents = new Events();
             try (ZooKeeper writer = new ZooKeeper(m.connectString(1, 2, 3), 10_000, writerEvents)) {
                 writerEvents.awaitState(KeeperState.SyncConnected, SLOW);
@@ -96,8 +101,7 @@ class ReadOnlyModeTest {
                 assertThatThrownBy(() -> ro.delete("/ro", -1))
                         .isInstanceOf(KeeperException.NotReadOnlyException.class);
                 assertThat(syncCode(ro)).isEqualTo(KeeperException.Code.NOTREADONLY.intValue());
-                // a watch set in read-only mode is kept
-                ro.exists("/later", true);
+                ro.exists("/later", true); // a watch can be set read-only
 
                 assertRefusesNotReadOnlyClients(m.clientPort(1));
                 ConnectResponse roHandshake = readOnlyHandshake(m.clientPort(1));
@@ -162,6 +166,83 @@ class ReadOnlyModeTest {
                 assertThat(in.readInt()).as("err").isEqualTo(KeeperException.Code.NOTREADONLY.intValue());
             }
         }
+    }
+
+    /**
+     * Local sessions: a new session lives on the member it connected to only, until an ephemeral needs it global
+     * (then it is upgraded through the log, if the member allows upgrading; otherwise the create fails with
+     * EphemeralOnLocalSession). Member 1 upgrades, members 2 and 3 do not: the setting is each member's own, so one
+     * ensemble shows both.
+     */
+    private static void localSessions(MemberProcesses m) throws Exception {
+        int leader = m.leader(1, 2, 3);
+        for (int id = 1; id <= 3; id++) {
+            m.awaitMode(id, "leader|follower");
+        }
+        // A follower that does not upgrade (2 or 3; they cannot both lead): persistent nodes are fine, an
+        // ephemeral is refused. (A ZooKeeper leader lets the multi below create the ephemeral, a bug not copied.)
+        int plain = leader == 2 ? 3 : 2;
+        int other = 5 - plain;
+        Events local = new Events();
+        ZooKeeper onPlain = new ZooKeeper(m.connectString(plain), 10_000, local);
+        local.awaitState(KeeperState.SyncConnected, SLOW);
+        onPlain.create("/local", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(monitor(m, plain, "zk_local_sessions")).isEqualTo("1");
+        // dump: the local sessions first, then the follower's global ones (none)
+        assertThat(m.fourLetterWordOf(plain, "dump")).startsWith("SessionTracker dump:\nLocal Session Sets (")
+                .contains(")/(1):\n", "\t0x" + Long.toHexString(onPlain.getSessionId()) + "\n",
+                        "Global Sessions(0):\n");
+        for (int id = 1; id <= 3; id++) {
+            assertThat(monitor(m, id, "zk_global_sessions")).isEqualTo("0");
+        }
+        assertThatThrownBy(() -> onPlain.create("/local/e", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL))
+                .isInstanceOf(KeeperException.EphemeralOnLocalSessionException.class);
+        // A multi gets what the leader, which does not know the session, answers: SessionExpired; the session
+        // itself lives on.
+        assertThatThrownBy(() -> onPlain.multi(List.of(
+                Op.create("/local/m", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL))))
+                .isInstanceOf(KeeperException.SessionExpiredException.class);
+        assertThat(onPlain.getChildren("/local", false)).isEmpty();
+        assertThat(onPlain.getState()).isEqualTo(ZooKeeper.States.CONNECTED);
+
+        // The session is unknown elsewhere: reconnecting it to another member finds it expired.
+        Events moved = new Events();
+        ZooKeeper onOther = new ZooKeeper(m.connectString(other), 10_000, moved, onPlain.getSessionId(),
+                onPlain.getSessionPasswd());
+        moved.awaitState(KeeperState.Expired, SLOW);
+        onOther.close();
+        // Closing a local session is local too.
+        onPlain.close();
+        assertThat(monitor(m, plain, "zk_local_sessions")).isEqualTo("0");
+
+        // Member 1 upgrades: the ephemeral makes the session global, known to every member.
+        Events upgraded = new Events();
+        try (ZooKeeper onOne = new ZooKeeper(m.connectString(1), 10_000, upgraded)) {
+            upgraded.awaitState(KeeperState.SyncConnected, SLOW);
+            assertThat(monitor(m, 1, "zk_local_sessions")).isEqualTo("1");
+            onOne.create("/local/e", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            assertThat(monitor(m, 1, "zk_local_sessions")).isEqualTo("0");
+            assertThat(monitor(m, 1, "zk_global_sessions")).isEqualTo("1");
+            Events there = new Events();
+            try (ZooKeeper again = new ZooKeeper(m.connectString(plain), 10_000, there, onOne.getSessionId(),
+                    onOne.getSessionPasswd())) {
+                there.awaitState(KeeperState.SyncConnected, SLOW);
+                assertThat(again.getSessionId()).isEqualTo(onOne.getSessionId());
+                Stat stat = again.exists("/local/e", false);
+                assertThat(stat).isNotNull();
+                assertThat(stat.getEphemeralOwner()).isEqualTo(onOne.getSessionId());
+            }
+        }
+    }
+
+    private static String monitor(MemberProcesses m, int id, String key) {
+        for (String line : m.fourLetterWordOf(id, "mntr").split("\n")) {
+            String[] kv = line.split("\t", 2);
+            if (kv[0].equals(key)) {
+                return kv[1];
+            }
+        }
+        return "";
     }
 
     private static int syncCode(ZooKeeper zk) throws Exception {
