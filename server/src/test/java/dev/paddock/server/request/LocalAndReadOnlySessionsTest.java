@@ -92,10 +92,12 @@ class LocalAndReadOnlySessionsTest {
     private final FlushQueue flushQueue = new FlushQueue();
     private final StateMachine stateMachine = new StateMachine(false);
     private final WatchManager watches = new WatchManager();
+    private final List<OpCode> logged = new ArrayList<>();
     private SessionTracker tracker;
     private SessionHandler sessions;
     private RequestHandler requests;
     private boolean serving = true;
+    private boolean decidesExpiry = true;
 
     private void wire(boolean readOnlyEnabled, SessionHandler.LocalSessions local) throws Exception {
         ServerConfig config = ServerConfig.embeddedDefault();
@@ -105,6 +107,18 @@ class LocalAndReadOnlySessionsTest {
             @Override
             public boolean serving() {
                 return serving;
+            }
+
+            @Override
+            public boolean decidesExpiry() {
+                return decidesExpiry;
+            }
+
+            @Override
+            public void submit(long sessionId, List<dev.paddock.wire.proto.Id> identities, Request request,
+                               Callback callback) {
+                logged.add(request.opCode());
+                super.submit(sessionId, identities, request, callback);
             }
         };
         ReadOnlyMode readOnly = new ReadOnlyMode(readOnlyEnabled, config.tickTimeMs(), clock, path);
@@ -149,6 +163,22 @@ class LocalAndReadOnlySessionsTest {
         assertThat(channel.closed).isTrue();
         assertThat(tracker.isAlive(id)).isFalse();
         assertThat(stateMachine.sessions()).isEmpty();
+        assertThat(logged).as("neither the session's creation nor its close").containsExactly(OpCode.CREATE);
+    }
+
+    @Test
+    void aFollowerExpiresItsOwnLocalSessionsWithoutTheLog() throws Exception {
+        wire(false, new SessionHandler.LocalSessions(true, false));
+        decidesExpiry = false;
+        Channel localChannel = new Channel();
+        Connection local = connect(localChannel, false);
+        tracker.add(tracker.newSessionId(), 4_000); // a global session: the leader's to expire
+        clock.advanceMs(30_000 + ServerConfig.embeddedDefault().tickTimeMs());
+        sessions.expireDue();
+        assertThat(localChannel.closed).isTrue();
+        assertThat(tracker.isAlive(local.sessionId())).isFalse();
+        assertThat(tracker.count()).as("the global one waits for the leader").isEqualTo(1);
+        assertThat(logged).isEmpty();
     }
 
     @Test
@@ -161,6 +191,7 @@ class LocalAndReadOnlySessionsTest {
         assertThat(tracker.isLocal(id)).isFalse();
         assertThat(stateMachine.sessions()).containsKey(id);
         assertThat(stateMachine.tree().stat("/e").ephemeralOwner()).isEqualTo(id);
+        assertThat(logged).containsExactly(OpCode.CREATE_SESSION, OpCode.CREATE);
     }
 
     @Test
