@@ -245,22 +245,8 @@ public final class SessionHandler implements ServerView {
         int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.timeoutMs()));
         Boolean readOnlyFlag = req.readOnly() == null ? null : readOnly;
         long sessionId = req.sessionId();
-        if (sessionId == 0 && readOnly && !local.enabled()) {
-            // ZooKeeper's read-only server refuses a global createSession with a reply header carrying
-            // NotReadOnly in place of the ConnectResponse; its client cannot read it and tries again.
-            conn.writeRaw(new ReplyHeader(0, stateMachine.lastZxid(), ErrorCode.NOT_READ_ONLY.code));
-            return;
-        }
         if (sessionId == 0 && (readOnly || local.enabled())) {
-            long newId = tracker.newSessionId();
-            tracker.addLocal(newId, timeout);
-            LOG.debug("Established local session 0x{} with negotiated timeout {} for client {}",
-                    Long.toHexString(newId), timeout, conn.channel().remoteAddress());
-            accept(conn, newId, timeout, readOnlyFlag);
-            if (readOnly) {
-                readOnlyConnections.add(conn);
-            }
-            answered(conn, 0, stateMachine.lastZxid(), OpCode.CREATE_SESSION, receivedAtMs, true);
+            startLocalSession(conn, timeout, readOnly, readOnlyFlag, receivedAtMs);
             return;
         }
         Boolean readOnlyAnswer = readOnlyFlag;
@@ -296,6 +282,26 @@ public final class SessionHandler implements ServerView {
         if (readOnly) {
             readOnlyConnections.add(conn);
         }
+    }
+
+    /** A new session that lives on this server only: no log entry, answered at once. */
+    private void startLocalSession(Connection conn, int timeout, boolean readOnly, Boolean readOnlyFlag,
+                                   long receivedAtMs) {
+        if (readOnly && !local.enabled()) {
+            // ZooKeeper's read-only server refuses a global createSession with a reply header carrying
+            // NotReadOnly in place of the ConnectResponse; its client cannot read it and tries again.
+            conn.writeRaw(new ReplyHeader(0, stateMachine.lastZxid(), ErrorCode.NOT_READ_ONLY.code));
+            return;
+        }
+        long newId = tracker.newSessionId();
+        tracker.addLocal(newId, timeout);
+        LOG.debug("Established local session 0x{} with negotiated timeout {} for client {}",
+                Long.toHexString(newId), timeout, conn.channel().remoteAddress());
+        accept(conn, newId, timeout, readOnlyFlag);
+        if (readOnly) {
+            readOnlyConnections.add(conn);
+        }
+        answered(conn, 0, stateMachine.lastZxid(), OpCode.CREATE_SESSION, receivedAtMs, true);
     }
 
     /**
