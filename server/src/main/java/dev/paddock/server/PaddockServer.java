@@ -24,6 +24,7 @@ import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.net.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import dev.paddock.server.request.ContainerReaper;
+import dev.paddock.server.request.ReadOnlyMode;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
@@ -111,7 +112,14 @@ public final class PaddockServer implements AutoCloseable {
         } catch (RecoveryException e) {
             throw new IOException(e.getMessage(), e);
         }
-        SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock);
+        // Read-only mode and local sessions are an ensemble member's, as in ZooKeeper (its standalone server has neither).
+        boolean ensembleMember = !membership.standalone();
+        ReadOnlyMode readOnly = new ReadOnlyMode(ensembleMember && ServerConfig.readOnlyModeEnabled(), config.tickTimeMs(),
+                clock, member);
+        SessionHandler.LocalSessions local = ensembleMember ? new SessionHandler.LocalSessions(config.localSessionsEnabled(),
+                config.localSessionsUpgradingEnabled()) : SessionHandler.LocalSessions.NONE;
+        SessionHandler sessions = new SessionHandler(config, stateMachine, tracker, watches, member, stats, clock,
+                readOnly, local);
         RequestHandler requests = new RequestHandler(stateMachine, watches, tracker, sessions, member, stats,
                 config.reconfigEnabled(), config.auth(), saslLogin, config.writePolicy());
         StorageLayout layout = StorageLayout.of(config);
@@ -130,6 +138,7 @@ public final class PaddockServer implements AutoCloseable {
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
+        loop.every(Math.min(100, config.tickTimeMs()), sessions::observeServingMode);
         loop.every(config.tickTimeMs(), sessions::expireDue);
         int sessionlessMs = config.limits().sessionlessTimeoutMs();
         loop.every(Math.max(1, Math.min(config.tickTimeMs(), sessionlessMs / 4)),

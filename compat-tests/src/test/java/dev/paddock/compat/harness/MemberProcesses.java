@@ -33,7 +33,7 @@ public final class MemberProcesses implements AutoCloseable {
     private final boolean paddock;
     private final Map<Integer, int[]> ports = new TreeMap<>(); // id -> quorum, election, client
     private final Map<Integer, Process> running = new TreeMap<>();
-    private final List<String> jvmProperties = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
     private int starts;
 
     public MemberProcesses(Path dir, boolean paddock, int maxId) throws IOException {
@@ -57,12 +57,26 @@ public final class MemberProcesses implements AutoCloseable {
      * reads once per JVM (zookeeper.enforceQuota, zookeeper.skipACL), which a server in the test JVM cannot change.
      */
     public MemberProcesses systemProperty(String key, String value) {
-        jvmProperties.add("-D" + key + "=" + value);
+        jvmOptions.add("-D" + key + "=" + value);
         return this;
     }
 
     public boolean paddock() {
         return paddock;
+    }
+
+    /**
+     * Adds JVM options (system properties such as {@code -Dreadonlymode.enabled=true}, which ZooKeeper reads only
+     * from the JVM) to every member started from now on.
+     */
+    public MemberProcesses jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** Member {@code id}'s client port. */
+    public int clientPort(int id) {
+        return ports.get(id)[2];
     }
 
     /** The server line of member {@code id}: {@code server.N=127.0.0.1:q:e:role;127.0.0.1:client}. */
@@ -122,7 +136,7 @@ public final class MemberProcesses implements AutoCloseable {
                 "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
                 // each start's log of its own, beside the member's data, instead of the file all test JVMs share
                 "-Dorg.slf4j.simpleLogger.logFile=" + data.resolve("server-" + (++starts) + ".log")));
-        command.addAll(jvmProperties);
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 paddock ? "dev.paddock.server.Main" : "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 cfgOf(id).toString()));

@@ -134,7 +134,8 @@ public final class RawClient implements Closeable {
         return new Reply(h, bin.readAllBytes());
     }
 
-    private byte[] readFrame() throws IOException {
+    /** Reads one length-prefixed frame as it is. */
+    public byte[] readFrame() throws IOException {
         int len = in.readInt();
         if (len < 0 || len > 64 * 1024 * 1024) {
             throw new IOException("bad frame length from server: " + len);

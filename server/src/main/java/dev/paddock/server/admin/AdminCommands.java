@@ -177,8 +177,7 @@ public final class AdminCommands {
             // Paddock keeps no digest history (see FourLetterWords' hash): none, as ZooKeeper before 128 zxids.
             case "hash" -> m.put("digests", List.of());
             case "initial_configuration" -> m.put("initial_configuration", initialConfiguration());
-            // No read-only mode yet: a serving Paddock is always read-write.
-            case "is_read_only" -> m.put("read_only", false);
+            case "is_read_only" -> m.put("read_only", words.server().readOnly());
             case "leader" -> m.putAll(quorum.leader(words.facts(), words.server()));
             // Observers are counted by the quorum layer, which does not expose its learners yet (mntr prints
             // zk_synced_observers 0 for the same reason): none listed.

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * connections. Where sessions expire is decided (standalone, leader) the tracker is shown as ZooKeeper's
  * expiry queue, deadlines with their sessions ("Session Sets (buckets)/(sessions):"); a follower or
  * observer shows the sessions it tracks with their timeouts ("Global Sessions(n):"), as ZooKeeper's
- * learners do. The connections part is what ZooKeeper prints with its Netty connection factory (Paddock's
+ * learners do. With local sessions the local ones come first, as an expiry queue prefixed "Local ", and the
+ * leader's global queue is prefixed "Global ". The connections part is what ZooKeeper prints with its Netty connection factory (Paddock's
  * transport): the heading alone. Request thread only.
  */
 final class DumpText {
@@ -37,22 +38,30 @@ final class DumpText {
      * (null on a follower or observer, which show {@code timeouts} instead), and the ephemerals by session.
      */
     record Dump(SortedMap<Long, List<Long>> byDeadline, Map<Long, Integer> timeouts,
-                Map<Long, Set<String>> ephemerals) {
+                Map<Long, Set<String>> ephemerals, SortedMap<Long, List<Long>> localByDeadline) {
     }
 
     Dump collect() {
         String mode = server.mode();
         boolean learner = mode.equals("follower") || mode.equals("observer");
-        return new Dump(learner ? null : sessions.sessionsByDeadline(),
-                learner ? Map.copyOf(sessions.timeouts()) : null,
-                ephemerals());
+        boolean local = server.localSessionsEnabled();
+        return new Dump(learner ? null : local ? sessions.sessionsByDeadline(false) : sessions.sessionsByDeadline(),
+                learner ? Map.copyOf(sessions.globalTimeouts()) : null,
+                ephemerals(), local ? sessions.sessionsByDeadline(true) : null);
     }
 
     String text(Dump d) {
         StringBuilder sb = new StringBuilder("SessionTracker dump:\n");
+        if (d.localByDeadline() != null) {
+            sb.append("Local ");
+            expiryQueue(sb, d.localByDeadline());
+        }
         if (d.byDeadline() == null) {
             globalSessions(sb, d.timeouts());
         } else {
+            if (d.localByDeadline() != null) {
+                sb.append("Global ");
+            }
             expiryQueue(sb, d.byDeadline());
         }
         sb.append("ephemeral nodes dump:\n");

@@ -138,7 +138,7 @@ public final class FourLetterWords implements AutoCloseable {
                 traceMask = argument;
                 reply.accept(Long.toString(argument));
             }
-            case "isro" -> reply.accept(server.serving() ? "rw" : "null");
+            case "isro" -> reply.accept(!server.serving() ? "null" : server.readOnly() ? "ro" : "rw");
             case "snap" -> reply.accept(snapCommand.get());
             default -> {
                 if (!server.serving()) {

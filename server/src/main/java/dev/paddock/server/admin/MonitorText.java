@@ -63,7 +63,8 @@ final class MonitorText {
     Map<String, Object> collect() {
         Map<String, Object> known = knownValues();
         Map<String, Object> values = new java.util.LinkedHashMap<>();
-        for (String key : KEYS.values(server.mode())) {
+        // A read-only member runs a plain server in ZooKeeper, which prints the standalone keys.
+        for (String key : KEYS.values(server.readOnly() ? "standalone" : server.mode())) {
             values.put(key, known.getOrDefault(key, 0L));
         }
         // ZooKeeper's gauge sets come after its gauges: the quota gauges, one key per namespace.
@@ -136,7 +137,7 @@ final class MonitorText {
         v.put("znode_count", StatusText.nodeCount(stateMachine));
         v.put("watch_count", watches.watchCount());
         v.put("global_sessions", stateMachine.sessions().size());
-        v.put("local_sessions", 0); // Paddock has no local sessions: every session is global
+        v.put("local_sessions", server.localSessionCount());
         v.put("packets_sent", stats.packetsSent());
         v.put("packets_received", stats.packetsReceived());
         v.put("last_client_response_size", stats.lastResponseBytes());

@@ -32,6 +32,21 @@ public interface ServerView {
     /** The Mode line of srvr: standalone, leader, follower, observer, or looking. */
     String mode();
 
-    /** Whether the server serves clients now; ZooKeeper answers most words only then. */
+    /** Whether the server serves clients now (read-only included); ZooKeeper answers most words only then. */
     boolean serving();
+
+    /** Whether it serves read-only clients only (cut off from its quorum, readonlymode.enabled): isro's "ro". */
+    default boolean readOnly() {
+        return false;
+    }
+
+    /** Local sessions tracked here (mntr's zk_local_sessions). */
+    default int localSessionCount() {
+        return 0;
+    }
+
+    /** Whether new sessions are local (localSessionsEnabled on an ensemble member); dump shows them apart. */
+    default boolean localSessionsEnabled() {
+        return false;
+    }
 }

@@ -57,6 +57,9 @@ final class StatusText {
     static String summary(Summary s, boolean withClients) {
         StringBuilder sb = new StringBuilder();
         sb.append("Zookeeper version: ").append(FourLetterWords.VERSION).append('\n');
+        if ("read-only".equals(s.mode())) {
+            sb.append("READ-ONLY mode; serving only read-only clients\n");
+        }
         if (withClients) {
             sb.append("Clients:\n");
             for (ServerView.Client c : s.clients()) {
@@ -146,7 +149,7 @@ final class StatusText {
         st.put("non_mtlslocal_conn_count", 0L);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", FourLetterWords.VERSION);
-        m.put("read_only", false);
+        m.put("read_only", "read-only".equals(s.mode()));
         m.put("server_stats", st);
         m.put("client_response", responseSizes(s));
         if (s.leader()) {

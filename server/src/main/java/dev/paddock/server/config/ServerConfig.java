@@ -99,6 +99,27 @@ public record ServerConfig(
         return dev.paddock.server.tree.WritePolicy.of(keys.get("enforceQuota"), keys.get("skipACL"));
     }
 
+    /**
+     * zoo.cfg's {@code localSessionsEnabled} (default false): new sessions live on the member they connect to
+     * only. Like ZooKeeper, only an ensemble member has local sessions; a standalone server ignores the key.
+     */
+    public boolean localSessionsEnabled() {
+        return "true".equalsIgnoreCase(otherKeys.getOrDefault("localSessionsEnabled", "false").strip());
+    }
+
+    /** zoo.cfg's {@code localSessionsUpgradingEnabled} (default false): an ephemeral makes a local session global. */
+    public boolean localSessionsUpgradingEnabled() {
+        return "true".equalsIgnoreCase(otherKeys.getOrDefault("localSessionsUpgradingEnabled", "false").strip());
+    }
+
+    /**
+     * The JVM's {@code readonlymode.enabled}, which ZooKeeper reads from the system properties only (its zoo.cfg
+     * parser turns an unknown key into a {@code zookeeper.}-prefixed property, which nothing reads).
+     */
+    public static boolean readOnlyModeEnabled() {
+        return Boolean.getBoolean("readonlymode.enabled");
+    }
+
     /** The embedded default of the README's run command: standalone on 127.0.0.1:2181, data under ./data. */
     public static ServerConfig embeddedDefault() throws ConfigException {
         Properties p = new Properties();

@@ -383,7 +383,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         stateMachine.restoreFrom(loaded);
         configInForce.adoptConfigInState();
         configInForce.putLocalConfig();
-        for (long id : new ArrayList<>(tracker.timeouts().keySet())) {
+        // Local sessions are this member's own; the leader's state replaces the global ones.
+        for (long id : tracker.globalSessionIds()) {
             tracker.remove(id);
         }
         stateMachine.sessions().forEach(tracker::add);

@@ -135,7 +135,7 @@ public final class RequestHandler {
             conn.channel().close();
             return;
         }
-        ErrorCode rejected = RequestChecks.reject(request, stateMachine.tree().extendedTypesEnabled());
+        ErrorCode rejected = refusal(conn, request);
         if (rejected != null) {
             conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
                     rejected, null, receivedAtMs)));
@@ -435,6 +435,32 @@ public final class RequestHandler {
             return;
         }
         sessions.answered(conn, header.xid(), zxid, op == null ? OpCode.ERROR : op, receivedAtMs, isWrite(op));
+    }
+
+    /**
+     * Why a request is answered without being served, or null: the read-only refusal comes first (ZooKeeper's
+     * read-only server refuses before anything else looks at the request), then the checks of malformed requests,
+     * then a local session's ephemeral ({@link SessionHandler#ensureGlobal}, which may upgrade the session).
+     */
+    private ErrorCode refusal(Connection conn, Request request) {
+        OpCode op = request.opCode();
+        if (sessions.isReadOnly(conn) && refusedReadOnly(op)) {
+            return ErrorCode.NOT_READ_ONLY;
+        }
+        ErrorCode rejected = RequestChecks.reject(request, stateMachine.tree().extendedTypesEnabled());
+        return rejected == null && isWrite(op) ? sessions.ensureGlobal(conn, request) : rejected;
+    }
+
+    /**
+     * What ZooKeeper's read-only server answers NotReadOnly: every write, sync and check (closeSession of
+     * its sessions, which are all local, closes them locally).
+     */
+    private static boolean refusedReadOnly(OpCode op) {
+        return switch (op) {
+            case SYNC, CREATE, CREATE2, CREATE_TTL, CREATE_CONTAINER, DELETE, DELETE_CONTAINER, SET_DATA, RECONFIG,
+                    SET_ACL, MULTI, CHECK -> true;
+            default -> false;
+        };
     }
 
     /** Requests that ZooKeeper logs as transactions: their latency is zk_updatelatency, the rest zk_readlatency. */

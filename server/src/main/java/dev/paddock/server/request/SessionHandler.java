@@ -9,6 +9,7 @@ import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
+import dev.paddock.server.tree.CreateMode;
 import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Session lifecycle on the request thread: the handshake (new session, or reattach with id and password),
- * closeSession, expiry, lost connections and addauth. Sessions open and close through the log.
+ * closeSession, expiry, lost connections and addauth. Global sessions open and close through the log; local
+ * ones ({@code localSessionsEnabled}, and every session of a read-only member) live in this server's tracker
+ * only, until an ephemeral needs them global ({@link #ensureGlobal}).
  */
 public final class SessionHandler implements ServerView {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
@@ -47,11 +51,32 @@ public final class SessionHandler implements ServerView {
     private final ServerStats stats;
     private final Clock clock;
     private final Map<Long, Connection> bySession = new HashMap<>();
+    private final ReadOnlyMode readOnlyMode;
+    private final LocalSessions local;
+    /** Connections given a session while read-only; they are closed when the server serves again. */
+    private final Set<Connection> readOnlyConnections = new HashSet<>();
     /** Every open connection, with or without a session (four-letter words too), as stat and cons list them. */
     private final Set<Connection> connections = new LinkedHashSet<>();
 
+    /**
+     * How new sessions start: {@code enabled} (localSessionsEnabled) makes them local; {@code upgrading}
+     * (localSessionsUpgradingEnabled) lets an ephemeral make one global. Only ensemble members have them.
+     */
+    public record LocalSessions(boolean enabled, boolean upgrading) {
+        public static final LocalSessions NONE = new LocalSessions(false, false);
+    }
+
     public SessionHandler(ServerConfig config, StateMachine stateMachine, SessionTracker tracker, WatchManager watches,
                           WritePath writePath, ServerStats stats, Clock clock) {
+        this(config, stateMachine, tracker, watches, writePath, stats, clock, ReadOnlyMode.disabled(clock, writePath),
+                LocalSessions.NONE);
+    }
+
+    public SessionHandler(ServerConfig config, StateMachine stateMachine, SessionTracker tracker, WatchManager watches,
+                          WritePath writePath, ServerStats stats, Clock clock, ReadOnlyMode readOnlyMode,
+                          LocalSessions local) {
+        this.readOnlyMode = readOnlyMode;
+        this.local = local;
         this.config = config;
         this.stateMachine = stateMachine;
         this.tracker = tracker;
@@ -127,12 +152,49 @@ public final class SessionHandler implements ServerView {
 
     @Override
     public String mode() {
-        return writePath.mode();
+        return readOnly() ? "read-only" : writePath.mode();
     }
 
     @Override
     public boolean serving() {
-        return writePath.serving();
+        return writePath.serving() || readOnly();
+    }
+
+    /** Whether this member serves read-only clients now (cut off from its quorum, readonlymode.enabled). */
+    @Override
+    public boolean readOnly() {
+        return !writePath.serving() && readOnlyMode.active();
+    }
+
+    @Override
+    public int localSessionCount() {
+        return tracker.localCount();
+    }
+
+    @Override
+    public boolean localSessionsEnabled() {
+        return local.enabled();
+    }
+
+    /** Whether this connection's session was given by a read-only member: its writes fail with NotReadOnly. */
+    boolean isReadOnly(Connection conn) {
+        return readOnlyConnections.contains(conn);
+    }
+
+    /**
+     * Runs every election tick: times read-only mode, and once the member serves again ends it as ZooKeeper
+     * ends its read-only server: every read-only connection is closed and its local sessions are gone, so the
+     * clients reconnect as read-write.
+     */
+    public void observeServingMode() {
+        readOnlyMode.observe();
+        if (writePath.serving() && !readOnlyConnections.isEmpty()) {
+            LOG.info("Serving read-write again: closing {} read-only connections", readOnlyConnections.size());
+            for (Connection conn : new ArrayList<>(readOnlyConnections)) {
+                close(conn);
+            }
+            dropLocalSessions();
+        }
     }
 
     /**
@@ -167,7 +229,8 @@ public final class SessionHandler implements ServerView {
         long receivedAtMs = clock.monotonicMs();
         stats.connectionRequest();
         conn.countReceived();
-        if (!writePath.serving()) {
+        boolean readOnly = !writePath.serving();
+        if (readOnly && !admitReadOnly(conn, req)) {
             // Like a ZooKeeper member without a leader: not running, so the client tries another server.
             close(conn);
             return;
@@ -180,8 +243,13 @@ public final class SessionHandler implements ServerView {
             return;
         }
         int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.timeoutMs()));
-        Boolean readOnly = req.readOnly() == null ? null : Boolean.FALSE;
+        Boolean readOnlyFlag = req.readOnly() == null ? null : readOnly;
         long sessionId = req.sessionId();
+        if (sessionId == 0 && (readOnly || local.enabled())) {
+            startLocalSession(conn, timeout, readOnly, readOnlyFlag, receivedAtMs);
+            return;
+        }
+        Boolean readOnlyAnswer = readOnlyFlag;
         if (sessionId == 0) {
             long newId = tracker.newSessionId();
             tracker.add(newId, timeout);
@@ -189,7 +257,7 @@ public final class SessionHandler implements ServerView {
                     c -> guarded(conn, () -> {
                         LOG.debug("Established session 0x{} with negotiated timeout {} for client {}",
                                 Long.toHexString(newId), timeout, conn.channel().remoteAddress());
-                        accept(conn, newId, timeout, readOnly);
+                        accept(conn, newId, timeout, readOnlyAnswer);
                         // As ZooKeeper: only a new session is an operation (SESS); a reattached one is not.
                         answered(conn, 0, c.zxid(), OpCode.CREATE_SESSION, receivedAtMs, true);
                     }).run()));
@@ -198,7 +266,7 @@ public final class SessionHandler implements ServerView {
                 || !Arrays.equals(req.password(), SessionTracker.passwordFor(sessionId))) {
             LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(sessionId),
                     conn.channel().remoteAddress());
-            conn.writeRaw(new ConnectResponse(0, 0, 0, new byte[16], readOnly));
+            conn.writeRaw(new ConnectResponse(0, 0, 0, new byte[16], readOnlyFlag));
             close(conn);
             return;
         } else {
@@ -210,7 +278,50 @@ public final class SessionHandler implements ServerView {
                 previous.channel().close();
             }
         }
-        accept(conn, sessionId, timeout, readOnly);
+        accept(conn, sessionId, timeout, readOnlyFlag);
+        if (readOnly) {
+            readOnlyConnections.add(conn);
+        }
+    }
+
+    /** A new session that lives on this server only: no log entry, answered at once. */
+    private void startLocalSession(Connection conn, int timeout, boolean readOnly, Boolean readOnlyFlag,
+                                   long receivedAtMs) {
+        if (readOnly && !local.enabled()) {
+            // ZooKeeper's read-only server refuses a global createSession with a reply header carrying
+            // NotReadOnly in place of the ConnectResponse; its client cannot read it and tries again.
+            conn.writeRaw(new ReplyHeader(0, stateMachine.lastZxid(), ErrorCode.NOT_READ_ONLY.code));
+            return;
+        }
+        long newId = tracker.newSessionId();
+        tracker.addLocal(newId, timeout);
+        LOG.debug("Established local session 0x{} with negotiated timeout {} for client {}",
+                Long.toHexString(newId), timeout, conn.channel().remoteAddress());
+        accept(conn, newId, timeout, readOnlyFlag);
+        if (readOnly) {
+            readOnlyConnections.add(conn);
+        }
+        answered(conn, 0, stateMachine.lastZxid(), OpCode.CREATE_SESSION, receivedAtMs, true);
+    }
+
+    /**
+     * Whether a member without a leader gives this client a session: only in read-only mode, only to a client
+     * that allows read-only sessions, and never a global session back (it cannot know whether that one still
+     * lives), as ZooKeeper's read-only server decides.
+     */
+    private boolean admitReadOnly(Connection conn, ConnectRequest req) {
+        if (!readOnlyMode.active()) {
+            return false;
+        }
+        if (!Boolean.TRUE.equals(req.readOnly())) {
+            LOG.info("Refusing session request for not-read-only client {}", conn.channel().remoteAddress());
+            return false;
+        }
+        if (req.sessionId() != 0 && stateMachine.sessions().containsKey(req.sessionId())) {
+            LOG.info("Refusing global session reconnection in read-only mode {}", conn.channel().remoteAddress());
+            return false;
+        }
+        return true;
     }
 
     private void accept(Connection conn, long sessionId, int timeout, Boolean readOnly) {
@@ -225,6 +336,16 @@ public final class SessionHandler implements ServerView {
     /** The client's closeSession: through the log, then answer and hang up. */
     public void closeSession(Connection conn, int xid, long receivedAtMs) {
         long sessionId = conn.sessionId();
+        if (tracker.isLocal(sessionId)) {
+            // A local session closes here only: nothing else knows it, and it holds no ephemerals.
+            tracker.remove(sessionId);
+            conn.order().inOrder(guarded(conn, () -> {
+                stats.clientResponseSize(conn.reply(new ReplyHeader(xid, stateMachine.lastZxid(), 0), null));
+                answered(conn, xid, stateMachine.lastZxid(), OpCode.CLOSE_SESSION, receivedAtMs, true);
+                close(conn);
+            }));
+            return;
+        }
         tracker.remove(sessionId);
         SessionOrder.Slot slot = conn.order().reserve();
         WritePathFailure.call(() -> writePath.submit(sessionId, conn.identities(), EmptyRequest.CLOSE_SESSION,
@@ -242,16 +363,19 @@ public final class SessionHandler implements ServerView {
         conn.stats().answered(xid, zxid, ConnectionStats.opName(op.code), receivedAtMs, nowMs);
     }
 
-    /** Runs every tick: sessions past their deadline are closed through the log. */
+    /**
+     * Runs every tick: sessions past their deadline are closed, global ones through the log (only where expiry
+     * is decided: standalone, or the leader), local ones here, by every member.
+     */
     public void expireDue() {
-        if (!writePath.decidesExpiry()) {
-            return;
-        }
-        for (long sessionId : tracker.expired()) {
+        for (long sessionId : writePath.decidesExpiry() ? tracker.expired() : tracker.expiredLocal()) {
             LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(sessionId),
                     tracker.get(sessionId) == null ? 0 : tracker.get(sessionId).timeoutMs());
+            boolean isLocal = tracker.isLocal(sessionId);
             tracker.remove(sessionId);
-            writePath.submit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION, null);
+            if (!isLocal) {
+                writePath.submit(sessionId, List.of(), EmptyRequest.CLOSE_SESSION, null);
+            }
             Connection conn = bySession.get(sessionId);
             if (conn != null) {
                 close(conn);
@@ -259,11 +383,57 @@ public final class SessionHandler implements ServerView {
         }
     }
 
-    /** Closes every client connection, as a member that lost its leader does; sessions live on. */
+    /**
+     * Closes every client connection, as a member that lost its leader does; global sessions live on, local
+     * ones end (ZooKeeper starts a new session tracker with each role), and read-only mode is timed anew.
+     */
     public void closeAllConnections() {
         for (Connection conn : new ArrayList<>(bySession.values())) {
             close(conn);
         }
+        dropLocalSessions();
+        readOnlyMode.restart();
+    }
+
+    private void dropLocalSessions() {
+        for (long id : tracker.localSessions()) {
+            tracker.remove(id);
+        }
+    }
+
+    /**
+     * Before a write of a local session: an ephemeral needs a global session. With upgrading the session
+     * becomes global now (its createSession entry goes through the log ahead of the write, on the same path,
+     * so in order); without it the write is refused as ZooKeeper refuses it: EphemeralOnLocalSession, or for a
+     * multi what ZooKeeper's leader answers for a session it does not know, SessionExpired. Null: go ahead.
+     */
+    ErrorCode ensureGlobal(Connection conn, dev.paddock.wire.proto.Request request) {
+        long sessionId = conn.sessionId();
+        if (!tracker.isLocal(sessionId) || !createsEphemeral(request)) {
+            return null;
+        }
+        if (!local.upgrading()) {
+            return request.opCode() == OpCode.MULTI ? ErrorCode.SESSION_EXPIRED : ErrorCode.EPHEMERAL_ON_LOCAL_SESSION;
+        }
+        int timeout = tracker.get(sessionId).timeoutMs();
+        LOG.info("Upgrading session 0x{}", Long.toHexString(sessionId));
+        tracker.makeGlobal(sessionId);
+        WritePathFailure.call(() -> writePath.submit(sessionId, conn.identities(), new CreateSessionRequest(timeout),
+                null));
+        return null;
+    }
+
+    /** ZooKeeper upgrades for create and create2 with an ephemeral mode, alone or in a multi. */
+    private static boolean createsEphemeral(dev.paddock.wire.proto.Request request) {
+        if (request instanceof dev.paddock.wire.proto.MultiRequest multi) {
+            return multi.ops().stream().anyMatch(SessionHandler::createsEphemeral);
+        }
+        if (request instanceof dev.paddock.wire.proto.CreateRequest create
+                && (create.opCode() == OpCode.CREATE || create.opCode() == OpCode.CREATE2)) {
+            CreateMode mode = CreateMode.ofFlag(create.flags());
+            return mode != null && mode.ephemeral;
+        }
+        return false;
     }
 
     /** The network connection went away; the session lives on until it expires or the client returns. */
@@ -317,6 +487,7 @@ public final class SessionHandler implements ServerView {
         }
         conn.markClosed();
         connections.remove(conn);
+        readOnlyConnections.remove(conn);
         watches.removeAll(conn);
         if (conn.sessionId() != 0 && bySession.get(conn.sessionId()) == conn) {
             bySession.remove(conn.sessionId());

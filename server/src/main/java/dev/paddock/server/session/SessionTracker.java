@@ -10,8 +10,10 @@ import java.util.TreeMap;
 
 /**
  * Liveness of sessions: each one has a deadline, rounded up to the next tick as ZooKeeper's expiry queue
- * rounds it, pushed forward by every request or ping. Decides expiry; the expiry itself goes through the
- * log as a closeSession entry. Used only on the request thread.
+ * rounds it, pushed forward by every request or ping. Decides expiry; the expiry of a global session goes
+ * through the log as a closeSession entry. A local session ({@code localSessionsEnabled}, and every session of
+ * a read-only member) lives here only: never logged, never reported to the leader, expired by this server on
+ * its own, until {@link #makeGlobal} makes it an ordinary session. Used only on the request thread.
  */
 public final class SessionTracker {
     /**
@@ -28,6 +30,8 @@ public final class SessionTracker {
     private final Map<Long, Session> sessions = new HashMap<>();
     /** Deadline (ms, tick-aligned) to the sessions due then. */
     private final TreeMap<Long, Map<Long, Session>> buckets = new TreeMap<>();
+    /** The sessions that live on this server only (a subset of {@link #sessions}). */
+    private final java.util.Set<Long> local = new java.util.HashSet<>();
     private long nextSessionId;
     /** Sessions touched since the last report to the leader; null unless this server reports touches. */
     private java.util.Set<Long> touchedSinceReport;
@@ -74,6 +78,32 @@ public final class SessionTracker {
         touch(s);
     }
 
+    /** Tracks a session that lives on this server only; its id comes from {@link #newSessionId}, so it is unique. */
+    public void addLocal(long sessionId, int timeoutMs) {
+        local.add(sessionId);
+        add(sessionId, timeoutMs);
+    }
+
+    public boolean isLocal(long sessionId) {
+        return local.contains(sessionId);
+    }
+
+    /** The session is global from now on (its createSession entry is on its way through the log). */
+    public void makeGlobal(long sessionId) {
+        if (local.remove(sessionId)) {
+            touch(sessionId);
+        }
+    }
+
+    public int localCount() {
+        return local.size();
+    }
+
+    /** The local sessions, for a server that drops them all when it stops serving or changes its serving mode. */
+    public List<Long> localSessions() {
+        return new ArrayList<>(local);
+    }
+
     public Session get(long sessionId) {
         return sessions.get(sessionId);
     }
@@ -104,6 +134,7 @@ public final class SessionTracker {
 
     public void remove(long sessionId) {
         Session s = sessions.remove(sessionId);
+        local.remove(sessionId);
         if (s != null) {
             unbucket(s);
         }
@@ -121,6 +152,31 @@ public final class SessionTracker {
         return result;
     }
 
+    /**
+     * The local sessions whose deadline has passed, for a server that does not decide the expiry of global
+     * sessions (the leader does): they leave the deadline index and stay tracked until {@link #remove}.
+     */
+    public List<Long> expiredLocal() {
+        long now = clock.monotonicMs();
+        List<Long> result = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Map<Long, Session>>> it = buckets.headMap(now, true).entrySet().iterator();
+             it.hasNext(); ) {
+            Map<Long, Session> bucket = it.next().getValue();
+            bucket.keySet().removeIf(id -> local.contains(id) && result.add(id));
+            if (bucket.isEmpty()) {
+                it.remove();
+            }
+        }
+        return result;
+    }
+
+    /** Global sessions tracked here (the local ones excluded). */
+    public java.util.Set<Long> globalSessionIds() {
+        java.util.Set<Long> ids = new java.util.HashSet<>(sessions.keySet());
+        ids.removeAll(local);
+        return ids;
+    }
+
     public int count() {
         return sessions.size();
     }
@@ -135,6 +191,34 @@ public final class SessionTracker {
     public java.util.SortedMap<Long, List<Long>> sessionsByDeadline() {
         java.util.SortedMap<Long, List<Long>> result = new TreeMap<>();
         buckets.forEach((deadline, bucket) -> result.put(deadline, new ArrayList<>(bucket.keySet())));
+        return result;
+    }
+
+    /** {@link #sessionsByDeadline()} of the local sessions only ({@code local}) or of the global ones only. */
+    public java.util.SortedMap<Long, List<Long>> sessionsByDeadline(boolean localOnes) {
+        java.util.SortedMap<Long, List<Long>> result = new TreeMap<>();
+        buckets.forEach((deadline, bucket) -> {
+            List<Long> ids = new ArrayList<>();
+            for (long id : bucket.keySet()) {
+                if (local.contains(id) == localOnes) {
+                    ids.add(id);
+                }
+            }
+            if (!ids.isEmpty()) {
+                result.put(deadline, ids);
+            }
+        });
+        return result;
+    }
+
+    /** {@link #timeouts()} of the global sessions only. */
+    public Map<Long, Integer> globalTimeouts() {
+        Map<Long, Integer> result = new TreeMap<>();
+        sessions.forEach((id, s) -> {
+            if (!local.contains(id)) {
+                result.put(id, s.timeoutMs);
+            }
+        });
         return result;
     }
 
@@ -162,7 +246,7 @@ public final class SessionTracker {
     }
 
     private void touch(Session s) {
-        if (touchedSinceReport != null) {
+        if (touchedSinceReport != null && !local.contains(s.id)) {
             touchedSinceReport.add(s.id);
         }
         unbucket(s);
