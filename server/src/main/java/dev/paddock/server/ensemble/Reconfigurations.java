@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * reconfig request in ZooKeeper 3.9.5's order ({@code PrepRequestProcessor}, case reconfig): none pending
  * (ReconfigInProgress), the expected version (BadVersion), the new membership (BadArguments, from either form),
  * at least two voters when standalone is enabled (BadArguments), a synced quorum of the new voters
- * (NewConfigNoQuorum), then WRITE on {@code /zookeeper/config} unless {@code zookeeper.skipACL=yes} (NoAuth);
+ * (NewConfigNoQuorum), then WRITE on {@code /zookeeper/config} unless the server runs with {@code zookeeper.skipACL=yes} (NoAuth);
  * the new configuration's version is the zxid of its entry.
  */
 final class Reconfigurations {
@@ -79,9 +79,9 @@ final class Reconfigurations {
                     voters);
             return refused(r, ErrorCode.NEW_CONFIG_NO_QUORUM);
         }
-        boolean skipAcl = "yes".equals(System.getProperty("zookeeper.skipACL", "no"));
-        if (!skipAcl && !AclChecker.permitted(state.configNodeAcl(), Acl.WRITE,
-                txn.identities())) {
+        // zookeeper.skipACL=yes, read once at start as ZooKeeper reads it, reaches here as the super identity
+        // the server adds to every write (tree.WritePolicy).
+        if (!AclChecker.permitted(state.configNodeAcl(), Acl.WRITE, txn.identities())) {
             return refused(r, ErrorCode.NO_AUTH);
         }
         String text = new DynamicConfig.Members(next, zxid).text();
