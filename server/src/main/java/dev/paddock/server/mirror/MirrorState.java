@@ -1,0 +1,117 @@
+package dev.paddock.server.mirror;
+
+import dev.paddock.server.migration.ZkApply;
+import dev.paddock.server.migration.ZkSnapshotReader;
+import dev.paddock.server.migration.ZkTree;
+import dev.paddock.server.migration.ZkTxn;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * What a mirror holds of the ZooKeeper ensemble it observes (reference section B.8): ZooKeeper's data tree
+ * and session table as the leader's snapshot and transactions make them, the last zxid applied, the epochs
+ * of the learner protocol, and how it last synchronised. Changed by the mirror's connection thread, read by
+ * anyone: every access holds this object's monitor. Outlives connections, so a mirror that reconnects
+ * (to the same leader or a new one) reports its last zxid and resumes by DIFF.
+ */
+public final class MirrorState {
+    /** How the last synchronisation with a leader went. */
+    public enum SyncKind { NONE, DIFF, TRUNC, SNAP }
+
+    private final boolean extendedTypes;
+    private ZkTree tree;
+    private Map<Long, Integer> sessions = new HashMap<>();
+    private long lastZxid;
+    private long acceptedEpoch;
+    private long currentEpoch;
+    private long leaderZxid;
+    private SyncKind lastSync = SyncKind.NONE;
+    private final Map<SyncKind, Integer> syncs = new HashMap<>();
+    private long applied;
+
+    public MirrorState(boolean extendedTypes) {
+        this.extendedTypes = extendedTypes;
+        this.tree = new ZkTree(extendedTypes);
+    }
+
+    boolean extendedTypes() {
+        return extendedTypes;
+    }
+
+    /** Replaces everything with a leader's snapshot, taken (fuzzily) from its state at {@code zxid}. */
+    synchronized void install(ZkSnapshotReader.Snapshot snapshot, long zxid) {
+        tree = snapshot.tree();
+        sessions = new HashMap<>(snapshot.sessions());
+        lastZxid = zxid;
+    }
+
+    /** Forgets everything (a TRUNC below what this mirror holds: the next connection asks for a SNAP). */
+    synchronized void reset() {
+        tree = new ZkTree(extendedTypes);
+        sessions = new HashMap<>();
+        lastZxid = 0;
+    }
+
+    /**
+     * Applies one committed transaction with ZooKeeper's replay semantics (transactions just after a fuzzy
+     * snapshot may already be reflected in it). One already applied is skipped.
+     */
+    synchronized void apply(ZkTxn.Entry entry) {
+        if (entry.zxid() <= lastZxid) {
+            return;
+        }
+        ZkApply.apply(tree, sessions, entry);
+        lastZxid = entry.zxid();
+        applied++;
+    }
+
+    synchronized void synced(SyncKind kind) {
+        lastSync = kind;
+        syncs.merge(kind, 1, Integer::sum);
+    }
+
+    synchronized void epochs(long accepted, long current) {
+        acceptedEpoch = accepted;
+        currentEpoch = current;
+    }
+
+    synchronized long acceptedEpoch() {
+        return acceptedEpoch;
+    }
+
+    synchronized long currentEpoch() {
+        return currentEpoch;
+    }
+
+    /** The zxid the leader last said it had proposed (its PINGs carry it). */
+    synchronized void leaderZxid(long zxid) {
+        leaderZxid = zxid;
+    }
+
+    public synchronized long leaderZxid() {
+        return leaderZxid;
+    }
+
+    public synchronized long lastZxid() {
+        return lastZxid;
+    }
+
+    public synchronized SyncKind lastSync() {
+        return lastSync;
+    }
+
+    public synchronized int syncCount(SyncKind kind) {
+        return syncs.getOrDefault(kind, 0);
+    }
+
+    /** Transactions applied from the stream (not counting what snapshots brought). */
+    public synchronized long appliedCount() {
+        return applied;
+    }
+
+    /** Runs {@code reader} over the tree and the sessions while nothing changes them; it must not keep them. */
+    public synchronized <T> T read(BiFunction<ZkTree, Map<Long, Integer>, T> reader) {
+        return reader.apply(tree, java.util.Collections.unmodifiableMap(sessions));
+    }
+}
