@@ -117,7 +117,7 @@ final class LeaderConnection {
                 }
                 case QuorumPacket.COMMIT -> commit(proposed, p.zxid());
                 case QuorumPacket.INFORM -> state.apply(decode(p.data(), 0));
-                case QuorumPacket.INFORMANDACTIVATE -> state.apply(decode(p.data(), 8));
+                case QuorumPacket.INFORMANDACTIVATE -> state.applyActivation(decode(p.data(), 8));
                 case QuorumPacket.NEWLEADER -> {
                     state.epochs(state.acceptedEpoch(), p.zxid() >>> 32);
                     send(QuorumPacket.of(QuorumPacket.ACK, p.zxid(), null));
@@ -176,7 +176,7 @@ final class LeaderConnection {
             QuorumPacket p = read();
             switch (p.type()) {
                 case QuorumPacket.INFORM -> state.apply(decode(p.data(), 0));
-                case QuorumPacket.INFORMANDACTIVATE -> state.apply(decode(p.data(), 8));
+                case QuorumPacket.INFORMANDACTIVATE -> state.applyActivation(decode(p.data(), 8));
                 case QuorumPacket.PING -> {
                     state.leaderZxid(p.zxid());
                     // Never null: ZooKeeper's leader reads the touches without a null check.

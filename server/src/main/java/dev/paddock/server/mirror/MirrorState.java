@@ -29,6 +29,7 @@ public final class MirrorState {
     private SyncKind lastSync = SyncKind.NONE;
     private final Map<SyncKind, Integer> syncs = new HashMap<>();
     private long applied;
+    private int activations;
 
     public MirrorState(boolean extendedTypes) {
         this.extendedTypes = extendedTypes;
@@ -64,6 +65,17 @@ public final class MirrorState {
         ZkApply.apply(tree, sessions, entry);
         lastZxid = entry.zxid();
         applied++;
+    }
+
+    /** A reconfig the leader sent as INFORMANDACTIVATE: applied, and counted. */
+    synchronized void applyActivation(ZkTxn.Entry entry) {
+        apply(entry);
+        activations++;
+    }
+
+    /** Reconfigs received as INFORMANDACTIVATE. */
+    public synchronized int activations() {
+        return activations;
     }
 
     synchronized void synced(SyncKind kind) {

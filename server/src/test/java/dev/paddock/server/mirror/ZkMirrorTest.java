@@ -86,6 +86,42 @@ class ZkMirrorTest {
         assertMirrorEqualsLeader(zk, mirror);
         assertThat(state.lastSync()).isEqualTo(MirrorState.SyncKind.DIFF);
         assertThat(state.syncCount(MirrorState.SyncKind.SNAP)).isEqualTo(1);
+
+        // 4. A second mirror (an id no server line names) joins the new leader by SNAP; a reconfig reaches
+        // both as INFORMANDACTIVATE and changes /zookeeper/config on them as on the leader.
+        ZkMirror second = closeLater(ZkMirror.start(new MirrorConfig(ZooKeeperEnsemble.MIRROR_ID + 1,
+                zk.voterQuorumAddresses(), ZooKeeperEnsemble.TICK_MS, 10, 5, false, 0xfffff * 2 + 1024),
+                new MirrorState(false)));
+        assertMirrorEqualsLeader(zk, second);
+        assertThat(second.state().lastSync()).isEqualTo(MirrorState.SyncKind.SNAP);
+        String added = reconfigure(zk);
+        assertMirrorEqualsLeader(zk, mirror);
+        assertMirrorEqualsLeader(zk, second);
+        for (ZkMirror m : List.of(mirror, second)) {
+            String configText = m.state().read((tree, sessions) ->
+                    new String(tree.nodes.get("/zookeeper/config").data, StandardCharsets.UTF_8));
+            assertThat(configText).contains(added);
+            assertThat(m.state().activations()).as("reconfigs received as INFORMANDACTIVATE").isEqualTo(1);
+        }
+    }
+
+    /** Adds an observer line through ZooKeeper's reconfig (as its super user); returns the line added. */
+    private static String reconfigure(ZooKeeperEnsemble zk) throws Exception {
+        String line = "server.9=127.0.0.1:" + dev.paddock.server.ServerTestSupport.freePort() + ":"
+                + dev.paddock.server.ServerTestSupport.freePort() + ":observer;127.0.0.1:"
+                + dev.paddock.server.ServerTestSupport.freePort();
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        try (org.apache.zookeeper.admin.ZooKeeperAdmin admin = new org.apache.zookeeper.admin.ZooKeeperAdmin(
+                zk.connectString(), 30_000, e -> {
+                    if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                })) {
+            assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+            admin.addAuthInfo("digest", ZooKeeperEnsemble.SUPER.getBytes(StandardCharsets.UTF_8));
+            admin.reconfigure(line, null, null, -1, new Stat());
+        }
+        return line.substring(0, line.indexOf('=')) + "=127.0.0.1:";
     }
 
     private static void awaitOps(MirrorLoad load, long ops) throws InterruptedException {

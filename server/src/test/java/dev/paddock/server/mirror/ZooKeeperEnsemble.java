@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
  * Three ZooKeeper 3.9.5 participants in child JVMs ({@code QuorumPeerMain}), with one more server line
@@ -22,6 +23,8 @@ import java.util.TreeMap;
 final class ZooKeeperEnsemble implements AutoCloseable {
     static final int MIRROR_ID = 4;
     static final int TICK_MS = 1000;
+    /** ZooKeeper's super user, which may reconfigure the ensemble. */
+    static final String SUPER = "super:mirror-test";
 
     final Map<Integer, Integer> clientPorts = new TreeMap<>();
     final Map<Integer, Integer> quorumPorts = new TreeMap<>();
@@ -54,7 +57,9 @@ final class ZooKeeperEnsemble implements AutoCloseable {
         Files.writeString(home.resolve("data/myid"), Integer.toString(id));
         Map<String, String> cfg = new LinkedHashMap<>(baseConfig(home));
         cfg.put("clientPort", Integer.toString(clientPorts.get(id)));
-        members.put(id, RealZooKeeper.start(home, cfg, Map.of(), RealZooKeeper.testClassPath(),
+        members.put(id, RealZooKeeper.start(home, cfg,
+                Map.of("zookeeper.DigestAuthenticationProvider.superDigest", DigestAuthenticationProvider.generateDigest(SUPER)),
+                RealZooKeeper.testClassPath(),
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain"));
     }
 
@@ -66,6 +71,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
         cfg.put("syncLimit", "5");
         cfg.put("dataDir", home.resolve("data").toString());
         cfg.put("4lw.commands.whitelist", "*");
+        cfg.put("reconfigEnabled", "true");
         for (String line : serverLines) {
             int eq = line.indexOf('=');
             cfg.put(line.substring(0, eq), line.substring(eq + 1));
