@@ -1,5 +1,6 @@
 package dev.paddock.server.mirror;
 
+import dev.paddock.server.fault.FatalFaults;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -86,7 +87,10 @@ public final class ZkMirror implements AutoCloseable {
             new LeaderConnection(s, config, state).run();
         } catch (LeaderConnection.TruncateBelowState e) {
             LOG.warn("Starting over from a snapshot: {}", e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            // Bad input from the leader arrives as an IOException; anything else is a bug in the mirror.
+            FatalFaults.stop(FatalFaults.UNEXPECTED_ERROR, "the ZooKeeper mirror failed", e);
+        } catch (IOException e) {
             if (!closed) {
                 LOG.warn("Lost the ZooKeeper leader {} at zxid 0x{}: {}", address, Long.toHexString(state.lastZxid()),
                         e.toString());

@@ -67,6 +67,13 @@ class MirrorConfigTest {
     }
 
     @Test
+    void aServerAskedForZooKeepersProtocolRefusesToStartUntilTheMirrorServesClients() throws Exception {
+        ServerConfig config = zooCfg(4, "zookeeper");
+        assertThatThrownBy(() -> dev.paddock.server.PaddockServer.start(config)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("quorumProtocol=zookeeper");
+    }
+
+    @Test
     void aMirrorListedAsAVoterIsRefused() throws Exception {
         ServerConfig config = zooCfg(2, "zookeeper", false);
         assertThatThrownBy(() -> MirrorConfig.of(config, EnsembleConfig.of(config)))
