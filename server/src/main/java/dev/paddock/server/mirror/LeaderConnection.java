@@ -76,9 +76,7 @@ final class LeaderConnection {
     /** OBSERVERINFO with LearnerInfo(sid, protocol version, config version 0), LEADERINFO, ACKEPOCH. */
     private void register() throws IOException {
         long accepted = state.acceptedEpoch();
-        ByteBuffer info = ByteBuffer.allocate(20).putLong(config.myId()).putInt(QuorumPacket.PROTOCOL_VERSION)
-                .putLong(0);
-        send(QuorumPacket.of(QuorumPacket.OBSERVERINFO, accepted << 32, info.array()));
+        send(QuorumPacket.of(QuorumPacket.OBSERVERINFO, accepted << 32, QuorumPacket.learnerInfo(config.myId())));
         QuorumPacket leaderInfo = read();
         if (leaderInfo.type() != QuorumPacket.LEADERINFO) {
             throw new IOException("expected LEADERINFO, got " + QuorumPacket.typeName(leaderInfo.type()));

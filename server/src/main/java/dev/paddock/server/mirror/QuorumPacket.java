@@ -38,6 +38,14 @@ record QuorumPacket(int type, long zxid, byte[] data, List<Id> authinfo) {
     private static final int MAX_STRING = 1 << 20;
     private static final int MAX_AUTH_IDS = 1024;
 
+    /**
+     * The data of FOLLOWERINFO/OBSERVERINFO: jute {@code LearnerInfo(long sid, int protocolVersion, long
+     * configVersion)}; config version 0, since a learner claiming a later config than the leader's is refused.
+     */
+    static byte[] learnerInfo(long sid) {
+        return java.nio.ByteBuffer.allocate(20).putLong(sid).putInt(PROTOCOL_VERSION).putLong(0).array();
+    }
+
     static QuorumPacket of(int type, long zxid, byte[] data) {
         return new QuorumPacket(type, zxid, data, null);
     }
