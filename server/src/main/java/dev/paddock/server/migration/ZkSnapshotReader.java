@@ -42,7 +42,7 @@ public final class ZkSnapshotReader {
         this.file = file;
     }
 
-    static Snapshot read(Path file, long zxid, boolean extendedTypes) throws IOException {
+    public static Snapshot read(Path file, long zxid, boolean extendedTypes) throws IOException {
         try (InputStream raw = open(file)) {
             ZkSnapshotReader r = new ZkSnapshotReader(new JuteStream(raw, file), file);
             try {
