@@ -85,7 +85,7 @@ class ZkMirrorTest {
         // 3. The ZooKeeper leader is killed under load: the mirror finds the new one and resumes by DIFF.
         MirrorLoad load3 = closeLater(new MirrorLoad(writer, "/load3", 3));
         awaitOps(load3, 200);
-        zk.kill(zk.leader());
+        zk.kill(awaitLeader(zk));
         awaitOps(load3, 600);
         load3.close();
         assertMirrorEqualsLeader(zk, mirror);
@@ -129,6 +129,14 @@ class ZkMirrorTest {
         return line.substring(0, line.indexOf('=')) + "=127.0.0.1:";
     }
 
+    private static int awaitLeader(ZooKeeperEnsemble zk) throws InterruptedException {
+        int leader;
+        while ((leader = zk.leader()) < 0) {
+            Thread.sleep(100);
+        }
+        return leader;
+    }
+
     private static void awaitOps(MirrorLoad load, long ops) throws InterruptedException {
         while (load.ops() < ops) {
             Thread.sleep(20);
@@ -140,10 +148,7 @@ class ZkMirrorTest {
      * tree with what the leader serves (nothing else writes meanwhile, so both are at the marker's zxid).
      */
     private static void assertMirrorEqualsLeader(ZooKeeperEnsemble zk, ZkMirror mirror) throws Exception {
-        int leader;
-        while ((leader = zk.leader()) < 0) {
-            Thread.sleep(100);
-        }
+        int leader = awaitLeader(zk);
         try (ZooKeeper client = RealZooKeeper.client("127.0.0.1:" + zk.clientPorts.get(leader), 30_000)) {
             client.addAuthInfo("digest", MirrorLoad.USER.getBytes(StandardCharsets.UTF_8));
             Stat marker = client.setData("/before", "marker".getBytes(StandardCharsets.UTF_8), -1);
