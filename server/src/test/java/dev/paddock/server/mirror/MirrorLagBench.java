@@ -41,7 +41,7 @@ public final class MirrorLagBench {
         try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(work);
              ZooKeeper client = RealZooKeeper.client(zk.connectString(), 30_000)) {
             ZkMirror mirror = ZkMirror.start(new MirrorConfig(ZooKeeperEnsemble.MIRROR_ID, zk.voterQuorumAddresses(),
-                    ZooKeeperEnsemble.TICK_MS, 10, 5, false, 0xfffff * 2 + 1024), new MirrorState(false));
+                    ZooKeeperEnsemble.TICK_MS, 10, 5, true, 0xfffff * 2 + 1024), new MirrorState(true));
             try {
                 for (int i = 0; i < 100; i++) {
                     client.create("/bench" + i, new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);

@@ -15,7 +15,7 @@ import org.apache.zookeeper.data.Id;
 
 /**
  * A mixed write load on a ZooKeeper ensemble, on a thread of its own until stopped: persistent, sequential,
- * ephemeral, container and TTL-free nodes, setData, setACL (a digest ACL its own session can read), deletes,
+ * ephemeral, container and TTL nodes, setData, setACL (a digest ACL its own session can read), deletes,
  * multis that succeed and multis that fail (logged by ZooKeeper as error transactions), and failed writes.
  * Seeded, so a failure can be replayed.
  */
@@ -80,7 +80,7 @@ final class MirrorLoad implements AutoCloseable {
     }
 
     private void oneOp() throws Exception {
-        int pick = random.nextInt(10);
+        int pick = random.nextInt(11);
         String name = root + "/n" + random.nextInt(60);
         List<ACL> open = ZooDefs.Ids.OPEN_ACL_UNSAFE;
         try {
@@ -97,7 +97,9 @@ final class MirrorLoad implements AutoCloseable {
                         Op.setData(name + "-m", bytes("m2"), -1), Op.delete(name + "-m", -1)));
                 case 8 -> zk.multi(java.util.Arrays.asList(Op.create(name + "-f", bytes("f"), open, CreateMode.PERSISTENT),
                         Op.check(name + "-f", 7)));
-                default -> zk.create(root + "/c" + random.nextInt(5), null, open, CreateMode.CONTAINER);
+                case 9 -> zk.create(root + "/c" + random.nextInt(5), null, open, CreateMode.CONTAINER);
+                default -> zk.create(name + "-ttl", bytes("t"), open, CreateMode.PERSISTENT_WITH_TTL, null,
+                        600_000);
             }
         } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException
                  | KeeperException.BadVersionException | KeeperException.NotEmptyException e) {

@@ -51,13 +51,13 @@ class ZkMirrorTest {
     void mirrorFollowsSnapDiffAndLeaderLoss() throws Exception {
         ZooKeeperEnsemble zk = closeLater(ZooKeeperEnsemble.start(dir));
         MirrorConfig config = new MirrorConfig(ZooKeeperEnsemble.MIRROR_ID, zk.voterQuorumAddresses(),
-                ZooKeeperEnsemble.TICK_MS, 10, 5, false, 0xfffff * 2 + 1024);
+                ZooKeeperEnsemble.TICK_MS, 10, 5, true, 0xfffff * 2 + 1024);
         ZooKeeper writer = closeLater(RealZooKeeper.client(zk.connectString(), 30_000));
         writer.create("/before", "written before the mirror".getBytes(StandardCharsets.UTF_8),
                 ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
         // 1. A fresh mirror syncs by SNAP while the load runs (a fuzzy snapshot, INFORMs behind it).
-        MirrorState state = new MirrorState(false);
+        MirrorState state = new MirrorState(true);
         MirrorLoad load = closeLater(new MirrorLoad(writer, "/load1", 1));
         awaitOps(load, 200);
         ZkMirror mirror = closeLater(ZkMirror.start(config, state));
@@ -71,7 +71,7 @@ class ZkMirrorTest {
         Path saved = dir.resolve("mirror");
         state.saveTo(saved);
         long savedZxid = state.lastZxid();
-        state = MirrorState.loadFrom(saved, false);
+        state = MirrorState.loadFrom(saved, true);
         assertThat(state.lastZxid()).isEqualTo(savedZxid);
         MirrorLoad load2 = closeLater(new MirrorLoad(writer, "/load2", 2));
         awaitOps(load2, 300);
@@ -95,8 +95,8 @@ class ZkMirrorTest {
         // 4. A second mirror (an id no server line names) joins the new leader by SNAP; a reconfig reaches
         // both as INFORMANDACTIVATE and changes /zookeeper/config on them as on the leader.
         ZkMirror second = closeLater(ZkMirror.start(new MirrorConfig(ZooKeeperEnsemble.MIRROR_ID + 1,
-                zk.voterQuorumAddresses(), ZooKeeperEnsemble.TICK_MS, 10, 5, false, 0xfffff * 2 + 1024),
-                new MirrorState(false)));
+                zk.voterQuorumAddresses(), ZooKeeperEnsemble.TICK_MS, 10, 5, true, 0xfffff * 2 + 1024),
+                new MirrorState(true)));
         assertMirrorEqualsLeader(zk, second);
         assertThat(second.state().lastSync()).isEqualTo(MirrorState.SyncKind.SNAP);
         String added = reconfigure(zk);
@@ -159,6 +159,8 @@ class ZkMirrorTest {
             Map<String, String> onLeader = dump(client);
             Map<String, String> onMirror = mirror.state().read((tree, sessions) -> dump(tree));
             assertThat(onMirror).hasSizeGreaterThan(100);
+            assertThat(onLeader.keySet()).as("TTL, ephemeral and container nodes are among them")
+                    .anyMatch(p -> p.endsWith("-ttl")).anyMatch(p -> p.endsWith("-e")).anyMatch(p -> p.contains("/c"));
             assertThat(differences(onLeader, onMirror)).as("nodes that differ").isEmpty();
             long session = client.getSessionId();
             boolean held = mirror.state().read((tree, sessions) -> sessions.containsKey(session));
@@ -230,9 +232,12 @@ class ZkMirrorTest {
         return path.equals("/zookeeper/config") ? -1 : mtime;
     }
 
-    /** A container's stored owner (Long.MIN_VALUE) is shown to clients as 0 (DataTree.getClientEphemeralOwner). */
+    /**
+     * A container's stored owner (Long.MIN_VALUE) and a TTL node's (0xff in the top byte, extended types on)
+     * are shown to clients as 0 (DataTree.getClientEphemeralOwner).
+     */
     private static long clientOwner(long owner) {
-        return owner == Long.MIN_VALUE ? 0 : owner;
+        return owner == Long.MIN_VALUE || (owner >>> 56) == 0xff ? 0 : owner;
     }
 
     private static String line(byte[] data, long czxid, long mzxid, long pzxid, long ctime, long mtime, int version,

@@ -19,6 +19,7 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 /**
  * Three ZooKeeper 3.9.5 participants in child JVMs ({@code QuorumPeerMain}), with one more server line
  * {@code server.4=...:observer} for the Paddock mirror, as an operator adding an observer would write it.
+ * Extended types (TTL nodes) are enabled, so the mirror sees every node type.
  */
 final class ZooKeeperEnsemble implements AutoCloseable {
     static final int MIRROR_ID = 4;
@@ -58,7 +59,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
         Map<String, String> cfg = new LinkedHashMap<>(baseConfig(home));
         cfg.put("clientPort", Integer.toString(clientPorts.get(id)));
         members.put(id, RealZooKeeper.start(home, cfg,
-                Map.of("zookeeper.DigestAuthenticationProvider.superDigest", DigestAuthenticationProvider.generateDigest(SUPER)),
+                Map.of("zookeeper.DigestAuthenticationProvider.superDigest", DigestAuthenticationProvider.generateDigest(SUPER),
+                        "zookeeper.extendedTypesEnabled", "true"),
                 RealZooKeeper.testClassPath(),
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain"));
     }
