@@ -71,6 +71,7 @@ class ZkMirrorTest {
         Path saved = dir.resolve("mirror");
         state.saveTo(saved);
         long savedZxid = state.lastZxid();
+        zooKeeperReadsTheSavedSnapshot(saved, state);
         state = MirrorState.loadFrom(saved, true);
         assertThat(state.lastZxid()).isEqualTo(savedZxid);
         MirrorLoad load2 = closeLater(new MirrorLoad(writer, "/load2", 2));
@@ -127,6 +128,50 @@ class ZkMirrorTest {
             admin.reconfigure(line, null, null, -1, new Stat());
         }
         return line.substring(0, line.indexOf('=')) + "=127.0.0.1:";
+    }
+
+    /** ZooKeeper's own snapshot loader reads the saved file into the same nodes and sessions. */
+    private static void zooKeeperReadsTheSavedSnapshot(Path saved, MirrorState state) throws Exception {
+        org.apache.zookeeper.server.DataTree zkTree = new org.apache.zookeeper.server.DataTree();
+        Map<Long, Integer> zkSessions = new java.util.HashMap<>();
+        long zxid = new org.apache.zookeeper.server.persistence.FileSnap(saved.toFile())
+                .deserialize(zkTree, zkSessions);
+        assertThat(zxid).isEqualTo(state.lastZxid());
+        Map<String, String> mismatches = state.read((tree, sessions) -> {
+            assertThat(zkSessions).isEqualTo(sessions);
+            Map<String, String> out = new TreeMap<>();
+            tree.nodes.forEach((path, n) -> {
+                org.apache.zookeeper.server.DataNode z = zkTree.getNode(path);
+                String ours = n.czxid + "," + n.mzxid + "," + n.pzxid + "," + n.ctime + "," + n.mtime + "," + n.version
+                        + "," + n.cversion + "," + n.aversion + "," + n.ephemeralOwner + ","
+                        + java.util.Arrays.toString(n.data) + "," + (n.children == null ? 0 : n.children.size()) + ","
+                        + aclText(n.acl);
+                String theirs = z == null ? "missing" : z.stat.getCzxid() + "," + z.stat.getMzxid() + ","
+                        + z.stat.getPzxid() + "," + z.stat.getCtime() + "," + z.stat.getMtime() + ","
+                        + z.stat.getVersion() + "," + z.stat.getCversion() + "," + z.stat.getAversion() + ","
+                        + z.stat.getEphemeralOwner() + "," + java.util.Arrays.toString(z.getData()) + ","
+                        + z.getChildren().size() + "," + zkAclText(zkTree.getACL(z));
+                if (!ours.equals(theirs)) {
+                    out.put(path, ours + " / ZooKeeper read " + theirs);
+                }
+            });
+            return out;
+        });
+        assertThat(mismatches).as("nodes ZooKeeper reads differently from the saved snapshot").isEmpty();
+    }
+
+    private static String aclText(List<dev.paddock.wire.proto.Acl> acl) {
+        StringBuilder b = new StringBuilder();
+        acl.forEach(a -> b.append(a.perms()).append(':').append(a.id().scheme()).append(':').append(a.id().id())
+                .append(';'));
+        return b.toString();
+    }
+
+    private static String zkAclText(List<ACL> acl) {
+        StringBuilder b = new StringBuilder();
+        acl.forEach(a -> b.append(a.getPerms()).append(':').append(a.getId().getScheme()).append(':')
+                .append(a.getId().getId()).append(';'));
+        return b.toString();
     }
 
     private static int awaitLeader(ZooKeeperEnsemble zk) throws InterruptedException {
