@@ -20,6 +20,7 @@ import dev.paddock.server.ensemble.Membership;
 import dev.paddock.server.metrics.MetricsServer;
 import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.migration.ZooKeeperImport;
+import dev.paddock.server.mirror.MirrorConfig;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.net.TlsContexts;
 import io.netty.handler.ssl.SslContext;
@@ -87,6 +88,7 @@ public final class PaddockServer implements AutoCloseable {
      *                     the file), or the client port cannot be bound
      */
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
+        refuseZooKeeperProtocol(config);
         Files.createDirectories(config.dataDir());
         // A ZooKeeper data directory and no Paddock data: take ZooKeeper's state over before anything opens.
         ZooKeeperImport.importIfPresent(config);
@@ -188,6 +190,23 @@ public final class PaddockServer implements AutoCloseable {
                     membership.observers().size());
         }
         return new PaddockServer(loop, listener, secureListener, member, words, admin, metrics);
+    }
+
+    /**
+     * {@code quorumProtocol=zookeeper} asks for a member of a ZooKeeper ensemble. The mirror
+     * ({@code dev.paddock.server.mirror.ZkMirror}) follows such an ensemble but does not serve clients yet, so
+     * a server asked for one refuses to start rather than speak Paddock's protocol to ZooKeeper's members.
+     */
+    private static void refuseZooKeeperProtocol(ServerConfig config) throws IOException {
+        try {
+            if (MirrorConfig.requested(config)) {
+                throw new IOException(MirrorConfig.PROTOCOL_KEY + "=zookeeper: serving clients as a member of a"
+                        + " ZooKeeper ensemble is not available yet (the mirror follows the ensemble but has no"
+                        + " client port); remove the key to run a Paddock ensemble");
+            }
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** The Prometheus endpoint when zoo.cfg names ZooKeeper's Prometheus provider; a taken port stops the start. */

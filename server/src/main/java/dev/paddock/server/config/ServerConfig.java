@@ -68,7 +68,7 @@ public record ServerConfig(
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
             "audit.enable", "syncEnabled", "clientPortListenBacklog", "admin.commandURL",
             "admin.idleTimeout", "metricsProvider.httpPort", "metricsProvider.httpHost",
-            "metricsProvider.exportJvmInfo");
+            "metricsProvider.exportJvmInfo", "quorumProtocol");
     /**
      * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
      * {@link AuthConfig} (and the TLS settings) from the keys this record keeps.

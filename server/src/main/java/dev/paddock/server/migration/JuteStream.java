@@ -14,7 +14,7 @@ import java.util.zip.Adler32;
  * offset; running out of bytes is an {@link EOFException}, which callers turn into "truncated" or, where
  * ZooKeeper treats it so, into the end of the data.
  */
-final class JuteStream {
+public final class JuteStream {
     private final InputStream in;
     private final Path file;
     private final byte[] buf = new byte[1 << 16];
@@ -26,7 +26,7 @@ final class JuteStream {
     private int summed;
     private final Adler32 adler = new Adler32();
 
-    JuteStream(InputStream in, Path file) {
+    public JuteStream(InputStream in, Path file) {
         this.in = in;
         this.file = file;
     }
@@ -35,7 +35,7 @@ final class JuteStream {
         return file;
     }
 
-    long offset() {
+    public long offset() {
         return base + pos;
     }
 
@@ -93,7 +93,7 @@ final class JuteStream {
         return readByte() != 0;
     }
 
-    int readInt() throws IOException {
+    public int readInt() throws IOException {
         need(4);
         int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
                 | (buf[pos + 3] & 0xff);
@@ -101,12 +101,12 @@ final class JuteStream {
         return v;
     }
 
-    long readLong() throws IOException {
+    public long readLong() throws IOException {
         long hi = readInt() & 0xffffffffL;
         return (hi << 32) | (readInt() & 0xffffffffL);
     }
 
-    void readFully(byte[] b) throws IOException {
+    public void readFully(byte[] b) throws IOException {
         int off = 0;
         while (off < b.length) {
             need(1);
@@ -118,7 +118,7 @@ final class JuteStream {
     }
 
     /** A jute buffer: null for length -1; a length outside [0, max] is corruption. */
-    byte[] readBuffer(String what, int max) throws IOException {
+    public byte[] readBuffer(String what, int max) throws IOException {
         long at = offset();
         int len = readInt();
         if (len == -1) {
@@ -133,7 +133,7 @@ final class JuteStream {
     }
 
     /** A jute ustring, decoded as ZooKeeper decodes it (a JDK UTF-8 decode, lenient with CESU-8). */
-    String readString(String what, int max) throws IOException {
+    public String readString(String what, int max) throws IOException {
         byte[] b = readBuffer(what, max);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }

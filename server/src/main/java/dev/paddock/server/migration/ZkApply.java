@@ -3,11 +3,11 @@ package dev.paddock.server.migration;
 import java.util.Map;
 
 /** Applies one logged ZooKeeper transaction as ZooKeeper's replay does (FileTxnSnapLog and DataTree.processTxn). */
-final class ZkApply {
+public final class ZkApply {
     private ZkApply() {
     }
 
-    static void apply(ZkTree tree, Map<Long, Integer> sessions, ZkTxn.Entry e) {
+    public static void apply(ZkTree tree, Map<Long, Integer> sessions, ZkTxn.Entry e) {
         ZkTxn txn = e.txn();
         if (txn instanceof ZkTxn.CreateSession s) {
             sessions.put(e.sessionId(), s.timeoutMs());

@@ -10,20 +10,20 @@ import java.util.Set;
  * restores ZooKeeper's state. {@code cversion} is the stored value (the number of child creates), which is
  * also what Paddock stores; clients see {@code 2 * cversion - numChildren} from both.
  */
-final class ZkNode {
-    byte[] data;
-    List<Acl> acl;
-    long czxid;
-    long mzxid;
-    long ctime;
-    long mtime;
-    int version;
-    int cversion;
-    int aversion;
-    long ephemeralOwner;
-    long pzxid;
+public final class ZkNode {
+    public byte[] data;
+    public List<Acl> acl;
+    public long czxid;
+    public long mzxid;
+    public long ctime;
+    public long mtime;
+    public int version;
+    public int cversion;
+    public int aversion;
+    public long ephemeralOwner;
+    public long pzxid;
     /** Child names; null until the node has one (most nodes are leaves, and a million empty sets cost). */
-    Set<String> children;
+    public Set<String> children;
 
     void addChild(String name) {
         if (children == null) {

@@ -24,14 +24,14 @@ import java.util.zip.GZIPInputStream;
  * ({@code zxid, int version, digest}) and, from 3.9, the last processed zxid. The optional sections carry no
  * marker, so they are told apart by where the seal falls.
  */
-final class ZkSnapshotReader {
+public final class ZkSnapshotReader {
     static final int MAGIC = 0x5A4B534E;
     private static final int MAX_DATA = 256 << 20;
     private static final int MAX_STRING = 16 << 20;
     static final List<Acl> OPEN = List.of(new Acl(31, new Id("world", "anyone")));
 
     /** What a snapshot held. Nodes whose ACL reference was not in the cache have a null ACL. */
-    record Snapshot(Path file, long zxid, ZkTree tree, Map<Long, Integer> sessions, int danglingAcls) {
+    public record Snapshot(Path file, long zxid, ZkTree tree, Map<Long, Integer> sessions, int danglingAcls) {
     }
 
     private final JuteStream in;
@@ -42,7 +42,7 @@ final class ZkSnapshotReader {
         this.file = file;
     }
 
-    static Snapshot read(Path file, long zxid, boolean extendedTypes) throws IOException {
+    public static Snapshot read(Path file, long zxid, boolean extendedTypes) throws IOException {
         try (InputStream raw = open(file)) {
             ZkSnapshotReader r = new ZkSnapshotReader(new JuteStream(raw, file), file);
             try {
@@ -57,6 +57,30 @@ final class ZkSnapshotReader {
                 // A broken gzip or snappy stream: say where in the uncompressed bytes it broke.
                 throw ImportException.at(file, r.in.offset(), "cannot decompress: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * The snapshot a ZooKeeper leader streams to a learner after its SNAP packet: the sessions and the data
+     * tree as in a snapshot file, but with no file header, no seals and no digest (the learner protocol's
+     * {@code ZKDatabase.serializeSnapshot}); what follows it (the protocol's signature) is left unread.
+     *
+     * @param source names the stream in errors (the leader's address)
+     */
+    public static Snapshot readLearnerSnapshot(JuteStream in, Path source, long zxid, boolean extendedTypes)
+            throws IOException {
+        ZkSnapshotReader r = new ZkSnapshotReader(in, source);
+        try {
+            Map<Long, Integer> sessions = r.sessions();
+            Map<Long, List<Acl>> acls = r.aclCache();
+            ZkTree tree = new ZkTree(extendedTypes);
+            int dangling = r.nodes(tree, acls);
+            if (!tree.nodes.containsKey("")) {
+                throw in.error("snapshot has no root node");
+            }
+            return new Snapshot(source, zxid, tree, sessions, dangling);
+        } catch (IllegalArgumentException e) {
+            throw in.error(e.getMessage());
         }
     }
 

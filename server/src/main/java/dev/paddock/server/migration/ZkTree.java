@@ -17,14 +17,14 @@ import java.util.Set;
  * <p>Nothing here throws on a replay conflict: like ZooKeeper, replay ignores NoNode and NodeExists and
  * carries on; {@link #conflicts} counts them for the report.
  */
-final class ZkTree {
-    final Map<String, ZkNode> nodes = new HashMap<>();
+public final class ZkTree {
+    public final Map<String, ZkNode> nodes = new HashMap<>();
     /** Session id to the paths of its ephemeral nodes. */
     final Map<Long, Set<String>> ephemerals = new HashMap<>();
     private final boolean extendedTypes;
     long conflicts;
 
-    ZkTree(boolean extendedTypes) {
+    public ZkTree(boolean extendedTypes) {
         this.extendedTypes = extendedTypes;
     }
 

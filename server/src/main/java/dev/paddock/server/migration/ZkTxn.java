@@ -4,7 +4,7 @@ import dev.paddock.wire.proto.Acl;
 import java.util.List;
 
 /** One transaction record of ZooKeeper's log, by type (the record classes of zookeeper.jute's txn module). */
-sealed interface ZkTxn {
+public sealed interface ZkTxn {
     int CREATE = 1;
     int DELETE = 2;
     int SET_DATA = 5;

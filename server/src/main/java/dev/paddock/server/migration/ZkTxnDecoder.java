@@ -15,7 +15,7 @@ import java.util.List;
  * by the bytes that remain, never by trying and catching: a header-only closeSession followed by a digest
  * leaves exactly 12 bytes, which are the digest and not a list of paths.
  */
-final class ZkTxnDecoder {
+public final class ZkTxnDecoder {
     private static final int DIGEST_BYTES = 12;
     private static final int MAX_FIELD = 256 << 20;
 
@@ -30,7 +30,7 @@ final class ZkTxnDecoder {
     }
 
     /** @param base the file offset of the payload, for messages */
-    static ZkTxn.Entry decode(Path file, long base, byte[] payload) throws ImportException {
+    public static ZkTxn.Entry decode(Path file, long base, byte[] payload) throws ImportException {
         ZkTxnDecoder d = new ZkTxnDecoder(file, base, payload);
         try {
             return d.entry();

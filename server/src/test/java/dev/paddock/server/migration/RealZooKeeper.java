@@ -32,7 +32,7 @@ public final class RealZooKeeper implements AutoCloseable {
         return System.getProperty("java.class.path");
     }
 
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
