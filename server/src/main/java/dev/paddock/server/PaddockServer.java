@@ -21,8 +21,8 @@ import dev.paddock.server.metrics.MetricsServer;
 import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.migration.ZooKeeperImport;
 import dev.paddock.server.net.ClientListener;
+import dev.paddock.server.net.ReloadingTls;
 import dev.paddock.server.net.TlsContexts;
-import io.netty.handler.ssl.SslContext;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
@@ -90,7 +90,10 @@ public final class PaddockServer implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SaslLogin saslLogin = saslLogin(config.auth());
-        SslContext tlsContext = config.tls().enabled() ? TlsContexts.server(config.tls()) : null;
+        // New client connections use the stores' files as they are (ZooKeeper's Netty factory reads them per
+        // connection), so replaced certificates take effect without a restart.
+        ReloadingTls tlsContext = config.tls().enabled() ? ReloadingTls.of(config.tls().settings(),
+                () -> TlsContexts.server(config.tls()), true, "the client port") : null;
         Membership membership = ensemble == null ? Membership.ofStandalone() : Membership.of(ensemble);
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
@@ -239,7 +242,7 @@ public final class PaddockServer implements AutoCloseable {
      * secureClientPort, and the TLS-only port if it names one: {plaintext or null, secure or null}.
      */
     private static ClientListener[] openListeners(ServerConfig config, InetSocketAddress clientAddress,
-                                                  SslContext tlsContext, ListenerFactory open)
+                                                  ReloadingTls tlsContext, ListenerFactory open)
             throws InterruptedException {
         TlsConfig tls = config.tls();
         ClientListener plain = null;

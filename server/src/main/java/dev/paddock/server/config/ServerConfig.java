@@ -66,7 +66,10 @@ public record ServerConfig(
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
             "audit.enable", "syncEnabled", "clientPortListenBacklog", "admin.commandURL",
             "admin.idleTimeout", "metricsProvider.httpPort", "metricsProvider.httpHost",
-            "metricsProvider.exportJvmInfo");
+            "metricsProvider.exportJvmInfo", "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
+            "quorum.auth.enableSasl", "quorum.auth.learnerRequireSasl", "quorum.auth.serverRequireSasl",
+            "quorum.auth.learner.saslLoginContext", "quorum.auth.server.saslLoginContext",
+            "quorum.auth.kerberos.servicePrincipal");
     /**
      * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
      * {@link AuthConfig} (and the TLS settings) from the keys this record keeps.
