@@ -22,6 +22,7 @@ import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.migration.ZooKeeperImport;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.net.ReloadingTls;
+import dev.paddock.server.quorum.transport.TransportSecurity;
 import dev.paddock.server.net.TlsContexts;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.RequestHandler;
@@ -90,6 +91,7 @@ public final class PaddockServer implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SaslLogin saslLogin = saslLogin(config.auth());
+        TransportSecurity quorumSecurity = ensemble == null ? TransportSecurity.PLAINTEXT : MemberSecurity.of(config);
         // New client connections use the stores' files as they are (ZooKeeper's Netty factory reads them per
         // connection), so replaced certificates take effect without a restart.
         ReloadingTls tlsContext = config.tls().enabled() ? ReloadingTls.of(config.tls().settings(),
@@ -104,7 +106,8 @@ public final class PaddockServer implements AutoCloseable {
         RequestLoop loop = new RequestLoop(clock, "paddock-requests");
         EnsembleMember member;
         try {
-            member = EnsembleMember.open(membership, config, stateMachine, watches, tracker, loop, clock);
+            member = EnsembleMember.open(membership, config, stateMachine, watches, tracker, loop, clock,
+                    quorumSecurity);
         } catch (RecoveryException e) {
             throw new IOException(e.getMessage(), e);
         }
