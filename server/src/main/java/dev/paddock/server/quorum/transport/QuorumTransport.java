@@ -395,15 +395,8 @@ public final class QuorumTransport implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (security.dialTls() != null) {
-                                SslHandler tls = security.dialTls().get().newHandler(ch.alloc(),
-                                        address.getHostString(), address.getPort());
-                                tls.handshakeFuture().addListener(done -> {
-                                    if (!done.isSuccess()) {
-                                        warn("tls-out-" + peer, "Cannot open a TLS channel to server {} at {}: {}",
-                                                peer, address, done.cause().toString());
-                                    }
-                                });
-                                ch.pipeline().addLast("ssl", tls);
+                                ch.pipeline().addLast("ssl", security.dialTls().get().newHandler(ch.alloc(),
+                                        address.getHostString(), address.getPort()));
                             }
                             ch.pipeline().addLast(new LengthFieldPrepender(4));
                             // A member whose config does not list this server answers on this connection.
@@ -422,6 +415,15 @@ public final class QuorumTransport implements AutoCloseable {
                 return;
             }
             ch.closeFuture().addListener(done -> closedBeforeReady(ch));
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls != null) {
+                tls.handshakeFuture().addListener(done -> {
+                    if (!done.isSuccess()) {
+                        warn("tls-out-" + peer, "Cannot open a TLS channel to server {} at {}: {}", peer, address,
+                                done.cause().toString());
+                    }
+                });
+            }
             if (!security.sasl().learnerRequired()) {
                 ready(ch, SaslFrames.hello(myId, false));
                 return;
