@@ -77,7 +77,8 @@ public record ServerConfig(
     private static final Set<String> SECURITY_KEYS = Set.of("sessionRequireClientSASLAuth", "enforce.auth.enabled",
             "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
             "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
-            "client.portUnification", "SASLAuthenticationProvider.superPassword", "X509AuthenticationProvider.superUser");
+            "client.portUnification", "client.certReload", "SASLAuthenticationProvider.superPassword",
+            "X509AuthenticationProvider.superUser");
 
     private static boolean isSecurityKey(String key) {
         String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;
