@@ -41,9 +41,10 @@ final class MemberSecurity {
         }
         if (q.acceptsTls()) {
             LOG.info("Quorum TLS: sslQuorum={}, portUnification={}, sslQuorumReloadCertFiles={}, clientAuth={}, "
-                            + "hostnameVerification={}, clientHostnameVerification={}", q.sslQuorum(),
-                    q.portUnification(), q.reloadCertFiles(), q.tls().clientAuth(), q.tls().hostnameVerification(),
-                    q.tls().clientHostnameVerification());
+                            + "host name checks {}", q.sslQuorum(), q.portUnification(), q.reloadCertFiles(),
+                    q.tls().clientAuth(), q.tls().fipsMode() ? "none (zookeeper.fips-mode=true, as in ZooKeeper)"
+                            : "hostnameVerification=" + q.tls().hostnameVerification() + ", clientHostnameVerification="
+                            + q.tls().clientHostnameVerification());
         }
         TransportSecurity.Sasl sasl = TransportSecurity.Sasl.NONE;
         QuorumSecurity.Sasl s = q.sasl();

@@ -22,6 +22,9 @@ import javax.net.ssl.SSLContext;
  * @param reverseDnsLookup           whether a failed address check may try the peer's reverse-resolved name:
  *                                   {@code <prefix>allowReverseDnsLookup}, by default false for the client port and
  *                                   true between members, as in ZooKeeper
+ * @param quorum                     whether these are the {@code ssl.quorum.} settings (between members)
+ * @param fipsMode                   {@code zookeeper.fips-mode} (default true), which changes how ZooKeeper 3.9.5
+ *                                   applies the host name settings (see {@code net.TlsContexts})
  */
 public record TlsSettings(
         TlsConfig.Store keyStore,
@@ -32,7 +35,9 @@ public record TlsSettings(
         List<String> cipherSuites,
         boolean hostnameVerification,
         boolean clientHostnameVerification,
-        boolean reverseDnsLookup) {
+        boolean reverseDnsLookup,
+        boolean quorum,
+        boolean fipsMode) {
 
     static final String CLIENT_PREFIX = "ssl.";
     static final String QUORUM_PREFIX = "ssl.quorum.";
@@ -56,7 +61,7 @@ public record TlsSettings(
                 new TlsConfig.Store(k.get(prefix + "trustStore.location"), k.get(prefix + "trustStore.password"),
                         k.get(prefix + "trustStore.type")),
                 clientAuth, protocol, protocols, ciphers == null ? null : split(ciphers), hostnames, clientHostnames,
-                bool(k, prefix + "allowReverseDnsLookup", quorum));
+                bool(k, prefix + "allowReverseDnsLookup", quorum), quorum, bool(k, "fips-mode", true));
     }
 
     /** ZooKeeper's ZKConfig.getBoolean: "true" in any case is true, anything else false, absent the default. */

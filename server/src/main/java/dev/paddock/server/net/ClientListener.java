@@ -63,7 +63,7 @@ public final class ClientListener implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("limit", limiter);
                         if (tls.only()) {
-                            ch.pipeline().addLast("ssl", UnifiedTls.serverHandler(tls.contexts().get(), ch));
+                            ch.pipeline().addLast("ssl", UnifiedTls.serverHandler(tls.contexts().get(), ch, false));
                         } else if (tls.contexts() != null) {
                             ch.pipeline().addLast("tls-detect", new UnifiedTls(tls.contexts(), true));
                         }

@@ -16,10 +16,17 @@ final class HostCheckingTrustManager extends X509ExtendedTrustManager {
     private final boolean serverHosts;
     private final boolean clientHosts;
     private final boolean reverseDnsLookup;
+    private final boolean refuseClients;
 
+    /**
+     * @param refuseClients refuse every client certificate (the client port's clientHostnameVerification as
+     *                      ZooKeeper 3.9.5 applies it in fips-mode: the JDK's check against an engine without a
+     *                      peer host never passes)
+     */
     HostCheckingTrustManager(X509ExtendedTrustManager trust, boolean serverHosts, boolean clientHosts,
-                             boolean reverseDnsLookup) {
+                             boolean reverseDnsLookup, boolean refuseClients) {
         this.trust = trust;
+        this.refuseClients = refuseClients;
         this.serverHosts = serverHosts;
         this.clientHosts = clientHosts;
         this.reverseDnsLookup = reverseDnsLookup;
@@ -29,6 +36,10 @@ final class HostCheckingTrustManager extends X509ExtendedTrustManager {
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
         trust.checkClientTrusted(chain, authType, engine);
+        if (refuseClients) {
+            throw new CertificateException("No name matching the client's host found (ssl.clientHostnameVerification "
+                    + "with zookeeper.fips-mode=true refuses every client certificate, as in ZooKeeper 3.9.5)");
+        }
         if (clientHosts) {
             CertificateHosts.verify(engine.getPeerHost(), chain[0], reverseDnsLookup);
         }

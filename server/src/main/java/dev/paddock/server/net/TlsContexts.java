@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * TLS contexts from {@link TlsSettings}: the accepting side's (the client port, a member's quorum and election
@@ -28,8 +29,7 @@ public final class TlsContexts {
             SslContextBuilder b = SslContextBuilder.forServer(Keystores.keyManagers(tls.keyStore()))
                     .sslProvider(SslProvider.JDK)
                     .protocols(tls.enabledProtocols())
-                    .trustManager(new HostCheckingTrustManager(Keystores.trustManager(tls.trustStore()),
-                            tls.hostnameVerification(), tls.clientHostnameVerification(), tls.reverseDnsLookup()))
+                    .trustManager(trustManager(tls))
                     .clientAuth(switch (tls.clientAuth()) {
                         case "none" -> ClientAuth.NONE;
                         case "want" -> ClientAuth.OPTIONAL;
@@ -44,14 +44,33 @@ public final class TlsContexts {
         }
     }
 
+    /**
+     * The trust store's verdict and the host name checks ZooKeeper 3.9.5 makes with these settings. In its
+     * default fips-mode it uses the JDK's trust manager alone: between members (sockets) nothing checks host
+     * names, and on the client port ssl.clientHostnameVerification turns on the JDK's endpoint identification for
+     * an engine that has no peer host, so every client certificate is refused. With fips-mode=false its own trust
+     * manager checks host names: between members against the peer's address, on the client port against the
+     * loopback address (its Netty engines have no peer host; the client-port handlers here have none either).
+     */
+    static X509ExtendedTrustManager trustManager(TlsSettings tls) throws IOException {
+        X509ExtendedTrustManager trust = Keystores.trustManager(tls.trustStore());
+        if (tls.quorum()) {
+            return tls.fipsMode() ? trust : new HostCheckingTrustManager(trust, tls.hostnameVerification(),
+                    tls.clientHostnameVerification(), tls.reverseDnsLookup(), false);
+        }
+        if (!tls.clientHostnameVerification()) {
+            return trust;
+        }
+        return new HostCheckingTrustManager(trust, false, true, tls.reverseDnsLookup(), tls.fipsMode());
+    }
+
     /** The connecting side's context: this member's certificate for the peer, the peer's checked against trust. */
     public static SslContext client(TlsSettings tls, String what) throws IOException {
         try {
             SslContextBuilder b = SslContextBuilder.forClient()
                     .sslProvider(SslProvider.JDK)
                     .protocols(tls.enabledProtocols())
-                    .trustManager(new HostCheckingTrustManager(Keystores.trustManager(tls.trustStore()),
-                            tls.hostnameVerification(), tls.clientHostnameVerification(), tls.reverseDnsLookup()));
+                    .trustManager(trustManager(tls));
             if (tls.keyStore().location() != null) {
                 b.keyManager(Keystores.keyManagers(tls.keyStore()));
             }

@@ -22,19 +22,23 @@ public final class UnifiedTls extends ByteToMessageDecoder {
     private final Supplier<SslContext> contexts;
     private final boolean fourLetterWords;
 
-    /** @param fourLetterWords whether four bytes spelling a four-letter word mean plaintext (the client port) */
+    /**
+     * @param fourLetterWords whether four bytes spelling a four-letter word mean plaintext, and the engine is told
+     *                        no peer address (the client port)
+     */
     public UnifiedTls(Supplier<SslContext> contexts, boolean fourLetterWords) {
         this.contexts = contexts;
         this.fourLetterWords = fourLetterWords;
     }
 
     /**
-     * The accepting side's handler, its engine told the peer's address so that a client certificate can be
-     * checked against it (clientHostnameVerification).
+     * The accepting side's handler. Between members ({@code withPeer}) its engine is told the peer's address, so
+     * that a client certificate is checked against it; on the client port it is not, as ZooKeeper's Netty engines
+     * are not, so a client certificate is checked against the loopback address there.
      */
-    public static SslHandler serverHandler(SslContext context, Channel ch) {
+    public static SslHandler serverHandler(SslContext context, Channel ch, boolean withPeer) {
         InetSocketAddress peer = (InetSocketAddress) ch.remoteAddress();
-        return peer == null || peer.getAddress() == null ? context.newHandler(ch.alloc())
+        return !withPeer || peer == null || peer.getAddress() == null ? context.newHandler(ch.alloc())
                 : context.newHandler(ch.alloc(), peer.getAddress().getHostAddress(), peer.getPort());
     }
 
@@ -47,7 +51,7 @@ public final class UnifiedTls extends ByteToMessageDecoder {
             return;
         }
         if (SslHandler.isEncrypted(in)) {
-            ctx.pipeline().replace(this, "ssl", serverHandler(contexts.get(), ctx.channel()));
+            ctx.pipeline().replace(this, "ssl", serverHandler(contexts.get(), ctx.channel(), !fourLetterWords));
         } else {
             ctx.pipeline().remove(this);
         }

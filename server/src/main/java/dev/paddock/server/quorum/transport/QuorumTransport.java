@@ -187,7 +187,8 @@ public final class QuorumTransport implements AutoCloseable {
                         if (security.acceptTls() != null && security.acceptPlaintext()) {
                             ch.pipeline().addLast("tls-detect", new UnifiedTls(security.acceptTls(), false));
                         } else if (security.acceptTls() != null) {
-                            ch.pipeline().addLast("ssl", UnifiedTls.serverHandler(security.acceptTls().get(), ch));
+                            ch.pipeline().addLast("ssl",
+                                    UnifiedTls.serverHandler(security.acceptTls().get(), ch, true));
                         }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
                         ch.pipeline().addLast(new LengthFieldPrepender(4)); // answers to an unlisted server
