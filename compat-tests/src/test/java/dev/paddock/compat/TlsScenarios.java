@@ -55,8 +55,8 @@ import org.junit.jupiter.api.Test;
  *   <li>with client.portUnification the client port takes TLS and plaintext clients (the server's key
  *       store a PEM file with an encrypted key here);</li>
  *   <li>a server key store replaced on disk is used for new connections at once, open ones stay;</li>
- *   <li>client certificates are checked against the client's host only with ssl.clientHostnameVerification
- *       (and ssl.hostnameVerification, default true);</li>
+ *   <li>client certificates' host names are not checked by default; ssl.clientHostnameVerification refuses every
+ *       one in ZooKeeper's default fips-mode and checks them against loopback without it;</li>
  *   <li>ssl.enabledProtocols=TLSv1.2 refuses a client that speaks only TLSv1.3; ssl.ciphersuites refuses a
  *       client that offers only other suites.</li>
  * </ul>

@@ -78,7 +78,7 @@ public record ServerConfig(
             "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
             "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
             "client.portUnification", "client.certReload", "SASLAuthenticationProvider.superPassword",
-            "X509AuthenticationProvider.superUser");
+            "X509AuthenticationProvider.superUser", "fips-mode");
 
     private static boolean isSecurityKey(String key) {
         String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;
