@@ -285,19 +285,19 @@ public final class QuorumTransport implements AutoCloseable {
             }
             sasl = null;
             if (step.outcome() == SaslAcceptor.Outcome.AUTHENTICATED) {
-                LOG.info("Successfully authenticated learner {} (server {}) at {} with quorum SASL", step.failure(),
+                LOG.info("Successfully authenticated learner {} (server {}) at {} with quorum SASL", step.detail(),
                         sender, ctx.channel().remoteAddress());
                 accept(ctx);
             } else if (security.sasl().serverRequired()) {
                 warn("sasl-" + sender, "closing quorum connection from server {} at {}: SASL authentication failed "
-                        + "({})", sender, ctx.channel().remoteAddress(), step.failure());
+                        + "({})", sender, ctx.channel().remoteAddress(), step.detail());
                 ctx.close();
             } else {
                 // As ZooKeeper does when SASL is not required: the connection stays (its opener, which asked for
                 // SASL, will close it on the error).
                 warn("sasl-" + sender, "keeping quorum connection from server {} at {} despite a failed SASL "
                         + "authentication ({}): quorum.auth.serverRequireSasl is not set", sender,
-                        ctx.channel().remoteAddress(), step.failure());
+                        ctx.channel().remoteAddress(), step.detail());
                 accept(ctx);
             }
         }

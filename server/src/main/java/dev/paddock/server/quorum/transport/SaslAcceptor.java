@@ -8,8 +8,8 @@ import javax.security.sasl.SaslServer;
 final class SaslAcceptor {
     enum Outcome { CONTINUE, AUTHENTICATED, FAILED }
 
-    /** What to send back and where the exchange stands. */
-    record Step(ByteBuf answer, Outcome outcome, String failure) {
+    /** What to send back and where the exchange stands; the detail is the authorized id, or why it failed. */
+    record Step(ByteBuf answer, Outcome outcome, String detail) {
     }
 
     private final SaslServer server;
