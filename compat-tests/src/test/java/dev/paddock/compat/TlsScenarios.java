@@ -54,6 +54,9 @@ import org.junit.jupiter.api.Test;
  *       x509 identity;</li>
  *   <li>with client.portUnification the client port takes TLS and plaintext clients (the server's key
  *       store a PEM file with an encrypted key here);</li>
+ *   <li>a server key store replaced on disk is used for new connections at once, open ones stay;</li>
+ *   <li>client certificates' host names are not checked by default; ssl.clientHostnameVerification refuses every
+ *       one in ZooKeeper's default fips-mode and checks them against loopback without it;</li>
  *   <li>ssl.enabledProtocols=TLSv1.2 refuses a client that speaks only TLSv1.3; ssl.ciphersuites refuses a
  *       client that offers only other suites.</li>
  * </ul>
@@ -202,12 +205,84 @@ public abstract class TlsScenarios extends CompatTestBase {
         }
     }
 
+    /**
+     * Certificate reload: new connections get the key store's file as it is now (ZooKeeper's Netty factory builds
+     * a context per connection), so a server certificate replaced on disk (atomically, as tools rotate them) is
+     * presented to the next client without a restart, while an open session keeps its connection.
+     */
+    @Test
+    void aReplacedServerCertificateServesNewConnectionsAndOpenOnesStay() throws Exception {
+        Path keys = certs.keyStore("rotating.p12", certs.leaf("CN=server", ca));
+        int port = freePort();
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), keys, caTrust)
+                .zooCfg("secureClientPort", Integer.toString(port)))) {
+            ZooKeeper alice = tlsClient(port, aliceKeys);
+            long session = alice.getSessionId();
+            Identity rotatedCa = certs.authority("Rotated CA");
+            Path rotatedTrust = certs.trustStore("rotated-ca.pem", rotatedCa.certificate());
+            Path next = certs.keyStore("rotated.p12", certs.leaf("CN=server", rotatedCa));
+            Files.move(next, keys, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertThat(served(port, aliceKeys, "TLSv1.3", null, rotatedTrust)).as("trusting the new CA").isTrue();
+            assertThat(served(port, aliceKeys, "TLSv1.3", null, caTrust)).as("trusting only the old CA").isFalse();
+            alice.create("/after-rotation", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            assertThat(alice.getSessionId()).isEqualTo(session);
+            assertThat(alice.getState()).isEqualTo(ZooKeeper.States.CONNECTED);
+        }
+    }
+
+    /** ZooKeeper's client port does not check client certificates against the client's host by default. */
+    @Test
+    void aClientCertificateNeedNotNameTheClientsHostByDefault() throws Exception {
+        Path noHost = certs.keyStore("nohost.p12", certs.leafWithoutHosts("CN=nohost", ca));
+        assertThat(served(securePort, noHost, "TLSv1.3")).isTrue();
+    }
+
+    /**
+     * {@code ssl.clientHostnameVerification=true} as ZooKeeper 3.9.5 applies it on the client port: in its default
+     * {@code zookeeper.fips-mode} the JDK's endpoint identification runs on an engine that has no peer host, so
+     * every client certificate is refused, even one naming 127.0.0.1; with {@code fips-mode=false} its own check
+     * compares the certificate with the loopback address (the engine still has no peer host), which alice's names
+     * and one naming no host does not; {@code ssl.hostnameVerification=false} turns the check off.
+     */
+    @Test
+    void clientHostnameVerificationAsZooKeeperAppliesIt() throws Exception {
+        Path noHost = certs.keyStore("nohost.p12", certs.leafWithoutHosts("CN=nohost", ca));
+        int port = freePort();
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), serverKeys, caTrust)
+                .systemProperty("zookeeper.ssl.clientHostnameVerification", "true")
+                .zooCfg("secureClientPort", Integer.toString(port)))) {
+            assertThat(served(port, noHost, "TLSv1.3")).as("fips-mode: a certificate naming no host").isFalse();
+            assertThat(served(port, aliceKeys, "TLSv1.3")).as("fips-mode: alice's, naming 127.0.0.1").isFalse();
+        }
+        port = freePort();
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), serverKeys, caTrust)
+                .systemProperty("zookeeper.ssl.clientHostnameVerification", "true")
+                .systemProperty("zookeeper.fips-mode", "false")
+                .zooCfg("secureClientPort", Integer.toString(port)))) {
+            assertThat(served(port, noHost, "TLSv1.3")).as("a certificate naming no host").isFalse();
+            assertThat(served(port, aliceKeys, "TLSv1.3")).as("alice's, naming 127.0.0.1").isTrue();
+        }
+        port = freePort();
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), serverKeys, caTrust)
+                .systemProperty("zookeeper.ssl.clientHostnameVerification", "true")
+                .systemProperty("zookeeper.ssl.hostnameVerification", "false")
+                .zooCfg("secureClientPort", Integer.toString(port)))) {
+            assertThat(served(port, noHost, "TLSv1.3")).as("no host checks at all").isTrue();
+        }
+    }
+
     /** Whether a raw TLS client with these keys and protocol gets a session (a ConnectResponse). */
     private boolean served(int port, Path keyStore, String protocol) throws Exception {
         return served(port, keyStore, protocol, null);
     }
 
     private boolean served(int port, Path keyStore, String protocol, String cipherSuite) throws Exception {
+        return served(port, keyStore, protocol, cipherSuite, caTrust);
+    }
+
+    private boolean served(int port, Path keyStore, String protocol, String cipherSuite, Path trust)
+            throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         KeyManagerFactory kmf = null;
         if (keyStore != null) {
@@ -215,7 +290,7 @@ public abstract class TlsScenarios extends CompatTestBase {
             kmf.init(load(keyStore), keyStore.toString().endsWith(".pem") ? new char[0] : TestCertificates.PASSWORD.toCharArray());
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(caTrust));
+        tmf.init(load(trust));
         context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);

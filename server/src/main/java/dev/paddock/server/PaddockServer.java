@@ -22,8 +22,9 @@ import dev.paddock.server.metrics.MetricsSettings;
 import dev.paddock.server.migration.ZooKeeperImport;
 import dev.paddock.server.mirror.MirrorConfig;
 import dev.paddock.server.net.ClientListener;
+import dev.paddock.server.net.ReloadingTls;
+import dev.paddock.server.quorum.transport.TransportSecurity;
 import dev.paddock.server.net.TlsContexts;
-import io.netty.handler.ssl.SslContext;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.ReadOnlyMode;
 import dev.paddock.server.request.RequestHandler;
@@ -99,7 +100,11 @@ public final class PaddockServer implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SaslLogin saslLogin = saslLogin(config.auth());
-        SslContext tlsContext = config.tls().enabled() ? TlsContexts.server(config.tls()) : null;
+        TransportSecurity quorumSecurity = ensemble == null ? TransportSecurity.PLAINTEXT : MemberSecurity.of(config);
+        // New client connections use the stores' files as they are (ZooKeeper's Netty factory reads them per
+        // connection), so replaced certificates take effect without a restart.
+        ReloadingTls tlsContext = config.tls().enabled() ? ReloadingTls.of(config.tls().settings(),
+                () -> TlsContexts.server(config.tls()), true, "the client port") : null;
         Membership membership = ensemble == null ? Membership.ofStandalone() : Membership.of(ensemble);
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
@@ -110,7 +115,8 @@ public final class PaddockServer implements AutoCloseable {
         RequestLoop loop = new RequestLoop(clock, "paddock-requests");
         EnsembleMember member;
         try {
-            member = EnsembleMember.open(membership, config, stateMachine, watches, tracker, loop, clock);
+            member = EnsembleMember.open(membership, config, stateMachine, watches, tracker, loop, clock,
+                    quorumSecurity);
         } catch (RecoveryException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -286,7 +292,7 @@ public final class PaddockServer implements AutoCloseable {
      * secureClientPort, and the TLS-only port if it names one: {plaintext or null, secure or null}.
      */
     private static ClientListener[] openListeners(ServerConfig config, InetSocketAddress clientAddress,
-                                                  SslContext tlsContext, ListenerFactory open)
+                                                  ReloadingTls tlsContext, ListenerFactory open)
             throws InterruptedException {
         TlsConfig tls = config.tls();
         ClientListener plain = null;

@@ -70,6 +70,15 @@ public final class TestCertificates {
         return new Identity(keys, new X509Certificate[] {cert, ca.certificate()});
     }
 
+    /** A leaf signed by {@code ca} that names no host (no subject alternative names), valid for 30 days. */
+    public Identity leafWithoutHosts(String subject, Identity ca) throws GeneralSecurityException {
+        KeyPair keys = keyPair();
+        X500Name issuer = new X500Name(ca.certificate().getSubjectX500Principal().getName());
+        X509Certificate cert = sign(new X500Name(subject), keys, issuer, ca.keys(), Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)), false, false);
+        return new Identity(keys, new X509Certificate[] {cert, ca.certificate()});
+    }
+
     public Identity leaf(String subject, Identity ca) throws GeneralSecurityException {
         return leaf(subject, ca, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
     }
@@ -149,6 +158,12 @@ public final class TestCertificates {
 
     private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
                                         Instant from, Instant until, boolean ca) throws GeneralSecurityException {
+        return sign(subject, subjectKeys, issuer, issuerKeys, from, until, ca, !ca);
+    }
+
+    private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
+                                        Instant from, Instant until, boolean ca, boolean hosts)
+            throws GeneralSecurityException {
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
                     BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(from), Date.from(until), subject,
@@ -159,6 +174,8 @@ public final class TestCertificates {
             } else {
                 b.addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
+            }
+            if (hosts) {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
                     new GeneralName(GeneralName.dNSName, "localhost")}));

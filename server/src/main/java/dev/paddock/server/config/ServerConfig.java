@@ -68,7 +68,11 @@ public record ServerConfig(
             "quorumListenOnAllIPs", "secureClientPort", "secureClientPortAddress", "metricsProvider.className",
             "audit.enable", "syncEnabled", "clientPortListenBacklog", "admin.commandURL",
             "admin.idleTimeout", "metricsProvider.httpPort", "metricsProvider.httpHost",
-            "metricsProvider.exportJvmInfo", "quorumProtocol");
+            "metricsProvider.exportJvmInfo", "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
+            "quorum.auth.enableSasl", "quorum.auth.learnerRequireSasl", "quorum.auth.serverRequireSasl",
+            "quorum.auth.learner.saslLoginContext", "quorum.auth.server.saslLoginContext",
+            "quorum.auth.kerberos.servicePrincipal", "quorumProtocol");
+
     /**
      * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
      * {@link AuthConfig} (and the TLS settings) from the keys this record keeps.
@@ -76,8 +80,9 @@ public record ServerConfig(
     private static final Set<String> SECURITY_KEYS = Set.of("sessionRequireClientSASLAuth", "enforce.auth.enabled",
             "enforce.auth.schemes", "allowSaslFailedClients", "kerberos.removeHostFromPrincipal",
             "kerberos.removeRealmFromPrincipal", "superUser", "sasl.serverconfig", "serverCnxnFactory",
-            "client.portUnification", "SASLAuthenticationProvider.superPassword", "X509AuthenticationProvider.superUser",
-            "skipACL", "enforceQuota");
+            "client.portUnification", "client.certReload", "SASLAuthenticationProvider.superPassword",
+            "X509AuthenticationProvider.superUser", "fips-mode", "skipACL", "enforceQuota");
+
 
     private static boolean isSecurityKey(String key) {
         String k = key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;

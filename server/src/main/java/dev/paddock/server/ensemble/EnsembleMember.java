@@ -12,6 +12,7 @@ import dev.paddock.server.quorum.Role;
 import dev.paddock.server.quorum.Roster;
 import dev.paddock.server.quorum.Snapshot;
 import dev.paddock.server.quorum.transport.QuorumTransport;
+import dev.paddock.server.quorum.transport.TransportSecurity;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.WritePath;
 import dev.paddock.server.session.SessionTracker;
@@ -133,7 +134,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
      * @throws RecoveryException when the data on disk cannot be read without losing acknowledged entries
      */
     public static EnsembleMember open(Membership membership, ServerConfig config, StateMachine stateMachine,
-                                      WatchManager watches, SessionTracker tracker, RequestLoop loop, Clock clock)
+                                      WatchManager watches, SessionTracker tracker, RequestLoop loop, Clock clock,
+                                      TransportSecurity security)
             throws IOException, RecoveryException {
         RequestThread requestThread = RequestThread.of(loop);
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
@@ -141,7 +143,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         MemberStorage.Opener storage = wake -> ServerStorage.open(config, requestThread::execute, storageRandom,
                 wake);
         MemberNetwork network = membership.hasPeers() ? new TransportNetwork(membership, clock,
-                QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes())) : MemberNetwork.NONE;
+                QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes()), security) : MemberNetwork.NONE;
         return open(membership, config, stateMachine, watches, tracker,
                 new Parts(storage, network, requestThread, clock, random, DEFAULT_COUNTER_LIMIT, MemberObserver.NONE));
     }

@@ -9,11 +9,14 @@ final class TransportNetwork implements MemberNetwork {
     private final Membership membership;
     private final Clock clock;
     private final int maxFrameBytes;
+    private final dev.paddock.server.quorum.transport.TransportSecurity security;
     private QuorumTransport transport;
     private volatile java.util.Map<Integer, QuorumTransport.PeerAddress> peers;
 
     /** @param maxFrameBytes the largest quorum message sent or accepted ({@link QuorumTransport#maxFrameBytes}) */
-    TransportNetwork(Membership membership, Clock clock, int maxFrameBytes) {
+    TransportNetwork(Membership membership, Clock clock, int maxFrameBytes,
+                     dev.paddock.server.quorum.transport.TransportSecurity security) {
+        this.security = security;
         this.membership = membership;
         this.clock = clock;
         this.maxFrameBytes = maxFrameBytes;
@@ -23,7 +26,7 @@ final class TransportNetwork implements MemberNetwork {
     @Override
     public void start(Receiver receiver) throws InterruptedException {
         transport = new QuorumTransport(membership.myId(), peers, receiver::receive, clock::monotonicMs,
-                maxFrameBytes);
+                maxFrameBytes, security);
         transport.onPeerDisconnected(receiver::peerDisconnected);
         transport.start(membership.quorumAddress(), membership.electionAddress());
     }

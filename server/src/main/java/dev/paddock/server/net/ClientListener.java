@@ -21,6 +21,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The client port: a Netty listener whose pipeline is limiter, framing, then the per-connection handler. */
 public final class ClientListener implements AutoCloseable {
@@ -42,7 +43,7 @@ public final class ClientListener implements AutoCloseable {
     }
 
     /** How a port speaks: plaintext, TLS only (secureClientPort), or both (client.portUnification). */
-    public record Tls(SslContext context, boolean only) {
+    public record Tls(Supplier<SslContext> contexts, boolean only) {
         public static final Tls PLAINTEXT = new Tls(null, false);
     }
 
@@ -67,9 +68,9 @@ public final class ClientListener implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("limit", limiter);
                         if (tls.only()) {
-                            ch.pipeline().addLast("ssl", tls.context().newHandler(ch.alloc()));
-                        } else if (tls.context() != null) {
-                            ch.pipeline().addLast("tls-detect", new UnifiedTls(tls.context()));
+                            ch.pipeline().addLast("ssl", UnifiedTls.serverHandler(tls.contexts().get(), ch, false));
+                        } else if (tls.contexts() != null) {
+                            ch.pipeline().addLast("tls-detect", new UnifiedTls(tls.contexts(), true));
                         }
                         ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
                         ch.pipeline().addLast("client",

@@ -9,7 +9,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Key and trust stores as ZooKeeper 3.9.5 reads them: JKS, PKCS12 or PEM (a PEM key store holds the private
@@ -47,6 +49,25 @@ final class Keystores {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use trust store " + store.location() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The trust store's X509 trust manager, or the JVM's default one when no trust store is configured. */
+    static X509ExtendedTrustManager trustManager(TlsConfig.Store store) throws IOException {
+        TrustManagerFactory tmf = trustManagers(store);
+        try {
+            if (tmf == null) {
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init((KeyStore) null);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the JVM's default trust store: " + e.getMessage(), e);
+        }
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509ExtendedTrustManager x) {
+                return x;
+            }
+        }
+        throw new IOException("the trust store offers no X509 trust manager");
     }
 
     static KeyStore load(TlsConfig.Store store, boolean withKey) throws IOException, GeneralSecurityException {
