@@ -179,11 +179,20 @@ public final class AdminCommands {
             case "initial_configuration" -> m.put("initial_configuration", initialConfiguration());
             case "is_read_only" -> m.put("read_only", words.server().readOnly());
             case "leader" -> m.putAll(quorum.leader(words.facts(), words.server()));
-            // Observers are counted by the quorum layer, which does not expose its learners yet (mntr prints
-            // zk_synced_observers 0 for the same reason): none listed.
+            // The leader's synced observers, each with the fields of ZooKeeper's learner handler info that
+            // Paddock knows (its id and the last zxid it acknowledged); empty on other roles.
             case "observers" -> {
-                m.put("synced_observers", 0);
-                m.put("observers", List.of());
+                List<Map<String, Object>> observers = new java.util.ArrayList<>();
+                for (LearnerLag l : words.learnerLags()) {
+                    if (l.observer() && l.synced()) {
+                        Map<String, Object> info = new java.util.LinkedHashMap<>();
+                        info.put("sid", (long) l.id());
+                        info.put("last_zxid", l.ackedZxid());
+                        observers.add(info);
+                    }
+                }
+                m.put("synced_observers", observers.size());
+                m.put("observers", observers);
             }
             // Paddock keeps no per-observer connection statistics: nothing to reset, as on a standalone ZooKeeper.
             case "observer_connection_stat_reset", "ruok" -> { }

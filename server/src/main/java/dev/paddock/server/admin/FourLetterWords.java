@@ -69,7 +69,7 @@ public final class FourLetterWords implements AutoCloseable {
         this.status = new StatusText(stateMachine, server, stats, facts, clock);
         this.watchText = new WatchText(watches);
         this.dump = new DumpText(stateMachine, sessions, server, clock);
-        this.monitor = new MonitorText(facts, stateMachine, server, watches, stats, clock);
+        this.monitor = new MonitorText(facts, stateMachine, server, watches, stats, clock, this::learnerLags);
         this.conf = new ConfText(facts);
         this.clientPort = facts.config().clientAddress().getPort();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,

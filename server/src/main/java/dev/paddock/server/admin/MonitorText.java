@@ -33,11 +33,14 @@ final class MonitorText {
     private final WatchManager watches;
     private final ServerStats stats;
     private final Clock clock;
+    /** The leader's view of its learners (none when not leading); request thread. */
+    private final java.util.function.Supplier<java.util.List<LearnerLag>> learners;
     /** When this member became a serving leader (monotonic ms), -1 when it is not one. */
     private long leaderSinceMs = -1;
 
     MonitorText(ServerFacts facts, StateMachine stateMachine, ServerView server, WatchManager watches,
-                ServerStats stats, Clock clock) {
+                ServerStats stats, Clock clock, java.util.function.Supplier<java.util.List<LearnerLag>> learners) {
+        this.learners = learners;
         this.facts = facts;
         this.stateMachine = stateMachine;
         this.server = server;
@@ -159,11 +162,17 @@ final class MonitorText {
     }
 
     /**
-     * A leader's keys. Its learners and their state live in the quorum package, which does not expose them
-     * yet: learners, synced_followers, synced_non_voting_followers, synced_observers and pending_syncs
-     * print 0 until it does. Proposal sizes are not measured: -1, ZooKeeper's "none recorded".
+     * A leader's keys. Its learners as ZooKeeper counts its learner handlers: {@code learners} every
+     * connected one, {@code synced_followers} the voters past their sync, {@code synced_observers} the
+     * observers past theirs; Paddock has no non-voting followers (an unlisted member that follows without a
+     * vote is counted as such in ZooKeeper only while a reconfig runs) and no queue of sync requests
+     * ({@code pending_syncs}): 0. Proposal sizes are not measured: -1, ZooKeeper's "none recorded".
      */
     private void leaderValues(Map<String, Object> v) {
+        java.util.List<LearnerLag> connected = learners.get();
+        v.put("learners", connected.size());
+        v.put("synced_followers", connected.stream().filter(l -> l.synced() && !l.observer()).count());
+        v.put("synced_observers", connected.stream().filter(l -> l.synced() && l.observer()).count());
         v.put("leader_uptime", leaderSinceMs < 0 ? 0 : clock.monotonicMs() - leaderSinceMs);
         v.put("last_proposal_size", -1);
         v.put("min_proposal_size", -1);

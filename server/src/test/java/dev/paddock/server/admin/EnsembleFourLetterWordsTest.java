@@ -56,6 +56,16 @@ class EnsembleFourLetterWordsTest {
             assertThat(leader).isPositive();
             int follower = leader == 1 ? 2 : 1;
             checkMonitor(clientPorts[leader], "leader", "leading - broadcast");
+            // The leader counts its learners as ZooKeeper counts its learner handlers (alerting scripts watch
+            // zk_synced_followers): both followers, once synced.
+            int leaderPort = clientPorts[leader];
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!FourLetterWordProbe.send(leaderPort, "mntr").contains("zk_synced_followers\t2\n")
+                    && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+            }
+            assertThat(FourLetterWordProbe.send(leaderPort, "mntr")).contains("zk_learners\t2\n")
+                    .contains("zk_synced_followers\t2\n").contains("zk_synced_observers\t0\n");
             checkMonitor(clientPorts[follower], "follower", "following - broadcast");
             checkConf(clientPorts[leader], leader, lines);
             assertThat(FourLetterWordProbe.send(clientPorts[leader], "srvr"))
