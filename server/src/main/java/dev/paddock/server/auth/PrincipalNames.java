@@ -12,19 +12,41 @@ import javax.security.auth.kerberos.KerberosPrincipal;
  * then leaves the SASL server's own id (the name as given), and so does this (null).
  */
 public final class PrincipalNames {
-    private final String defaultRealm;
+    private final java.util.function.Supplier<String> defaultRealm;
     private final boolean removeHost;
     private final boolean removeRealm;
 
     public PrincipalNames(String defaultRealm, boolean removeHost, boolean removeRealm) {
+        this(() -> defaultRealm, removeHost, removeRealm);
+    }
+
+    private PrincipalNames(java.util.function.Supplier<String> defaultRealm, boolean removeHost, boolean removeRealm) {
         this.defaultRealm = defaultRealm;
         this.removeHost = removeHost;
         this.removeRealm = removeRealm;
     }
 
-    /** With the default realm of this JVM's Kerberos configuration ("" when it has none). */
+    /**
+     * With the default realm of this JVM's Kerberos configuration ("" when it has none), read when first
+     * needed: loading the Kerberos configuration costs a start that has no SASL clients.
+     */
     public static PrincipalNames withJvmRealm(boolean removeHost, boolean removeRealm) {
-        return new PrincipalNames(jvmDefaultRealm(), removeHost, removeRealm);
+        return new PrincipalNames(new JvmRealm(), removeHost, removeRealm);
+    }
+
+    /** The JVM's default realm, looked up once. */
+    private static final class JvmRealm implements java.util.function.Supplier<String> {
+        private volatile String realm;
+
+        @Override
+        public String get() {
+            String r = realm;
+            if (r == null) {
+                r = jvmDefaultRealm();
+                realm = r;
+            }
+            return r;
+        }
     }
 
     private static String jvmDefaultRealm() {
@@ -45,7 +67,7 @@ public final class PrincipalNames {
         String name = m.group(1);
         String host = m.group(3);
         String realm = m.group(4);
-        if (!defaultRealm.equals(realm)) {
+        if (!defaultRealm.get().equals(realm)) {
             return null;
         }
         StringBuilder id = new StringBuilder(name);
