@@ -174,17 +174,23 @@ class ZkMirrorTest {
         return b.toString();
     }
 
-    private static int awaitLeader(ZooKeeperEnsemble zk) throws InterruptedException {
-        int leader;
-        while ((leader = zk.leader()) < 0) {
-            Thread.sleep(100);
-        }
-        return leader;
+    private static int awaitLeader(ZooKeeperEnsemble zk) {
+        await("a ZooKeeper leader", () -> zk.leader() >= 0);
+        return zk.leader();
     }
 
-    private static void awaitOps(MirrorLoad load, long ops) throws InterruptedException {
-        while (load.ops() < ops) {
-            Thread.sleep(20);
+    private static void awaitOps(MirrorLoad load, long ops) {
+        await(ops + " writes of the load", () -> load.ops() >= ops);
+    }
+
+    /** Polls every 20 ms for at most two minutes (the class's timeout bounds the whole run). */
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
     }
 
@@ -197,9 +203,7 @@ class ZkMirrorTest {
         try (ZooKeeper client = RealZooKeeper.client("127.0.0.1:" + zk.clientPorts.get(leader), 30_000)) {
             client.addAuthInfo("digest", MirrorLoad.USER.getBytes(StandardCharsets.UTF_8));
             Stat marker = client.setData("/before", "marker".getBytes(StandardCharsets.UTF_8), -1);
-            while (mirror.state().lastZxid() < marker.getMzxid()) {
-                Thread.sleep(20);
-            }
+            await("the mirror at the marker's zxid", () -> mirror.state().lastZxid() >= marker.getMzxid());
             assertThat(mirror.state().lastZxid()).isEqualTo(marker.getMzxid());
             Map<String, String> onLeader = dump(client);
             Map<String, String> onMirror = mirror.state().read((tree, sessions) -> dump(tree));
