@@ -44,9 +44,9 @@ public final class ZkSnapshotWriter {
             }
             Map<List<Acl>, Long> refs = aclCache(out, tree);
             nodes(out, tree, refs);
-            writeString(out, "/");
+            JuteOutput.writeString(out, "/");
             out.writeLong(sum.getChecksum().getValue());
-            writeString(out, "/");
+            JuteOutput.writeString(out, "/");
             out.flush();
             fos.getFD().sync();
         }
@@ -67,8 +67,8 @@ public final class ZkSnapshotWriter {
             out.writeInt(e.getKey().size());
             for (Acl a : e.getKey()) {
                 out.writeInt(a.perms());
-                writeString(out, a.id().scheme());
-                writeString(out, a.id().id());
+                JuteOutput.writeString(out, a.id().scheme());
+                JuteOutput.writeString(out, a.id().id());
             }
         }
         return refs;
@@ -82,8 +82,8 @@ public final class ZkSnapshotWriter {
         while (!todo.isEmpty()) {
             String path = todo.pop();
             ZkNode n = tree.nodes.get(path);
-            writeString(out, path);
-            writeBuffer(out, n.data);
+            JuteOutput.writeString(out, path);
+            JuteOutput.writeBuffer(out, n.data);
             out.writeLong(n.acl == null ? dangling : refs.get(n.acl));
             out.writeLong(n.czxid);
             out.writeLong(n.mzxid);
@@ -102,16 +102,5 @@ public final class ZkSnapshotWriter {
         }
     }
 
-    private static void writeBuffer(DataOutputStream out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(b.length);
-        out.write(b);
-    }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        writeBuffer(out, s.getBytes(StandardCharsets.UTF_8));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.server.mirror;
 
+import dev.paddock.server.migration.JuteOutput;
 import dev.paddock.server.migration.JuteStream;
 import dev.paddock.wire.proto.Id;
 import java.io.DataOutputStream;
@@ -72,30 +73,19 @@ record QuorumPacket(int type, long zxid, byte[] data, List<Id> authinfo) {
     void write(DataOutputStream out) throws IOException {
         out.writeInt(type);
         out.writeLong(zxid);
-        writeBuffer(out, data);
+        JuteOutput.writeBuffer(out, data);
         if (authinfo == null) {
             out.writeInt(-1);
             return;
         }
         out.writeInt(authinfo.size());
         for (Id id : authinfo) {
-            writeString(out, id.scheme());
-            writeString(out, id.id());
+            JuteOutput.writeString(out, id.scheme());
+            JuteOutput.writeString(out, id.id());
         }
     }
 
-    private static void writeBuffer(DataOutputStream out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(b.length);
-        out.write(b);
-    }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        writeBuffer(out, s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
 
     static String typeName(int type) {
         return switch (type) {
