@@ -206,6 +206,33 @@ public abstract class TlsScenarios extends CompatTestBase {
     }
 
     /**
+     * {@code ssl.sslProvider=OPENSSL}: BoringSSL (netty-tcnative) does the TLS on the client port; the clients see
+     * the same server: certificate identities, refusals, protocol and suite limits (given by their JDK names).
+     */
+    @Test
+    void openSslProviderServesTheSameClients() throws Exception {
+        int port = freePort();
+        try (ServerUnderTest s = target().start(tls(ServerSettings.defaults(), serverKeys, caTrust)
+                .systemProperty("zookeeper.ssl.sslProvider", "OPENSSL")
+                .systemProperty("zookeeper.ssl.enabledProtocols", "TLSv1.2")
+                .systemProperty("zookeeper.ssl.ciphersuites", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
+                        + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
+                .zooCfg("secureClientPort", Integer.toString(port)))) {
+            ZooKeeper alice = tlsClient(port, aliceKeys);
+            assertThat(alice.whoAmI()).contains(new ClientInfo("x509", aliceDn));
+            alice.create("/openssl", "o".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            assertThat(alice.getData("/openssl", false, null)).isEqualTo("o".getBytes());
+            Identity otherCa = certs.authority("Other CA");
+            Path wrongCa = certs.keyStore("mallory-openssl.p12", certs.leaf("CN=mallory", otherCa));
+            assertThat(served(port, wrongCa, "TLSv1.2")).as("a certificate from another CA").isFalse();
+            assertThat(served(port, aliceKeys, "TLSv1.3")).as("TLSv1.3 only").isFalse();
+            assertThat(served(port, aliceKeys, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
+                    .as("another suite").isFalse();
+            assertThat(served(port, aliceKeys, "TLSv1.2")).as("alice, TLSv1.2").isTrue();
+        }
+    }
+
+    /**
      * Certificate reload: new connections get the key store's file as it is now (ZooKeeper's Netty factory builds
      * a context per connection), so a server certificate replaced on disk (atomically, as tools rotate them) is
      * presented to the next client without a restart, while an open session keeps its connection.

@@ -24,6 +24,10 @@ import java.util.List;
  * @param quorum                     whether these are the {@code ssl.quorum.} settings (between members)
  * @param fipsMode                   {@code zookeeper.fips-mode} (default true), which changes how ZooKeeper 3.9.5
  *                                   applies the host name settings (see {@code net.TlsContexts})
+ * @param sslProvider                {@code <prefix>sslProvider}: who does the TLS on the client port, {@code JDK}
+ *                                   (ZooKeeper's default) or {@code OPENSSL} (BoringSSL through netty-tcnative),
+ *                                   as ZooKeeper 3.9's ClientX509Util reads it; between members ZooKeeper uses
+ *                                   the JDK's sockets whatever it says, and so does Paddock
  */
 public record TlsSettings(
         TlsConfig.Store keyStore,
@@ -36,7 +40,11 @@ public record TlsSettings(
         boolean clientHostnameVerification,
         boolean reverseDnsLookup,
         boolean quorum,
-        boolean fipsMode) {
+        boolean fipsMode,
+        String sslProvider) {
+
+    /** The providers Netty knows; ZooKeeper takes the value by enum name, so the spelling is exact. */
+    static final List<String> PROVIDERS = List.of("JDK", "OPENSSL", "OPENSSL_REFCNT");
 
     static final String CLIENT_PREFIX = "ssl.";
     static final String QUORUM_PREFIX = "ssl.quorum.";
@@ -54,13 +62,17 @@ public record TlsSettings(
         String ciphers = k.get(prefix + "ciphersuites");
         boolean hostnames = bool(k, prefix + "hostnameVerification", true);
         boolean clientHostnames = hostnames && bool(k, prefix + "clientHostnameVerification", quorum);
+        String provider = k.getOr(prefix + "sslProvider", "JDK");
+        if (!PROVIDERS.contains(provider)) {
+            throw new ConfigException(prefix + "sslProvider must be one of " + PROVIDERS + " but is '" + provider + "'");
+        }
         return new TlsSettings(
                 new TlsConfig.Store(k.get(prefix + "keyStore.location"), k.get(prefix + "keyStore.password"),
                         k.get(prefix + "keyStore.type")),
                 new TlsConfig.Store(k.get(prefix + "trustStore.location"), k.get(prefix + "trustStore.password"),
                         k.get(prefix + "trustStore.type")),
                 clientAuth, protocol, protocols, ciphers == null ? null : split(ciphers), hostnames, clientHostnames,
-                bool(k, prefix + "allowReverseDnsLookup", quorum), quorum, bool(k, "fips-mode", true));
+                bool(k, prefix + "allowReverseDnsLookup", quorum), quorum, bool(k, "fips-mode", true), provider);
     }
 
     /** ZooKeeper's ZKConfig.getBoolean: "true" in any case is true, anything else false, absent the default. */

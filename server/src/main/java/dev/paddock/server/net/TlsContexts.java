@@ -3,6 +3,7 @@ package dev.paddock.server.net;
 import dev.paddock.server.config.TlsConfig;
 import dev.paddock.server.config.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -13,7 +14,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * TLS contexts from {@link TlsSettings}: the accepting side's (the client port, a member's quorum and election
  * ports) and the connecting side's (a member dialling another). Key and trust stores, client authentication
  * (need, want, none), enabled protocols and cipher suites; the trust store's verdict is followed by
- * ZooKeeper's host name checks ({@link HostCheckingTrustManager}). The JDK's provider does the TLS.
+ * ZooKeeper's host name checks ({@link HostCheckingTrustManager}). The JDK's provider does the TLS, except on
+ * the client port with {@code ssl.sslProvider=OPENSSL}, where BoringSSL (netty-tcnative, a dependency, so it is
+ * present on the platforms it ships for) does it, as in ZooKeeper 3.9.
  */
 public final class TlsContexts {
     private TlsContexts() {
@@ -27,7 +30,7 @@ public final class TlsContexts {
     public static SslContext server(TlsSettings tls, String what) throws IOException {
         try {
             SslContextBuilder b = SslContextBuilder.forServer(Keystores.keyManagers(tls.keyStore()))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider(tls))
                     .protocols(tls.enabledProtocols())
                     .trustManager(trustManager(tls))
                     .clientAuth(switch (tls.clientAuth()) {
@@ -42,6 +45,21 @@ public final class TlsContexts {
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot set up TLS on " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The provider {@code ssl.sslProvider} names for the client port (members always use the JDK's, as ZooKeeper's
+     * sockets do). OpenSSL that cannot load (a platform netty-tcnative has no library for) is a refusal to start
+     * with the reason, not a silent fall-back: the operator asked for it.
+     */
+    static SslProvider provider(TlsSettings tls) throws IOException {
+        SslProvider provider = tls.quorum() ? SslProvider.JDK : SslProvider.valueOf(tls.sslProvider());
+        if (provider != SslProvider.JDK && !OpenSsl.isAvailable()) {
+            Throwable why = OpenSsl.unavailabilityCause();
+            throw new IOException("ssl.sslProvider=" + tls.sslProvider() + " but OpenSSL (netty-tcnative) cannot be"
+                    + " loaded here: " + (why == null ? "unknown reason" : why.toString()), why);
+        }
+        return provider;
     }
 
     /**

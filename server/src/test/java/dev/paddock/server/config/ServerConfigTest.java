@@ -122,6 +122,7 @@ class ServerConfigTest {
         assertThat(c.tls().keyStore().location()).isEqualTo("/etc/zk/server.p12");
         assertThat(c.tls().clientAuth()).isEqualTo("want");
         assertThat(c.tls().enabledProtocols()).containsExactly("TLSv1.2");
+        assertThat(c.tls().settings().sslProvider()).isEqualTo("JDK");
         assertThat(c.limits().maxCnxns()).isEqualTo(7);
         assertThat(c.limits().maxQueuedBytes()).isEqualTo(ConnectionLimits.DEFAULT_MAX_QUEUED_BYTES);
     }
@@ -132,6 +133,9 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.fromEntries(entries("dataDir", dir.toString(),
                 "ssl.context.supplier.class", "com.example.Supplier"), none))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.context.supplier.class");
+        assertThatThrownBy(() -> ServerConfig.fromEntries(entries("dataDir", dir.toString(),
+                "ssl.sslProvider", "openssl"), none))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.sslProvider must be one of");
         assertThatThrownBy(() -> ServerConfig.fromEntries(entries("dataDir", dir.toString(),
                 "enforce.auth.enabled", "true"), none))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("enforce.auth.schemes");

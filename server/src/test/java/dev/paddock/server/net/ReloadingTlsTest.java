@@ -28,7 +28,7 @@ class ReloadingTlsTest {
         Path trust = Files.writeString(dir.resolve("trust.pem"), "t1");
         TlsSettings settings = new TlsSettings(new TlsConfig.Store(keys.toString(), null, null),
                 new TlsConfig.Store(trust.toString(), null, null), "need", "TLSv1.3", List.of("TLSv1.3"), null, true,
-                false, false, false, true);
+                false, false, false, true, "JDK");
         AtomicInteger builds = new AtomicInteger();
         AtomicReference<IOException> failure = new AtomicReference<>();
         ReloadingTls tls = ReloadingTls.of(settings, () -> {
@@ -63,7 +63,7 @@ class ReloadingTlsTest {
     void withoutReloadTheFirstContextStays() throws Exception {
         Path keys = Files.writeString(dir.resolve("keys.p12"), "v1");
         TlsSettings settings = new TlsSettings(new TlsConfig.Store(keys.toString(), null, null),
-                new TlsConfig.Store(null, null, null), "need", "TLSv1.3", List.of("TLSv1.3"), null, true, true, true, true, true);
+                new TlsConfig.Store(null, null, null), "need", "TLSv1.3", List.of("TLSv1.3"), null, true, true, true, true, true, "JDK");
         AtomicInteger builds = new AtomicInteger();
         ReloadingTls tls = ReloadingTls.of(settings, () -> {
             builds.incrementAndGet();
