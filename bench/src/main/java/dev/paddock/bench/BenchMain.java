@@ -35,7 +35,7 @@ import org.openjdk.jmh.util.Statistics;
  *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64]</pre>
  */
 public final class BenchMain {
-    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale");
+    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale", "tls");
 
     private final Settings settings;
     private final Environment env;
@@ -171,6 +171,7 @@ public final class BenchMain {
                     case "fanout" -> fanout(server, round);
                     case "churn" -> churn(server, round);
                     case "scale" -> server = scale(server, dir, round);
+                    case "tls" -> server = tls(server, dir, round);
                     default -> throw new IllegalArgumentException(section);
                 }
             } finally {
@@ -248,6 +249,55 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    /**
+     * The load generator over TLS, once per provider (see {@link TlsBench}): the plain server the section was
+     * given is replaced by one with TLS for each provider; 100% reads and 100% writes at the largest payload,
+     * one request in flight per session and the most the load section uses.
+     */
+    private ServerProcess tls(ServerProcess plain, Path dir, int round) throws Exception {
+        plain.close();
+        TlsBench tls = TlsBench.create(env.workDir(), env);
+        int payload = settings.loadPayloadBytes().stream().max(Integer::compare).orElseThrow();
+        List<Integer> inFlight = List.of(1, settings.loadInFlightPerSession().stream().max(Integer::compare).orElseThrow());
+        List<String> mixes = settings.loadMixes().stream().filter(m -> m.equals("read100") || m.equals("write100")).toList();
+        ServerProcess server = plain;
+        for (String provider : TlsBench.PROVIDERS) {
+            List<String> flags = new java.util.ArrayList<>(extraFlags("tls-" + provider.toLowerCase(Locale.ROOT), plain.kind, round));
+            flags.addAll(tls.serverFlags(provider));
+            server = ServerProcess.start(plain.kind, dir.resolve(provider.toLowerCase(Locale.ROOT)), env,
+                    settings.serverHeap(), flags);
+            try (TlsBench.ClientProperties client = tls.clientProperties()) {
+                Warmup.run(server.connectString(), 4, settings.serverWarmupMs());
+                try (LoadGenerator gen = new LoadGenerator(server.connectString(), settings.loadSessions(), settings.loadKeys())) {
+                    gen.prepare(payload);
+                    for (String mix : mixes) {
+                        for (int w : inFlight) {
+                            String item = provider + ", " + Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload)
+                                    + ", " + w * settings.loadSessions() + " in flight";
+                            LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w,
+                                    settings.loadWarmupMs(), settings.loadMeasureMs());
+                            figures.add("tls", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
+                            figures.add("tls", item, "p50", "ms", true, server.kind, round, p.p50Ms());
+                            figures.add("tls", item, "p99", "ms", true, server.kind, round, p.p99Ms());
+                            figures.add("tls", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
+                            if (p.errors() > 0) {
+                                figures.note("tls", item, "ops/s", server.kind.label + ": " + p.errors() + " errors");
+                            }
+                        }
+                    }
+                }
+            } finally {
+                server.close();
+                Path log = server.dir.resolve("server.log");
+                if (Files.exists(log)) {
+                    Files.copy(log, logsDir.resolve(dir.getFileName() + "-" + provider.toLowerCase(Locale.ROOT)
+                            + "-server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return server;
     }
 
     private void fanout(ServerProcess server, int round) throws Exception {

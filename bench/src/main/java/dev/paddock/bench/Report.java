@@ -24,6 +24,7 @@ final class Report {
         SECTION_TITLES.put("fanout", "Watch fan-out (one setData, every session watching the node)");
         SECTION_TITLES.put("churn", "Session churn (open a session, close it, repeat)");
         SECTION_TITLES.put("scale", "Scale (N znodes of 100-byte data at depth 4)");
+        SECTION_TITLES.put("tls", "TLS on the client port (asynchronous client over TLS, JDK and OpenSSL providers)");
     }
 
     /** Paddock counts as worse or better only beyond this factor; closer is within noise. */
@@ -170,6 +171,9 @@ final class Report {
                     + "median of " + s.fanoutRepeats() + " repeats.";
             case "churn" -> s.churnThreads() + " threads, each connecting a session (raw protocol) and closing it, "
                     + s.churnMeasureMs() + " ms measured.";
+            case "tls" -> "The load generator as in the load section, over TLS 1.3 (port unification, one EC certificate,"
+                    + " no client certificates; ZooKeeper on its Netty connection factory), with ssl.sslProvider JDK"
+                    + " and OPENSSL; " + s.loadSessions() + " sessions.";
             case "scale" -> s.scaleZnodes() + " znodes of " + s.scaleDataBytes() + " bytes under /scale/dA/eB/nC. Live "
                     + "heap after a full GC (jcmd GC.class_histogram); on-disk size of dataDir after stop (allocated "
                     + "blocks); restart = process spawn to the first getData answered on the last znode created.";
