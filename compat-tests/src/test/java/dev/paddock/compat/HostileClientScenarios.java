@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Test;
  *   <li>an answer larger than the client's jute.maxbuffer (getChildren of a node whose children's names
  *       add up to more than 1 MB) is sent in full by the server; the Java client refuses the frame and
  *       loses that connection only (ConnectionLoss), reconnects to the same session and goes on, and
- *       every other client is served throughout.</li>
+ *       every other client is served throughout;</li>
+ *   <li>a session may hold a million watches (exists on a million missing paths; 100,000 unless
+ *       {@code -Dpaddock.longTests=true}, since a million takes a minute per server here): both servers keep them
+ *       (wchs counts them), keep serving every other client meanwhile, fire the ones a write triggers, and
+ *       drop them all when the session closes.</li>
  * </ul>
  */
 public abstract class HostileClientScenarios extends CompatTestBase {
@@ -38,7 +42,8 @@ public abstract class HostileClientScenarios extends CompatTestBase {
     @Override
     protected ServerSettings settings() {
         return ServerSettings.defaults().maxClientCnxns(0)
-                .systemProperty("zookeeper.nio.sessionlessCnxnTimeout", "1000");
+                .systemProperty("zookeeper.nio.sessionlessCnxnTimeout", "1000")
+                .zooCfg("4lw.commands.whitelist", "*");
     }
 
     @Test
@@ -126,5 +131,55 @@ public abstract class HostileClientScenarios extends CompatTestBase {
                 assertThat(c.call(ZooDefs.OpCode.exists, new ExistsRequest("/", false)).err()).isZero();
             }
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(240)
+    void aMillionWatchesOnOneSessionAreKeptFiredAndDropped() throws Exception {
+        int watches = Boolean.getBoolean("paddock.longTests") ? 1_000_000 : 100_000;
+        String dir = base + "/watched";
+        ZooKeeper other = connect();
+        other.create(dir, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        dev.paddock.compat.harness.Events events = new dev.paddock.compat.harness.Events();
+        ZooKeeper watcher = connect(events);
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(5_000);
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < watches; i++) {
+            window.acquire();
+            watcher.exists(dir + "/n" + i, true, (rc, path, ctx, stat) -> {
+                if (rc != org.apache.zookeeper.KeeperException.Code.NONODE.intValue()) {
+                    failed.incrementAndGet();
+                }
+                window.release();
+            }, null);
+            if (i % 10_000 == 0) {
+                // Everyone else is served while the watches pile up.
+                other.setData(dir, Integer.toString(i).getBytes(), -1);
+            }
+        }
+        assertThat(window.tryAcquire(5_000, 120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(failed).hasValue(0);
+        assertThat(dev.paddock.compat.harness.FourLetterWords.send(server.clientPort(), "wchs"))
+                .contains("Total watches:" + watches);
+
+        for (int i = 0; i < 10; i++) {
+            other.create(dir + "/n" + (i * (watches / 10 - 1)), null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            expected.add("NodeCreated " + dir + "/n" + (i * (watches / 10 - 1)));
+        }
+        assertThat(events.next(10)).containsExactlyElementsOf(expected);
+        assertThat(dev.paddock.compat.harness.FourLetterWords.send(server.clientPort(), "wchs"))
+                .contains("Total watches:" + (watches - 10));
+        watcher.close();
+        dev.paddock.compat.harness.Await.value("the watches dropped with the session", CLOSE_WAIT,
+                () -> {
+                    try {
+                        return dev.paddock.compat.harness.FourLetterWords.send(server.clientPort(), "wchs");
+                    } catch (java.io.IOException e) {
+                        return "";
+                    }
+                }, t -> t.contains("Total watches:0"));
     }
 }
