@@ -42,7 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Read-only mode ({@code -Dreadonlymode.enabled=true}): a member cut off from its quorum keeps serving reads to
  * clients that allow read-only sessions, refuses the others, fails writes with NotReadOnly, and goes back to
  * read-write when the quorum returns; the Java client follows (ConnectedReadOnly, then SyncConnected), and so does
- * Curator with {@code canBeReadOnly} (READ_ONLY, SUSPENDED, then CONNECTED: the read-write session is new). Members are
+ * Curator with {@code canBeReadOnly} (READ_ONLY, SUSPENDED, then CONNECTED: the read-write session is new), and so does
+ * kazoo with {@code read_only=True} (CONNECTED_RO, NotReadOnlyCallError, then CONNECTED, found through isro). Members are
  * child JVMs; each scenario runs against ZooKeeper 3.9.5 and against Paddock with the same expectations.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS) // child JVMs, restarts and the read-only grace period
@@ -108,9 +109,22 @@ class LocalSessionsAndReadOnlyModeTest {
                 assertThat(roHandshake.getReadOnly()).isTrue();
                 assertThat(roHandshake.getTimeOut()).isPositive();
 
+                KazooProcess kazoo = KazooProcess.startIfAvailable(m.connectString(1, 2, 3));
+                if (kazoo != null) {
+                    assertThat(kazoo.nextLines(3)).containsExactly("connected read-only True", "read before",
+                            "write NotReadOnlyCallError");
+                }
+
                 m.restart(2);
                 m.restart(3);
                 events.awaitState(KeeperState.SyncConnected, SLOW);
+                if (kazoo != null) {
+                    try (kazoo) {
+                        kazoo.send("quorum back");
+                        assertThat(kazoo.nextLines(3)).containsExactly("connected read-write True", "write after True",
+                                "done");
+                    }
+                }
                 Await.until("a write once read-write again", SLOW, () -> {
                     try {
                         ro.create("/after", BEFORE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -264,6 +278,74 @@ class LocalSessionsAndReadOnlyModeTest {
         try (RawClient raw = RawClient.open(port)) {
             raw.sendFrame(RawClient.serialize(null, new ConnectRequest(0, 0, 10_000, 0, new byte[16], true)));
             return raw.readConnectResponse();
+        }
+    }
+
+    /**
+     * kazoo ({@code python3-kazoo} under /usr/bin/python3, installed by apt-get when missing, as
+     * {@link NativeClientScenarios} does) with {@code read_only=True}: its script prints a line per step and waits
+     * on its standard input for the quorum to come back. Null where kazoo cannot be had (the rest of the test runs).
+     */
+    private static final class KazooProcess implements AutoCloseable {
+        private final Process process;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        private KazooProcess(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        lines.add(l.strip());
+                    }
+                } catch (IOException e) {
+                    lines.add("reader failed: " + e);
+                }
+            }, "kazoo-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static KazooProcess startIfAvailable(String connectString) throws IOException {
+            if (NativeClientScenarios.ensurePackages("/dev/null", "kazoo", "python3-kazoo") != null) {
+                return null;
+            }
+            Path script = NativeClientScenarios.resource("kazoo_read_only.py");
+            return new KazooProcess(new ProcessBuilder(NativeClientScenarios.PYTHON.toString(), script.toString(),
+                    connectString).redirectErrorStream(true).start());
+        }
+
+        /** The next n lines that are steps (kazoo's own log lines start with a level or a name and are skipped). */
+        List<String> nextLines(int n) throws InterruptedException {
+            List<String> out = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            long deadline = System.nanoTime() + SLOW.toNanos() * 2;
+            while (out.size() < n) {
+                String l = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (l == null) {
+                    throw new AssertionError("kazoo printed " + out + " then nothing; other output: " + skipped);
+                }
+                if (STEPS.stream().anyMatch(l::startsWith)) {
+                    out.add(l);
+                } else {
+                    skipped.add(l);
+                }
+            }
+            return out;
+        }
+
+        private static final List<String> STEPS = List.of("connected ", "read ", "write ", "done");
+
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 }
