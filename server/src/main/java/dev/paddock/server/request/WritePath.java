@@ -25,6 +25,11 @@ public interface WritePath {
     /** Runs {@code caughtUp} once this server has applied everything the ensemble had committed now. */
     void sync(Runnable caughtUp);
 
+    /** {@link #sync(Runnable)} asked by a session (a ZooKeeper leader checks the session of a forwarded sync). */
+    default void sync(long sessionId, Runnable caughtUp) {
+        sync(caughtUp);
+    }
+
     /** Whether this server may take clients now (an ensemble member without a leader may not). */
     boolean serving();
 
