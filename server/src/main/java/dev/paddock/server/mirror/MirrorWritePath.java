@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The write path of a Paddock server that is a ZooKeeper observer ({@link ZkMirror}): writes, createSession,
@@ -46,6 +47,8 @@ public final class MirrorWritePath implements WritePath, MirrorListener {
     private final ZkReplay replay;
     private final Map<Key, Callback> pending = new HashMap<>();
     private final ArrayDeque<Runnable> syncs = new ArrayDeque<>();
+    /** REVALIDATEs asked of the leader, by session, answered in order. */
+    private final Map<Long, ArrayDeque<Consumer<Boolean>>> revalidations = new HashMap<>();
     /** Sessions touched since the last PING reply, with their timeouts; one entry per session at most. */
     private final Map<Long, Integer> touches = new ConcurrentHashMap<>();
     private volatile ZkMirror mirror;
@@ -105,6 +108,21 @@ public final class MirrorWritePath implements WritePath, MirrorListener {
         if (!serving || mirror == null || !mirror.forward(new QuorumPacket(QuorumPacket.REQUEST, -1, data, null))) {
             syncs.removeLast();
             caughtUp.run();
+        }
+    }
+
+    /** Learner.validateSession's REVALIDATE: {@code long sessionId, int timeout}; the leader makes this mirror the owner. */
+    @Override
+    public void revalidate(long sessionId, int timeoutMs, Consumer<Boolean> answer) {
+        byte[] data = ByteBuffer.allocate(12).putLong(sessionId).putInt(timeoutMs).array();
+        ArrayDeque<Consumer<Boolean>> waiting = revalidations.computeIfAbsent(sessionId, k -> new ArrayDeque<>());
+        waiting.add(answer);
+        if (!serving || mirror == null || !mirror.forward(new QuorumPacket(QuorumPacket.REVALIDATE, -1, data, null))) {
+            waiting.removeLast();
+            if (waiting.isEmpty()) {
+                revalidations.remove(sessionId);
+            }
+            answer.accept(null);
         }
     }
 
@@ -205,7 +223,16 @@ public final class MirrorWritePath implements WritePath, MirrorListener {
 
     @Override
     public void revalidated(long sessionId, boolean valid) {
-        // REVALIDATE is not sent yet: a reconnecting client is checked against the sessions the INFORMs opened.
+        loop.execute(() -> {
+            ArrayDeque<Consumer<Boolean>> waiting = revalidations.get(sessionId);
+            Consumer<Boolean> answer = waiting == null ? null : waiting.poll();
+            if (waiting != null && waiting.isEmpty()) {
+                revalidations.remove(sessionId);
+            }
+            if (answer != null) {
+                answer.accept(valid);
+            }
+        });
     }
 
     /**
@@ -219,6 +246,10 @@ public final class MirrorWritePath implements WritePath, MirrorListener {
             serving = false;
             pending.clear();
             syncs.clear();
+            List<Consumer<Boolean>> unanswered = new ArrayList<>();
+            revalidations.values().forEach(unanswered::addAll);
+            revalidations.clear();
+            unanswered.forEach(a -> a.accept(null));
             if (was) {
                 onNotServing.run();
             }

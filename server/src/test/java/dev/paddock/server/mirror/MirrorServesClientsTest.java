@@ -142,6 +142,17 @@ class MirrorServesClientsTest {
         await("the leader expires the dead client's session", () -> exists(writer, "/gone") == null);
         await("the mirror applies the expiry", () -> exists(client, "/gone") == null);
 
+        // A session created on a ZooKeeper server reattaches on the mirror (revalidated by the leader, which
+        // makes the mirror its owner, so its writes are not SessionMoved), keeping its ephemeral.
+        ZooKeeper elsewhere = closeLater(RealZooKeeper.client(zk.connectString(), SESSION_MS));
+        elsewhere.create("/elsewhere", NOTHING, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        ZooKeeper moved = closeLater(reattach(port, elsewhere.getSessionId(), elsewhere.getSessionPasswd()));
+        assertThat(moved.exists("/elsewhere", false).getEphemeralOwner()).isEqualTo(elsewhere.getSessionId());
+        moved.setData("/elsewhere", bytes("moved"), -1);
+        moved.create("/elsewhere-2", NOTHING, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        writer.sync("/");
+        assertThat(writer.exists("/elsewhere-2", false).getEphemeralOwner()).isEqualTo(elsewhere.getSessionId());
+
         // 5. The ZooKeeper leader dies under the connected client: it reconnects and keeps its session.
         states.clear();
         zk.kill(zk.leader());
@@ -186,6 +197,19 @@ class MirrorServesClientsTest {
         cfg.put("snapCount", "20");
         cfg.put(MirrorConfig.PROTOCOL_KEY, "zookeeper");
         return PaddockServer.start(ServerTestSupport.config(home, cfg));
+    }
+
+    /** A client that takes over the session {@code id} on the mirror, as a Java client moving servers does. */
+    private static ZooKeeper reattach(int port, long id, byte[] password) throws Exception {
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, SESSION_MS, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, id, password);
+        assertThat(connected.await(30, TimeUnit.SECONDS)).as("reattached").isTrue();
+        assertThat(zk.getSessionId()).isEqualTo(id);
+        return zk;
     }
 
     /** Whether the server's mirror has applied {@code zxid} (its client sees /before at that mzxid). */
