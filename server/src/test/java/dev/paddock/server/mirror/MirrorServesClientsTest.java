@@ -68,6 +68,9 @@ class MirrorServesClientsTest {
         ZooKeeper writer = closeLater(RealZooKeeper.client(zk.connectString(), 30_000));
         writer.create("/before", bytes("on the leader"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
+        // The mirror starts under a mixed load (a SNAP with INFORMs behind it).
+        MirrorLoad load = closeLater(new MirrorLoad(writer, "/load", 1));
+        awaitOps(load, 200);
         Path home = dir.resolve("mirror");
         PaddockServer server = startMirror(zk, home);
         java.util.concurrent.atomic.AtomicBoolean serverClosed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -80,6 +83,10 @@ class MirrorServesClientsTest {
         int port = server.clientPort();
         ServerTestSupport.awaitMode(port, "observer");
         assertThat(FourLetterWordProbe.send(port, "mntr")).contains("zk_server_state\tobserver");
+
+        awaitOps(load, 600);
+        load.close();
+        assertMirrorServesTheLeadersTree(writer, port);
 
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
         BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
@@ -153,6 +160,11 @@ class MirrorServesClientsTest {
         writer.sync("/");
         assertThat(writer.exists("/elsewhere-2", false).getEphemeralOwner()).isEqualTo(elsewhere.getSessionId());
 
+        // More than snapCount (20) transactions applied: the running mirror saved a ZooKeeper snapshot.
+        try (java.util.stream.Stream<Path> files = Files.list(home.resolve("data/version-2"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.startsWith("snapshot."));
+        }
+
         // 5. The ZooKeeper leader dies under the connected client: it reconnects and keeps its session.
         states.clear();
         zk.kill(zk.leader());
@@ -184,6 +196,28 @@ class MirrorServesClientsTest {
         }
         writer2.sync("/again");
         assertThat(writer2.exists("/again", false)).isNotNull();
+    }
+
+    /**
+     * After a marker write on the leader, a client of the mirror reads every node (path, data, ACL, every Stat
+     * field) as the leader's client does: the state machine the INFORMs built through ZkReplay is ZooKeeper's.
+     */
+    private static void assertMirrorServesTheLeadersTree(ZooKeeper leaderClient, int port) throws Exception {
+        Stat marker = leaderClient.setData("/before", bytes("on the leader"), -1);
+        try (ZooKeeper checker = RealZooKeeper.client("127.0.0.1:" + port, 30_000)) {
+            checker.addAuthInfo("digest", MirrorLoad.USER.getBytes(StandardCharsets.UTF_8));
+            await("the mirror at the marker", () -> exists(checker, "/before").getMzxid() >= marker.getMzxid());
+            Map<String, String> onMirror = ZkMirrorTest.dump(checker);
+            Map<String, String> onLeader = ZkMirrorTest.dump(leaderClient);
+            assertThat(onMirror).hasSizeGreaterThan(100);
+            assertThat(onLeader.keySet()).as("TTL, ephemeral and container nodes are among them")
+                    .anyMatch(p -> p.endsWith("-ttl")).anyMatch(p -> p.endsWith("-e")).anyMatch(p -> p.contains("/c"));
+            assertThat(ZkMirrorTest.differences(onLeader, onMirror)).as("nodes that differ").isEmpty();
+        }
+    }
+
+    private static void awaitOps(MirrorLoad load, long ops) {
+        await(ops + " writes of the load", () -> load.ops() >= ops);
     }
 
     /** The zoo.cfg of a ZooKeeper observer of the ensemble (server.4=...:observer, myid 4), plus the one key. */
