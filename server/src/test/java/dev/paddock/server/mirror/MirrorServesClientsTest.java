@@ -84,8 +84,13 @@ class MirrorServesClientsTest {
         ServerTestSupport.awaitMode(port, "observer");
         assertThat(FourLetterWordProbe.send(port, "mntr")).contains("zk_server_state\tobserver");
 
-        awaitOps(load, 600);
+        awaitOps(load, 400);
         load.close();
+        // The same mixed load written through the mirror (every write forwarded, answered on its INFORM).
+        ZooKeeper viaMirror = closeLater(RealZooKeeper.client("127.0.0.1:" + port, 30_000));
+        MirrorLoad mirrored = closeLater(new MirrorLoad(viaMirror, "/load-via-mirror", 2));
+        awaitOps(mirrored, 200);
+        mirrored.close();
         assertMirrorServesTheLeadersTree(writer, port);
 
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
@@ -136,7 +141,7 @@ class MirrorServesClientsTest {
 
         // 4. Only the mirror touches the session: it outlives several session timeouts.
         long sessionId = client.getSessionId();
-        pause(3 * SESSION_MS);
+        pause(2 * SESSION_MS);
         assertThat(client.getState()).isEqualTo(ZooKeeper.States.CONNECTED);
         assertThat(client.getSessionId()).isEqualTo(sessionId);
         assertThat(writer.exists("/m/e", false)).isNotNull();
