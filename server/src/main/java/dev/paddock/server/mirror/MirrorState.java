@@ -187,6 +187,11 @@ public final class MirrorState {
             return state;
         }
         state.install(ZkSnapshotReader.read(newest, zxid, extendedTypes), zxid);
+        if (!Files.exists(dir.resolve(EPOCHS))) {
+            // A snapshot ZooKeeper itself wrote (a ZooKeeper observer's data directory taken over): no epochs
+            // are known, so the first leader's epoch is taken as new; its DIFF replays over the fuzzy snapshot.
+            return state;
+        }
         String[] epochs = Files.readString(dir.resolve(EPOCHS), StandardCharsets.US_ASCII).strip().split(" ");
         if (epochs.length != 2) {
             throw new IOException(dir.resolve(EPOCHS) + ": expected two epochs");
