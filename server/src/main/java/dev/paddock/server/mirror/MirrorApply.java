@@ -6,7 +6,6 @@ import dev.paddock.server.tree.Change;
 import dev.paddock.server.tree.EphemeralType;
 import dev.paddock.server.tree.ZkReplay;
 import dev.paddock.wire.ErrorCode;
-import dev.paddock.wire.OpCode;
 import dev.paddock.wire.proto.Create2Response;
 import dev.paddock.wire.proto.MultiResponse;
 import dev.paddock.wire.proto.MultiResult;
@@ -98,10 +97,5 @@ final class MirrorApply {
 
     private static Response created(ZkReplay replay, String path) {
         return new Create2Response(path, replay.stat(path));
-    }
-
-    /** The opcode a forwarded request carries in ZooKeeper's REQUEST packet (the client's opcode). */
-    static int opCode(OpCode op) {
-        return op.code;
     }
 }
