@@ -64,12 +64,13 @@ public final class PaddockServer implements AutoCloseable {
     private final RequestLoop loop;
     private final ClientListener listener;
     private final ClientListener secureListener;
-    private final EnsembleMember member;
+    /** Closes the write path (the ensemble member, or a ZooKeeper mirror's). */
+    private final Runnable member;
     private final FourLetterWords words;
     private final AdminHttpServer admin;
     private final MetricsServer metrics;
 
-    private PaddockServer(RequestLoop loop, ClientListener listener, ClientListener secureListener, EnsembleMember member,
+    PaddockServer(RequestLoop loop, ClientListener listener, ClientListener secureListener, Runnable member,
                           FourLetterWords words, AdminHttpServer admin, MetricsServer metrics) {
         this.loop = loop;
         this.listener = listener;
@@ -89,7 +90,9 @@ public final class PaddockServer implements AutoCloseable {
      *                     the file), or the client port cannot be bound
      */
     public static PaddockServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
-        refuseZooKeeperProtocol(config);
+        if (zooKeeperProtocol(config)) {
+            return MirrorServer.start(config, clock);
+        }
         Files.createDirectories(config.dataDir());
         // A ZooKeeper data directory and no Paddock data: take ZooKeeper's state over before anything opens.
         ZooKeeperImport.importIfPresent(config);
@@ -195,21 +198,16 @@ public final class PaddockServer implements AutoCloseable {
                     membership.myId(), clientAddress.getHostString(), port(listener), membership.voters().size(),
                     membership.observers().size());
         }
-        return new PaddockServer(loop, listener, secureListener, member, words, admin, metrics);
+        return new PaddockServer(loop, listener, secureListener, member::close, words, admin, metrics);
     }
 
     /**
-     * {@code quorumProtocol=zookeeper} asks for a member of a ZooKeeper ensemble. The mirror
-     * ({@code dev.paddock.server.mirror.ZkMirror}) follows such an ensemble but does not serve clients yet, so
-     * a server asked for one refuses to start rather than speak Paddock's protocol to ZooKeeper's members.
+     * {@code quorumProtocol=zookeeper} asks for an observer of a ZooKeeper ensemble (a mirror, see
+     * {@link MirrorServer}) rather than a member of a Paddock ensemble.
      */
-    private static void refuseZooKeeperProtocol(ServerConfig config) throws IOException {
+    private static boolean zooKeeperProtocol(ServerConfig config) throws IOException {
         try {
-            if (MirrorConfig.requested(config)) {
-                throw new IOException(MirrorConfig.PROTOCOL_KEY + "=zookeeper: serving clients as a member of a"
-                        + " ZooKeeper ensemble is not available yet (the mirror follows the ensemble but has no"
-                        + " client port); remove the key to run a Paddock ensemble");
-            }
+            return MirrorConfig.requested(config);
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -316,7 +314,7 @@ public final class PaddockServer implements AutoCloseable {
     }
 
     /** The SASL users of the JAAS section the server reads, as ZooKeeper's ServerCnxnFactory does at start. */
-    private static SaslLogin saslLogin(AuthConfig auth) throws IOException {
+    static SaslLogin saslLogin(AuthConfig auth) throws IOException {
         return SaslLogin.fromJaas(auth.saslSection(),
                 PrincipalNames.withJvmRealm(auth.removeHostFromPrincipal(), auth.removeRealmFromPrincipal()),
                 auth.superPassword());
@@ -375,7 +373,7 @@ public final class PaddockServer implements AutoCloseable {
             secureListener.close();
         }
         loop.close();
-        member.close();
+        member.run();
         words.close();
     }
 }

@@ -107,7 +107,7 @@ public final class ZooKeeperImport {
     }
 
     /** The restored ZooKeeper tree as Paddock's state machine, every stored field as it is. */
-    static StateMachine toPaddock(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes)
+    public static StateMachine toPaddock(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes)
             throws ImportException {
         TreeBuilder b = new TreeBuilder(extendedTypes);
         for (Map.Entry<String, ZkNode> e : tree.nodes.entrySet()) {

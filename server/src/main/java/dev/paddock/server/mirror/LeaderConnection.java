@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,29 +45,51 @@ final class LeaderConnection {
     private final Path source;
     private final JuteStream in;
     private final DataOutputStream out;
+    private final MirrorListener listener;
     private long newEpoch;
 
-    LeaderConnection(Socket socket, MirrorConfig config, MirrorState state) throws IOException {
+    LeaderConnection(Socket socket, MirrorConfig config, MirrorState state, MirrorListener listener)
+            throws IOException {
         this.socket = socket;
         this.config = config;
         this.state = state;
+        this.listener = listener;
         this.source = Path.of("zookeeper-leader-" + socket.getRemoteSocketAddress().toString().replace('/', '_'));
         this.in = new JuteStream(new BufferedInputStream(socket.getInputStream(), 1 << 16), source);
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
     }
 
-    /** Registers, synchronises and follows until the connection fails (an IOException) or is closed. */
-    void run() throws IOException {
+    /**
+     * Registers, synchronises and follows until the connection fails (an IOException) or is closed;
+     * {@code upToDate} runs once the leader said UPTODATE (from then on {@link #send} may be called from other
+     * threads).
+     */
+    void run(Runnable upToDate) throws IOException {
         socket.setSoTimeout(config.initTimeoutMs());
         register();
         synchronise();
         socket.setSoTimeout(config.syncTimeoutMs());
+        upToDate.run();
+        listener.upToDate();
         follow();
     }
 
-    private void send(QuorumPacket p) throws IOException {
+    /** Sends one packet; the request thread forwards on the same stream, so sends take turns. */
+    synchronized void send(QuorumPacket p) throws IOException {
         p.write(out);
         out.flush();
+    }
+
+    private void apply(ZkTxn.Entry entry) {
+        if (state.apply(entry)) {
+            listener.applied(entry);
+        }
+    }
+
+    private void applyActivation(ZkTxn.Entry entry) {
+        if (state.applyActivation(entry)) {
+            listener.applied(entry);
+        }
     }
 
     private QuorumPacket read() throws IOException {
@@ -114,8 +137,8 @@ final class LeaderConnection {
                     proposed.add(decode(p.data(), 0));
                 }
                 case QuorumPacket.COMMIT -> commit(proposed, p.zxid());
-                case QuorumPacket.INFORM -> state.apply(decode(p.data(), 0));
-                case QuorumPacket.INFORMANDACTIVATE -> state.applyActivation(decode(p.data(), 8));
+                case QuorumPacket.INFORM -> apply(decode(p.data(), 0));
+                case QuorumPacket.INFORMANDACTIVATE -> applyActivation(decode(p.data(), 8));
                 case QuorumPacket.NEWLEADER -> {
                     state.epochs(state.acceptedEpoch(), p.zxid() >>> 32);
                     send(QuorumPacket.of(QuorumPacket.ACK, p.zxid(), null));
@@ -141,6 +164,7 @@ final class LeaderConnection {
         }
         state.install(snap, zxid);
         state.synced(MirrorState.SyncKind.SNAP);
+        listener.installed(state.toStateMachine());
         LOG.info("Loaded the ZooKeeper leader's snapshot at zxid 0x{}: {} nodes, {} sessions",
                 Long.toHexString(zxid), snap.tree().nodes.size(), snap.sessions().size());
     }
@@ -153,6 +177,7 @@ final class LeaderConnection {
         long last = state.lastZxid();
         if (zxid < last) {
             state.reset();
+            listener.installed(state.toStateMachine());
             throw new TruncateBelowState("leader truncates to 0x" + Long.toHexString(zxid) + ", below 0x"
                     + Long.toHexString(last));
         }
@@ -165,7 +190,7 @@ final class LeaderConnection {
             throw new IOException("COMMIT of 0x" + Long.toHexString(zxid) + " does not match the next proposal "
                     + (next == null ? "(none)" : "0x" + Long.toHexString(next.zxid())));
         }
-        state.apply(next);
+        apply(next);
     }
 
     /** After UPTODATE: INFORMs are applied in order, PINGs answered with this mirror's session touches. */
@@ -173,18 +198,42 @@ final class LeaderConnection {
         while (true) {
             QuorumPacket p = read();
             switch (p.type()) {
-                case QuorumPacket.INFORM -> state.apply(decode(p.data(), 0));
-                case QuorumPacket.INFORMANDACTIVATE -> state.applyActivation(decode(p.data(), 8));
+                case QuorumPacket.INFORM -> apply(decode(p.data(), 0));
+                case QuorumPacket.INFORMANDACTIVATE -> applyActivation(decode(p.data(), 8));
                 case QuorumPacket.PING -> {
                     state.leaderZxid(p.zxid());
-                    // Never null: ZooKeeper's leader reads the touches without a null check.
-                    send(new QuorumPacket(QuorumPacket.PING, p.zxid(), NO_TOUCHES, p.authinfo()));
+                    send(new QuorumPacket(QuorumPacket.PING, p.zxid(), touches(), p.authinfo()));
                 }
+                case QuorumPacket.SYNC -> listener.syncAnswered();
+                case QuorumPacket.REVALIDATE -> revalidated(p.data());
                 // Observers are sent neither; ZooKeeper's Observer ignores them too.
                 case QuorumPacket.PROPOSAL, QuorumPacket.COMMIT -> { }
                 default -> LOG.warn("Ignored {} from the ZooKeeper leader", QuorumPacket.typeName(p.type()));
             }
         }
+    }
+
+    /**
+     * A PING reply's data: each session touched since the last one as (long id, int timeout), as ZooKeeper's
+     * Learner.ping writes them. Never null: ZooKeeper's leader reads the touches without a null check.
+     */
+    private byte[] touches() {
+        Map<Long, Integer> touched = listener.drainTouches();
+        if (touched.isEmpty()) {
+            return NO_TOUCHES;
+        }
+        ByteBuffer b = ByteBuffer.allocate(12 * touched.size());
+        touched.forEach((id, timeout) -> b.putLong(id).putInt(timeout));
+        return b.array();
+    }
+
+    /** The leader's answer to a REVALIDATE: the session id and whether it is valid (Leader.revalidateSession). */
+    private void revalidated(byte[] data) throws IOException {
+        if (data == null || data.length < 9) {
+            throw new IOException("a REVALIDATE answer from " + source + " is too short");
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
+        listener.revalidated(b.getLong(), b.get() != 0);
     }
 
     /** A txn as the leader sends it (TxnHeader, record, optional digest), after {@code skip} leading bytes. */

@@ -5,6 +5,8 @@ import dev.paddock.server.migration.ZkSnapshotReader;
 import dev.paddock.server.migration.ZkTree;
 import dev.paddock.server.migration.ZkSnapshotWriter;
 import dev.paddock.server.migration.ZkTxn;
+import dev.paddock.server.migration.ZooKeeperImport;
+import dev.paddock.server.tree.StateMachine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -67,19 +69,28 @@ public final class MirrorState {
      * Applies one committed transaction with ZooKeeper's replay semantics (transactions just after a fuzzy
      * snapshot may already be reflected in it). One already applied is skipped.
      */
-    synchronized void apply(ZkTxn.Entry entry) {
+    synchronized boolean apply(ZkTxn.Entry entry) {
         if (entry.zxid() <= lastZxid) {
-            return;
+            return false;
         }
         ZkApply.apply(tree, sessions, entry);
         lastZxid = entry.zxid();
         applied++;
+        return true;
     }
 
     /** A reconfig the leader sent as INFORMANDACTIVATE: applied, and counted. */
-    synchronized void applyActivation(ZkTxn.Entry entry) {
-        apply(entry);
+    synchronized boolean applyActivation(ZkTxn.Entry entry) {
         activations++;
+        return apply(entry);
+    }
+
+    /**
+     * The state as Paddock's state machine (every stored field as it is), for the server that serves clients
+     * from it; built while nothing changes the tree.
+     */
+    public synchronized StateMachine toStateMachine() throws IOException {
+        return ZooKeeperImport.toPaddock(tree, sessions, lastZxid, extendedTypes);
     }
 
     /** Reconfigs received as INFORMANDACTIVATE. */
@@ -176,6 +187,11 @@ public final class MirrorState {
             return state;
         }
         state.install(ZkSnapshotReader.read(newest, zxid, extendedTypes), zxid);
+        if (!Files.exists(dir.resolve(EPOCHS))) {
+            // A snapshot ZooKeeper itself wrote (a ZooKeeper observer's data directory taken over): no epochs
+            // are known, so the first leader's epoch is taken as new; its DIFF replays over the fuzzy snapshot.
+            return state;
+        }
         String[] epochs = Files.readString(dir.resolve(EPOCHS), StandardCharsets.US_ASCII).strip().split(" ");
         if (epochs.length != 2) {
             throw new IOException(dir.resolve(EPOCHS) + ": expected two epochs");

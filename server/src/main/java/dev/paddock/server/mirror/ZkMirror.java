@@ -24,23 +24,55 @@ public final class ZkMirror implements AutoCloseable {
 
     private final MirrorConfig config;
     private final MirrorState state;
+    private final MirrorListener listener;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Socket socket;
     private volatile InetSocketAddress leader;
+    /** The connection once it is up to date (requests may be forwarded on it), else null. */
+    private volatile LeaderConnection upToDate;
 
-    private ZkMirror(MirrorConfig config, MirrorState state) {
+    private ZkMirror(MirrorConfig config, MirrorState state, MirrorListener listener) {
         this.config = config;
         this.state = state;
+        this.listener = listener;
         this.thread = new Thread(this::run, "paddock-zk-mirror");
         thread.setDaemon(true);
     }
 
     /** Starts following the ensemble; {@code state} may hold what an earlier mirror applied. */
     public static ZkMirror start(MirrorConfig config, MirrorState state) {
-        ZkMirror m = new ZkMirror(config, state);
+        return start(config, state, MirrorListener.NONE);
+    }
+
+    /** Starts following the ensemble and telling {@code listener} what happens (a mirror serving clients). */
+    public static ZkMirror start(MirrorConfig config, MirrorState state, MirrorListener listener) {
+        ZkMirror m = new ZkMirror(config, state, listener);
         m.thread.start();
         return m;
+    }
+
+    /**
+     * Sends a packet to the leader followed now (a client's request, a SYNC, a REVALIDATE), from any thread;
+     * false when there is no up-to-date connection or sending failed (the mirror's thread then notices the
+     * broken connection and reports it lost).
+     */
+    boolean forward(QuorumPacket packet) {
+        LeaderConnection c = upToDate;
+        if (c == null) {
+            return false;
+        }
+        try {
+            c.send(packet);
+            return true;
+        } catch (IOException e) {
+            LOG.debug("Could not forward to the ZooKeeper leader: {}", e.toString());
+            Socket s = socket;
+            if (s != null) {
+                closeQuietly(s);
+            }
+            return false;
+        }
     }
 
     public MirrorState state() {
@@ -84,7 +116,8 @@ public final class ZkMirror implements AutoCloseable {
         }
         leader = address;
         try {
-            new LeaderConnection(s, config, state).run();
+            LeaderConnection c = new LeaderConnection(s, config, state, listener);
+            c.run(() -> upToDate = c);
         } catch (LeaderConnection.TruncateBelowState e) {
             LOG.warn("Starting over from a snapshot: {}", e.getMessage());
         } catch (RuntimeException e) {
@@ -96,8 +129,10 @@ public final class ZkMirror implements AutoCloseable {
                         e.toString());
             }
         } finally {
+            upToDate = null;
             leader = null;
             closeQuietly(s);
+            listener.lost();
         }
         return true;
     }

@@ -147,7 +147,7 @@ public final class RequestHandler {
                 // Answered once this server has applied everything the ensemble had committed.
                 SessionOrder.Slot slot = conn.order().reserve();
                 String path = ((PathRequest) request).path();
-                WritePathFailure.call(() -> writePath.sync(() -> slot.complete(sessions.guarded(conn, () ->
+                WritePathFailure.call(() -> writePath.sync(conn.sessionId(), () -> slot.complete(sessions.guarded(conn, () ->
                         answer(conn, header, stateMachine.lastZxid(), ErrorCode.OK, new PathResponse(path),
                                 receivedAtMs)))));
             }

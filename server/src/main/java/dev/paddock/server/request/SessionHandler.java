@@ -264,19 +264,38 @@ public final class SessionHandler implements ServerView {
             return;
         } else if (!tracker.isAlive(sessionId)
                 || !Arrays.equals(req.password(), SessionTracker.passwordFor(sessionId))) {
-            LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(sessionId),
-                    conn.channel().remoteAddress());
-            conn.writeRaw(new ConnectResponse(0, 0, 0, new byte[16], readOnlyFlag));
-            close(conn);
+            refuseExpired(conn, sessionId, readOnlyFlag);
             return;
-        } else {
-            tracker.touch(sessionId, timeout);
-            Connection previous = bySession.get(sessionId);
-            if (previous != null && previous != conn) {
-                // The client moved to a new connection; the old one is stale.
-                detach(previous);
-                previous.channel().close();
+        }
+        // A ZooKeeper mirror asks the ZooKeeper leader first (REVALIDATE); any other write path answers at once.
+        WritePathFailure.call(() -> writePath.revalidate(sessionId, timeout, valid -> guarded(conn, () -> {
+            if (valid == null) {
+                close(conn);
+            } else if (!valid) {
+                refuseExpired(conn, sessionId, readOnlyFlag);
+            } else {
+                reattach(conn, sessionId, timeout, readOnly, readOnlyFlag);
             }
+        }).run()));
+    }
+
+    private void refuseExpired(Connection conn, long sessionId, Boolean readOnlyFlag) {
+        LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(sessionId),
+                conn.channel().remoteAddress());
+        conn.writeRaw(new ConnectResponse(0, 0, 0, new byte[16], readOnlyFlag));
+        close(conn);
+    }
+
+    /** A client back with a live session: its old connection, if any, is stale. */
+    private void reattach(Connection conn, long sessionId, int timeout, boolean readOnly, Boolean readOnlyFlag) {
+        if (conn.isClosed()) {
+            return;
+        }
+        tracker.touch(sessionId, timeout);
+        Connection previous = bySession.get(sessionId);
+        if (previous != null && previous != conn) {
+            detach(previous);
+            previous.channel().close();
         }
         accept(conn, sessionId, timeout, readOnlyFlag);
         if (readOnly) {

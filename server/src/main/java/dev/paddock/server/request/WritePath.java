@@ -25,6 +25,20 @@ public interface WritePath {
     /** Runs {@code caughtUp} once this server has applied everything the ensemble had committed now. */
     void sync(Runnable caughtUp);
 
+    /** {@link #sync(Runnable)} asked by a session (a ZooKeeper leader checks the session of a forwarded sync). */
+    default void sync(long sessionId, Runnable caughtUp) {
+        sync(caughtUp);
+    }
+
+    /**
+     * Whether a session a client reattaches with (known here, password checked) is still valid: true, false
+     * (expired), or null when it cannot be asked now (the connection is closed without an answer, and the
+     * client tries again). Here at once; a ZooKeeper mirror asks the ZooKeeper leader. Request thread.
+     */
+    default void revalidate(long sessionId, int timeoutMs, java.util.function.Consumer<Boolean> answer) {
+        answer.accept(Boolean.TRUE);
+    }
+
     /** Whether this server may take clients now (an ensemble member without a leader may not). */
     boolean serving();
 

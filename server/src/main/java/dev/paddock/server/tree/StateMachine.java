@@ -104,6 +104,20 @@ public final class StateMachine {
         return Collections.unmodifiableMap(sessionTimeouts);
     }
 
+    // ---- for ZkReplay: transactions another server resolved, applied as ZooKeeper replays them ----------
+
+    Quotas quotas() {
+        return quotas;
+    }
+
+    Map<Long, Integer> sessionTable() {
+        return sessionTimeouts;
+    }
+
+    void advanceTo(long zxid) {
+        lastZxid = zxid;
+    }
+
     /**
      * Becomes a copy of {@code other} in place, so every component holding this state machine sees the
      * installed snapshot; {@code other} must not be used afterwards.

@@ -102,9 +102,9 @@ public final class RealZooKeeper implements AutoCloseable {
     }
 
     /** A client in its own JVM holding a session and ephemeral nodes until killed. */
-    static final class Holder implements AutoCloseable {
+    public static final class Holder implements AutoCloseable {
         private final Process process;
-        final long sessionId;
+        public final long sessionId;
         final byte[] password;
 
         private Holder(Process process, long sessionId, byte[] password) {
@@ -113,7 +113,7 @@ public final class RealZooKeeper implements AutoCloseable {
             this.password = password;
         }
 
-        static Holder start(String connect, int timeoutMs, String classPath, String... ephemerals) throws Exception {
+        public static Holder start(String connect, int timeoutMs, String classPath, String... ephemerals) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx64m", "-XX:+UseSerialGC", "-cp", classPath,
                     EphemeralHolder.class.getName(), connect, Integer.toString(timeoutMs)));
             cmd.addAll(List.of(ephemerals));

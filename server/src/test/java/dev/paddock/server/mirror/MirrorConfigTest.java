@@ -67,10 +67,13 @@ class MirrorConfigTest {
     }
 
     @Test
-    void aServerAskedForZooKeepersProtocolRefusesToStartUntilTheMirrorServesClients() throws Exception {
-        ServerConfig config = zooCfg(4, "zookeeper");
-        assertThatThrownBy(() -> dev.paddock.server.PaddockServer.start(config)).isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("quorumProtocol=zookeeper");
+    void aServerAskedForZooKeepersProtocolAsAVoterOrAnUnknownOneRefusesToStart() throws Exception {
+        ServerConfig voter = zooCfg(2, "zookeeper", false);
+        assertThatThrownBy(() -> dev.paddock.server.PaddockServer.start(voter)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("observer");
+        ServerConfig unknown = zooCfg(4, "raft");
+        assertThatThrownBy(() -> dev.paddock.server.PaddockServer.start(unknown)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("quorumProtocol");
     }
 
     @Test

@@ -219,7 +219,7 @@ class ZkMirrorTest {
     }
 
     /** Path to "leader: ... / mirror: ..." for every node the two do not hold alike. */
-    private static Map<String, String> differences(Map<String, String> leader, Map<String, String> mirror) {
+    static Map<String, String> differences(Map<String, String> leader, Map<String, String> mirror) {
         Map<String, String> out = new TreeMap<>();
         java.util.Set<String> paths = new java.util.TreeSet<>(leader.keySet());
         paths.addAll(mirror.keySet());
@@ -232,7 +232,7 @@ class ZkMirrorTest {
     }
 
     /** Every node the leader serves (the load's digest ACLs are readable with its identity). */
-    private static Map<String, String> dump(ZooKeeper zk) throws Exception {
+    static Map<String, String> dump(ZooKeeper zk) throws Exception {
         Map<String, String> out = new TreeMap<>();
         walk(zk, "/", out);
         return out;
