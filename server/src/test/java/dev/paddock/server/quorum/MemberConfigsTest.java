@@ -16,26 +16,9 @@ class MemberConfigsTest {
     private static final long RECONFIG = Zxid.of(1, 5);
 
     /** Reconfigurations are the entries it was told of; configurations to adopt are looked up by version. */
-    private static final class ConfigHost implements Host {
+    private static final class ConfigHost extends QuietHost {
         final Map<Long, Roster> logged = new HashMap<>();
         final Map<Long, Roster> adoptable = new HashMap<>();
-
-        @Override
-        public void send(int to, Message message) {
-        }
-
-        @Override
-        public void apply(Entry entry) {
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void install(Snapshot snapshot) {
-        }
 
         @Override
         public Roster rosterOf(Entry entry) {
