@@ -1,5 +1,7 @@
 package dev.paddock.dubbo;
 
+import dev.paddock.it.ReferenceZooKeeper;
+import dev.paddock.it.Wait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,10 @@ package dev.paddock.dubbo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.ReferenceZooKeeper;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -98,16 +102,16 @@ class ConfigCenterTest {
              DubboApp provider = DubboApp.provider(app, zk.connectString(), "instance", "remote", "p1", port, run)) {
             String instance = "/services/" + app + "/" + NetworkNamespace.address() + ":" + port;
             String registration = Wait.forValue(server + ": the application-level instance", TIMEOUT,
-                    () -> inspector.exists(instance) ? inspector.data(instance) : null);
+                    () -> inspector.exists(instance) ? inspector.text(instance) : null);
             assertThat(registration).contains("\"dubbo.metadata.storage-type\":\"remote\"")
                     .as("no MetadataService to ask instead").doesNotContain("dubbo.metadata-service.url-params");
             Matcher m = REVISION.matcher(registration);
             assertThat(m.find()).as("a metadata revision in " + registration).isTrue();
             String metadataPath = "/dubbo/metadata/" + app + "/" + m.group(1);
             String metadata = Wait.forValue(server + ": the reported metadata at " + metadataPath, TIMEOUT,
-                    () -> inspector.exists(metadataPath) ? inspector.data(metadataPath) : null);
+                    () -> inspector.exists(metadataPath) ? inspector.text(metadataPath) : null);
             assertThat(metadata).contains(INTERFACE).contains("\"version\":\"" + run + "\"").contains("greet");
-            assertThat(inspector.data("/dubbo/mapping/" + INTERFACE)).contains(app);
+            assertThat(inspector.text("/dubbo/mapping/" + INTERFACE)).contains(app);
 
             // The provider serves no MetadataService to ask: the consumer builds its invoker from the report.
             try (DubboApp consumer = DubboApp.consumer("greeter-consumer-" + run, zk.connectString())) {

@@ -2,6 +2,10 @@ package dev.paddock.dubbo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.ReferenceZooKeeper;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +51,7 @@ class DiscoveryTest {
 
             boolean interfaceLevel = !registerMode.equals("instance");
             boolean applicationLevel = !registerMode.equals("interface");
-            List<String> providers = inspector.children("/dubbo/" + INTERFACE + "/providers");
+            List<String> providers = inspector.childrenOrEmpty("/dubbo/" + INTERFACE + "/providers");
             if (interfaceLevel) {
                 assertThat(providers).as(server + ": interface-level provider URLs").hasSize(1);
                 String url = URLDecoder.decode(providers.get(0), StandardCharsets.UTF_8);
@@ -57,14 +61,14 @@ class DiscoveryTest {
             } else {
                 assertThat(providers).as(server + ": no interface-level registration").isEmpty();
             }
-            List<String> instances = inspector.children("/services/" + providerApp);
+            List<String> instances = inspector.childrenOrEmpty("/services/" + providerApp);
             if (applicationLevel) {
                 assertThat(instances).as(server + ": application-level instances").containsExactly(address + ":" + port);
                 assertThat(inspector.stat("/services/" + providerApp + "/" + instances.get(0)).getEphemeralOwner())
                         .isNotZero();
                 Wait.until(server + ": the interface-to-application mapping", TIMEOUT,
                         () -> inspector.exists("/dubbo/mapping/" + INTERFACE)
-                                && inspector.data("/dubbo/mapping/" + INTERFACE).contains(providerApp));
+                                && inspector.text("/dubbo/mapping/" + INTERFACE).contains(providerApp));
             } else {
                 assertThat(instances).as(server + ": no application-level registration").isEmpty();
             }

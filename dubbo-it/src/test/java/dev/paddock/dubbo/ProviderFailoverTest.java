@@ -2,6 +2,9 @@ package dev.paddock.dubbo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,7 +105,7 @@ class ProviderFailoverTest {
     /** The ports in the interface-level provider URLs of this run's service version. */
     static Set<Integer> interfaceLevelPorts(ZkInspector inspector, String version) throws Exception {
         Set<Integer> ports = new TreeSet<>();
-        for (String child : inspector.children("/dubbo/" + INTERFACE + "/providers")) {
+        for (String child : inspector.childrenOrEmpty("/dubbo/" + INTERFACE + "/providers")) {
             org.apache.dubbo.common.URL url = org.apache.dubbo.common.URL.valueOf(
                     java.net.URLDecoder.decode(child, java.nio.charset.StandardCharsets.UTF_8));
             if (version.equals(url.getVersion())) {

@@ -1,5 +1,8 @@
 package dev.paddock.dubbo;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +131,7 @@ class ScaleBench {
     private static int providerUrls(ZkInspector inspector) throws Exception {
         int n = 0;
         for (int i = 0; i < SERVICES; i++) {
-            n += inspector.children("/dubbo/" + DubboApp.scaleInterface(i) + "/providers").size();
+            n += inspector.childrenOrEmpty("/dubbo/" + DubboApp.scaleInterface(i) + "/providers").size();
         }
         return n;
     }

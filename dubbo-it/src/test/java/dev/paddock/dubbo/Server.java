@@ -1,5 +1,9 @@
 package dev.paddock.dubbo;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.Ensemble;
+import dev.paddock.it.PaddockCoordinator;
+import dev.paddock.it.ReferenceZooKeeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

@@ -2,6 +2,11 @@ package dev.paddock.dubbo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.Ensemble;
+import dev.paddock.it.ReferenceZooKeeper;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -138,7 +143,7 @@ class ServerFailureTest {
             }
         }
         String providers = "/dubbo/" + Greeter.class.getName() + "/providers";
-        for (String child : inspector.children(providers)) {
+        for (String child : inspector.childrenOrEmpty(providers)) {
             var url = org.apache.dubbo.common.URL.valueOf(java.net.URLDecoder.decode(child, java.nio.charset.StandardCharsets.UTF_8));
             var stat = inspector.stat(providers + "/" + child);
             if (run.equals(url.getVersion()) && ports.contains(url.getPort()) && stat != null) {

@@ -1,5 +1,6 @@
 package dev.paddock.dubbo;
 
+import dev.paddock.it.ZkInspector;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,11 +52,11 @@ final class ZnodeTree {
         if (stat == null) {
             return; // gone between listing and reading: nothing to record
         }
-        String data = zk.data(path);
+        String data = zk.text(path);
         String decoded = URLDecoder.decode(path, StandardCharsets.UTF_8);
         lines.add(mask(decoded) + (stat.getEphemeralOwner() != 0 ? " [ephemeral]" : "")
                 + (data == null || data.isEmpty() ? "" : " = " + mask(data)));
-        for (String child : zk.children(path)) {
+        for (String child : zk.childrenOrEmpty(path)) {
             walk(zk, path.equals("/") ? "/" + child : path + "/" + child, lines);
         }
     }

@@ -1,5 +1,7 @@
 package dev.paddock.kafka;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.PaddockCoordinator;
 import java.nio.file.Path;
 
 /** Paddock (durable storage) restarted under a running broker. */

@@ -2,6 +2,9 @@ package dev.paddock.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.it.Ensemble;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

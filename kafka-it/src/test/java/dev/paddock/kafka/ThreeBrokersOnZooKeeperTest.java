@@ -1,5 +1,7 @@
 package dev.paddock.kafka;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.ReferenceZooKeeper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 

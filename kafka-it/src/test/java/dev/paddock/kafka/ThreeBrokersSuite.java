@@ -2,6 +2,10 @@ package dev.paddock.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paddock.it.Coordinator;
+import dev.paddock.it.ReferenceZooKeeper;
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.paddock.kafka;
 
+import dev.paddock.it.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

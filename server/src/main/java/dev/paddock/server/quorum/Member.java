@@ -53,13 +53,13 @@ public final class Member {
     private static final int MAX_REMEMBERED_LINKS = 4096;
 
     final int myId;
-    /** The configuration in force: the newest one applied (reconfigurations change it when they apply). */
-    QuorumConfig config;
-    private long configVersion;
-    /** Reconfigurations logged here and not yet applied (see {@link LoggedConfigs}). */
-    private final LoggedConfigs loggedConfigs = new LoggedConfigs();
-    /** Set when a reconfiguration applied; the role acts on it once it has sent what it owes (settleReconfig). */
-    private boolean reconfigured;
+    /**
+     * The configuration this member started with, for its limits only (ticks, the zxid counter, sync message
+     * sizes), which no reconfiguration changes. Who takes part now is {@link #configs}' business.
+     */
+    final QuorumConfig config;
+    /** The configuration in force, the reconfigurations logged after it, and what they make this member. */
+    private final MemberConfigs configs;
     final ReplicaStorage storage;
     final Host host;
     final RandomGenerator random;
@@ -90,12 +90,12 @@ public final class Member {
                   RandomGenerator random, long appliedZxid) {
         this.myId = myId;
         this.config = config;
-        this.configVersion = configVersion;
         this.storage = storage;
         this.host = host;
         this.random = random;
         this.appliedZxid = appliedZxid;
         this.election = new Election(myId, config);
+        this.configs = new MemberConfigs(myId, config, configVersion, host, election);
         findLoggedConfigs();
         lookForLeader();
     }
@@ -109,25 +109,27 @@ public final class Member {
     }
 
     boolean isObserver() {
-        return config.observers().contains(myId);
+        return configs.isObserver();
+    }
+
+    /** The configuration in force (its members change when a reconfiguration applies). */
+    QuorumConfig configInForce() {
+        return configs.inForce();
     }
 
     /** The version of the configuration in force (the zxid of the reconfiguration that made it, or 0). */
     public long configVersion() {
-        return configVersion;
+        return configs.version();
     }
 
     /** Whether a reconfiguration is logged here and not yet applied. */
     boolean configPending() {
-        return !loggedConfigs.isEmpty();
+        return configs.pending();
     }
 
     /** A voter of the configuration in force or of one logged after it. */
     boolean isVoterAnywhere(int id) {
-        if (config.voters().contains(id)) {
-            return true;
-        }
-        return loggedConfigs.hasVoter(id);
+        return configs.isVoterAnywhere(id);
     }
 
     /** A quorum of the configuration in force and of every one logged after it. */
@@ -140,10 +142,7 @@ public final class Member {
      * every reconfiguration logged at or before it (entries before a reconfiguration need the old voters only).
      */
     boolean isQuorumAt(long zxid, java.util.Set<Integer> ids) {
-        if (!config.isQuorum(ids)) {
-            return false;
-        }
-        return loggedConfigs.quorumOfEachUpTo(zxid, ids);
+        return configs.isQuorumAt(zxid, ids);
     }
 
     /** The leader this member follows or is, -1 while looking. */
@@ -333,41 +332,25 @@ public final class Member {
         }
     }
 
-    private long newestLoggedVersion() {
-        return loggedConfigs.newestVersion();
-    }
-
-    private java.util.Set<Integer> newestLoggedVoters() {
-        return loggedConfigs.newestVoters();
-    }
-
     private void announce() {
         Vote v = election.proposal();
         Vote shown = v != null ? v : new Vote(-1, storage.lastZxid(), storage.currentEpoch());
         for (int peer : election.audience()) {
             if (peer != myId) {
-                host.send(peer, new Notification(shown, election.round(), Role.LOOKING, configVersion,
-                        host.configText(), config.voters(), newestLoggedVersion(), newestLoggedVoters()));
+                host.send(peer, notification(shown, election.round(), Role.LOOKING));
             }
         }
     }
 
+    /** A notification with the configurations this member knows (so looking peers learn them). */
+    private Notification notification(Vote vote, long round, Role senderRole) {
+        return new Notification(vote, round, senderRole, configs.version(), host.configText(), configs.inForce().voters(),
+                configs.newestLoggedVersion(), configs.newestLoggedVoters());
+    }
+
     private void onNotification(int from, Notification n) {
-        if (role == Role.LOOKING && n.configVersion() > configVersion) {
-            adoptConfig(n.configVersion(), n.config());
-        }
-        // The sender knows newer configurations (in force, or logged and not yet committed) than this member:
-        // their voters may be needed to finish them, so they may vote and be voted for here too (only in the
-        // election: nothing is adopted, and this member's own quorum stays its own).
-        if (role == Role.LOOKING && n.configVersion() > configVersion) {
-            election.heard(n.configVersion(), config.withMembers(new Roster(n.configVersion(), n.voters(),
-                    java.util.Set.of())));
-        }
-        if (role == Role.LOOKING && n.loggedVersion() > Math.max(configVersion, newestLoggedVersion())) {
-            election.heard(n.loggedVersion(), config.withMembers(new Roster(n.loggedVersion(), n.loggedVoters(),
-                    java.util.Set.of())));
-        }
         if (role == Role.LOOKING) {
+            configs.heardWhileLooking(n);
             if (election.receive(from, n)) {
                 announce();
             }
@@ -376,9 +359,7 @@ public final class Member {
         if (n.senderRole() == Role.LOOKING) {
             // Tell a looking member who leads, so it can join without a new election.
             int current = leaderId();
-            host.send(from, new Notification(new Vote(current, storage.lastZxid(), storage.currentEpoch()),
-                    n.round(), role, configVersion, host.configText(), config.voters(), newestLoggedVersion(),
-                    newestLoggedVoters()));
+            host.send(from, notification(new Vote(current, storage.lastZxid(), storage.currentEpoch()), n.round(), role));
         }
     }
 
@@ -391,70 +372,23 @@ public final class Member {
                     Zxid.hex(storage.lastZxid()));
         }
         storage.append(entry);
-        Roster roster = host.rosterOf(entry);
-        if (roster != null && entry.zxid() > configVersion) {
-            loggedConfigs.put(entry.zxid(), config.withMembers(roster));
-            election.loggedConfigs(loggedConfigs.all());
-        }
+        configs.logged(entry);
     }
 
-    /**
-     * Takes another member's configuration in force (a leader's in NEWLEADER, anyone's in a notification while
-     * looking) when it is newer than this member's: it is
-     * committed, so it replaces what this member had, without counting as a change of part (a voter that
-     * joins before the reconfiguration that adds it follows on, unlisted).
-     */
+    /** Takes a newer configuration in force that a leader sent in NEWLEADER (see {@link MemberConfigs#adopt}). */
     void adoptConfig(long version, byte[] text) {
-        if (version <= configVersion || text.length == 0) {
-            return;
-        }
-        Roster roster = host.adoptConfig(version, text);
-        if (roster != null) {
-            config = config.withMembers(roster);
-            configVersion = version;
-            // Reconfigurations logged here at or before it are superseded by it.
-            loggedConfigs.supersededBy(version);
-            election.reconfigure(config);
-            election.loggedConfigs(loggedConfigs.all());
-        }
+        configs.adopt(version, text);
     }
 
     /** A leader versions its static configuration (see {@link Host#versionsConfigs}). */
     void versionStaticConfig(long version) {
-        if (configVersion == 0 && loggedConfigs.isEmpty() && host.versionsConfigs()) {
-            configVersion = version;
-            host.configVersioned(version);
-        }
+        configs.versionStatic(version);
     }
 
     /** Rebuilds the logged reconfigurations from the log after it was read, cut or replaced. */
     private void findLoggedConfigs() {
-        loggedConfigs.clear();
-        if (storage.lastZxid() > appliedZxid) {
-            for (Entry e : storage.entries(appliedZxid, storage.lastZxid())) {
-                Roster roster = host.rosterOf(e);
-                if (roster != null && e.zxid() > configVersion) {
-                    loggedConfigs.put(e.zxid(), config.withMembers(roster));
-                }
-            }
-        }
-        election.loggedConfigs(loggedConfigs.all());
-    }
-
-    /** What this member is in a configuration. */
-    private enum Part { VOTER, OBSERVER, ABSENT }
-
-    private Part partIn(QuorumConfig c) {
-        return c.voters().contains(myId) ? Part.VOTER : c.observers().contains(myId) ? Part.OBSERVER : Part.ABSENT;
-    }
-
-    /** A reconfiguration applied (committed): its configuration is the one in force from now on. */
-    private void activate(long version, QuorumConfig next) {
-        config = next;
-        configVersion = version;
-        election.reconfigure(next);
-        election.loggedConfigs(loggedConfigs.all());
-        reconfigured = true;
+        configs.rebuildLogged(storage.lastZxid() > appliedZxid ? storage.entries(appliedZxid, storage.lastZxid())
+                : java.util.List.of());
     }
 
     /**
@@ -468,20 +402,12 @@ public final class Member {
      * on, and either counts nowhere.
      */
     void settleReconfig() {
-        if (!reconfigured) {
+        if (!configs.partChanged(role)) {
             return;
         }
-        reconfigured = false;
-        Part now = partIn(config);
-        boolean changed = switch (role) {
-            case LEADING -> now != Part.VOTER;
-            case FOLLOWING -> now == Part.OBSERVER && !isVoterAnywhere(myId);
-            case OBSERVING -> now != Part.OBSERVER || isVoterAnywhere(myId);
-            case LOOKING -> false;
-        };
-        if (changed && role == Role.LEADING) {
+        if (role == Role.LEADING) {
             leader.stepDown();
-        } else if (changed) {
+        } else {
             lookForLeader();
         }
     }
@@ -504,12 +430,7 @@ public final class Member {
         host.install(snapshot);
         storage.resetTo(snapshot);
         appliedZxid = snapshot.zxid();
-        loggedConfigs.clear();
-        election.loggedConfigs(java.util.List.of());
-        Roster roster = host.rosterInState();
-        if (roster != null && roster.version() > configVersion) {
-            activate(roster.version(), config.withMembers(roster));
-        }
+        configs.snapshotInstalled();
     }
 
     /** Promises {@code epoch} to {@code leaderId}; a promise only ever moves to a newer epoch. */
@@ -555,18 +476,13 @@ public final class Member {
             }
             host.apply(e);
             appliedZxid = e.zxid();
-            QuorumConfig next = loggedConfigs.take(e.zxid());
-            if (next != null) {
-                activate(e.zxid(), next);
-            }
+            configs.applied(e.zxid());
         }
     }
 
     @Override
     public String toString() {
         return "member " + myId + " " + role + " epoch " + storage.currentEpoch() + " applied "
-                + Zxid.hex(appliedZxid) + " last " + Zxid.hex(storage.lastZxid()) + " config " + Zxid.hex(configVersion)
-                + " voters " + config.voters() + " observers " + config.observers()
-                + (loggedConfigs.isEmpty() ? "" : " logged " + loggedConfigs);
+                + Zxid.hex(appliedZxid) + " last " + Zxid.hex(storage.lastZxid()) + " " + configs;
     }
 }

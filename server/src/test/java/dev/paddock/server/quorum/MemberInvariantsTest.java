@@ -15,27 +15,8 @@ import org.junit.jupiter.api.Test;
 class MemberInvariantsTest {
     private static final QuorumConfig CONFIG = new QuorumConfig(Set.of(1, 2, 3), Set.of(), 10, 5, Long.MAX_VALUE);
 
-    private static final Host QUIET_HOST = new Host() {
-        @Override
-        public void send(int to, Message message) {
-        }
-
-        @Override
-        public void apply(Entry entry) {
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void install(Snapshot snapshot) {
-        }
-    };
-
     private final SimStorage disk = new SimStorage();
-    private final Member member = new Member(1, CONFIG, disk, QUIET_HOST, new SplittableRandom(1), 0);
+    private final Member member = new Member(1, CONFIG, disk, new QuietHost(), new SplittableRandom(1), 0);
 
     @Test
     void roleTablesAllowOnlyTheListedChanges() {

@@ -399,7 +399,7 @@ final class Simulation {
         }
         // Every member of the configuration in force serves and agrees; a server no configuration lists any
         // more (or yet) follows as a non-voting participant when it can find the leader, and then agrees too.
-        Set<Integer> inForce = leader.member.config.everyone();
+        Set<Integer> inForce = leader.member.configInForce().everyone();
         for (Node n : nodes.values()) {
             if (!n.member.isServing()) {
                 if (!inForce.contains(n.id)) {

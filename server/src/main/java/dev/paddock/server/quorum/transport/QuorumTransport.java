@@ -21,9 +21,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import dev.paddock.server.net.UnifiedTls;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * observers; moving an ensemble by observers depends on it). Having no address for it, this member answers it
  * over the connection it opened, and it reads those answers on its outgoing connection. What such a server
  * may do is the protocol's business: a leader takes it as an observer only, and election never counts it.
+ *
+ * <p>This class frames messages and manages connections; securing them is apart: {@link TransportTls} puts
+ * TLS under the framing, {@link AcceptorHandshake} and {@link DialerHandshake} run the hello and quorum SASL
+ * before the first message.
  */
 public final class QuorumTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumTransport.class);
@@ -76,8 +77,10 @@ public final class QuorumTransport implements AutoCloseable {
     /** The latest connection from each unlisted server, per port kind ("4e", "4q"): where its answers go. */
     private final Map<String, Channel> unlisted = new ConcurrentHashMap<>();
     private final TransportSecurity security;
-    /** When each kind of refused connection was last logged at WARN: one line per peer and kind per 10 s. */
-    private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
+    private final ThrottledWarnings warnings;
+    private final TransportTls tls;
+    /** The start of every connection this member opens. */
+    private final DialerHandshake dialing;
     private volatile boolean closed;
     private volatile java.util.function.IntConsumer onPeerDisconnected = peer -> { };
 
@@ -125,6 +128,9 @@ public final class QuorumTransport implements AutoCloseable {
     public QuorumTransport(int myId, Map<Integer, PeerAddress> peers, BiConsumer<Integer, Message> receiver,
                            LongSupplier monotonicMs, int maxFrameBytes, TransportSecurity security) {
         this.security = security;
+        this.warnings = new ThrottledWarnings(LOG, monotonicMs);
+        this.tls = new TransportTls(security, warnings);
+        this.dialing = new DialerHandshake(myId, security.sasl(), warnings);
         this.myId = myId;
         this.peers = Map.copyOf(peers);
         this.receiver = receiver;
@@ -132,7 +138,6 @@ public final class QuorumTransport implements AutoCloseable {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** Starts listening on this member's quorum and election ports. */
     /**
      * The members' addresses after a reconfiguration. Open connections stay: a removed member is simply no
      * longer dialled, and one that joined is dialled from now on (until now it could only be answered over
@@ -142,6 +147,7 @@ public final class QuorumTransport implements AutoCloseable {
         this.peers = Map.copyOf(next);
     }
 
+    /** Starts listening on this member's quorum and election ports. */
     public void start(InetSocketAddress quorumAddress, InetSocketAddress electionAddress) throws InterruptedException {
         listeners.add(listen(quorumAddress, false));
         if (!electionAddress.equals(quorumAddress)) {
@@ -184,12 +190,7 @@ public final class QuorumTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (security.acceptTls() != null && security.acceptPlaintext()) {
-                            ch.pipeline().addLast("tls-detect", new UnifiedTls(security.acceptTls(), false));
-                        } else if (security.acceptTls() != null) {
-                            ch.pipeline().addLast("ssl",
-                                    UnifiedTls.serverHandler(security.acceptTls().get(), ch, true));
-                        }
+                        tls.secureAccepted(ch);
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
                         ch.pipeline().addLast(new LengthFieldPrepender(4)); // answers to an unlisted server
                         ch.pipeline().addLast(new Inbound(election));
@@ -199,13 +200,13 @@ public final class QuorumTransport implements AutoCloseable {
     }
 
     /**
-     * Reads the sender's id from the first frame, runs quorum SASL when the sender asks for it (or refuses the
-     * connection when this member requires it and the sender does not), then hands each message to the receiver.
+     * One connection to this member's ports: after its handshake ({@link AcceptorHandshake}: the sender's id,
+     * quorum SASL), hands each message to the receiver.
      */
     private final class Inbound extends SimpleChannelInboundHandler<ByteBuf> {
         private final boolean election;
-        private int sender = -1;
-        private SaslAcceptor sasl;
+        private final AcceptorHandshake handshake = new AcceptorHandshake(myId, security.sasl(), warnings,
+                this::accept);
         private boolean open;
 
         Inbound(boolean election) {
@@ -214,12 +215,8 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            if (sender < 0) {
-                hello(ctx, frame);
-                return;
-            }
-            if (sasl != null) {
-                authenticate(ctx, SaslFrames.bytes(frame));
+            if (handshake.inProgress()) {
+                handshake.read(ctx, frame);
                 return;
             }
             if (!open) {
@@ -231,79 +228,16 @@ public final class QuorumTransport implements AutoCloseable {
             try {
                 m = MessageCodec.decode(bytes);
             } catch (MarshallingException e) {
-                LOG.warn("closing quorum connection from server {}: {}", sender, e.getMessage());
+                LOG.warn("closing quorum connection from server {}: {}", handshake.sender(), e.getMessage());
                 ctx.close();
                 return;
             }
-            receiver.accept(sender, m);
-        }
-
-        private void hello(ChannelHandlerContext ctx, ByteBuf frame) {
-            boolean authenticating = frame.readableBytes() == 12;
-            if (frame.readableBytes() != 4 && !authenticating) {
-                LOG.warn("closing quorum connection from {}: bad hello", ctx.channel().remoteAddress());
-                ctx.close();
-                return;
-            }
-            sender = frame.readInt();
-            if (sender < 0 || sender == myId || (authenticating && frame.readLong() != SaslFrames.AUTH)) {
-                LOG.warn("closing quorum connection from {}: bad hello from server {}", ctx.channel().remoteAddress(),
-                        sender);
-                ctx.close();
-                return;
-            }
-            TransportSecurity.Sasl policy = security.sasl();
-            if (!authenticating) {
-                if (policy.serverRequired()) {
-                    warn("sasl-" + sender, "closing quorum connection from server {} at {}: it did not authenticate "
-                            + "and quorum.auth.serverRequireSasl is set", sender, ctx.channel().remoteAddress());
-                    ctx.close();
-                    return;
-                }
-                accept(ctx);
-                return;
-            }
-            if (!policy.enabled()) {
-                warn("sasl-" + sender, "closing quorum connection from server {} at {}: it asks for SASL and "
-                        + "quorum.auth.enableSasl is not set here", sender, ctx.channel().remoteAddress());
-                ctx.writeAndFlush(SaslFrames.status(SaslFrames.ERROR, null)).addListener(f -> ctx.close());
-                return;
-            }
-            try {
-                sasl = new SaslAcceptor(policy.servers().create());
-            } catch (javax.security.sasl.SaslException e) {
-                LOG.error("closing quorum connection from server {}: cannot start SASL: {}", sender, e.getMessage());
-                ctx.close();
-            }
-        }
-
-        private void authenticate(ChannelHandlerContext ctx, byte[] token) {
-            SaslAcceptor.Step step = sasl.step(token);
-            ctx.writeAndFlush(step.answer());
-            if (step.outcome() == SaslAcceptor.Outcome.CONTINUE) {
-                return;
-            }
-            sasl = null;
-            if (step.outcome() == SaslAcceptor.Outcome.AUTHENTICATED) {
-                LOG.info("Successfully authenticated learner {} (server {}) at {} with quorum SASL", step.detail(),
-                        sender, ctx.channel().remoteAddress());
-                accept(ctx);
-            } else if (security.sasl().serverRequired()) {
-                warn("sasl-" + sender, "closing quorum connection from server {} at {}: SASL authentication failed "
-                        + "({})", sender, ctx.channel().remoteAddress(), step.detail());
-                ctx.close();
-            } else {
-                // As ZooKeeper does when SASL is not required: the connection stays (its opener, which asked for
-                // SASL, will close it on the error).
-                warn("sasl-" + sender, "keeping quorum connection from server {} at {} despite a failed SASL "
-                        + "authentication ({}): quorum.auth.serverRequireSasl is not set", sender,
-                        ctx.channel().remoteAddress(), step.detail());
-                accept(ctx);
-            }
+            receiver.accept(handshake.sender(), m);
         }
 
         /** The connection is open for messages: an unlisted sender is recorded so that it can be answered. */
         private void accept(ChannelHandlerContext ctx) {
+            int sender = handshake.sender();
             if (!peers.containsKey(sender)) {
                 String key = sender + (election ? "e" : "q");
                 if (unlisted.size() >= MAX_UNLISTED && !unlisted.containsKey(key)) {
@@ -321,18 +255,14 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
-                warn("tls-in-" + hostOf(ctx), "refusing TLS quorum connection from {}: {}",
-                        ctx.channel().remoteAddress(), e.cause().toString());
-            }
+            tls.acceptedEvent(ctx, evt);
             ctx.fireUserEventTriggered(evt);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (sasl != null) {
-                sasl.dispose();
-            }
+            handshake.dispose();
+            int sender = handshake.sender();
             if (sender >= 0) {
                 unlisted.remove(sender + (election ? "e" : "q"), ctx.channel());
             }
@@ -344,11 +274,7 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof io.netty.handler.codec.DecoderException
-                    && cause.getCause() instanceof io.netty.handler.ssl.NotSslRecordException) {
-                warn("plain-in-" + hostOf(ctx), "refusing plaintext quorum connection from {}: sslQuorum is set and "
-                        + "portUnification is not", ctx.channel().remoteAddress());
-            } else {
+            if (!tls.refusedPlaintext(ctx, cause)) {
                 LOG.debug("quorum connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             }
             ctx.close();
@@ -395,10 +321,7 @@ public final class QuorumTransport implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            if (security.dialTls() != null) {
-                                ch.pipeline().addLast("ssl", security.dialTls().get().newHandler(ch.alloc(),
-                                        address.getHostString(), address.getPort()));
-                            }
+                            tls.secureDialed(ch, address);
                             ch.pipeline().addLast(new LengthFieldPrepender(4));
                             // A member whose config does not list this server answers on this connection.
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
@@ -416,31 +339,8 @@ public final class QuorumTransport implements AutoCloseable {
                 return;
             }
             ch.closeFuture().addListener(done -> closedBeforeReady(ch));
-            SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls != null) {
-                tls.handshakeFuture().addListener(done -> {
-                    if (!done.isSuccess()) {
-                        warn("tls-out-" + peer, "Cannot open a TLS channel to server {} at {}: {}", peer, address,
-                                done.cause().toString());
-                    }
-                });
-            }
-            if (!security.sasl().learnerRequired()) {
-                ready(ch, SaslFrames.hello(myId, false));
-                return;
-            }
-            // Messages wait (bounded) until the exchange succeeds; the TLS handler holds these writes until
-            // its own handshake is done.
-            try {
-                SaslDialer dialer = new SaslDialer(security.sasl().clients().create(), peer,
-                        () -> ready(ch, null));
-                ch.pipeline().addBefore(ch.pipeline().context(Answers.class).name(), "sasl", dialer);
-                ch.write(SaslFrames.hello(myId, true), ch.voidPromise());
-                ch.writeAndFlush(Unpooled.wrappedBuffer(dialer.initialToken()), ch.voidPromise());
-            } catch (javax.security.sasl.SaslException e) {
-                warn("sasl-out-" + peer, "Cannot start quorum SASL with server {}: {}", peer, e.getMessage());
-                ch.close();
-            }
+            tls.watchDialed(ch, peer, address);
+            dialing.begin(ch, peer, ch.pipeline().context(Answers.class).name(), hello -> ready(ch, hello));
         }
 
         /** The connection carries messages from now on: the hello (unless sent already), then what waited. */
@@ -504,25 +404,6 @@ public final class QuorumTransport implements AutoCloseable {
             LOG.debug("quorum connection to server {} failed: {}", peer, cause.toString());
             ctx.close();
         }
-    }
-
-    /** A refused or failed connection, logged at WARN once per key per 10 s (peers retry every 200 ms). */
-    private void warn(String key, String format, Object... args) {
-        long now = monotonicMs.getAsLong();
-        if (lastWarned.size() > 1024) {
-            lastWarned.clear();
-        }
-        Long last = lastWarned.get(key);
-        if (last == null || now - last >= 10_000) {
-            lastWarned.put(key, now);
-            LOG.warn(format, args);
-        } else {
-            LOG.debug(format, args);
-        }
-    }
-
-    private static String hostOf(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getHostString() : "?";
     }
 
     @Override

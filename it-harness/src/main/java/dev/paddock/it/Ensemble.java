@@ -1,4 +1,4 @@
-package dev.paddock.dubbo;
+package dev.paddock.it;
 
 import java.io.File;
 import java.io.IOException;
@@ -19,13 +19,13 @@ import java.util.concurrent.TimeUnit;
  * {@code server.N} lines, {@code myid} in the dataDir. Output goes to {@code server.out} in the member's
  * dataDir.
  */
-final class Ensemble implements AutoCloseable {
-    static final int MEMBERS = 3;
+public final class Ensemble implements AutoCloseable {
+    public static final int MEMBERS = 3;
 
-    enum Kind {
+    public enum Kind {
         PADDOCK("Paddock"), ZOOKEEPER("ZooKeeper 3.9.5");
 
-        final String label;
+        public final String label;
 
         Kind(String label) {
             this.label = label;
@@ -45,7 +45,7 @@ final class Ensemble implements AutoCloseable {
     }
 
     /** Starts all members (loopback, free ports); does not wait for a quorum. */
-    static Ensemble start(Kind kind, Path dir) throws IOException {
+    public static Ensemble start(Kind kind, Path dir) throws IOException {
         int[] client = new int[MEMBERS + 1];
         StringBuilder cfg = new StringBuilder();
         // What an operator's zoo.cfg for a 3-member ensemble holds (ZooKeeper's defaults for the limits).
@@ -67,8 +67,8 @@ final class Ensemble implements AutoCloseable {
         return e;
     }
 
-    /** Starts member {@code id}, with its zoo.cfg and dataDir. */
-    private void start(int id) throws IOException {
+    /** Starts member {@code id} (again), with the same zoo.cfg and dataDir. */
+    public void start(int id) throws IOException {
         if (isAlive(id)) {
             throw new IllegalStateException("member " + id + " is still running");
         }
@@ -99,19 +99,19 @@ final class Ensemble implements AutoCloseable {
     }
 
     /** SIGKILL of member {@code id}. */
-    void kill(int id) throws InterruptedException {
+    public void kill(int id) throws InterruptedException {
         processes[id].destroyForcibly();
         if (!processes[id].waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("member " + id + " survived SIGKILL");
         }
     }
 
-    boolean isAlive(int id) {
+    public boolean isAlive(int id) {
         return processes[id] != null && processes[id].isAlive();
     }
 
     /** All members' client addresses, comma-separated, without chroot. */
-    String connectString() {
+    public String connectString() {
         List<String> hosts = new ArrayList<>();
         for (int id = 1; id <= MEMBERS; id++) {
             hosts.add(connectString(id));
@@ -119,12 +119,12 @@ final class Ensemble implements AutoCloseable {
         return String.join(",", hosts);
     }
 
-    private String connectString(int id) {
+    public String connectString(int id) {
         return "127.0.0.1:" + clientPorts[id];
     }
 
     /** The {@code Mode:} line of {@code srvr} ("leader", "follower"), or null if the member does not serve. */
-    String mode(int id) {
+    public String mode(int id) {
         if (!isAlive(id)) {
             return null;
         }
@@ -137,7 +137,7 @@ final class Ensemble implements AutoCloseable {
     }
 
     /** The member that says it leads, or -1. */
-    int leader() {
+    public int leader() {
         for (int id = 1; id <= MEMBERS; id++) {
             if ("leader".equals(mode(id))) {
                 return id;
@@ -147,7 +147,7 @@ final class Ensemble implements AutoCloseable {
     }
 
     /** How many members say they are leader or follower. */
-    int serving() {
+    public int serving() {
         int n = 0;
         for (int id = 1; id <= MEMBERS; id++) {
             String m = mode(id);
@@ -156,6 +156,17 @@ final class Ensemble implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The client addresses that {@code stat} lists for member {@code id}. */
+    public List<String> clients(int id) {
+        List<String> clients = new ArrayList<>();
+        for (String line : fourLetterWord(id, "stat").split("\n")) {
+            if (line.startsWith(" /")) {
+                clients.add(line.trim().replaceAll("\\[.*", ""));
+            }
+        }
+        return clients;
     }
 
     private String fourLetterWord(int id, String word) {

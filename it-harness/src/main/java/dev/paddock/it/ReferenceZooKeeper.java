@@ -1,4 +1,4 @@
-package dev.paddock.dubbo;
+package dev.paddock.it;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -16,10 +16,11 @@ import java.util.stream.Stream;
 
 /**
  * The reference Apache ZooKeeper 3.9.5 server, in this JVM but in a classloader of its own: the test
- * classpath holds the ZooKeeper 3.8.4 client that Dubbo's Curator 5 bundle pins, so the server's jars
- * (copied to target/reference-zookeeper by the build) must not meet it.
+ * classpath holds the ZooKeeper 3.8.4 client that Kafka 3.9.2 and Dubbo's Curator 5 bundle pin, so the
+ * server's jars (copied by each module's build to the directory the {@code paddock.referenceZooKeeperDir}
+ * system property names, target/reference-zookeeper by default) must not meet it.
  */
-final class ReferenceZooKeeper implements Coordinator {
+public final class ReferenceZooKeeper implements Coordinator {
     private final Path baseDir;
     private final URLClassLoader loader;
     private final int port;
@@ -31,7 +32,8 @@ final class ReferenceZooKeeper implements Coordinator {
         this.port = port;
     }
 
-    static ReferenceZooKeeper start(Path baseDir) throws Exception {
+    /** Starts on a free loopback port, data under {@code baseDir}. */
+    public static ReferenceZooKeeper start(Path baseDir) throws Exception {
         Files.createDirectories(baseDir);
         Path jars = Paths.get(System.getProperty("paddock.referenceZooKeeperDir", "target/reference-zookeeper"));
         List<URL> urls = new ArrayList<>();
@@ -77,7 +79,8 @@ final class ReferenceZooKeeper implements Coordinator {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A port free on loopback now (the tests' servers all listen there). */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

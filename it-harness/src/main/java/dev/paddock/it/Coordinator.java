@@ -1,7 +1,10 @@
-package dev.paddock.kafka;
+package dev.paddock.it;
 
-/** The ZooKeeper-protocol server the brokers talk to: Paddock, or the reference ZooKeeper 3.9.5. */
-interface Coordinator extends AutoCloseable {
+/**
+ * The ZooKeeper-protocol server the applications under test (Kafka brokers, Dubbo applications) talk to:
+ * Paddock, or the reference ZooKeeper 3.9.5.
+ */
+public interface Coordinator extends AutoCloseable {
     /** host:port list without chroot. */
     String connectString();
 

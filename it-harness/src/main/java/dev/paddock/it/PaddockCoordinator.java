@@ -1,4 +1,4 @@
-package dev.paddock.dubbo;
+package dev.paddock.it;
 
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.config.ServerConfig;
@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /** A standalone Paddock server in this JVM. */
-final class PaddockCoordinator implements Coordinator {
+public final class PaddockCoordinator implements Coordinator {
     private final Path dataDir;
     private int port;
     private PaddockServer server;
@@ -15,7 +15,8 @@ final class PaddockCoordinator implements Coordinator {
         this.dataDir = dataDir;
     }
 
-    static PaddockCoordinator start(Path dataDir) throws Exception {
+    /** Starts on a free loopback port, data in {@code dataDir}. */
+    public static PaddockCoordinator start(Path dataDir) throws Exception {
         PaddockCoordinator c = new PaddockCoordinator(dataDir);
         c.server = c.startOn(0);
         c.port = c.server.clientPort();

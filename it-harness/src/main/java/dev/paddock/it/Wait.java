@@ -1,22 +1,22 @@
-package dev.paddock.dubbo;
+package dev.paddock.it;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** Bounded condition waits: every wait in these tests polls a condition until a deadline. */
-final class Wait {
+public final class Wait {
     private static final long POLL_MS = 100;
 
     private Wait() {}
 
     /** Polls {@code condition} until it returns true; fails with {@code what} and the last error at the deadline. */
-    static void until(String what, Duration timeout, Callable<Boolean> condition) {
+    public static void until(String what, Duration timeout, Callable<Boolean> condition) {
         until(what, timeout, POLL_MS, condition);
     }
 
     /** As {@link #until(String, Duration, Callable)}, polling every {@code pollMs} (measurements poll finer). */
-    static void until(String what, Duration timeout, long pollMs, Callable<Boolean> condition) {
+    public static void until(String what, Duration timeout, long pollMs, Callable<Boolean> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable last = null;
         while (true) {
@@ -41,7 +41,7 @@ final class Wait {
     }
 
     /** Polls {@code value} until it returns non-null and returns it. */
-    static <T> T forValue(String what, Duration timeout, Callable<T> value) {
+    public static <T> T forValue(String what, Duration timeout, Callable<T> value) {
         Object[] holder = new Object[1];
         until(what, timeout, () -> {
             holder[0] = value.call();
