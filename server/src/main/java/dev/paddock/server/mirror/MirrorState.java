@@ -138,6 +138,11 @@ public final class MirrorState {
      * there are removed once the new one is in place. Exact, not fuzzy: nothing changes while it is written.
      */
     public synchronized void saveTo(Path dir) throws IOException {
+        if (tree.nodes.isEmpty()) {
+            // Never synchronised with a leader (no tree, not even the root): nothing to save. Restarted as a
+            // Paddock member, such a directory imports nothing and the Paddock leader sends a snapshot.
+            return;
+        }
         Files.createDirectories(dir);
         Path file = dir.resolve("snapshot." + Long.toHexString(lastZxid));
         ZkSnapshotWriter.write(file, tree, sessions);
