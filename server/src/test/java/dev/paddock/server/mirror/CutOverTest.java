@@ -102,7 +102,7 @@ class CutOverTest {
         ZooKeeper writerClient = closeLater(client(connect, "writer"));
         long writerSession = writerClient.getSessionId();
         AckedWriter writer = closeLater(new AckedWriter(writerClient, "/cut/w"));
-        await("300 acknowledged writes on ZooKeeper", () -> writer.ackCount() >= 300);
+        await("200 acknowledged writes on ZooKeeper", () -> writer.ackCount() >= 200);
         long onZooKeeper = writer.acks().get(writer.ackCount() - 1).zxid();
         for (MirrorProcess m : mirrors.values()) {
             await("every mirror follows the writes", () -> m.zxid() >= onZooKeeper);
@@ -135,7 +135,7 @@ class CutOverTest {
         step("first write acknowledged by Paddock");
         AckedWriter.Ack first = writer.firstAfterEpoch(onZooKeeper >>> 32);
         int acksAtFirst = writer.ackCount();
-        await("200 more writes on Paddock", () -> writer.ackCount() >= acksAtFirst + 200);
+        await("100 more writes on Paddock", () -> writer.ackCount() >= acksAtFirst + 100);
         writer.close();
         System.out.printf("cut-over: %s; mirrors stopped and saved in %d ms; pause %d ms (ZooKeeper stop to the"
                         + " first write Paddock acknowledged, zxid 0x%x); %d writes acknowledged, %d of unknown outcome%n",
