@@ -42,10 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12 section 3, the cut-over: three ZooKeeper 3.9.5 voters (child JVMs) serve clients while three
  * Paddock mirrors (child JVMs, {@link MirrorProcessMain}) follow them as observers; then the voters are
  * stopped, each mirror is stopped (saving its state as a ZooKeeper snapshot), the check of the README's
- * procedure is made (the most advanced mirror holds at least what a quorum of voters logged), and the mirrors
- * restart as the participants of a Paddock ensemble on the same data directories and client ports. Paddock's
- * start-up import turns each saved state into Paddock data, and the members elect the one with the highest
- * zxid, which brings the others level.
+ * procedure is made (the most advanced mirror holds at least what a quorum of voters logged; members behind
+ * the most advanced state get a copy of it), and the mirrors restart as the participants of a Paddock
+ * ensemble on the same data directories and client ports. Paddock's start-up import turns each saved state
+ * into Paddock data, and the members form an ensemble continuing from the last zxid in a later epoch.
  *
  * <p>Clients list the voters and the new members. Through the cut-over: a writer records every acknowledged
  * write, all of which must be on every Paddock member afterwards; a client holding an ephemeral keeps its
@@ -163,10 +163,12 @@ class CutOverTest {
     /**
      * The README's check: every write a ZooKeeper voter acknowledged to a client was logged by a quorum of
      * voters, so it is at or below the quorum-th largest of the voters' last logged zxids; the most advanced
-     * mirror (the Paddock leader to be, which brings the others level) must hold at least that. If it does
-     * not (a committed INFORM lost when the leader stopped, or proposals a quorum logged but the leader had
-     * not committed), the README's remedy: that mirror's saved state is replaced by the ZooKeeper files of
-     * the voter with the largest zxid, which the import reads as well.
+     * mirror must hold at least that. If it does not (a committed INFORM lost when the leader stopped, or
+     * proposals a quorum logged but the leader had not committed), the README's second remedy: the ZooKeeper
+     * files of the voter with the largest zxid, which the import reads as well, become the most advanced
+     * state. Then every member behind it gets a copy of it, so that any two members that form the first
+     * quorum hold everything (a member started late with more than the ensemble it joins would be told to
+     * truncate below its imported snapshot, which it refuses).
      */
     private String check(Map<Integer, Long> saved) throws Exception {
         List<Long> voters = new ArrayList<>();
@@ -183,20 +185,40 @@ class CutOverTest {
         }
         voters.sort(Collections.reverseOrder());
         long quorumLogged = voters.get(voters.size() / 2);
-        long best = Collections.max(saved.values());
-        String facts = "voters logged " + hex(voters) + ", mirrors saved " + hex(new ArrayList<>(saved.values()));
-        if (best >= quorumLogged) {
-            return facts + ", check passed";
-        }
-        int behind = FIRST_MIRROR;
-        Path target = home(behind).resolve("data").resolve("version-2");
-        try (var files = Files.list(target)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
+        int bestMirror = FIRST_MIRROR;
+        for (Map.Entry<Integer, Long> m : saved.entrySet()) {
+            if (m.getValue() > saved.get(bestMirror)) {
+                bestMirror = m.getKey();
             }
         }
-        ServerTestSupport.copyTree(ZooKeeperEnsemble.dataDir(dir, highestVoter).resolve("version-2"), target);
-        return facts + ", check failed: mirror " + behind + " takes voter " + highestVoter + "'s files";
+        String facts = "voters logged " + hex(voters) + ", mirrors saved " + hex(new ArrayList<>(saved.values()));
+        Path source = home(bestMirror).resolve("data").resolve("version-2");
+        long sourceZxid = saved.get(bestMirror);
+        String outcome = ", check passed";
+        if (sourceZxid < quorumLogged) {
+            source = ZooKeeperEnsemble.dataDir(dir, highestVoter).resolve("version-2");
+            sourceZxid = highest;
+            outcome = ", check failed: the members take voter " + highestVoter + "'s files";
+        }
+        for (Map.Entry<Integer, Long> m : saved.entrySet()) {
+            Path target = home(m.getKey()).resolve("data").resolve("version-2");
+            if (m.getValue() < sourceZxid && !target.equals(source)) {
+                replaceWithCopy(source, target);
+                outcome += "; member " + m.getKey() + " levelled";
+            }
+        }
+        return facts + outcome;
+    }
+
+    private static void replaceWithCopy(Path source, Path target) throws Exception {
+        if (Files.isDirectory(target)) {
+            try (var files = Files.list(target)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        ServerTestSupport.copyTree(source, target);
     }
 
     /** The time of day of each step, to read beside the members' logs. */
