@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Writes an imported state as a Paddock data directory with the storage engine's own formats: a snapshot at
- * the imported zxid and both epoch files at the imported epoch, so the first epoch Paddock establishes (one
- * more than the accepted epoch) is larger than any ZooKeeper used, and its zxids follow ZooKeeper's. No log
+ * the imported zxid and the two epoch files (ZooKeeper's current and accepted epochs, each at least the epoch
+ * of the last zxid), so the first epoch Paddock establishes (one more than the largest accepted epoch) is
+ * larger than any ZooKeeper used, and its zxids follow ZooKeeper's. No log
  * segment: the snapshot holds everything.
  *
  * <p>Atomic: everything is written and forced in {@code paddock-1.import} beside the target, which is then
@@ -29,7 +30,7 @@ final class PaddockDataWriter {
     }
 
     /** @return the snapshot file written, under its final name */
-    static Path write(Path dataDir, StateMachine state, long epoch) throws IOException {
+    static Path write(Path dataDir, StateMachine state, long acceptedEpoch, long currentEpoch) throws IOException {
         Path target = dataDir.resolve(LogFormat.SUBDIR);
         if (Files.exists(target)) {
             throw new ImportException(target + " already exists: this data directory already holds Paddock data");
@@ -46,8 +47,8 @@ final class PaddockDataWriter {
                 capture.release();
             }
             EpochFiles epochs = new EpochFiles(tmp);
-            epochs.accept(epoch, -1);
-            epochs.setCurrent(epoch);
+            epochs.accept(acceptedEpoch, -1);
+            epochs.setCurrent(currentEpoch);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             LogFormat.syncDirectory(dataDir);
         } catch (IOException | RuntimeException e) {

@@ -61,20 +61,26 @@ record ZkDataDir(Path snapDir, Path logDir, List<Named> snapshots, List<Named> l
         return out;
     }
 
-    /** The larger of ZooKeeper's two epoch files (0 when neither exists). */
-    long fileEpoch() throws IOException {
-        long epoch = 0;
-        for (String name : new String[] {"currentEpoch", "acceptedEpoch"}) {
-            Path p = snapDir.resolve(name);
-            if (Files.isRegularFile(p)) {
-                String text = Files.readString(p, StandardCharsets.US_ASCII).strip();
-                try {
-                    epoch = Math.max(epoch, Long.parseLong(text));
-                } catch (NumberFormatException e) {
-                    throw new ImportException(p + ": not an epoch number: \"" + text + "\"");
-                }
-            }
+    /** ZooKeeper's {@code currentEpoch} file: the epoch of the last leader it synchronised with (0 if none). */
+    long currentEpoch() throws IOException {
+        return epochFile("currentEpoch");
+    }
+
+    /** ZooKeeper's {@code acceptedEpoch} file: the newest epoch it promised to a leader (0 if none). */
+    long acceptedEpoch() throws IOException {
+        return epochFile("acceptedEpoch");
+    }
+
+    private long epochFile(String name) throws IOException {
+        Path p = snapDir.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            return 0;
         }
-        return epoch;
+        String text = Files.readString(p, StandardCharsets.US_ASCII).strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ImportException(p + ": not an epoch number: \"" + text + "\"");
+        }
     }
 }

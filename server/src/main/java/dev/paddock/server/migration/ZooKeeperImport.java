@@ -88,15 +88,19 @@ public final class ZooKeeperImport {
         long started = System.nanoTime();
         ZkRestore.Restored r = ZkRestore.restore(zk, extendedTypes);
         long restored = System.nanoTime();
-        long epoch = Math.max(r.lastZxid() >>> 32, zk.fileEpoch());
+        // Kept apart as ZooKeeper keeps them: the current epoch is what elections compare (with the last zxid),
+        // and one a member only accepted (an election that never finished) must not make a member that holds
+        // fewer transactions look newer than one that holds more (issue 12, the cut-over from mirrors).
+        long current = Math.max(r.lastZxid() >>> 32, zk.currentEpoch());
+        long epoch = Math.max(current, zk.acceptedEpoch());
         int ephemerals = 0;
         for (Set<String> s : r.tree().ephemerals.values()) {
             ephemerals += s.size();
         }
         int nodes = r.tree().nodes.size();
-        StateMachine state = toPaddock(r.tree(), r.sessions(), r.lastZxid(), extendedTypes);
+        StateMachine state = toImported(r.tree(), r.sessions(), r.lastZxid(), extendedTypes);
         long built = System.nanoTime();
-        Path written = PaddockDataWriter.write(dataDir, state, epoch);
+        Path written = PaddockDataWriter.write(dataDir, state, epoch, current);
         long done = System.nanoTime();
         long millis = (done - started) / 1_000_000;
         String phases = "read and replay " + (restored - started) / 1_000_000 + " ms, build "
@@ -106,14 +110,40 @@ public final class ZooKeeperImport {
                 r.digestCheck(), written.toString(), millis, phases);
     }
 
-    /** The restored ZooKeeper tree as Paddock's state machine, every stored field as it is. */
+    /**
+     * ZooKeeper's configuration node. Its text is the ZooKeeper ensemble's membership, which every ZooKeeper
+     * server replaces with its own configuration when it starts (ZKDatabase.initConfigInZKDatabase); Paddock
+     * does the same, but also adopts a text there that is newer than its own (a reconfig it applied before a
+     * crash). Imported as it is, the old ensemble's text (version {@code epoch << 32} or later) would win over
+     * the new members' zoo.cfg after a cut-over from mirrors and make them observers of ZooKeeper's voters.
+     * So the import leaves it empty and each member writes its own configuration there at start-up.
+     */
+    static final String CONFIG_NODE = "/zookeeper/config";
+
+    /**
+     * The restored ZooKeeper tree as Paddock's state machine, every stored field as it is: what a live mirror
+     * serves, where {@link #CONFIG_NODE} is the running ZooKeeper ensemble's, as on its observers.
+     */
     public static StateMachine toPaddock(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes)
+            throws ImportException {
+        return build(tree, sessions, zxid, extendedTypes, false);
+    }
+
+    /** As {@link #toPaddock}, except the text of {@link #CONFIG_NODE}: what an import writes. */
+    static StateMachine toImported(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes)
+            throws ImportException {
+        return build(tree, sessions, zxid, extendedTypes, true);
+    }
+
+    private static StateMachine build(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes,
+            boolean blankConfig)
             throws ImportException {
         TreeBuilder b = new TreeBuilder(extendedTypes);
         for (Map.Entry<String, ZkNode> e : tree.nodes.entrySet()) {
             ZkNode n = e.getValue();
             String path = e.getKey().isEmpty() ? "/" : e.getKey();
-            b.node(path, n.data, n.acl, n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime, n.version, n.cversion,
+            byte[] data = blankConfig && path.equals(CONFIG_NODE) ? new byte[0] : n.data;
+            b.node(path, data, n.acl, n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime, n.version, n.cversion,
                     n.aversion, n.ephemeralOwner);
         }
         try {

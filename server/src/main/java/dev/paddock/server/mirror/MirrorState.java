@@ -144,10 +144,16 @@ public final class MirrorState {
 
     /**
      * Saves the state in {@code dir} (a ZooKeeper snapshot file {@code snapshot.<last zxid>}, read back by
-     * {@link #loadFrom}, and the epochs), so a mirror started again later resumes by DIFF; older snapshots
+     * {@link #loadFrom}, and the epochs, also as ZooKeeper's {@code currentEpoch} and {@code acceptedEpoch}
+     * files), so a mirror started again later resumes by DIFF; older snapshots
      * there are removed once the new one is in place. Exact, not fuzzy: nothing changes while it is written.
      */
     public synchronized void saveTo(Path dir) throws IOException {
+        if (tree.nodes.isEmpty()) {
+            // Never synchronised with a leader (no tree, not even the root): nothing to save. Restarted as a
+            // Paddock member, such a directory imports nothing and the Paddock leader sends a snapshot.
+            return;
+        }
         Files.createDirectories(dir);
         Path file = dir.resolve("snapshot." + Long.toHexString(lastZxid));
         ZkSnapshotWriter.write(file, tree, sessions);
@@ -155,6 +161,11 @@ public final class MirrorState {
         Path tmp = dir.resolve(EPOCHS + ".tmp");
         Files.writeString(tmp, acceptedEpoch + " " + currentEpoch + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, epochs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // ZooKeeper's own epoch files as well, so that the import (a cut-over restarts the mirror as a Paddock
+        // member on this directory) continues after the epoch this mirror synchronised in, not only after the
+        // epoch of its last zxid.
+        writeEpochFile(dir, "currentEpoch", currentEpoch);
+        writeEpochFile(dir, "acceptedEpoch", acceptedEpoch);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "snapshot.*")) {
             for (Path f : old) {
                 if (!f.equals(file)) {
@@ -162,6 +173,13 @@ public final class MirrorState {
                 }
             }
         }
+    }
+
+    /** One of ZooKeeper's epoch files: the number in decimal, written aside and renamed. */
+    private static void writeEpochFile(Path dir, String name, long epoch) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
+        Files.writeString(tmp, Long.toString(epoch), StandardCharsets.US_ASCII);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The state {@link #saveTo} saved in {@code dir}; an empty state when nothing was saved there. */

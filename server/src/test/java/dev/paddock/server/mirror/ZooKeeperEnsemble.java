@@ -29,17 +29,29 @@ final class ZooKeeperEnsemble implements AutoCloseable {
 
     final Map<Integer, Integer> clientPorts = new TreeMap<>();
     final Map<Integer, Integer> quorumPorts = new TreeMap<>();
+    final Map<Integer, Integer> electionPorts = new TreeMap<>();
     final Map<Integer, RealZooKeeper> members = new TreeMap<>();
     final List<String> serverLines = new ArrayList<>();
 
     static ZooKeeperEnsemble start(Path dir) throws Exception {
+        return start(dir, 1);
+    }
+
+    /**
+     * The three voters, with {@code mirrors} observer lines (ids {@link #MIRROR_ID} on) whose quorum, election
+     * and client ports are reserved here for the mirrors (and for the Paddock members they become at a
+     * cut-over).
+     */
+    static ZooKeeperEnsemble start(Path dir, int mirrors) throws Exception {
         ZooKeeperEnsemble e = new ZooKeeperEnsemble();
-        for (int id = 1; id <= MIRROR_ID; id++) {
+        for (int id = 1; id < MIRROR_ID + mirrors; id++) {
             int quorum = freePort();
+            int election = freePort();
             e.quorumPorts.put(id, quorum);
+            e.electionPorts.put(id, election);
             e.clientPorts.put(id, freePort());
-            e.serverLines.add("server." + id + "=127.0.0.1:" + quorum + ":" + freePort()
-                    + (id == MIRROR_ID ? ":observer" : ""));
+            e.serverLines.add("server." + id + "=127.0.0.1:" + quorum + ":" + election
+                    + (id >= MIRROR_ID ? ":observer" : ""));
         }
         try {
             for (int id = 1; id < MIRROR_ID; id++) {
@@ -50,6 +62,11 @@ final class ZooKeeperEnsemble implements AutoCloseable {
             throw ex;
         }
         return e;
+    }
+
+    /** The data directory of voter {@code id}. */
+    static Path dataDir(Path dir, int id) {
+        return dir.resolve("zk" + id).resolve("data");
     }
 
     private void startMember(Path dir, int id) throws Exception {
@@ -74,6 +91,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
         cfg.put("dataDir", home.resolve("data").toString());
         cfg.put("4lw.commands.whitelist", "*");
         cfg.put("reconfigEnabled", "true");
+        // Room for clients' 60 s sessions, Curator's default (the default maximum is 20 ticks).
+        cfg.put("maxSessionTimeout", "60000");
         for (String line : serverLines) {
             int eq = line.indexOf('=');
             cfg.put(line.substring(0, eq), line.substring(eq + 1));
@@ -111,6 +130,12 @@ final class ZooKeeperEnsemble implements AutoCloseable {
             out.add(new InetSocketAddress("127.0.0.1", quorumPorts.get(id)));
         }
         return out;
+    }
+
+    /** Stops every voter at nearly the same instant (SIGKILL to all, then waits for each). */
+    void killAll() throws InterruptedException {
+        members.values().forEach(RealZooKeeper::killNow);
+        close();
     }
 
     void kill(int id) throws InterruptedException {
