@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12 section 3, the cut-over: three ZooKeeper 3.9.5 voters (child JVMs) serve clients while three
- * Paddock mirrors (child JVMs, {@link MirrorProcessMain}) follow them as observers; then the voters are
- * stopped, each mirror is stopped (saving its state as a ZooKeeper snapshot), the check of the README's
+ * Paddock mirrors (child JVMs: the server in mirror mode, {@link MirrorProcess}) follow them as observers and
+ * serve clients too (the clients' connect strings list both); then the voters are stopped, each mirror is stopped (saving its state as a ZooKeeper snapshot), the check of the README's
  * procedure is made (the most advanced mirror holds at least what a quorum of voters logged; members behind
  * the most advanced state get a copy of it), and the mirrors restart as the participants of a Paddock
  * ensemble on the same data directories and client ports. Paddock's start-up import turns each saved state
