@@ -38,7 +38,7 @@ public final class QuotaGauges {
             String path = pending.pop();
             Znode n = tree.node(path);
             if (n.numChildren() > 0) {
-                for (String child : n.children) {
+                for (String child : n.childNames()) {
                     pending.push(path + "/" + child);
                 }
                 continue;

@@ -82,7 +82,7 @@ final class Quotas {
             String path = pending.pop();
             Znode n = tree.node(path);
             if (n.numChildren() > 0) {
-                for (String child : n.children) {
+                for (String child : n.childNames()) {
                     pending.push(path + "/" + child);
                 }
             } else if (path.endsWith(suffix)) {
@@ -111,8 +111,8 @@ final class Quotas {
             Znode n = tree.node(path);
             count++;
             bytes += length(n.data);
-            if (n.children != null) {
-                for (String child : n.children) {
+            if (n.numChildren() > 0) {
+                for (String child : n.childNames()) {
                     pending.push(path.equals("/") ? "/" + child : path + "/" + child);
                 }
             }

@@ -185,7 +185,7 @@ public final class StateMachine {
                 List<Acl> acl = fixupAcl(r.acl(), txn.identities());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.ADMIN, txn.identities());
-                checkVersion(n.aversion, r.version());
+                checkVersion(n.aversion(), r.version());
                 tree.setAcl(r.path(), AclLists.share(acl));
                 yield new StatResponse(tree.stat(n(r.path())));
             }
@@ -239,13 +239,13 @@ public final class StateMachine {
         }
         checkAcl(parent, Acl.CREATE, txn.identities());
         if (mode.sequential) {
-            path = path + String.format("%010d", parent.cversion);
+            path = path + String.format("%010d", parent.cversion());
         }
         PathValidator.validate(path);
         if (tree.exists(path)) {
             throw new KeeperError(ErrorCode.NODE_EXISTS);
         }
-        if (EphemeralType.of(parent.ephemeralOwner, tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
+        if (EphemeralType.of(parent.ephemeralOwner(), tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
         checkQuota(txn, path, length(data), 1);
@@ -330,7 +330,7 @@ public final class StateMachine {
         if (n.numChildren() > 0) {
             throw new KeeperError(ErrorCode.NOT_EMPTY);
         }
-        EphemeralType type = EphemeralType.of(n.ephemeralOwner, tree.extendedTypesEnabled());
+        EphemeralType type = EphemeralType.of(n.ephemeralOwner(), tree.extendedTypesEnabled());
         if (type != EphemeralType.CONTAINER && type != EphemeralType.TTL) {
             throw new KeeperError(ErrorCode.BAD_VERSION);
         }
