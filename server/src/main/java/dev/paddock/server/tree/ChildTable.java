@@ -43,7 +43,7 @@ final class ChildTable implements Iterable<Znode> {
         }
         int hash = Names.spread(Names.hash(path, from, to));
         for (Znode e = table[hash & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == hash && Names.matches(e.name, path, from, to)) {
+            if (e.named(path, from, to)) {
                 return e;
             }
         }
@@ -57,7 +57,7 @@ final class ChildTable implements Iterable<Znode> {
             return;
         }
         child.next = null;
-        int i = child.hash & (table.length - 1);
+        int i = child.nameHash() & (table.length - 1);
         Znode e = table[i];
         if (e == null) {
             table[i] = child;
@@ -84,7 +84,7 @@ final class ChildTable implements Iterable<Znode> {
             map.remove(child.nameString());
             return;
         }
-        int i = child.hash & (table.length - 1);
+        int i = child.nameHash() & (table.length - 1);
         Znode prev = null;
         for (Znode e = table[i]; e != null; prev = e, e = e.next) {
             if (e == child) {
@@ -113,7 +113,7 @@ final class ChildTable implements Iterable<Znode> {
             for (Znode e = old[j]; e != null; ) {
                 Znode next = e.next;
                 e.next = null;
-                if ((e.hash & oldCap) == 0) {
+                if ((e.nameHash() & oldCap) == 0) {
                     if (loTail == null) {
                         loHead = e;
                     } else {

@@ -44,8 +44,7 @@ public final class DataTree {
 
     public DataTree(boolean extendedTypesEnabled) {
         this.extendedTypesEnabled = extendedTypesEnabled;
-        root = new Znode("");
-        root.data = new byte[0];
+        root = new Znode("", new byte[0]);
         root.acl = AclLists.OPEN;
         root.childrenToAdd();
         nodeCount = 1;
@@ -162,8 +161,7 @@ public final class DataTree {
         Znode parent = node(parentPath);
         save(parentPath, parent);
         save(path, null);
-        Znode n = new Znode(PathValidator.name(path));
-        n.data = data;
+        Znode n = new Znode(PathValidator.name(path), data);
         n.acl = acl;
         n.czxid = zxid;
         n.mzxid = zxid;
@@ -205,7 +203,7 @@ public final class DataTree {
     void setData(String path, byte[] data, long zxid, long timeMs) {
         Znode n = node(path);
         save(path, n);
-        n.data = data;
+        n.data(data);
         n.mzxid = zxid;
         n.mtime = timeMs;
         n.version++;
@@ -215,7 +213,7 @@ public final class DataTree {
     void setLocalData(String path, byte[] data, int version, long mzxid, long timeMs) {
         Znode n = node(path);
         save(path, n);
-        n.data = data;
+        n.data(data);
         n.version = version;
         n.mzxid = mzxid;
         n.mtime = timeMs;
@@ -225,7 +223,7 @@ public final class DataTree {
     void replaceDataOnly(String path, byte[] data) {
         Znode n = node(path);
         save(path, n);
-        n.data = data;
+        n.data(data);
     }
 
     void setAcl(String path, List<Acl> acl) {
@@ -237,8 +235,7 @@ public final class DataTree {
 
     /** Creates a node outside any transaction, with zeroed stats, as ZooKeeper builds /zookeeper. */
     void createSystemNode(String path, byte[] data, List<Acl> acl, int aversion) {
-        Znode n = new Znode(PathValidator.name(path));
-        n.data = data;
+        Znode n = new Znode(PathValidator.name(path), data);
         n.acl = acl;
         n.aversion(aversion);
         node(PathValidator.parent(path)).childrenToAdd().add(n);

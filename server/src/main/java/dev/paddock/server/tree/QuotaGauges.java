@@ -43,7 +43,7 @@ public final class QuotaGauges {
                 }
                 continue;
             }
-            collect(path, n.data, sets);
+            collect(path, n.data(), sets);
         }
         Map<String, Map<String, Long>> ordered = new LinkedHashMap<>();
         sets.forEach(ordered::put);

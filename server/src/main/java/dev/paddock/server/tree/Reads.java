@@ -42,7 +42,7 @@ public final class Reads {
 
     public GetDataResponse getData(String path, List<Id> identities) throws KeeperError {
         Znode n = readable(path, Acl.READ, identities);
-        return new GetDataResponse(n.data, tree.stat(n));
+        return new GetDataResponse(n.data(), tree.stat(n));
     }
 
     public List<String> getChildren(String path, List<Id> identities) throws KeeperError {

@@ -80,7 +80,7 @@ public final class StateMachine {
 
     /** What {@value #CONFIG_NODE} holds now: the configuration text, empty on a standalone server. */
     public byte[] configNodeData() {
-        return tree.node(CONFIG_NODE).data;
+        return tree.node(CONFIG_NODE).data();
     }
 
     public DataTree tree() {
@@ -170,7 +170,7 @@ public final class StateMachine {
                 PathValidator.validate(r.path());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.WRITE, txn.identities());
-                byte[] before = n.data;
+                byte[] before = n.data();
                 checkQuota(txn, r.path(), length(r.data()) - length(before), 0);
                 checkVersion(n.version, r.version());
                 tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
@@ -340,7 +340,7 @@ public final class StateMachine {
     private void removeNode(Txn txn, String path, List<Change> changes) {
         String parentPath = PathValidator.parent(path);
         Znode node = n(path);
-        byte[] data = node.data;
+        byte[] data = node.data();
         List<Acl> acl = node.acl;
         tree.delete(path, txn.zxid());
         quotas.deleted(path, data);

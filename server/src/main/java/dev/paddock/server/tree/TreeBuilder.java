@@ -28,8 +28,7 @@ public final class TreeBuilder {
         if (built) {
             throw new IllegalStateException("already built");
         }
-        Znode n = new Znode(PathValidator.name(path));
-        n.data = data;
+        Znode n = new Znode(PathValidator.name(path), data);
         n.acl = AclLists.share(acl);
         n.czxid = czxid;
         n.mzxid = mzxid;

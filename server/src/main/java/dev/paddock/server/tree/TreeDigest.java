@@ -44,15 +44,13 @@ public final class TreeDigest {
             sha.update(path.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
             buf.clear();
-            buf.putInt(n.data == null ? -1 : n.data.length);
+            buf.putInt(n.dataLength());
             buf.putLong(n.czxid).putLong(n.mzxid).putLong(n.pzxid()).putLong(n.ctime).putLong(n.mtime);
             buf.putInt(n.version).putInt(n.cversion()).putInt(n.aversion()).putLong(n.ephemeralOwner());
             buf.putInt(n.numChildren());
             buf.putInt(n.acl.size());
             sha.update(buf.array(), 0, buf.position());
-            if (n.data != null) {
-                sha.update(n.data);
-            }
+            n.digestData(sha);
             for (Acl a : n.acl) {
                 sha.update(ByteBuffer.allocate(4).putInt(a.perms()).array());
                 sha.update((a.id().scheme() + "\u0000" + a.id().id() + "\u0000").getBytes(StandardCharsets.UTF_8));
@@ -89,7 +87,7 @@ public final class TreeDigest {
             return n;
         }
         Znode c = n.fieldsOnly();
-        c.data = new byte[0];
+        c.data(new byte[0]);
         c.version = 0;
         c.mzxid = 0;
         c.mtime = 0;
@@ -98,7 +96,8 @@ public final class TreeDigest {
 
     private static long nodeHash(String path, Znode n) {
         long h = path.hashCode();
-        h = mix(h + (n.data == null ? -1 : java.util.Arrays.hashCode(n.data)));
+        byte[] data = n.data();
+        h = mix(h + (data == null ? -1 : java.util.Arrays.hashCode(data)));
         h = mix(h + n.czxid) ^ n.mzxid;
         h = mix(h + n.pzxid()) ^ n.ctime;
         h = mix(h + n.mtime) ^ n.version;

@@ -137,48 +137,25 @@ public final class TreeSnapshot {
                     if (depth == prefix.length) {
                         prefix = java.util.Arrays.copyOf(prefix, depth * 2);
                     }
-                    prefix[depth] = depth == 0 ? "/" : PathValidator.child(prefix[depth - 1], n.nameString());
-                    writeString(out, prefix[depth]);
-                    byte[] data;
-                    long czxid;
-                    long mzxid;
-                    long pzxid;
-                    long ctime;
-                    long mtime;
-                    int version;
-                    int cversion;
-                    int aversion;
-                    long owner;
-                    // Read under the node's monitor, write outside it: the request thread never waits on I/O.
+                    // Copy the fields under the node's monitor, write outside it: the request thread never
+                    // waits on I/O. The copy shares the node's body, which is never changed in place.
+                    Znode v;
                     synchronized (n) {
-                        Znode v = guard.preserved.getOrDefault(n, n);
-                        data = v.data;
-                        czxid = v.czxid;
-                        mzxid = v.mzxid;
-                        pzxid = v.pzxid();
-                        ctime = v.ctime;
-                        mtime = v.mtime;
-                        version = v.version;
-                        cversion = v.cversion();
-                        aversion = v.aversion();
-                        owner = v.ephemeralOwner();
+                        v = guard.preserved.getOrDefault(n, n).fieldsOnly();
                     }
-                    if (data == null) {
-                        out.writeInt(-1);
-                    } else {
-                        out.writeInt(data.length);
-                        out.write(data);
-                    }
+                    prefix[depth] = depth == 0 ? "/" : PathValidator.child(prefix[depth - 1], v.nameString());
+                    writeString(out, prefix[depth]);
+                    v.writeData(out);
                     out.writeInt(nodeAcl[i]);
-                    out.writeLong(czxid);
-                    out.writeLong(mzxid);
-                    out.writeLong(pzxid);
-                    out.writeLong(ctime);
-                    out.writeLong(mtime);
-                    out.writeInt(version);
-                    out.writeInt(cversion);
-                    out.writeInt(aversion);
-                    out.writeLong(owner);
+                    out.writeLong(v.czxid);
+                    out.writeLong(v.mzxid);
+                    out.writeLong(v.pzxid());
+                    out.writeLong(v.ctime);
+                    out.writeLong(v.mtime);
+                    out.writeInt(v.version);
+                    out.writeInt(v.cversion());
+                    out.writeInt(v.aversion());
+                    out.writeLong(v.ephemeralOwner());
                 }
                 out.writeInt(END_MARKER);
             } finally {
@@ -275,19 +252,20 @@ public final class TreeSnapshot {
             if (path == null || path.isEmpty() || path.charAt(0) != '/') {
                 throw new IOException("bad node path in snapshot: " + path);
             }
-            Znode n;
-            try {
-                n = new Znode(PathValidator.name(path));
-            } catch (IllegalArgumentException e) {
-                throw new IOException("bad node path in snapshot: " + path, e);
-            }
             int len = in.readInt();
             if (len < -1 || len > 256 * 1024 * 1024) {
                 throw new IOException("bad data length " + len + " for " + path);
             }
+            byte[] data = null;
             if (len >= 0) {
-                n.data = new byte[len];
-                in.readFully(n.data);
+                data = new byte[len];
+                in.readFully(data);
+            }
+            Znode n;
+            try {
+                n = new Znode(PathValidator.name(path), data);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("bad node path in snapshot: " + path, e);
             }
             int aclIdx = in.readInt();
             if (aclIdx < 0 || aclIdx >= acls.size()) {

@@ -9,20 +9,20 @@ import java.util.List;
  * (distinct from empty), as Kafka relies on.
  *
  * <p>Laid out for a tree of a million nodes, most of them leaves (see "Tree memory layout" in
- * docs/architecture.md): the node holds its own name (no full-path key anywhere), is itself the entry of
- * its parent's {@link ChildTable} through {@link #next}, and keeps the fields most nodes never change from
- * their defaults (pzxid equal to czxid, cversion, aversion and owner 0, no children) in an {@link Extra}
- * that leaves do not have. 72 bytes with compressed references, against 88 for the plain object plus 64
- * for a path key and 32 for a map entry.
+ * docs/architecture.md). The node holds its own name (no full-path key anywhere) and is itself the entry of
+ * its parent's {@link ChildTable}, through {@link #next}. The name and the data share one array,
+ * {@link #body}: a varint of (name length * 2 + 1 when the data is null), the name in UTF-8, then the data;
+ * one array header instead of two, at the price of a copy when the data is read (as a reply serialises it
+ * anyway). The fields most nodes never change from their defaults (pzxid equal to czxid, cversion, aversion
+ * and owner 0, no children) live in an {@link Extra} that leaves do not have. 64 bytes with compressed
+ * references, against 88 for the plain object plus 64 for a path key, 32 for a map entry, 56 for a second
+ * String of the name in the parent's set and the name's hash, which {@link ChildTable} recomputes instead.
  */
 final class Znode {
-    /** The last segment of the path, UTF-8 (see {@link Names}); empty for the root. */
-    final byte[] name;
-    /** The spread String hash of the name, as HashMap keeps it per entry. */
-    final int hash;
+    /** varint(name length * 2 + (data null ? 1 : 0)), the name (UTF-8, see {@link Names}), the data. Never changed in place. */
+    private byte[] body;
     /** The next child in the same bucket of the parent's table. */
     Znode next;
-    byte[] data;
     List<Acl> acl;
     private Extra extra;
     int version;
@@ -53,17 +53,123 @@ final class Znode {
         }
     }
 
-    Znode(String name) {
-        this(Names.encode(name), Names.spread(name.hashCode()));
+    /** A node named {@code name} (empty for the root) holding {@code data} (may be null). */
+    Znode(String name, byte[] data) {
+        this(bodyOf(Names.encode(name), data));
     }
 
-    private Znode(byte[] name, int hash) {
-        this.name = name;
-        this.hash = hash;
+    private static byte[] bodyOf(byte[] name, byte[] data) {
+        return bodyOf(name, 0, name.length, data);
+    }
+
+    private Znode(byte[] body) {
+        this.body = body;
+    }
+
+    private static byte[] bodyOf(byte[] name, int nameFrom, int nameLength, byte[] data) {
+        int header = (nameLength << 1) | (data == null ? 1 : 0);
+        int headerBytes = varintLength(header);
+        byte[] b = new byte[headerBytes + nameLength + (data == null ? 0 : data.length)];
+        int at = 0;
+        for (int v = header; ; v >>>= 7) {
+            if ((v & ~0x7f) == 0) {
+                b[at++] = (byte) v;
+                break;
+            }
+            b[at++] = (byte) ((v & 0x7f) | 0x80);
+        }
+        System.arraycopy(name, nameFrom, b, at, nameLength);
+        if (data != null) {
+            System.arraycopy(data, 0, b, at + nameLength, data.length);
+        }
+        return b;
+    }
+
+    private static int varintLength(int v) {
+        int n = 1;
+        while ((v & ~0x7f) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    /** The varint at the start of the body. */
+    private int header() {
+        int v = 0;
+        for (int shift = 0, at = 0; ; shift += 7) {
+            byte b = body[at++];
+            v |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
+    }
+
+    int nameLength() {
+        return header() >>> 1;
+    }
+
+    /** Where the name starts in the body. */
+    private int nameOffset() {
+        return varintLength(header());
     }
 
     String nameString() {
-        return Names.decode(name);
+        return new String(body, nameOffset(), nameLength(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Whether this node is named {@code path.substring(from, to)}. */
+    boolean named(String path, int from, int to) {
+        return Names.matches(body, nameOffset(), nameLength(), path, from, to);
+    }
+
+    /** The spread String hash of the name, as a HashMap keyed by the name's String keeps it per entry. */
+    int nameHash() {
+        return Names.spread(Names.hash(body, nameOffset(), nameLength()));
+    }
+
+    /** A copy of the data (the body holds the name too); null when the data is null. */
+    byte[] data() {
+        int header = header();
+        if ((header & 1) != 0) {
+            return null;
+        }
+        int from = varintLength(header) + (header >>> 1);
+        return java.util.Arrays.copyOfRange(body, from, body.length);
+    }
+
+    /** The data's length, -1 when null. */
+    int dataLength() {
+        int header = header();
+        return (header & 1) != 0 ? -1 : body.length - varintLength(header) - (header >>> 1);
+    }
+
+    /** Writes the data's length (-1 for null) and the data, as the snapshot stores them. */
+    void writeData(java.io.DataOutput out) throws java.io.IOException {
+        int header = header();
+        if ((header & 1) != 0) {
+            out.writeInt(-1);
+            return;
+        }
+        int from = varintLength(header) + (header >>> 1);
+        out.writeInt(body.length - from);
+        out.write(body, from, body.length - from);
+    }
+
+    /** Feeds the data to a digest; nothing for null. */
+    void digestData(java.security.MessageDigest digest) {
+        int header = header();
+        if ((header & 1) == 0) {
+            int from = varintLength(header) + (header >>> 1);
+            digest.update(body, from, body.length - from);
+        }
+    }
+
+    /** Replaces the data (a new body: a snapshot writer may be reading the old one). */
+    void data(byte[] data) {
+        int header = header();
+        body = bodyOf(body, varintLength(header), header >>> 1, data);
     }
 
     private Extra extra() {
@@ -143,14 +249,14 @@ final class Znode {
 
     /** The node's own fields, sharing (not copying) its children table: what a multi's undo needs. */
     Znode fieldsOnly() {
-        Znode c = new Znode(name, hash);
+        Znode c = new Znode(body);
         c.restoreFields(this);
         return c;
     }
 
     /** Every field but the name and the bucket link; the children table is shared. */
     void restoreFields(Znode from) {
-        data = from.data;
+        body = from.body;
         acl = from.acl;
         extra = from.extra == null ? null : from.extra.copy();
         version = from.version;
@@ -175,6 +281,6 @@ final class Znode {
         long owner = ephemeralOwner();
         long shownOwner = EphemeralType.of(owner, extendedTypesEnabled) == EphemeralType.NORMAL ? owner : 0;
         return new Stat(czxid, mzxid, ctime, mtime, version, 2 * cversion() - children, aversion(), shownOwner,
-                data == null ? 0 : data.length, children, pzxid());
+                Math.max(0, dataLength()), children, pzxid());
     }
 }

@@ -37,15 +37,19 @@ class ChildTableTest {
             String name = pool.get(random.nextInt(pool.size()));
             if (random.nextDouble() < addShare) {
                 if (zk.add(name)) {
-                    Znode n = new Znode(name);
+                    Znode n = new Znode(name, null);
                     live.put(name, n);
                     table.add(n);
                 }
             } else if (zk.remove(name)) {
                 table.remove(live.remove(name));
             }
-            assertThat(table.names()).as("seed %d step %d", seed, step).containsExactlyElementsOf(new ArrayList<>(zk));
-            assertThat(table.size()).isEqualTo(zk.size());
+            List<String> expected = new ArrayList<>(zk);
+            List<String> names = table.names();
+            if (!names.equals(expected) || table.size() != zk.size()) {
+                assertThat(names).as("seed %d step %d", seed, step).containsExactlyElementsOf(expected);
+                assertThat(table.size()).isEqualTo(zk.size());
+            }
         }
         for (String name : pool) {
             String path = "/p/" + name;
@@ -86,8 +90,8 @@ class ChildTableTest {
     @Test
     void lookupMatchesOnlyTheWholeSegment() {
         ChildTable table = new ChildTable();
-        Znode ascii = new Znode("abc");
-        Znode accented = new Znode("\u00e9t\u00e9");
+        Znode ascii = new Znode("abc", new byte[] {1, 2});
+        Znode accented = new Znode("\u00e9t\u00e9", null);
         table.add(ascii);
         table.add(accented);
         String path = "/abc/\u00e9t\u00e9/abcd";

@@ -15,9 +15,10 @@ import javax.management.ObjectName;
  * with 10,000 children; N counts every created node (groups and parents included). Each leaf gets its own
  * data array, as a deserialised request carries one.
  *
- * <p>Run: {@code java -Xmx2g -cp <server test and main classes, wire classes> dev.paddock.server.tree.TreeMemoryProbe
- * 50000 [top]} (see docs/architecture.md, "Tree memory layout"); prints bytes per znode and the top lines of
- * the histogram difference.
+ * <p>Run: {@code java -Xmx3g -XX:+UseSerialGC -cp <server test and main classes, wire classes, server test
+ * classpath> dev.paddock.server.tree.TreeMemoryProbe 50000 [top] [zookeeper]} (see docs/architecture.md, "Tree
+ * memory layout"); prints bytes per znode and the top lines of the histogram. With {@code zookeeper} it builds
+ * ZooKeeper 3.9.5's own DataTree (the test dependency) in the same shape instead, for the ratio.
  */
 public final class TreeMemoryProbe {
     private static final List<Id> IP = List.of(new Id("ip", "127.0.0.1"));
@@ -30,42 +31,59 @@ public final class TreeMemoryProbe {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+        boolean zookeeper = args.length > 2 && args[2].equals("zookeeper");
         String before = histogram();
-        StateMachine sm = new StateMachine(true);
-        int made = build(sm, n);
+        Object tree;
+        int made;
+        if (zookeeper) {
+            org.apache.zookeeper.server.DataTree zk = new org.apache.zookeeper.server.DataTree();
+            made = build((path, data, zxid) -> zk.createNode(path, data,
+                    org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE, 0, -1, zxid, 1_700_000_000_000L + zxid), n);
+            tree = zk;
+        } else {
+            StateMachine sm = new StateMachine(true);
+            made = build((path, data, zxid) -> create(sm, zxid, path, data), n);
+            tree = sm;
+        }
         String after = histogram();
         long bytes = total(after) - total(before);
-        System.out.printf("znodes created: %d, tree nodes: %d%n", made, sm.tree().nodeCount());
+        System.out.printf("%s: znodes created: %d%n", zookeeper ? "ZooKeeper 3.9.5 DataTree" : "Paddock StateMachine",
+                made);
         System.out.printf("live heap per znode: %.1f B (%d B in all)%n", (double) bytes / made, bytes);
         System.out.println("top classes after building (instances, bytes):");
         after.lines().skip(2).limit(top).forEach(System.out::println);
         // Keeps the tree reachable until the histogram is taken.
-        if (sm.tree().nodeCount() < 0) {
-            throw new AssertionError();
+        if (tree.hashCode() == 42) {
+            System.out.println();
         }
     }
 
+    /** One create, however the tree under test makes it. */
+    interface Creator {
+        void create(String path, byte[] data, long zxid) throws Exception;
+    }
+
     /** Creates {@code n} znodes; returns how many it created. */
-    static int build(StateMachine sm, int n) {
-        long[] zxid = {0};
+    static int build(Creator tree, int n) throws Exception {
+        long zxid = 0;
         int made = 0;
-        create(sm, zxid, "/app", new byte[0]);
-        create(sm, zxid, "/flat", new byte[0]);
+        tree.create("/app", new byte[0], ++zxid);
+        tree.create("/flat", new byte[0], ++zxid);
         made += 2;
         int flat = Math.min(FLAT, n / 5);
         for (int j = 0; j < flat; j++) {
-            create(sm, zxid, "/flat/item-" + j, data());
+            tree.create("/flat/item-" + j, data(), ++zxid);
             made++;
         }
-        int i = 0;
-        while (made < n) {
-            if (i % PER_GROUP == 0 && !sm.tree().exists("/app/g" + (i / PER_GROUP))) {
-                create(sm, zxid, "/app/g" + (i / PER_GROUP), new byte[0]);
+        int group = -1;
+        for (int i = 0; made < n; made++) {
+            if (i / PER_GROUP != group) {
+                group = i / PER_GROUP;
+                tree.create("/app/g" + group, new byte[0], ++zxid);
             } else {
-                create(sm, zxid, "/app/g" + (i / PER_GROUP) + "/node-" + i, data());
+                tree.create("/app/g" + group + "/node-" + i, data(), ++zxid);
                 i++;
             }
-            made++;
         }
         return made;
     }
@@ -78,9 +96,8 @@ public final class TreeMemoryProbe {
         return d;
     }
 
-    private static void create(StateMachine sm, long[] zxid, String path, byte[] data) {
-        zxid[0]++;
-        ApplyResult r = sm.apply(new Txn(zxid[0], 1_700_000_000_000L + zxid[0], 0x1234L, IP,
+    private static void create(StateMachine sm, long zxid, String path, byte[] data) {
+        ApplyResult r = sm.apply(new Txn(zxid, 1_700_000_000_000L + zxid, 0x1234L, IP,
                 new CreateRequest(OpCode.CREATE, path, data, AclLists.OPEN, CreateMode.PERSISTENT.flag)));
         if (r.error() != dev.paddock.wire.ErrorCode.OK) {
             throw new IllegalStateException("create " + path + ": " + r.error());
