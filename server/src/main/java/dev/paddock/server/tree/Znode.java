@@ -10,16 +10,15 @@ import java.util.List;
  *
  * <p>Laid out for a tree of a million nodes, most of them leaves (see "Tree memory layout" in
  * docs/architecture.md). The node holds its own name (no full-path key anywhere) and is itself the entry of
- * its parent's {@link ChildTable}, through {@link #next}. The name and the data share one array,
- * {@link #body}: a varint of (name length * 2 + 1 when the data is null), the name in UTF-8, then the data;
- * one array header instead of two, at the price of a copy when the data is read (as a reply serialises it
- * anyway). The fields most nodes never change from their defaults (pzxid equal to czxid, cversion, aversion
+ * its parent's {@link ChildTable}, through {@link #next}. The name and the data share one array
+ * ({@link NodeBody}): one array header instead of two, at the price of a copy when the data is read (small
+ * beside serialising it for the reply). The fields most nodes never change from their defaults (pzxid equal to czxid, cversion, aversion
  * and owner 0, no children) live in an {@link Extra} that leaves do not have. 64 bytes with compressed
  * references, against 88 for the plain object plus 64 for a path key, 32 for a map entry, 56 for a second
  * String of the name in the parent's set and the name's hash, which {@link ChildTable} recomputes instead.
  */
 final class Znode {
-    /** varint(name length * 2 + (data null ? 1 : 0)), the name (UTF-8, see {@link Names}), the data. Never changed in place. */
+    /** The name and the data (see {@link NodeBody}); replaced, never changed in place. */
     private byte[] body;
     /** The next child in the same bucket of the parent's table. */
     Znode next;
@@ -55,121 +54,61 @@ final class Znode {
 
     /** A node named {@code name} (empty for the root) holding {@code data} (may be null). */
     Znode(String name, byte[] data) {
-        this(bodyOf(Names.encode(name), data));
-    }
-
-    private static byte[] bodyOf(byte[] name, byte[] data) {
-        return bodyOf(name, 0, name.length, data);
+        this(NodeBody.of(Names.encode(name), data));
     }
 
     private Znode(byte[] body) {
         this.body = body;
     }
 
-    private static byte[] bodyOf(byte[] name, int nameFrom, int nameLength, byte[] data) {
-        int header = (nameLength << 1) | (data == null ? 1 : 0);
-        int headerBytes = varintLength(header);
-        byte[] b = new byte[headerBytes + nameLength + (data == null ? 0 : data.length)];
-        int at = 0;
-        for (int v = header; ; v >>>= 7) {
-            if ((v & ~0x7f) == 0) {
-                b[at++] = (byte) v;
-                break;
-            }
-            b[at++] = (byte) ((v & 0x7f) | 0x80);
-        }
-        System.arraycopy(name, nameFrom, b, at, nameLength);
-        if (data != null) {
-            System.arraycopy(data, 0, b, at + nameLength, data.length);
-        }
-        return b;
-    }
-
-    private static int varintLength(int v) {
-        int n = 1;
-        while ((v & ~0x7f) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
-    }
-
-    /** The varint at the start of the body. */
-    private int header() {
-        int v = 0;
-        for (int shift = 0, at = 0; ; shift += 7) {
-            byte b = body[at++];
-            v |= (b & 0x7f) << shift;
-            if (b >= 0) {
-                return v;
-            }
-        }
-    }
-
     int nameLength() {
-        return header() >>> 1;
-    }
-
-    /** Where the name starts in the body. */
-    private int nameOffset() {
-        return varintLength(header());
+        return NodeBody.nameLength(body);
     }
 
     String nameString() {
-        return new String(body, nameOffset(), nameLength(), java.nio.charset.StandardCharsets.UTF_8);
+        return NodeBody.name(body);
     }
 
     /** Whether this node is named {@code path.substring(from, to)}. */
     boolean named(String path, int from, int to) {
-        return Names.matches(body, nameOffset(), nameLength(), path, from, to);
+        return Names.matches(body, NodeBody.nameOffset(body), NodeBody.nameLength(body), path, from, to);
     }
 
     /** The spread String hash of the name, as a HashMap keyed by the name's String keeps it per entry. */
     int nameHash() {
-        return Names.spread(Names.hash(body, nameOffset(), nameLength()));
+        return Names.spread(Names.hash(body, NodeBody.nameOffset(body), NodeBody.nameLength(body)));
     }
 
     /** A copy of the data (the body holds the name too); null when the data is null. */
     byte[] data() {
-        int header = header();
-        if ((header & 1) != 0) {
-            return null;
-        }
-        int from = varintLength(header) + (header >>> 1);
-        return java.util.Arrays.copyOfRange(body, from, body.length);
+        return NodeBody.data(body);
     }
 
     /** The data's length, -1 when null. */
     int dataLength() {
-        int header = header();
-        return (header & 1) != 0 ? -1 : body.length - varintLength(header) - (header >>> 1);
+        return NodeBody.dataLength(body);
     }
 
     /** Writes the data's length (-1 for null) and the data, as the snapshot stores them. */
     void writeData(java.io.DataOutput out) throws java.io.IOException {
-        int header = header();
-        if ((header & 1) != 0) {
-            out.writeInt(-1);
-            return;
+        int from = NodeBody.dataOffset(body);
+        out.writeInt(from < 0 ? -1 : body.length - from);
+        if (from >= 0) {
+            out.write(body, from, body.length - from);
         }
-        int from = varintLength(header) + (header >>> 1);
-        out.writeInt(body.length - from);
-        out.write(body, from, body.length - from);
     }
 
     /** Feeds the data to a digest; nothing for null. */
     void digestData(java.security.MessageDigest digest) {
-        int header = header();
-        if ((header & 1) == 0) {
-            int from = varintLength(header) + (header >>> 1);
+        int from = NodeBody.dataOffset(body);
+        if (from >= 0) {
             digest.update(body, from, body.length - from);
         }
     }
 
     /** Replaces the data (a new body: a snapshot writer may be reading the old one). */
     void data(byte[] data) {
-        int header = header();
-        body = bodyOf(body, varintLength(header), header >>> 1, data);
+        body = NodeBody.withData(body, data);
     }
 
     private Extra extra() {
