@@ -2,8 +2,10 @@ package dev.paddock.server.tree;
 
 import dev.paddock.wire.proto.Acl;
 import dev.paddock.wire.proto.Stat;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,7 +20,9 @@ import java.util.TreeSet;
  * failed multi leaves the tree byte-for-byte as it was. No I/O, no clock, no threads.
  */
 public final class DataTree {
-    private final Map<String, Znode> nodes = new HashMap<>();
+    /** Every node hangs off the root by name; paths are looked up segment by segment (see Znode). */
+    private Znode root;
+    private int nodeCount;
     private final Map<Long, Set<String>> ephemeralsBySession = new HashMap<>();
     private final Set<String> containers = new TreeSet<>();
     private final Set<String> ttlNodes = new TreeSet<>();
@@ -26,7 +30,7 @@ public final class DataTree {
 
     /**
      * For the open multi (null when none): each touched path's node as it was (the live object and a copy
-     * of its fields; null when absent), and the child names added or removed, in order. Children sets are
+     * of its fields; null when absent), and the children added or removed, in order. Children tables are
      * not copied, so a multi that creates under a parent with a million children stays cheap.
      */
     private LinkedHashMap<String, Saved> undo;
@@ -35,35 +39,59 @@ public final class DataTree {
     private record Saved(Znode live, Znode fields) {
     }
 
-    private record ChildChange(java.util.Set<String> set, String name, boolean added) {
+    private record ChildChange(ChildTable table, String path, Znode child, boolean added) {
     }
 
     public DataTree(boolean extendedTypesEnabled) {
         this.extendedTypesEnabled = extendedTypesEnabled;
-        Znode root = new Znode();
-        root.data = new byte[0];
+        root = new Znode("", new byte[0]);
         root.acl = AclLists.OPEN;
-        root.children = Znode.newChildren();
-        nodes.put("/", root);
+        root.childrenToAdd();
+        nodeCount = 1;
     }
 
     public boolean extendedTypesEnabled() {
         return extendedTypesEnabled;
     }
 
+    /**
+     * The node at exactly this path, null when there is none or the path is not one a node can have (no
+     * leading slash, an empty segment, a trailing slash): what a map keyed by full path would answer.
+     */
     Znode node(String path) {
-        return nodes.get(path);
+        if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+            return null;
+        }
+        Znode n = root;
+        int from = 1;
+        int length = path.length();
+        if (length == 1) {
+            return n;
+        }
+        while (true) {
+            int slash = path.indexOf('/', from);
+            int to = slash < 0 ? length : slash;
+            ChildTable children = n.children();
+            if (to == from || children == null) {
+                return null;
+            }
+            n = children.get(path, from, to);
+            if (n == null || slash < 0) {
+                return n;
+            }
+            from = slash + 1;
+        }
     }
 
     /** A node's ACL as stored, without any check; null when there is no such node (AdminServer's auth). */
     public List<dev.paddock.wire.proto.Acl> aclOf(String path) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         return n == null ? null : n.acl;
     }
 
     /** For reads: as in ZooKeeper, "" also names the root. */
     Znode lookup(String path) {
-        return nodes.get(path.isEmpty() ? "/" : path);
+        return path.isEmpty() ? root : node(path);
     }
 
     /** The Stat clients see for a node. */
@@ -73,24 +101,24 @@ public final class DataTree {
 
     /** The TTL of a TTL node, in ms; 0 for any other node or none. */
     public long ttlMs(String path) {
-        Znode n = nodes.get(path);
-        if (n == null || EphemeralType.of(n.ephemeralOwner, extendedTypesEnabled) != EphemeralType.TTL) {
+        Znode n = node(path);
+        if (n == null || EphemeralType.of(n.ephemeralOwner(), extendedTypesEnabled) != EphemeralType.TTL) {
             return 0;
         }
-        return EphemeralType.ttlOf(n.ephemeralOwner);
+        return EphemeralType.ttlOf(n.ephemeralOwner());
     }
 
     public boolean exists(String path) {
-        return nodes.containsKey(path);
+        return node(path) != null;
     }
 
     public Stat stat(String path) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         return n == null ? null : n.stat(extendedTypesEnabled);
     }
 
     public int nodeCount() {
-        return nodes.size();
+        return nodeCount;
     }
 
     public Set<String> containers() {
@@ -116,8 +144,8 @@ public final class DataTree {
 
     /** Takes over another tree's contents (a leader's snapshot installed on a learner). */
     void replaceWith(DataTree other) {
-        nodes.clear();
-        nodes.putAll(other.nodes);
+        root = other.root;
+        nodeCount = other.nodeCount;
         ephemeralsBySession.clear();
         ephemeralsBySession.putAll(other.ephemeralsBySession);
         containers.clear();
@@ -130,57 +158,52 @@ public final class DataTree {
 
     void create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long timeMs) {
         String parentPath = PathValidator.parent(path);
-        Znode parent = nodes.get(parentPath);
+        Znode parent = node(parentPath);
         save(parentPath, parent);
         save(path, null);
-        Znode n = new Znode();
-        n.data = data;
+        Znode n = new Znode(PathValidator.name(path), data);
         n.acl = acl;
         n.czxid = zxid;
         n.mzxid = zxid;
-        n.pzxid = zxid;
         n.ctime = timeMs;
         n.mtime = timeMs;
-        n.ephemeralOwner = ephemeralOwner;
-        nodes.put(path, n);
-        if (parent.children == null) {
-            parent.children = Znode.newChildren();
-        }
-        addChild(parent, PathValidator.name(path));
-        parent.cversion++;
-        parent.pzxid = zxid;
-        index(path, n);
+        n.ephemeralOwner(ephemeralOwner);
+        addChild(parent, path, n);
+        parent.cversion(parent.cversion() + 1);
+        parent.pzxid(zxid);
     }
 
-    private void addChild(Znode parent, String name) {
-        if (parent.children.add(name) && childChanges != null) {
-            childChanges.add(new ChildChange(parent.children, name, true));
-        }
-    }
-
-    private void removeChild(Znode parent, String name) {
-        if (parent.children.remove(name) && childChanges != null) {
-            childChanges.add(new ChildChange(parent.children, name, false));
+    private void addChild(Znode parent, String path, Znode child) {
+        ChildTable table = parent.childrenToAdd();
+        table.add(child);
+        nodeCount++;
+        index(path, child);
+        if (childChanges != null) {
+            childChanges.add(new ChildChange(table, path, child, true));
         }
     }
 
     void delete(String path, long zxid) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         String parentPath = PathValidator.parent(path);
-        Znode parent = nodes.get(parentPath);
+        Znode parent = node(parentPath);
         save(parentPath, parent);
         save(path, n);
-        nodes.remove(path);
+        ChildTable table = parent.children();
+        table.remove(n);
+        nodeCount--;
         unindex(path, n);
-        removeChild(parent, PathValidator.name(path));
+        if (childChanges != null) {
+            childChanges.add(new ChildChange(table, path, n, false));
+        }
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
-        parent.pzxid = zxid;
+        parent.pzxid(zxid);
     }
 
     void setData(String path, byte[] data, long zxid, long timeMs) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         save(path, n);
-        n.data = data;
+        n.data(data);
         n.mzxid = zxid;
         n.mtime = timeMs;
         n.version++;
@@ -188,9 +211,9 @@ public final class DataTree {
 
     /** Sets a node's data outside any transaction, with the given stat fields (the local config node). */
     void setLocalData(String path, byte[] data, int version, long mzxid, long timeMs) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         save(path, n);
-        n.data = data;
+        n.data(data);
         n.version = version;
         n.mzxid = mzxid;
         n.mtime = timeMs;
@@ -198,30 +221,25 @@ public final class DataTree {
 
     /** Replaces a node's data and no stat field: how ZooKeeper updates a quota's stats node (see Quotas). */
     void replaceDataOnly(String path, byte[] data) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         save(path, n);
-        n.data = data;
+        n.data(data);
     }
 
     void setAcl(String path, List<Acl> acl) {
-        Znode n = nodes.get(path);
+        Znode n = node(path);
         save(path, n);
         n.acl = acl;
-        n.aversion++;
+        n.aversion(n.aversion() + 1);
     }
 
     /** Creates a node outside any transaction, with zeroed stats, as ZooKeeper builds /zookeeper. */
     void createSystemNode(String path, byte[] data, List<Acl> acl, int aversion) {
-        Znode n = new Znode();
-        n.data = data;
+        Znode n = new Znode(PathValidator.name(path), data);
         n.acl = acl;
-        n.aversion = aversion;
-        nodes.put(path, n);
-        Znode parent = nodes.get(PathValidator.parent(path));
-        if (parent.children == null) {
-            parent.children = Znode.newChildren();
-        }
-        parent.children.add(PathValidator.name(path));
+        n.aversion(aversion);
+        node(PathValidator.parent(path)).childrenToAdd().add(n);
+        nodeCount++;
     }
 
     // ---- multi support -------------------------------------------------------------------------------
@@ -240,7 +258,7 @@ public final class DataTree {
             Saved saved = undo.get(path);
             return saved == null ? null : saved.fields();
         }
-        return nodes.get(path);
+        return node(path);
     }
 
     void commitUndo() {
@@ -248,29 +266,27 @@ public final class DataTree {
         childChanges = null;
     }
 
+    /** Undoes the children added and removed, newest first, then puts back every saved node's fields. */
     void rollback() {
-        List<Map.Entry<String, Saved>> saved = new ArrayList<>(undo.entrySet());
+        List<Saved> saved = new ArrayList<>(undo.values());
         List<ChildChange> changes = childChanges;
         undo = null;
         childChanges = null;
-        for (Map.Entry<String, Saved> e : saved) {
-            Znode current = nodes.remove(e.getKey());
-            if (current != null) {
-                unindex(e.getKey(), current);
-            }
-            Saved before = e.getValue();
-            if (before != null) {
-                before.live().restoreFields(before.fields());
-                nodes.put(e.getKey(), before.live());
-                index(e.getKey(), before.live());
-            }
-        }
         for (int i = changes.size() - 1; i >= 0; i--) {
             ChildChange c = changes.get(i);
             if (c.added()) {
-                c.set().remove(c.name());
+                c.table().remove(c.child());
+                nodeCount--;
+                unindex(c.path(), c.child());
             } else {
-                c.set().add(c.name());
+                c.table().add(c.child());
+                nodeCount++;
+                index(c.path(), c.child());
+            }
+        }
+        for (Saved before : saved) {
+            if (before != null) {
+                before.live().restoreFields(before.fields());
             }
         }
     }
@@ -297,22 +313,112 @@ public final class DataTree {
         return snapshotGuard;
     }
 
-    Map<String, Znode> nodeMap() {
-        return nodes;
+    /** What {@link #forEachNode} calls: a node, its path, and its depth (0 for the root). */
+    interface NodeVisitor {
+        void visit(String path, Znode node, int depth);
     }
 
-    /** Puts a node read from a snapshot; children are linked afterwards by the loader. */
-    void restoreNode(String path, Znode n) {
-        Znode old = nodes.put(path, n);
-        if (old != null) {
-            unindex(path, old);
+    /**
+     * Every node, parents before their children and children in ZooKeeper's order (ZooKeeper's snapshot
+     * order); the tree must not change meanwhile. Builds each path, so callers that need no path use
+     * {@link #forEachNode(java.util.function.ObjIntConsumer)}.
+     */
+    void forEachNode(NodeVisitor visitor) {
+        Deque<Znode> nodes = new ArrayDeque<>();
+        Deque<String> paths = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        paths.push("/");
+        depths.push(0);
+        List<Znode> kids = new ArrayList<>();
+        while (!nodes.isEmpty()) {
+            Znode n = nodes.pop();
+            String path = paths.pop();
+            int depth = depths.pop();
+            visitor.visit(path, n, depth);
+            ChildTable children = n.children();
+            if (children == null) {
+                continue;
+            }
+            kids.clear();
+            for (Znode c : children) {
+                kids.add(c);
+            }
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                Znode c = kids.get(i);
+                nodes.push(c);
+                paths.push(PathValidator.child(path, c.nameString()));
+                depths.push(depth + 1);
+            }
         }
-        index(path, n);
+    }
+
+    /** Every node with its depth, in the order of {@link #forEachNode(NodeVisitor)}, without paths. */
+    void forEachNode(java.util.function.ObjIntConsumer<Znode> visitor) {
+        Deque<Znode> nodes = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(0);
+        List<Znode> kids = new ArrayList<>();
+        while (!nodes.isEmpty()) {
+            Znode n = nodes.pop();
+            int depth = depths.pop();
+            visitor.accept(n, depth);
+            ChildTable children = n.children();
+            if (children == null) {
+                continue;
+            }
+            kids.clear();
+            for (Znode c : children) {
+                kids.add(c);
+            }
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                nodes.push(kids.get(i));
+                depths.push(depth + 1);
+            }
+        }
+    }
+
+    /**
+     * Replaces the whole tree with the given nodes (a snapshot or an import): a path given twice keeps its
+     * first place and its last node; each node becomes its parent's child in the order given (as ZooKeeper
+     * loads its snapshot), which may list a child before its parent. The tree's current nodes that are not
+     * given follow, so a system node the caller leaves out stays.
+     *
+     * @throws IllegalArgumentException when a node's parent is not among them
+     */
+    void load(java.util.function.Consumer<java.util.function.BiConsumer<String, Znode>> nodes) {
+        LinkedHashMap<String, Znode> byPath = new LinkedHashMap<>();
+        nodes.accept(byPath::put);
+        forEachNode((path, n, depth) -> byPath.putIfAbsent(path, n));
+        Znode newRoot = byPath.get("/");
+        for (Znode n : byPath.values()) {
+            n.dropChildren();
+        }
+        ephemeralsBySession.clear();
+        containers.clear();
+        ttlNodes.clear();
+        for (Map.Entry<String, Znode> e : byPath.entrySet()) {
+            String path = e.getKey();
+            if (path.equals("/")) {
+                continue;
+            }
+            Znode parent = byPath.get(PathValidator.parent(path));
+            if (parent == null) {
+                throw new IllegalArgumentException("node " + path + " has no parent");
+            }
+            parent.childrenToAdd().add(e.getValue());
+            index(path, e.getValue());
+        }
+        newRoot.childrenToAdd();
+        root = newRoot;
+        nodeCount = byPath.size();
     }
 
     private void index(String path, Znode n) {
-        switch (EphemeralType.of(n.ephemeralOwner, extendedTypesEnabled)) {
-            case NORMAL -> ephemeralsBySession.computeIfAbsent(n.ephemeralOwner, k -> new HashSet<>()).add(path);
+        long owner = n.ephemeralOwner();
+        switch (EphemeralType.of(owner, extendedTypesEnabled)) {
+            case NORMAL -> ephemeralsBySession.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
             case CONTAINER -> containers.add(path);
             case TTL -> ttlNodes.add(path);
             case VOID -> { }
@@ -320,13 +426,14 @@ public final class DataTree {
     }
 
     private void unindex(String path, Znode n) {
-        switch (EphemeralType.of(n.ephemeralOwner, extendedTypesEnabled)) {
+        long owner = n.ephemeralOwner();
+        switch (EphemeralType.of(owner, extendedTypesEnabled)) {
             case NORMAL -> {
-                Set<String> s = ephemeralsBySession.get(n.ephemeralOwner);
+                Set<String> s = ephemeralsBySession.get(owner);
                 if (s != null) {
                     s.remove(path);
                     if (s.isEmpty()) {
-                        ephemeralsBySession.remove(n.ephemeralOwner);
+                        ephemeralsBySession.remove(owner);
                     }
                 }
             }

@@ -38,12 +38,12 @@ public final class QuotaGauges {
             String path = pending.pop();
             Znode n = tree.node(path);
             if (n.numChildren() > 0) {
-                for (String child : n.children) {
+                for (String child : n.childNames()) {
                     pending.push(path + "/" + child);
                 }
                 continue;
             }
-            collect(path, n.data, sets);
+            collect(path, n.data(), sets);
         }
         Map<String, Map<String, Long>> ordered = new LinkedHashMap<>();
         sets.forEach(ordered::put);

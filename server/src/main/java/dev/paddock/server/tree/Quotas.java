@@ -60,7 +60,7 @@ final class Quotas {
         if (stats == null) {
             return;
         }
-        QuotaText usage = QuotaText.parse(stats.data);
+        QuotaText usage = QuotaText.parse(stats.data());
         if (usage == null) {
             LOG.warn("quota stats node {} does not parse; its usage is not updated", statsPath);
             return;
@@ -82,7 +82,7 @@ final class Quotas {
             String path = pending.pop();
             Znode n = tree.node(path);
             if (n.numChildren() > 0) {
-                for (String child : n.children) {
+                for (String child : n.childNames()) {
                     pending.push(path + "/" + child);
                 }
             } else if (path.endsWith(suffix)) {
@@ -110,9 +110,9 @@ final class Quotas {
             String path = pending.pop();
             Znode n = tree.node(path);
             count++;
-            bytes += length(n.data);
-            if (n.children != null) {
-                for (String child : n.children) {
+            bytes += Math.max(0, n.dataLength());
+            if (n.numChildren() > 0) {
+                for (String child : n.childNames()) {
                     pending.push(path.equals("/") ? "/" + child : path + "/" + child);
                 }
             }
@@ -133,7 +133,7 @@ final class Quotas {
             return;
         }
         Znode limitsNode = tree.beforeMulti(ROOT + quota + "/" + LIMITS);
-        QuotaText limits = limitsNode == null ? null : QuotaText.parse(limitsNode.data);
+        QuotaText limits = limitsNode == null ? null : QuotaText.parse(limitsNode.data());
         if (limits == null) {
             return;
         }
@@ -145,7 +145,7 @@ final class Quotas {
             return;
         }
         Znode statsNode = tree.beforeMulti(ROOT + quota + "/" + STATS);
-        QuotaText usage = statsNode == null ? null : QuotaText.parse(statsNode.data);
+        QuotaText usage = statsNode == null ? null : QuotaText.parse(statsNode.data());
         if (usage == null) {
             return;
         }

@@ -42,17 +42,17 @@ public final class Reads {
 
     public GetDataResponse getData(String path, List<Id> identities) throws KeeperError {
         Znode n = readable(path, Acl.READ, identities);
-        return new GetDataResponse(n.data, tree.stat(n));
+        return new GetDataResponse(n.data(), tree.stat(n));
     }
 
     public List<String> getChildren(String path, List<Id> identities) throws KeeperError {
         Znode n = readable(path, Acl.READ, identities);
-        return n.children == null ? List.of() : new ArrayList<>(n.children);
+        return n.childNames();
     }
 
     public GetChildren2Response getChildren2(String path, List<Id> identities) throws KeeperError {
         Znode n = readable(path, Acl.READ, identities);
-        return new GetChildren2Response(n.children == null ? List.of() : new ArrayList<>(n.children), tree.stat(n));
+        return new GetChildren2Response(n.childNames(), tree.stat(n));
     }
 
     /**
@@ -76,17 +76,16 @@ public final class Reads {
     public int allChildrenNumber(String path, List<Id> identities) throws KeeperError {
         readable(path, Acl.READ, identities);
         int count = 0;
-        Deque<String> todo = new ArrayDeque<>();
-        todo.push(path.isEmpty() ? "/" : path);
+        Deque<Znode> todo = new ArrayDeque<>();
+        todo.push(tree.lookup(path));
         while (!todo.isEmpty()) {
-            String p = todo.pop();
-            Znode n = tree.node(p);
-            if (n.children == null) {
+            ChildTable children = todo.pop().children();
+            if (children == null) {
                 continue;
             }
-            for (String child : n.children) {
+            for (Znode child : children) {
                 count++;
-                todo.push(PathValidator.child(p, child));
+                todo.push(child);
             }
         }
         return count;

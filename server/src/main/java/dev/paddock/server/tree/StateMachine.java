@@ -80,7 +80,7 @@ public final class StateMachine {
 
     /** What {@value #CONFIG_NODE} holds now: the configuration text, empty on a standalone server. */
     public byte[] configNodeData() {
-        return tree.node(CONFIG_NODE).data;
+        return tree.node(CONFIG_NODE).data();
     }
 
     public DataTree tree() {
@@ -184,7 +184,7 @@ public final class StateMachine {
                 PathValidator.validate(r.path());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.WRITE, txn.identities());
-                byte[] before = n.data;
+                byte[] before = n.data();
                 checkQuota(txn, r.path(), length(r.data()) - length(before), 0);
                 checkVersion(n.version, r.version());
                 tree.setData(r.path(), r.data(), txn.zxid(), txn.timeMs());
@@ -199,7 +199,7 @@ public final class StateMachine {
                 List<Acl> acl = fixupAcl(r.acl(), txn.identities());
                 Znode n = existing(r.path());
                 checkAcl(n, Acl.ADMIN, txn.identities());
-                checkVersion(n.aversion, r.version());
+                checkVersion(n.aversion(), r.version());
                 tree.setAcl(r.path(), AclLists.share(acl));
                 yield new StatResponse(tree.stat(n(r.path())));
             }
@@ -253,13 +253,13 @@ public final class StateMachine {
         }
         checkAcl(parent, Acl.CREATE, txn.identities());
         if (mode.sequential) {
-            path = path + String.format("%010d", parent.cversion);
+            path = path + String.format("%010d", parent.cversion());
         }
         PathValidator.validate(path);
         if (tree.exists(path)) {
             throw new KeeperError(ErrorCode.NODE_EXISTS);
         }
-        if (EphemeralType.of(parent.ephemeralOwner, tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
+        if (EphemeralType.of(parent.ephemeralOwner(), tree.extendedTypesEnabled()) == EphemeralType.NORMAL) {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
         checkQuota(txn, path, length(data), 1);
@@ -344,7 +344,7 @@ public final class StateMachine {
         if (n.numChildren() > 0) {
             throw new KeeperError(ErrorCode.NOT_EMPTY);
         }
-        EphemeralType type = EphemeralType.of(n.ephemeralOwner, tree.extendedTypesEnabled());
+        EphemeralType type = EphemeralType.of(n.ephemeralOwner(), tree.extendedTypesEnabled());
         if (type != EphemeralType.CONTAINER && type != EphemeralType.TTL) {
             throw new KeeperError(ErrorCode.BAD_VERSION);
         }
@@ -354,7 +354,7 @@ public final class StateMachine {
     private void removeNode(Txn txn, String path, List<Change> changes) {
         String parentPath = PathValidator.parent(path);
         Znode node = n(path);
-        byte[] data = node.data;
+        byte[] data = node.data();
         List<Acl> acl = node.acl;
         tree.delete(path, txn.zxid());
         quotas.deleted(path, data);

@@ -1,6 +1,7 @@
 package dev.paddock.server.tree;
 
 import dev.paddock.wire.proto.Acl;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,8 @@ import java.util.Map;
  */
 public final class TreeBuilder {
     private final StateMachine stateMachine;
+    /** The given nodes, in the order given; a path given again replaces its node in place. */
+    private final LinkedHashMap<String, Znode> nodes = new LinkedHashMap<>();
     private boolean built;
 
     public TreeBuilder(boolean extendedTypesEnabled) {
@@ -25,50 +28,30 @@ public final class TreeBuilder {
         if (built) {
             throw new IllegalStateException("already built");
         }
-        Znode n = new Znode();
-        n.data = data;
+        Znode n = new Znode(PathValidator.name(path), data);
         n.acl = AclLists.share(acl);
         n.czxid = czxid;
         n.mzxid = mzxid;
-        n.pzxid = pzxid;
+        n.pzxid(pzxid);
         n.ctime = ctime;
         n.mtime = mtime;
         n.version = version;
-        n.cversion = cversion;
-        n.aversion = aversion;
-        n.ephemeralOwner = ephemeralOwner;
-        stateMachine.tree().restoreNode(path, n);
+        n.cversion(cversion);
+        n.aversion(aversion);
+        n.ephemeralOwner(ephemeralOwner);
+        nodes.put(path, n);
     }
 
     /**
-     * Links every node to its parent and sets the sessions and the zxid.
+     * Links every node to its parent, in the order given (the system nodes not given after them), and sets
+     * the sessions and the zxid.
      *
      * @throws IllegalArgumentException when a node's parent was not given
      */
     public StateMachine build(Map<Long, Integer> sessions, long zxid) {
         built = true;
-        Map<String, Znode> map = stateMachine.tree().nodeMap();
-        for (Znode n : map.values()) {
-            n.children = null;
-        }
-        for (Map.Entry<String, Znode> e : map.entrySet()) {
-            String path = e.getKey();
-            if (path.equals("/")) {
-                continue;
-            }
-            Znode parent = map.get(PathValidator.parent(path));
-            if (parent == null) {
-                throw new IllegalArgumentException("node " + path + " has no parent");
-            }
-            if (parent.children == null) {
-                parent.children = Znode.newChildren();
-            }
-            parent.children.add(PathValidator.name(path));
-        }
-        Znode root = map.get("/");
-        if (root.children == null) {
-            root.children = Znode.newChildren();
-        }
+        stateMachine.tree().load(put -> nodes.forEach(put));
+        nodes.clear();
         stateMachine.restoreSessions(sessions, zxid);
         return stateMachine;
     }

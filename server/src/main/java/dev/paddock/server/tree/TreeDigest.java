@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A deterministic digest of the whole state: every node (path, data, ACL, full stat) in path order, the
@@ -26,31 +27,30 @@ public final class TreeDigest {
 
     /** Every path in the tree, sorted. */
     public static List<String> sortedPaths(StateMachine stateMachine) {
-        List<String> paths = new ArrayList<>(stateMachine.tree().nodeMap().keySet());
+        List<String> paths = new ArrayList<>(stateMachine.tree().nodeCount());
+        stateMachine.tree().forEachNode((path, n, depth) -> paths.add(path));
         Collections.sort(paths);
         return paths;
     }
 
     public static String of(StateMachine stateMachine) {
         MessageDigest sha = sha256();
-        Map<String, Znode> nodes = stateMachine.tree().nodeMap();
+        Map<String, Znode> nodes = new TreeMap<>();
+        stateMachine.tree().forEachNode((path, n, depth) -> nodes.put(path, n));
         List<String> paths = new ArrayList<>(nodes.keySet());
-        Collections.sort(paths);
         ByteBuffer buf = ByteBuffer.allocate(128);
         for (String path : paths) {
             Znode n = digested(path, nodes.get(path));
             sha.update(path.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
             buf.clear();
-            buf.putInt(n.data == null ? -1 : n.data.length);
-            buf.putLong(n.czxid).putLong(n.mzxid).putLong(n.pzxid).putLong(n.ctime).putLong(n.mtime);
-            buf.putInt(n.version).putInt(n.cversion).putInt(n.aversion).putLong(n.ephemeralOwner);
+            buf.putInt(n.dataLength());
+            buf.putLong(n.czxid).putLong(n.mzxid).putLong(n.pzxid()).putLong(n.ctime).putLong(n.mtime);
+            buf.putInt(n.version).putInt(n.cversion()).putInt(n.aversion()).putLong(n.ephemeralOwner());
             buf.putInt(n.numChildren());
             buf.putInt(n.acl.size());
             sha.update(buf.array(), 0, buf.position());
-            if (n.data != null) {
-                sha.update(n.data);
-            }
+            n.digestData(sha);
             for (Acl a : n.acl) {
                 sha.update(ByteBuffer.allocate(4).putInt(a.perms()).array());
                 sha.update((a.id().scheme() + "\u0000" + a.id().id() + "\u0000").getBytes(StandardCharsets.UTF_8));
@@ -72,11 +72,9 @@ public final class TreeDigest {
      * applied entry on every member. Not for anything adversarial: collisions are merely unlikely.
      */
     public static long fingerprint(StateMachine stateMachine) {
-        long sum = 0;
-        for (Map.Entry<String, Znode> e : stateMachine.tree().nodeMap().entrySet()) {
-            sum += mix(nodeHash(e.getKey(), digested(e.getKey(), e.getValue())));
-        }
-        long h = mix(sum ^ 0x6a09e667f3bcc909L) ^ stateMachine.lastZxid();
+        long[] sum = {0};
+        stateMachine.tree().forEachNode((path, n, depth) -> sum[0] += mix(nodeHash(path, digested(path, n))));
+        long h = mix(sum[0] ^ 0x6a09e667f3bcc909L) ^ stateMachine.lastZxid();
         for (Map.Entry<Long, Integer> e : stateMachine.sessions().entrySet()) {
             h = mix(h + e.getKey()) ^ e.getValue();
         }
@@ -89,7 +87,7 @@ public final class TreeDigest {
             return n;
         }
         Znode c = n.fieldsOnly();
-        c.data = new byte[0];
+        c.data(new byte[0]);
         c.version = 0;
         c.mzxid = 0;
         c.mtime = 0;
@@ -98,12 +96,13 @@ public final class TreeDigest {
 
     private static long nodeHash(String path, Znode n) {
         long h = path.hashCode();
-        h = mix(h + (n.data == null ? -1 : java.util.Arrays.hashCode(n.data)));
+        byte[] data = n.data();
+        h = mix(h + (data == null ? -1 : java.util.Arrays.hashCode(data)));
         h = mix(h + n.czxid) ^ n.mzxid;
-        h = mix(h + n.pzxid) ^ n.ctime;
+        h = mix(h + n.pzxid()) ^ n.ctime;
         h = mix(h + n.mtime) ^ n.version;
-        h = mix(h + n.cversion) ^ n.aversion;
-        h = mix(h + n.ephemeralOwner) ^ n.numChildren();
+        h = mix(h + n.cversion()) ^ n.aversion();
+        h = mix(h + n.ephemeralOwner()) ^ n.numChildren();
         return mix(h + n.acl.hashCode());
     }
 

@@ -52,38 +52,27 @@ public final class TreeSnapshot {
         }
     }
 
-    /** The fields a snapshot stores, without the children (the loader rebuilds them from the paths). */
+    /** The fields a snapshot stores (the children table is shared, and not read: the loader relinks). */
     private static Znode fieldsOf(Znode n) {
-        Znode c = new Znode();
-        c.data = n.data;
-        c.acl = n.acl;
-        c.czxid = n.czxid;
-        c.mzxid = n.mzxid;
-        c.pzxid = n.pzxid;
-        c.ctime = n.ctime;
-        c.mtime = n.mtime;
-        c.version = n.version;
-        c.cversion = n.cversion;
-        c.aversion = n.aversion;
-        c.ephemeralOwner = n.ephemeralOwner;
-        return c;
+        return n.fieldsOnly();
     }
 
     /** The state at one zxid, captured on the request thread and written on any thread. */
     public static final class Capture {
         private final DataTree tree;
         private final long zxid;
-        private final String[] paths;
+        /** Every node, parents first (see DataTree.forEachNode), with its depth, from which paths are rebuilt. */
         private final Znode[] nodes;
+        private final int[] depths;
         private final Map<Long, Integer> sessions;
         private final Guard guard;
 
-        private Capture(DataTree tree, long zxid, String[] paths, Znode[] nodes, Map<Long, Integer> sessions,
+        private Capture(DataTree tree, long zxid, Znode[] nodes, int[] depths, Map<Long, Integer> sessions,
                         Guard guard) {
             this.tree = tree;
             this.zxid = zxid;
-            this.paths = paths;
             this.nodes = nodes;
+            this.depths = depths;
             this.sessions = sessions;
             this.guard = guard;
         }
@@ -93,7 +82,7 @@ public final class TreeSnapshot {
         }
 
         public int nodeCount() {
-            return paths.length;
+            return nodes.length;
         }
 
         public int sessionCount() {
@@ -140,49 +129,33 @@ public final class TreeSnapshot {
                     }
                 }
                 out.writeInt(nodes.length);
+                // The path of the node last seen at each depth: a node's parent is the one at depth - 1.
+                String[] prefix = new String[16];
                 for (int i = 0; i < nodes.length; i++) {
-                    writeString(out, paths[i]);
                     Znode n = nodes[i];
-                    byte[] data;
-                    long czxid;
-                    long mzxid;
-                    long pzxid;
-                    long ctime;
-                    long mtime;
-                    int version;
-                    int cversion;
-                    int aversion;
-                    long owner;
-                    // Read under the node's monitor, write outside it: the request thread never waits on I/O.
+                    int depth = depths[i];
+                    if (depth == prefix.length) {
+                        prefix = java.util.Arrays.copyOf(prefix, depth * 2);
+                    }
+                    // Copy the fields under the node's monitor, write outside it: the request thread never
+                    // waits on I/O. The copy shares the node's body, which is never changed in place.
+                    Znode v;
                     synchronized (n) {
-                        Znode v = guard.preserved.getOrDefault(n, n);
-                        data = v.data;
-                        czxid = v.czxid;
-                        mzxid = v.mzxid;
-                        pzxid = v.pzxid;
-                        ctime = v.ctime;
-                        mtime = v.mtime;
-                        version = v.version;
-                        cversion = v.cversion;
-                        aversion = v.aversion;
-                        owner = v.ephemeralOwner;
+                        v = guard.preserved.getOrDefault(n, n).fieldsOnly();
                     }
-                    if (data == null) {
-                        out.writeInt(-1);
-                    } else {
-                        out.writeInt(data.length);
-                        out.write(data);
-                    }
+                    prefix[depth] = depth == 0 ? "/" : PathValidator.child(prefix[depth - 1], v.nameString());
+                    writeString(out, prefix[depth]);
+                    v.writeData(out);
                     out.writeInt(nodeAcl[i]);
-                    out.writeLong(czxid);
-                    out.writeLong(mzxid);
-                    out.writeLong(pzxid);
-                    out.writeLong(ctime);
-                    out.writeLong(mtime);
-                    out.writeInt(version);
-                    out.writeInt(cversion);
-                    out.writeInt(aversion);
-                    out.writeLong(owner);
+                    out.writeLong(v.czxid);
+                    out.writeLong(v.mzxid);
+                    out.writeLong(v.pzxid());
+                    out.writeLong(v.ctime);
+                    out.writeLong(v.mtime);
+                    out.writeInt(v.version);
+                    out.writeInt(v.cversion());
+                    out.writeInt(v.aversion());
+                    out.writeLong(v.ephemeralOwner());
                 }
                 out.writeInt(END_MARKER);
             } finally {
@@ -236,16 +209,18 @@ public final class TreeSnapshot {
 
     private static Capture referencesOf(StateMachine stateMachine, Guard guard) {
         DataTree tree = stateMachine.tree();
-        Map<String, Znode> map = tree.nodeMap();
-        String[] paths = new String[map.size()];
-        Znode[] nodes = new Znode[map.size()];
-        int i = 0;
-        for (Map.Entry<String, Znode> e : map.entrySet()) {
-            paths[i] = e.getKey();
-            nodes[i] = e.getValue();
-            i++;
+        Znode[] nodes = new Znode[tree.nodeCount()];
+        int[] depths = new int[nodes.length];
+        int[] i = {0};
+        tree.forEachNode((n, depth) -> {
+            nodes[i[0]] = n;
+            depths[i[0]] = depth;
+            i[0]++;
+        });
+        if (i[0] != nodes.length) {
+            throw new IllegalStateException("the tree counts " + nodes.length + " nodes but holds " + i[0]);
         }
-        return new Capture(tree, stateMachine.lastZxid(), paths, nodes, new TreeMap<>(stateMachine.sessions()),
+        return new Capture(tree, stateMachine.lastZxid(), nodes, depths, new TreeMap<>(stateMachine.sessions()),
                 guard);
     }
 
@@ -277,14 +252,20 @@ public final class TreeSnapshot {
             if (path == null || path.isEmpty() || path.charAt(0) != '/') {
                 throw new IOException("bad node path in snapshot: " + path);
             }
-            Znode n = new Znode();
             int len = in.readInt();
             if (len < -1 || len > 256 * 1024 * 1024) {
                 throw new IOException("bad data length " + len + " for " + path);
             }
+            byte[] data = null;
             if (len >= 0) {
-                n.data = new byte[len];
-                in.readFully(n.data);
+                data = new byte[len];
+                in.readFully(data);
+            }
+            Znode n;
+            try {
+                n = new Znode(PathValidator.name(path), data);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("bad node path in snapshot: " + path, e);
             }
             int aclIdx = in.readInt();
             if (aclIdx < 0 || aclIdx >= acls.size()) {
@@ -293,42 +274,31 @@ public final class TreeSnapshot {
             n.acl = acls.get(aclIdx);
             n.czxid = in.readLong();
             n.mzxid = in.readLong();
-            n.pzxid = in.readLong();
+            n.pzxid(in.readLong());
             n.ctime = in.readLong();
             n.mtime = in.readLong();
             n.version = in.readInt();
-            n.cversion = in.readInt();
-            n.aversion = in.readInt();
-            n.ephemeralOwner = in.readLong();
+            n.cversion(in.readInt());
+            n.aversion(in.readInt());
+            n.ephemeralOwner(in.readLong());
             paths[i] = path;
             nodes[i] = n;
-            tree.restoreNode(path, n);
         }
         if (in.readInt() != END_MARKER) {
             throw new IOException("snapshot body has no end marker");
         }
-        Map<String, Znode> map = tree.nodeMap();
-        if (map.size() != nodeCount) {
-            throw new IOException("snapshot holds " + nodeCount + " nodes but " + map.size() + " distinct paths"
+        try {
+            tree.load(put -> {
+                for (int i = 0; i < nodeCount; i++) {
+                    put.accept(paths[i], nodes[i]);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IOException("snapshot " + e.getMessage(), e);
+        }
+        if (tree.nodeCount() != nodeCount) {
+            throw new IOException("snapshot holds " + nodeCount + " nodes but " + tree.nodeCount() + " distinct paths"
                     + " (or lacks the system nodes)");
-        }
-        for (int i = 0; i < nodeCount; i++) {
-            String path = paths[i];
-            if (path.equals("/")) {
-                continue;
-            }
-            Znode parent = map.get(PathValidator.parent(path));
-            if (parent == null) {
-                throw new IOException("snapshot node " + path + " has no parent");
-            }
-            if (parent.children == null) {
-                parent.children = Znode.newChildren();
-            }
-            parent.children.add(PathValidator.name(path));
-        }
-        Znode root = map.get("/");
-        if (root.children == null) {
-            root.children = Znode.newChildren();
         }
         sm.restoreSessions(sessions, zxid);
         return sm;

@@ -56,7 +56,7 @@ class QuotasTest {
     }
 
     private String text(StateMachine m, String path) {
-        return new String(m.tree().node(path).data, StandardCharsets.UTF_8);
+        return new String(m.tree().node(path).data(), StandardCharsets.UTF_8);
     }
 
     /** What the 3.9.5 shell's setquota writes for a new quota on {@code path} (one level deep). */
@@ -140,7 +140,7 @@ class QuotasTest {
         MultiResponse results = (MultiResponse) r.response();
         assertThat(results.results().get(1).err()).isEqualTo(ErrorCode.QUOTA_EXCEEDED.code);
         assertThat(text(sm, "/zookeeper/quota/m/zookeeper_stats")).isEqualTo("count=3,bytes=0");
-        assertThat(sm.tree().node("/m/a").data).isNull();
+        assertThat(sm.tree().node("/m/a").data()).isNull();
     }
 
     @Test
@@ -199,7 +199,7 @@ class QuotasTest {
     private static String nodes(StateMachine m) {
         StringBuilder b = new StringBuilder();
         for (String path : TreeDigest.sortedPaths(m)) {
-            byte[] data = m.tree().node(path).data;
+            byte[] data = m.tree().node(path).data();
             b.append(path).append(' ').append(m.tree().stat(path)).append(' ')
                     .append(data == null ? "null" : new String(data, StandardCharsets.UTF_8)).append('\n');
         }
