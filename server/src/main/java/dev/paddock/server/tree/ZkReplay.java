@@ -46,25 +46,25 @@ public final class ZkReplay {
         if (parent == null) {
             return false;
         }
-        int oldCversion = parent.cversion;
-        long oldPzxid = parent.pzxid;
+        int oldCversion = parent.cversion();
+        long oldPzxid = parent.pzxid();
         int cv = parentCVersion == -1 ? oldCversion + 1 : parentCVersion;
         Znode existing = tree.node(path);
         if (existing != null) {
             tree.setAcl(path, AclLists.share(acl));
-            existing.aversion--;
+            existing.aversion(existing.aversion() - 1);
             if (plainCreate && cv > oldCversion) {
-                parent.cversion = cv;
-                parent.pzxid = zxid;
+                parent.cversion(cv);
+                parent.pzxid(zxid);
             }
             return false;
         }
         tree.create(path, data, AclLists.share(acl), owner, zxid, timeMs);
         if (cv > oldCversion) {
-            parent.cversion = cv;
+            parent.cversion(cv);
         } else {
-            parent.cversion = oldCversion;
-            parent.pzxid = oldPzxid;
+            parent.cversion(oldCversion);
+            parent.pzxid(oldPzxid);
         }
         stateMachine.quotas().created(path, data);
         changes.add(new Change(Change.Kind.CREATED, path, tree.node(path).acl));
@@ -80,12 +80,12 @@ public final class ZkReplay {
             return false;
         }
         if (n == null) {
-            if (zxid > parent.pzxid) {
-                parent.pzxid = zxid;
+            if (zxid > parent.pzxid()) {
+                parent.pzxid(zxid);
             }
             return false;
         }
-        byte[] data = n.data;
+        byte[] data = n.data();
         List<Acl> acl = n.acl;
         tree.delete(path, zxid);
         stateMachine.quotas().deleted(path, data);
@@ -99,7 +99,7 @@ public final class ZkReplay {
         if (n == null) {
             return false;
         }
-        byte[] before = n.data;
+        byte[] before = n.data();
         tree.setLocalData(path, data, version, zxid, timeMs);
         stateMachine.quotas().dataChanged(path, before, data);
         changes.add(new Change(Change.Kind.DATA_CHANGED, path, n.acl));
@@ -112,7 +112,7 @@ public final class ZkReplay {
             return false;
         }
         tree.setAcl(path, AclLists.share(acl));
-        n.aversion = version;
+        n.aversion(version);
         return true;
     }
 
