@@ -109,6 +109,9 @@ public final class PaddockServer implements AutoCloseable {
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
         StateMachine stateMachine = new StateMachine(config.extendedTypesEnabled());
+        if (!config.digestEnabled()) {
+            stateMachine.disableZooKeeperDigest();
+        }
         WatchManager watches = new WatchManager();
         SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), membership.myId());
         ServerStats stats = new ServerStats();

@@ -174,8 +174,7 @@ public final class AdminCommands {
             case "dump" -> m.putAll(DumpText.json(words.dump().collect()));
             case "get_trace_mask" -> m.put("tracemask", words.traceMask());
             case "set_trace_mask" -> setTraceMask(params, m);
-            // Paddock keeps no digest history (see FourLetterWords' hash): none, as ZooKeeper before 128 zxids.
-            case "hash" -> m.put("digests", List.of());
+            case "hash" -> m.put("digests", DigestText.json(words.digestHistory()));
             case "initial_configuration" -> m.put("initial_configuration", initialConfiguration());
             case "is_read_only" -> m.put("read_only", words.server().readOnly());
             case "leader" -> m.putAll(quorum.leader(words.facts(), words.server()));

@@ -53,6 +53,8 @@ public final class FourLetterWords implements AutoCloseable {
     private final MonitorText monitor;
     private final ConfText conf;
     private final EnvironmentText environment = new EnvironmentText();
+    /** ZooKeeper's tree digest, kept by the state machine; read on the request thread. */
+    private final dev.paddock.server.tree.ZooKeeperDigest digest;
     private final ThreadPoolExecutor worker;
     private Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
     private Supplier<java.util.List<LearnerLag>> learnerLags = java.util.List::of;
@@ -71,6 +73,7 @@ public final class FourLetterWords implements AutoCloseable {
         this.dump = new DumpText(stateMachine, sessions, server, clock);
         this.monitor = new MonitorText(facts, stateMachine, server, watches, stats, clock, this::learnerLags);
         this.conf = new ConfText(facts);
+        this.digest = stateMachine.zooKeeperDigest();
         this.clientPort = facts.config().clientAddress().getPort();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(WORKER_QUEUE_CAPACITY), r -> {
@@ -178,11 +181,14 @@ public final class FourLetterWords implements AutoCloseable {
                 later(reply, () -> conf.conf(port, securePort));
             }
             case "dirs" -> later(reply, () -> ConfText.dirs(conf.dirSizes()));
-            // ZooKeeper prints its digest history, one "zxid-hex: digest" line per 128th zxid. Paddock keeps no
-            // such history (its TreeDigest is computed on demand, for tests and the check tool): no lines.
-            case "hash" -> reply.accept("");
+            case "hash" -> reply.accept(DigestText.text(digest.history()));
             default -> throw new IllegalStateException("no answer for whitelisted word " + word);
         }
+    }
+
+    /** The digest history, oldest first (hash and the AdminServer's hash); request thread. */
+    java.util.List<dev.paddock.server.tree.ZooKeeperDigest.Entry> digestHistory() {
+        return digest.history();
     }
 
     /** mntr's values, in its order, as the request thread sees them now (the metrics exporter's source). */

@@ -23,6 +23,10 @@ public final class DataTree {
     private final Set<String> containers = new TreeSet<>();
     private final Set<String> ttlNodes = new TreeSet<>();
     private final boolean extendedTypesEnabled;
+    /** ZooKeeper's digest of this tree: each primitive below removes a node's term before a change and adds it after. */
+    private final ZooKeeperDigest digest = new ZooKeeperDigest();
+    /** The digest when the open multi began: a rollback puts it back with the nodes. */
+    private long digestBeforeMulti;
 
     /**
      * For the open multi (null when none): each touched path's node as it was (the live object and a copy
@@ -45,6 +49,11 @@ public final class DataTree {
         root.acl = AclLists.OPEN;
         root.children = Znode.newChildren();
         nodes.put("/", root);
+        digest.add("/", root);
+    }
+
+    public ZooKeeperDigest zooKeeperDigest() {
+        return digest;
     }
 
     public boolean extendedTypesEnabled() {
@@ -124,6 +133,7 @@ public final class DataTree {
         containers.addAll(other.containers);
         ttlNodes.clear();
         ttlNodes.addAll(other.ttlNodes);
+        digest.takeOver(other.digest, nodes);
     }
 
     // ---- mutation primitives -------------------------------------------------------------------------
@@ -133,6 +143,7 @@ public final class DataTree {
         Znode parent = nodes.get(parentPath);
         save(parentPath, parent);
         save(path, null);
+        digest.remove(parentPath, parent);
         Znode n = new Znode();
         n.data = data;
         n.acl = acl;
@@ -150,6 +161,8 @@ public final class DataTree {
         parent.cversion++;
         parent.pzxid = zxid;
         index(path, n);
+        digest.add(parentPath, parent);
+        digest.add(path, n);
     }
 
     private void addChild(Znode parent, String name) {
@@ -170,44 +183,55 @@ public final class DataTree {
         Znode parent = nodes.get(parentPath);
         save(parentPath, parent);
         save(path, n);
+        digest.remove(path, n);
+        digest.remove(parentPath, parent);
         nodes.remove(path);
         unindex(path, n);
         removeChild(parent, PathValidator.name(path));
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid = zxid;
+        digest.add(parentPath, parent);
     }
 
     void setData(String path, byte[] data, long zxid, long timeMs) {
         Znode n = nodes.get(path);
         save(path, n);
+        digest.remove(path, n);
         n.data = data;
         n.mzxid = zxid;
         n.mtime = timeMs;
         n.version++;
+        digest.add(path, n);
     }
 
     /** Sets a node's data outside any transaction, with the given stat fields (the local config node). */
     void setLocalData(String path, byte[] data, int version, long mzxid, long timeMs) {
         Znode n = nodes.get(path);
         save(path, n);
+        digest.remove(path, n);
         n.data = data;
         n.version = version;
         n.mzxid = mzxid;
         n.mtime = timeMs;
+        digest.add(path, n);
     }
 
     /** Replaces a node's data and no stat field: how ZooKeeper updates a quota's stats node (see Quotas). */
     void replaceDataOnly(String path, byte[] data) {
         Znode n = nodes.get(path);
         save(path, n);
+        digest.remove(path, n);
         n.data = data;
+        digest.add(path, n);
     }
 
     void setAcl(String path, List<Acl> acl) {
         Znode n = nodes.get(path);
         save(path, n);
+        digest.remove(path, n);
         n.acl = acl;
         n.aversion++;
+        digest.add(path, n);
     }
 
     /** Creates a node outside any transaction, with zeroed stats, as ZooKeeper builds /zookeeper. */
@@ -217,6 +241,8 @@ public final class DataTree {
         n.acl = acl;
         n.aversion = aversion;
         nodes.put(path, n);
+        // Adding it to its parent's children changes no stat, as ZooKeeper builds /zookeeper.
+        digest.add(path, n);
         Znode parent = nodes.get(PathValidator.parent(path));
         if (parent.children == null) {
             parent.children = Znode.newChildren();
@@ -227,6 +253,7 @@ public final class DataTree {
     // ---- multi support -------------------------------------------------------------------------------
 
     void beginUndo() {
+        digestBeforeMulti = digest.value();
         undo = new LinkedHashMap<>();
         childChanges = new ArrayList<>();
     }
@@ -273,6 +300,7 @@ public final class DataTree {
                 c.set().add(c.name());
             }
         }
+        digest.restoreValue(digestBeforeMulti);
     }
 
     private void save(String path, Znode current) {
@@ -306,8 +334,10 @@ public final class DataTree {
         Znode old = nodes.put(path, n);
         if (old != null) {
             unindex(path, old);
+            digest.remove(path, old);
         }
         index(path, n);
+        digest.add(path, n);
     }
 
     private void index(String path, Znode n) {
