@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The digest history (tree.ZooKeeperDigest) as ZooKeeper 3.9.5 prints it: the {@code hash} word one
  * "zxid-in-hex: digest" line per entry, oldest first; the AdminServer's {@code hash} a "digests" list of
- * objects with the fields Jackson makes of ZooKeeper's ZxidDigest, in its order (zxid, digest, digestVersion).
+ * objects with the fields ZooKeeper's JSON (snake_case) makes of its ZxidDigest: zxid, digest, digest_version.
  */
 final class DigestText {
     private DigestText() {
@@ -29,7 +29,7 @@ final class DigestText {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("zxid", e.zxid());
             m.put("digest", e.digest());
-            m.put("digestVersion", e.version());
+            m.put("digest_version", e.version());
             digests.add(m);
         }
         return digests;
