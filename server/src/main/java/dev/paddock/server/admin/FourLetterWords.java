@@ -58,6 +58,8 @@ public final class FourLetterWords implements AutoCloseable {
     private final ThreadPoolExecutor worker;
     private Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
     private Supplier<java.util.List<LearnerLag>> learnerLags = java.util.List::of;
+    private java.util.function.IntFunction<LearnerLink> learnerLinks = id -> null;
+    private Runnable resetLearnerLinks = () -> { };
     private volatile int clientPort;
     private volatile int secureClientPort = -1;
     /** stmk sets it and gtmk reads it. Paddock logs no trace categories; the value is kept as ZooKeeper's. */
@@ -92,6 +94,23 @@ public final class FourLetterWords implements AutoCloseable {
     /** Where the leader's view of its learners comes from (set by the ensemble wiring); request thread. */
     public void learnersFrom(Supplier<java.util.List<LearnerLag>> learners) {
         this.learnerLags = learners;
+    }
+
+    /**
+     * Where a learner's link statistics come from while this member leads (null for a learner without a link),
+     * and how observer_connection_stat_reset resets them (set by the ensemble wiring); request thread.
+     */
+    public void learnerLinksFrom(java.util.function.IntFunction<LearnerLink> links, Runnable reset) {
+        this.learnerLinks = links;
+        this.resetLearnerLinks = reset;
+    }
+
+    LearnerLink learnerLink(int id) {
+        return learnerLinks.apply(id);
+    }
+
+    void resetLearnerLinks() {
+        resetLearnerLinks.run();
     }
 
     /** The learners as this member sees them while it leads, none otherwise; request thread only. */
