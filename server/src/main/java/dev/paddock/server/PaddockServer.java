@@ -112,6 +112,9 @@ public final class PaddockServer implements AutoCloseable {
         InetSocketAddress clientAddress = ensemble != null && ensemble.me().clientAddress() != null
                 ? ensemble.me().clientAddress() : config.clientAddress();
         StateMachine stateMachine = new StateMachine(config.extendedTypesEnabled());
+        if (!config.digestEnabled()) {
+            stateMachine.disableZooKeeperDigest();
+        }
         WatchManager watches = new WatchManager();
         SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), membership.myId());
         ServerStats stats = new ServerStats();
@@ -146,6 +149,16 @@ public final class PaddockServer implements AutoCloseable {
                 .map(p -> dev.paddock.server.admin.LearnerLag.of(p.id(), p.observer(), p.synced(), p.ackedZxid(),
                         p.leaderZxid()))
                 .toList());
+        // ZooKeeper's statistics are those of the server object of the current role (see ServerStats.newRole).
+        member.onNewRole(() -> stats.newRole(clock.monotonicMs()));
+        if (ensemble != null) {
+            words.learnerLinksFrom(id -> {
+                long[] t = member.learnerTraffic(id);
+                EnsembleConfig.Peer peer = ensemble.peers().get(id);
+                String address = peer == null ? "<null>" : "/" + peer.host() + ":" + peer.quorumPort();
+                return t == null ? null : new dev.paddock.server.admin.LearnerLink(address, t[0], t[1], t[2], t[3], t[4]);
+            }, member::resetLearnerTraffic);
+        }
         loop.every(config.tickTimeMs(), member::tick);
         loop.every(config.tickTimeMs(), words::tick);
         loop.every(Math.min(100, config.tickTimeMs()), member::electionTick);
@@ -258,8 +271,10 @@ public final class PaddockServer implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
-        commands.ensembleProbe(maxLag -> EnsembleStatus.collect(members, new MemberProbe(ENSEMBLE_PROBE_TIMEOUT_MS),
-                maxLag).json());
+        // The membership in force at each call, so a reconfig's new members are asked and its removed ones not.
+        commands.ensembleProbe(maxLag -> EnsembleStatus.collect(ensemble == null ? members
+                : EnsembleStatus.targetsInForce(config, member.membershipText(), members),
+                new MemberProbe(ENSEMBLE_PROBE_TIMEOUT_MS), maxLag).json());
         Executor requestThread = task -> {
             if (!loop.tryExecute(task)) {
                 throw new RejectedExecutionException("request queue full");

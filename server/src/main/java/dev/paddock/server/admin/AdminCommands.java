@@ -162,6 +162,35 @@ public final class AdminCommands {
         }
     }
 
+    /**
+     * The leader's synced observers, each with ZooKeeper's learner handler info fields in its order; empty on
+     * other roles. Paddock's leader writes to a learner's socket as it sends, with no queue of its own between:
+     * queued_packets and queued_packets_size are 0 (what ZooKeeper shows for a handler that keeps up). The
+     * address is the learner's quorum address from the configuration (ZooKeeper shows its socket's remote end).
+     */
+    private void observers(Map<String, Object> m) {
+        List<Map<String, Object>> observers = new java.util.ArrayList<>();
+        for (LearnerLag l : words.learnerLags()) {
+            LearnerLink link = words.learnerLink(l.id());
+            if (!l.observer() || !l.synced() || link == null) {
+                continue;
+            }
+            Map<String, Object> info = new java.util.LinkedHashMap<>();
+            info.put("remote_socket_address", link.remoteAddress());
+            info.put("sid", (long) l.id());
+            info.put("established", link.establishedMs());
+            info.put("queued_packets", 0);
+            info.put("queued_packets_size", 0L);
+            info.put("packets_received", link.packetsReceived());
+            info.put("packets_sent", link.packetsSent());
+            info.put("requests", link.requests());
+            info.put("last_zxid", link.lastZxid());
+            observers.add(info);
+        }
+        m.put("synced_observers", observers.size());
+        m.put("observers", observers);
+    }
+
     /** The commands answered from memory, on the request thread. */
     private Map<String, Object> now(String name, Map<String, String> params) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -174,28 +203,13 @@ public final class AdminCommands {
             case "dump" -> m.putAll(DumpText.json(words.dump().collect()));
             case "get_trace_mask" -> m.put("tracemask", words.traceMask());
             case "set_trace_mask" -> setTraceMask(params, m);
-            // Paddock keeps no digest history (see FourLetterWords' hash): none, as ZooKeeper before 128 zxids.
-            case "hash" -> m.put("digests", List.of());
+            case "hash" -> m.put("digests", DigestText.json(words.digestHistory()));
             case "initial_configuration" -> m.put("initial_configuration", initialConfiguration());
             case "is_read_only" -> m.put("read_only", words.server().readOnly());
             case "leader" -> m.putAll(quorum.leader(words.facts(), words.server()));
-            // The leader's synced observers, each with the fields of ZooKeeper's learner handler info that
-            // Paddock knows (its id and the last zxid it acknowledged); empty on other roles.
-            case "observers" -> {
-                List<Map<String, Object>> observers = new java.util.ArrayList<>();
-                for (LearnerLag l : words.learnerLags()) {
-                    if (l.observer() && l.synced()) {
-                        Map<String, Object> info = new java.util.LinkedHashMap<>();
-                        info.put("sid", (long) l.id());
-                        info.put("last_zxid", l.ackedZxid());
-                        observers.add(info);
-                    }
-                }
-                m.put("synced_observers", observers.size());
-                m.put("observers", observers);
-            }
-            // Paddock keeps no per-observer connection statistics: nothing to reset, as on a standalone ZooKeeper.
-            case "observer_connection_stat_reset", "ruok" -> { }
+            case "observers" -> observers(m);
+            case "observer_connection_stat_reset" -> words.resetLearnerLinks();
+            case "ruok" -> { }
             case "stat_reset" -> words.stats().reset();
             case "system_properties" -> m.putAll(systemProperties());
             case "voting_view" -> m.put("current_config", QuorumView.votingView(words.facts().ensemble()));

@@ -53,9 +53,13 @@ public final class FourLetterWords implements AutoCloseable {
     private final MonitorText monitor;
     private final ConfText conf;
     private final EnvironmentText environment = new EnvironmentText();
+    /** ZooKeeper's tree digest, kept by the state machine; read on the request thread. */
+    private final dev.paddock.server.tree.ZooKeeperDigest digest;
     private final ThreadPoolExecutor worker;
     private Supplier<String> snapCommand = () -> "snap is not available: no storage\n";
     private Supplier<java.util.List<LearnerLag>> learnerLags = java.util.List::of;
+    private java.util.function.IntFunction<LearnerLink> learnerLinks = id -> null;
+    private Runnable resetLearnerLinks = () -> { };
     private volatile int clientPort;
     private volatile int secureClientPort = -1;
     /** stmk sets it and gtmk reads it. Paddock logs no trace categories; the value is kept as ZooKeeper's. */
@@ -71,6 +75,7 @@ public final class FourLetterWords implements AutoCloseable {
         this.dump = new DumpText(stateMachine, sessions, server, clock);
         this.monitor = new MonitorText(facts, stateMachine, server, watches, stats, clock, this::learnerLags);
         this.conf = new ConfText(facts);
+        this.digest = stateMachine.zooKeeperDigest();
         this.clientPort = facts.config().clientAddress().getPort();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(WORKER_QUEUE_CAPACITY), r -> {
@@ -89,6 +94,23 @@ public final class FourLetterWords implements AutoCloseable {
     /** Where the leader's view of its learners comes from (set by the ensemble wiring); request thread. */
     public void learnersFrom(Supplier<java.util.List<LearnerLag>> learners) {
         this.learnerLags = learners;
+    }
+
+    /**
+     * Where a learner's link statistics come from while this member leads (null for a learner without a link),
+     * and how observer_connection_stat_reset resets them (set by the ensemble wiring); request thread.
+     */
+    public void learnerLinksFrom(java.util.function.IntFunction<LearnerLink> links, Runnable reset) {
+        this.learnerLinks = links;
+        this.resetLearnerLinks = reset;
+    }
+
+    LearnerLink learnerLink(int id) {
+        return learnerLinks.apply(id);
+    }
+
+    void resetLearnerLinks() {
+        resetLearnerLinks.run();
     }
 
     /** The learners as this member sees them while it leads, none otherwise; request thread only. */
@@ -178,11 +200,14 @@ public final class FourLetterWords implements AutoCloseable {
                 later(reply, () -> conf.conf(port, securePort));
             }
             case "dirs" -> later(reply, () -> ConfText.dirs(conf.dirSizes()));
-            // ZooKeeper prints its digest history, one "zxid-hex: digest" line per 128th zxid. Paddock keeps no
-            // such history (its TreeDigest is computed on demand, for tests and the check tool): no lines.
-            case "hash" -> reply.accept("");
+            case "hash" -> reply.accept(DigestText.text(digest.history()));
             default -> throw new IllegalStateException("no answer for whitelisted word " + word);
         }
+    }
+
+    /** The digest history, oldest first (hash and the AdminServer's hash); request thread. */
+    java.util.List<dev.paddock.server.tree.ZooKeeperDigest.Entry> digestHistory() {
+        return digest.history();
     }
 
     /** mntr's values, in its order, as the request thread sees them now (the metrics exporter's source). */

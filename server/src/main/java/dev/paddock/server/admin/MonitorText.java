@@ -147,7 +147,9 @@ final class MonitorText {
         v.put("min_client_response_size", stats.minResponseBytes());
         v.put("max_client_response_size", stats.maxResponseBytes());
         v.put("connection_drop_probability", stats.connectionDropProbability());
-        v.put("uptime", clock.monotonicMs() - facts.startedMs());
+        // Since this member took up its role, as ZooKeeper counts from its server object's creation.
+        long since = stats.roleStartedMs();
+        v.put("uptime", clock.monotonicMs() - (since < 0 ? facts.startedMs() : since));
         // No TLS yet: no handshakes, no client-certificate failures (auth_failed_count, non_mtls_*).
         v.put("outstanding_tls_handshake", 0);
         v.put("auth_failed_count", 0);

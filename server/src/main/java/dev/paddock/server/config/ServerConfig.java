@@ -71,7 +71,7 @@ public record ServerConfig(
             "metricsProvider.exportJvmInfo", "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
             "quorum.auth.enableSasl", "quorum.auth.learnerRequireSasl", "quorum.auth.serverRequireSasl",
             "quorum.auth.learner.saslLoginContext", "quorum.auth.server.saslLoginContext",
-            "quorum.auth.kerberos.servicePrincipal", "quorumProtocol");
+            "quorum.auth.kerberos.servicePrincipal", "quorumProtocol", "digest.enabled", "zookeeper.digest.enabled");
 
     /**
      * Security keys that ZooKeeper turns into {@code zookeeper.<key>} system properties, read by
@@ -102,6 +102,15 @@ public record ServerConfig(
     public dev.paddock.server.tree.WritePolicy writePolicy() {
         ZooKeeperKeys keys = new ZooKeeperKeys(otherKeys, System.getProperties());
         return dev.paddock.server.tree.WritePolicy.of(keys.get("enforceQuota"), keys.get("skipACL"));
+    }
+
+    /**
+     * {@code zookeeper.digest.enabled} (default true; anything but "true" switches it off, as ZooKeeper's
+     * Boolean.parseBoolean reads it), from zoo.cfg ({@code digest.enabled}, which ZooKeeper copies to the
+     * property) or the system property: whether the server keeps ZooKeeper's tree digest (tree.ZooKeeperDigest).
+     */
+    public boolean digestEnabled() {
+        return Boolean.parseBoolean(new ZooKeeperKeys(otherKeys, System.getProperties()).getOr("digest.enabled", "true"));
     }
 
     /**

@@ -100,6 +100,10 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private final ConfigInForce configInForce;
     private Member member;
     private Runnable onNotServing = () -> { };
+    /** Told of every role this member takes up (not LOOKING); the server resets its statistics. */
+    private Runnable onNewRole = () -> { };
+    /** While leading: each learner link's statistics (the AdminServer's observers). */
+    private final LearnerTraffic traffic = new LearnerTraffic();
     private long nextRequestId;
     private long nextSyncId;
 
@@ -163,6 +167,11 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
         return m;
+    }
+
+    /** What to run when this member takes up a role other than LOOKING (on the request thread); before start. */
+    public void onNewRole(Runnable action) {
+        this.onNewRole = action;
     }
 
     /** Starts the network and the protocol; call before serving. */
@@ -235,6 +244,9 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             LOG.trace("from {}: {}", from, MessageDescription.of(message));
         }
         if (member != null) {
+            if (member.role() == Role.LEADING) {
+                traffic.received(from, message, clock.wallMs());
+            }
             member.receive(from, message);
         }
     }
@@ -260,6 +272,22 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     /** The learners' progress as this member sees them while it leads (none otherwise); request thread. */
     public List<dev.paddock.server.quorum.LearnerProgress> learnerProgress() {
         return member == null ? List.of() : member.learnerProgress();
+    }
+
+    /**
+     * A learner's link as this member sees it while leading: established (wall ms), messages received and sent,
+     * requests forwarded, the last zxid sent (-1 before any); null when it has no link with this member.
+     * Request thread.
+     */
+    public long[] learnerTraffic(int id) {
+        LearnerTraffic.Link l = traffic.link(id);
+        return l == null ? null
+                : new long[] {l.establishedWallMs(), l.packetsReceived(), l.packetsSent(), l.requests(), l.lastZxid()};
+    }
+
+    /** The AdminServer's observer_connection_stat_reset; request thread. */
+    public void resetLearnerTraffic() {
+        traffic.resetCounts();
     }
 
     /** The configuration text in force (conf's membership); any thread. */
@@ -328,6 +356,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         if (LOG.isTraceEnabled()) {
             LOG.trace("to {}: {}", to, MessageDescription.of(message));
         }
+        traffic.sent(to, message);
         network.send(to, message);
     }
 
@@ -446,6 +475,10 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     public void roleChanged(Role role, int leaderId, long epoch) {
         LOG.info("Server {} is now {} (leader {}, epoch {})", membership.myId(), role, leaderId, epoch);
         trackEverySession();
+        traffic.clear();
+        if (role != Role.LOOKING) {
+            onNewRole.run();
+        }
         if (role == Role.LEADING) {
             tracker.restartAllDeadlines();
         }

@@ -26,6 +26,8 @@ public final class ServerStats {
     private long lastResponseBytes = NO_SIZE;
     private long minResponseBytes = NO_SIZE;
     private long maxResponseBytes = NO_SIZE;
+    /** When this member last took up a role (monotonic ms), -1 before the first: mntr's zk_uptime counts from it. */
+    private volatile long roleStartedMs = -1;
 
     public void received() {
         packetsReceived.incrementAndGet();
@@ -149,6 +151,30 @@ public final class ServerStats {
         synchronized (sizesLock) {
             return maxResponseBytes;
         }
+    }
+
+    /**
+     * This member took up a role (leader, follower, observer, or standalone at start). ZooKeeper makes a new
+     * server object for every role, with new statistics: packets received and sent, the request latency
+     * (srvr's min/avg/max) and the client response sizes start again, and so does its uptime. Its other
+     * metrics (bytes received, connection requests and refusals, the read and update latency summaries,
+     * quota refusals) belong to the process and carry on; so do they here.
+     */
+    public void newRole(long nowMs) {
+        roleStartedMs = nowMs;
+        packetsReceived.set(0);
+        packetsSent.set(0);
+        latency.reset();
+        synchronized (sizesLock) {
+            lastResponseBytes = NO_SIZE;
+            minResponseBytes = NO_SIZE;
+            maxResponseBytes = NO_SIZE;
+        }
+    }
+
+    /** When this member last took up a role (monotonic ms), or -1 when it has not yet. */
+    public long roleStartedMs() {
+        return roleStartedMs;
     }
 
     public void reset() {

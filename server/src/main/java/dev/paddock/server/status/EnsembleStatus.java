@@ -2,6 +2,7 @@ package dev.paddock.server.status;
 
 import dev.paddock.server.admin.http.AdminSettings;
 import dev.paddock.server.config.ConfigException;
+import dev.paddock.server.config.DynamicConfig;
 import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import java.net.InetSocketAddress;
@@ -47,6 +48,29 @@ public final class EnsembleStatus {
             return targets;
         }
         for (EnsembleConfig.Peer peer : ensemble.peers().values()) {
+            targets.add(MemberTarget.of(peer, config.clientAddress().getPort(), admin));
+        }
+        return targets;
+    }
+
+    /**
+     * The members of the configuration in force, given as its text (what {@code /zookeeper/config} and conf show,
+     * which a reconfig changes), for a running member's ensemble_status; {@code atStart} when the text holds no
+     * server (a member without a configuration) or does not parse, which a configuration in force never does.
+     */
+    public static List<MemberTarget> targetsInForce(ServerConfig config, String configText, List<MemberTarget> atStart) {
+        DynamicConfig.Members members;
+        try {
+            members = DynamicConfig.parse(configText);
+        } catch (ConfigException e) {
+            return atStart;
+        }
+        if (members.servers().isEmpty()) {
+            return atStart;
+        }
+        int admin = atStart.isEmpty() ? AdminSettings.DEFAULT_PORT : atStart.get(0).adminPort();
+        List<MemberTarget> targets = new ArrayList<>();
+        for (EnsembleConfig.Peer peer : members.servers().values()) {
             targets.add(MemberTarget.of(peer, config.clientAddress().getPort(), admin));
         }
         return targets;

@@ -27,6 +27,10 @@ public final class DataTree {
     private final Set<String> containers = new TreeSet<>();
     private final Set<String> ttlNodes = new TreeSet<>();
     private final boolean extendedTypesEnabled;
+    /** ZooKeeper's digest of this tree: each primitive below removes a node's term before a change and adds it after. */
+    private final ZooKeeperDigest digest = new ZooKeeperDigest();
+    /** The digest when the open multi began: a rollback puts it back with the nodes. */
+    private long digestBeforeMulti;
 
     /**
      * For the open multi (null when none): each touched path's node as it was (the live object and a copy
@@ -48,6 +52,11 @@ public final class DataTree {
         root.acl = AclLists.OPEN;
         root.childrenToAdd();
         nodeCount = 1;
+        digest.add("/", root);
+    }
+
+    public ZooKeeperDigest zooKeeperDigest() {
+        return digest;
     }
 
     public boolean extendedTypesEnabled() {
@@ -152,6 +161,7 @@ public final class DataTree {
         containers.addAll(other.containers);
         ttlNodes.clear();
         ttlNodes.addAll(other.ttlNodes);
+        digest.takeOver(other.digest, this);
     }
 
     // ---- mutation primitives -------------------------------------------------------------------------
@@ -161,6 +171,7 @@ public final class DataTree {
         Znode parent = node(parentPath);
         save(parentPath, parent);
         save(path, null);
+        digest.remove(parentPath, parent);
         Znode n = new Znode(PathValidator.name(path), data);
         n.acl = acl;
         n.czxid = zxid;
@@ -171,6 +182,8 @@ public final class DataTree {
         addChild(parent, path, n);
         parent.cversion(parent.cversion() + 1);
         parent.pzxid(zxid);
+        digest.add(parentPath, parent);
+        digest.add(path, n);
     }
 
     private void addChild(Znode parent, String path, Znode child) {
@@ -189,6 +202,8 @@ public final class DataTree {
         Znode parent = node(parentPath);
         save(parentPath, parent);
         save(path, n);
+        digest.remove(path, n);
+        digest.remove(parentPath, parent);
         ChildTable table = parent.children();
         table.remove(n);
         nodeCount--;
@@ -198,39 +213,48 @@ public final class DataTree {
         }
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid(zxid);
+        digest.add(parentPath, parent);
     }
 
     void setData(String path, byte[] data, long zxid, long timeMs) {
         Znode n = node(path);
         save(path, n);
+        digest.remove(path, n);
         n.data(data);
         n.mzxid = zxid;
         n.mtime = timeMs;
         n.version++;
+        digest.add(path, n);
     }
 
     /** Sets a node's data outside any transaction, with the given stat fields (the local config node). */
     void setLocalData(String path, byte[] data, int version, long mzxid, long timeMs) {
         Znode n = node(path);
         save(path, n);
+        digest.remove(path, n);
         n.data(data);
         n.version = version;
         n.mzxid = mzxid;
         n.mtime = timeMs;
+        digest.add(path, n);
     }
 
     /** Replaces a node's data and no stat field: how ZooKeeper updates a quota's stats node (see Quotas). */
     void replaceDataOnly(String path, byte[] data) {
         Znode n = node(path);
         save(path, n);
+        digest.remove(path, n);
         n.data(data);
+        digest.add(path, n);
     }
 
     void setAcl(String path, List<Acl> acl) {
         Znode n = node(path);
         save(path, n);
+        digest.remove(path, n);
         n.acl = acl;
         n.aversion(n.aversion() + 1);
+        digest.add(path, n);
     }
 
     /** Creates a node outside any transaction, with zeroed stats, as ZooKeeper builds /zookeeper. */
@@ -238,6 +262,8 @@ public final class DataTree {
         Znode n = new Znode(PathValidator.name(path), data);
         n.acl = acl;
         n.aversion(aversion);
+        // Adding it to its parent's children changes no stat, as ZooKeeper builds /zookeeper.
+        digest.add(path, n);
         node(PathValidator.parent(path)).childrenToAdd().add(n);
         nodeCount++;
     }
@@ -245,6 +271,7 @@ public final class DataTree {
     // ---- multi support -------------------------------------------------------------------------------
 
     void beginUndo() {
+        digestBeforeMulti = digest.value();
         undo = new LinkedHashMap<>();
         childChanges = new ArrayList<>();
     }
@@ -289,6 +316,7 @@ public final class DataTree {
                 before.live().restoreFields(before.fields());
             }
         }
+        digest.restoreValue(digestBeforeMulti);
     }
 
     private void save(String path, Znode current) {
@@ -413,6 +441,7 @@ public final class DataTree {
         newRoot.childrenToAdd();
         root = newRoot;
         nodeCount = byPath.size();
+        digest.recount(this);
     }
 
     private void index(String path, Znode n) {

@@ -87,6 +87,16 @@ public final class StateMachine {
         return tree;
     }
 
+    /** ZooKeeper's tree digest and its history (hash); see {@link ZooKeeperDigest}. */
+    public ZooKeeperDigest zooKeeperDigest() {
+        return tree.zooKeeperDigest();
+    }
+
+    /** {@code zookeeper.digest.enabled=false}: no digest from now on, zeros in the history, as in ZooKeeper. */
+    public void disableZooKeeperDigest() {
+        tree.zooKeeperDigest().disable();
+    }
+
     public long lastZxid() {
         return lastZxid;
     }
@@ -135,6 +145,13 @@ public final class StateMachine {
                     + Long.toHexString(lastZxid));
         }
         lastZxid = txn.zxid();
+        ApplyResult result = applyRequest(txn);
+        // After the whole entry, failed or not, as ZooKeeper's processTxn logs it.
+        tree.zooKeeperDigest().applied(txn.zxid());
+        return result;
+    }
+
+    private ApplyResult applyRequest(Txn txn) {
         Request request = txn.request();
         List<Change> changes = new ArrayList<>(2);
         try {

@@ -52,20 +52,24 @@ public final class ZkReplay {
         Znode existing = tree.node(path);
         if (existing != null) {
             tree.setAcl(path, AclLists.share(acl));
-            existing.aversion(existing.aversion() - 1);
+            adjust(path, existing, () -> existing.aversion(existing.aversion() - 1));
             if (plainCreate && cv > oldCversion) {
-                parent.cversion(cv);
-                parent.pzxid(zxid);
+                adjust(parentPath, parent, () -> {
+                    parent.cversion(cv);
+                    parent.pzxid(zxid);
+                });
             }
             return false;
         }
         tree.create(path, data, AclLists.share(acl), owner, zxid, timeMs);
-        if (cv > oldCversion) {
-            parent.cversion(cv);
-        } else {
-            parent.cversion(oldCversion);
-            parent.pzxid(oldPzxid);
-        }
+        adjust(parentPath, parent, () -> {
+            if (cv > oldCversion) {
+                parent.cversion(cv);
+            } else {
+                parent.cversion(oldCversion);
+                parent.pzxid(oldPzxid);
+            }
+        });
         stateMachine.quotas().created(path, data);
         changes.add(new Change(Change.Kind.CREATED, path, tree.node(path).acl));
         changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, parent.acl));
@@ -81,7 +85,7 @@ public final class ZkReplay {
         }
         if (n == null) {
             if (zxid > parent.pzxid()) {
-                parent.pzxid(zxid);
+                adjust(parentPath, parent, () -> parent.pzxid(zxid));
             }
             return false;
         }
@@ -112,8 +116,18 @@ public final class ZkReplay {
             return false;
         }
         tree.setAcl(path, AclLists.share(acl));
-        n.aversion(version);
+        adjust(path, n, () -> n.aversion(version));
         return true;
+    }
+
+    /**
+     * A stat field set outside the tree's primitives (ZooKeeper's absolute values), with the node's term in
+     * ZooKeeper's digest taken out before and put back after, so {@code hash} stays right on a mirror.
+     */
+    private void adjust(String path, Znode n, Runnable change) {
+        tree.zooKeeperDigest().remove(path, n);
+        change.run();
+        tree.zooKeeperDigest().add(path, n);
     }
 
     public void createSession(long sessionId, int timeoutMs) {

@@ -106,6 +106,14 @@ final class Znode {
         }
     }
 
+    /** Feeds the data to a CRC (ZooKeeper's digest); nothing for null. */
+    void crcData(java.util.zip.CRC32 crc) {
+        int from = NodeBody.dataOffset(body);
+        if (from >= 0) {
+            crc.update(body, from, body.length - from);
+        }
+    }
+
     /** Replaces the data (a new body: a snapshot writer may be reading the old one). */
     void data(byte[] data) {
         body = NodeBody.withData(body, data);
