@@ -143,16 +143,16 @@ class ZooKeeperDigestTest {
     /** ZooKeeper's digest of the same nodes: each written as ZooKeeper's snapshot holds it, read by its DataTree. */
     static long zooKeeperDigestOf(DataTree tree) throws IOException {
         Map<String, Znode> sorted = new TreeMap<>();
-        tree.nodeMap().forEach((path, n) -> sorted.put(path.equals("/") ? "" : path, n));
+        tree.forEachNode((DataTree.NodeVisitor) (path, n, depth) -> sorted.put(path.equals("/") ? "" : path, n));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryOutputArchive out = BinaryOutputArchive.getArchive(bytes);
         out.writeInt(0, "map"); // no ACL cache entries: every node gets -1, the open ACL
         for (Map.Entry<String, Znode> e : sorted.entrySet()) {
             Znode n = e.getValue();
-            StatPersisted stat = new StatPersisted(n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion,
-                    n.aversion, n.ephemeralOwner, n.pzxid);
+            StatPersisted stat = new StatPersisted(n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion(),
+                    n.aversion(), n.ephemeralOwner(), n.pzxid());
             out.writeString(e.getKey(), "path");
-            out.writeRecord(new DataNode(n.data, -1L, stat), "node");
+            out.writeRecord(new DataNode(n.data(), -1L, stat), "node");
         }
         out.writeString("/", "path");
         org.apache.zookeeper.server.DataTree zk = new org.apache.zookeeper.server.DataTree();
