@@ -36,6 +36,8 @@ import org.openjdk.jmh.util.Statistics;
  */
 public final class BenchMain {
     public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale");
+    /** The metric beside each throughput: server process CPU time (all threads) per operation. */
+    static final String SERVER_CPU = "server CPU per op";
 
     private final Settings settings;
     private final Environment env;
@@ -230,7 +232,7 @@ public final class BenchMain {
                         String item = Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload) + ", "
                                 + total + " in flight";
                         LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w, settings.loadWarmupMs(),
-                                settings.loadMeasureMs());
+                                settings.loadMeasureMs(), server::cpuNanos);
                         synchronized (loadKeys) {
                             Report.LoadKey key = new Report.LoadKey(mix, payload, total, item);
                             if (!loadKeys.contains(key)) {
@@ -238,6 +240,7 @@ public final class BenchMain {
                             }
                         }
                         figures.add("load", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
+                        addCpu("load", item, SERVER_CPU, server.kind, round, p.cpuMicrosPerOp());
                         figures.add("load", item, "p50", "ms", true, server.kind, round, p.p50Ms());
                         figures.add("load", item, "p99", "ms", true, server.kind, round, p.p99Ms());
                         figures.add("load", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
@@ -263,6 +266,7 @@ public final class BenchMain {
             figures.add("fanout", item, "sessions opened", "per s", false, server.kind, round, n / openSec);
             Latencies last = new Latencies();
             Latencies median = new Latencies();
+            long cpuBefore = server.cpuNanos();
             for (int rep = 0; rep < settings.fanoutRepeats(); rep++) {
                 watchers.arm(300_000);
                 long sent = System.nanoTime();
@@ -272,6 +276,8 @@ public final class BenchMain {
                 last.add(arrivals[arrivals.length - 1] - sent);
                 median.add(arrivals[arrivals.length / 2] - sent);
             }
+            addCpu("fanout", item, "server CPU per event", server.kind, round,
+                    ProcessCpu.microsPerOp(cpuBefore, server.cpuNanos(), (long) n * settings.fanoutRepeats()));
             last.sorted();
             median.sorted();
             figures.add("fanout", item, "time to last event", "ms", true, server.kind, round, last.percentileNanos(50) / 1e6);
@@ -283,11 +289,20 @@ public final class BenchMain {
     }
 
     private void churn(ServerProcess server, int round) throws Exception {
-        Churn.Result r = Churn.run(server.port, settings.churnThreads(), settings.churnWarmupMs(), settings.churnMeasureMs());
+        Churn.Result r = Churn.run(server.port, settings.churnThreads(), settings.churnWarmupMs(), settings.churnMeasureMs(),
+                server::cpuNanos);
         String item = settings.churnThreads() + " threads";
         figures.add("churn", item, "sessions opened and closed", "per s", false, server.kind, round, r.cyclesPerSec());
+        addCpu("churn", item, "server CPU per session", server.kind, round, r.cpuMicrosPerCycle());
         figures.add("churn", item, "open+close p50", "ms", true, server.kind, round, r.p50Ms());
         figures.add("churn", item, "open+close p99", "ms", true, server.kind, round, r.p99Ms());
+    }
+
+    /** A CPU figure, left out when /proc could not tell (another OS, a process gone). */
+    private void addCpu(String section, String item, String metric, ServerKind kind, int round, double micros) {
+        if (!Double.isNaN(micros)) {
+            figures.add(section, item, metric, "µs", true, kind, round, micros);
+        }
     }
 
     /** Fills the server, measures heap and disk, restarts it and times the first read; returns the live server. */

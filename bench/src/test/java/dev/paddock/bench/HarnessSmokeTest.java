@@ -49,6 +49,7 @@ class HarnessSmokeTest {
         assertThat(complete).contains("getData / p50 (µs)", "setData / p99 (µs)",
                 "90/10 read/write, 100 B, 2 in flight / ops/s (ops/s)",
                 "20 watching sessions / time to last event (ms)",
+                "90/10 read/write, 100 B, 2 in flight / server CPU per op (µs)",
                 "2 threads / sessions opened and closed (per s)",
                 "300 znodes / live heap after full GC (MB)",
                 "300 znodes / restart to first read (ms)");
