@@ -32,10 +32,10 @@ import org.openjdk.jmh.util.Statistics;
  * ZooKeeper, round 2 the same, ...), then writes the results file and charts.
  *
  * <pre>BenchMain --mode quick|full|smoke --paddock-jar JAR --lib DIR --results DIR [--sections a,b] [--jfr]
- *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64]</pre>
+ *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64] [--rounds N]</pre>
  */
 public final class BenchMain {
-    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale");
+    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale", "ensemble");
     /** The metric beside each throughput: server process CPU time (all threads) per operation. */
     static final String SERVER_CPU = "server CPU per op";
 
@@ -69,6 +69,7 @@ public final class BenchMain {
         List<String> mixes = null;
         List<Integer> payloads = null;
         List<Integer> inflight = null;
+        Integer rounds = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -80,6 +81,7 @@ public final class BenchMain {
                 case "--mixes" -> mixes = List.of(args[++i].split(","));
                 case "--payloads" -> payloads = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--inflight" -> inflight = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -87,6 +89,9 @@ public final class BenchMain {
             throw new IllegalArgumentException("--paddock-jar and --lib are required");
         }
         Settings settings = Settings.forMode(mode).withLoad(mixes, payloads, inflight);
+        if (rounds != null) {
+            settings = settings.withRounds(rounds);
+        }
         Path report = run(settings, paddockJar, lib, results, sections, jfr);
         System.out.println("results: " + report);
         System.exit(0);
@@ -158,12 +163,46 @@ public final class BenchMain {
         if (!jfr) {
             return List.of();
         }
-        Path rec = logsDir.resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT) + ".jfr");
-        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + rec.toAbsolutePath());
+        return List.of("-XX:StartFlightRecording=settings=profile," + JfrSummary.FLAGS + ",dumponexit=true,filename="
+                + recording(section, kind, round).toAbsolutePath());
+    }
+
+    private Path recording(String section, ServerKind kind, int round) {
+        return logsDir.resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT) + ".jfr");
+    }
+
+    /** With --jfr: fsyncs and collector pauses over the server's whole run in a section, as figures. */
+    private void summarizeRecording(String section, ServerKind kind, int round) {
+        Path rec = recording(section, kind, round);
+        if (!jfr || !Files.isRegularFile(rec)) {
+            return;
+        }
+        try {
+            JfrSummary s = JfrSummary.read(rec);
+            String item = section + " section, whole server run";
+            figures.add("jfr", item, "fsyncs per s (while fsyncing)", "per s", true, kind, round,
+                    s.seconds() > 0 ? s.fsyncs() / s.seconds() : Double.NaN);
+            figures.add("jfr", item, "fsyncs over 10 ms", "count", true, kind, round, s.fsyncsOver10Ms());
+            figures.add("jfr", item, "longest fsync", "ms", true, kind, round, s.fsyncMaxMs());
+            figures.add("jfr", item, "GC pauses", "count", true, kind, round, s.gcPauses());
+            figures.add("jfr", item, "GC pause total", "ms", true, kind, round, s.gcPauseTotalMs());
+            figures.add("jfr", item, "longest GC pause", "ms", true, kind, round, s.gcPauseMaxMs());
+        } catch (IOException | RuntimeException e) {
+            log("cannot read " + rec + ": " + e);
+        }
     }
 
     private void runSection(String section, ServerKind kind, int round) throws Exception {
         Path dir = env.workDir().resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT));
+        if (section.equals("ensemble")) {
+            try {
+                ensemble(kind, dir, round);
+            } finally {
+                keepMemberLogs(dir);
+                deleteTree(dir);
+            }
+            return;
+        }
         try {
             ServerProcess server = ServerProcess.start(kind, dir, env, settings.serverHeap(), extraFlags(section, kind, round));
             try {
@@ -178,6 +217,7 @@ public final class BenchMain {
             } finally {
                 server.close();
             }
+            summarizeRecording(section, kind, round);
         } finally {
             Path log = dir.resolve("server.log");
             if (Files.exists(log)) {
@@ -296,6 +336,47 @@ public final class BenchMain {
         addCpu("churn", item, "server CPU per session", server.kind, round, r.cpuMicrosPerCycle());
         figures.add("churn", item, "open+close p50", "ms", true, server.kind, round, r.p50Ms());
         figures.add("churn", item, "open+close p99", "ms", true, server.kind, round, r.p99Ms());
+    }
+
+    /**
+     * A 3-member ensemble of each server (members in child JVMs, fsync on, all on this machine's cores):
+     * setData then getData of 100 bytes with the sessions spread evenly over the members, at each in-flight
+     * level; server CPU is that of all members together.
+     */
+    private void ensemble(ServerKind kind, Path dir, int round) throws Exception {
+        int members = settings.ensembleMembers();
+        try (EnsembleProcesses e = EnsembleProcesses.start(kind, dir, env, members, settings.ensembleHeap(),
+                id -> extraFlags("ensemble-m" + id, kind, round));
+             LoadGenerator gen = new LoadGenerator(e.memberConnectStrings(), settings.ensembleSessions(),
+                     settings.loadKeys())) {
+            Warmup.run(String.join(",", e.memberConnectStrings()), 4, settings.serverWarmupMs());
+            gen.prepare(100);
+            for (String mix : List.of("write100", "read100")) {
+                for (int w : settings.ensembleInFlightPerSession()) {
+                    String item = members + " members, " + Settings.mixLabel(mix) + ", 100 B, "
+                            + w * settings.ensembleSessions() + " in flight";
+                    LoadGenerator.Point p = gen.run(Settings.readFraction(mix), 100, w, settings.loadWarmupMs(),
+                            settings.loadMeasureMs(), e::cpuNanos);
+                    figures.add("ensemble", item, "ops/s", "ops/s", false, kind, round, p.opsPerSec());
+                    addCpu("ensemble", item, SERVER_CPU, kind, round, p.cpuMicrosPerOp());
+                    figures.add("ensemble", item, "p50", "ms", true, kind, round, p.p50Ms());
+                    figures.add("ensemble", item, "p99", "ms", true, kind, round, p.p99Ms());
+                    if (p.errors() > 0) {
+                        figures.note("ensemble", item, "ops/s", kind.label + ": " + p.errors() + " errors");
+                    }
+                }
+            }
+        }
+    }
+
+    private void keepMemberLogs(Path dir) throws IOException {
+        for (int id = 1; id <= settings.ensembleMembers(); id++) {
+            Path log = dir.resolve("m" + id).resolve("server.log");
+            if (Files.exists(log)) {
+                Files.copy(log, logsDir.resolve(dir.getFileName() + "-m" + id + "-server.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** A CPU figure, left out when /proc could not tell (another OS, a process gone). */

@@ -31,11 +31,21 @@ final class LoadGenerator implements AutoCloseable {
     private final int keys;
 
     LoadGenerator(String connect, int sessionCount, int keys) throws Exception {
+        this(List.of(connect), sessionCount, keys);
+    }
+
+    /** Session i connects to {@code connects.get(i % size)}: an ensemble's sessions spread over its members. */
+    LoadGenerator(List<String> connects, int sessionCount, int keys) throws Exception {
         this.keys = keys;
-        for (int i = 0; i < sessionCount; i++) {
-            sessions.add(Clients.connect(connect, 30_000));
+        try {
+            for (int i = 0; i < sessionCount; i++) {
+                sessions.add(Clients.connect(connects.get(i % connects.size()), 30_000));
+            }
+            Clients.ensure(sessions.get(0), ROOT, new byte[0]);
+        } catch (Exception e) {
+            close();
+            throw e;
         }
-        Clients.ensure(sessions.get(0), ROOT, new byte[0]);
     }
 
     static String key(int i) {
