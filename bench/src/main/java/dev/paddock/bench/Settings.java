@@ -66,7 +66,7 @@ public record Settings(
                     List.of("getData", "setData"), 0, 1, 200, 1, 300,
                     2, List.of(1, 4), List.of(100), List.of("read90"), 50, 100, 300,
                     20, 1,
-                    2, 50, 300,
+                    2, 50, 1500, // long enough for a few sessions even when fsyncs take 100 ms (a busy shared disk)
                     300, 100,
                     3, 3, List.of(2), "256m");
             default -> throw new IllegalArgumentException("unknown mode " + mode + " (quick, full, smoke)");
