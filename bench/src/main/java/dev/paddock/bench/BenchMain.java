@@ -32,10 +32,12 @@ import org.openjdk.jmh.util.Statistics;
  * ZooKeeper, round 2 the same, ...), then writes the results file and charts.
  *
  * <pre>BenchMain --mode quick|full|smoke --paddock-jar JAR --lib DIR --results DIR [--sections a,b] [--jfr]
- *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64]</pre>
+ *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64] [--rounds N]</pre>
  */
 public final class BenchMain {
-    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale", "tls");
+    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale", "ensemble", "tls");
+    /** The metric beside each throughput: server process CPU time (all threads) per operation. */
+    static final String SERVER_CPU = "server CPU per op";
 
     private final Settings settings;
     private final Environment env;
@@ -67,6 +69,7 @@ public final class BenchMain {
         List<String> mixes = null;
         List<Integer> payloads = null;
         List<Integer> inflight = null;
+        Integer rounds = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -78,6 +81,7 @@ public final class BenchMain {
                 case "--mixes" -> mixes = List.of(args[++i].split(","));
                 case "--payloads" -> payloads = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--inflight" -> inflight = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -85,6 +89,9 @@ public final class BenchMain {
             throw new IllegalArgumentException("--paddock-jar and --lib are required");
         }
         Settings settings = Settings.forMode(mode).withLoad(mixes, payloads, inflight);
+        if (rounds != null) {
+            settings = settings.withRounds(rounds);
+        }
         Path report = run(settings, paddockJar, lib, results, sections, jfr);
         System.out.println("results: " + report);
         System.exit(0);
@@ -156,12 +163,46 @@ public final class BenchMain {
         if (!jfr) {
             return List.of();
         }
-        Path rec = logsDir.resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT) + ".jfr");
-        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + rec.toAbsolutePath());
+        return List.of("-XX:StartFlightRecording=settings=profile," + JfrSummary.FLAGS + ",dumponexit=true,filename="
+                + recording(section, kind, round).toAbsolutePath());
+    }
+
+    private Path recording(String section, ServerKind kind, int round) {
+        return logsDir.resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT) + ".jfr");
+    }
+
+    /** With --jfr: fsyncs and collector pauses over the server's whole run in a section, as figures. */
+    private void summarizeRecording(String section, ServerKind kind, int round) {
+        Path rec = recording(section, kind, round);
+        if (!jfr || !Files.isRegularFile(rec)) {
+            return;
+        }
+        try {
+            JfrSummary s = JfrSummary.read(rec);
+            String item = section + " section, whole server run";
+            figures.add("jfr", item, "fsyncs per s (while fsyncing)", "per s", true, kind, round,
+                    s.seconds() > 0 ? s.fsyncs() / s.seconds() : Double.NaN);
+            figures.add("jfr", item, "fsyncs over 10 ms", "count", true, kind, round, s.fsyncsOver10Ms());
+            figures.add("jfr", item, "longest fsync", "ms", true, kind, round, s.fsyncMaxMs());
+            figures.add("jfr", item, "GC pauses", "count", true, kind, round, s.gcPauses());
+            figures.add("jfr", item, "GC pause total", "ms", true, kind, round, s.gcPauseTotalMs());
+            figures.add("jfr", item, "longest GC pause", "ms", true, kind, round, s.gcPauseMaxMs());
+        } catch (IOException | RuntimeException e) {
+            log("cannot read " + rec + ": " + e);
+        }
     }
 
     private void runSection(String section, ServerKind kind, int round) throws Exception {
         Path dir = env.workDir().resolve(section + "-r" + round + "-" + kind.name().toLowerCase(Locale.ROOT));
+        if (section.equals("ensemble")) {
+            try {
+                ensemble(kind, dir, round);
+            } finally {
+                keepMemberLogs(dir);
+                deleteTree(dir);
+            }
+            return;
+        }
         try {
             ServerProcess server = ServerProcess.start(kind, dir, env, settings.serverHeap(), extraFlags(section, kind, round));
             try {
@@ -177,6 +218,7 @@ public final class BenchMain {
             } finally {
                 server.close();
             }
+            summarizeRecording(section, kind, round);
         } finally {
             Path log = dir.resolve("server.log");
             if (Files.exists(log)) {
@@ -231,7 +273,7 @@ public final class BenchMain {
                         String item = Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload) + ", "
                                 + total + " in flight";
                         LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w, settings.loadWarmupMs(),
-                                settings.loadMeasureMs());
+                                settings.loadMeasureMs(), server::cpuNanos);
                         synchronized (loadKeys) {
                             Report.LoadKey key = new Report.LoadKey(mix, payload, total, item);
                             if (!loadKeys.contains(key)) {
@@ -239,6 +281,7 @@ public final class BenchMain {
                             }
                         }
                         figures.add("load", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
+                        addCpu("load", item, SERVER_CPU, server.kind, round, p.cpuMicrosPerOp());
                         figures.add("load", item, "p50", "ms", true, server.kind, round, p.p50Ms());
                         figures.add("load", item, "p99", "ms", true, server.kind, round, p.p99Ms());
                         figures.add("load", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
@@ -313,6 +356,7 @@ public final class BenchMain {
             figures.add("fanout", item, "sessions opened", "per s", false, server.kind, round, n / openSec);
             Latencies last = new Latencies();
             Latencies median = new Latencies();
+            long cpuBefore = server.cpuNanos();
             for (int rep = 0; rep < settings.fanoutRepeats(); rep++) {
                 watchers.arm(300_000);
                 long sent = System.nanoTime();
@@ -322,6 +366,8 @@ public final class BenchMain {
                 last.add(arrivals[arrivals.length - 1] - sent);
                 median.add(arrivals[arrivals.length / 2] - sent);
             }
+            addCpu("fanout", item, "server CPU per event", server.kind, round,
+                    ProcessCpu.microsPerOp(cpuBefore, server.cpuNanos(), (long) n * settings.fanoutRepeats()));
             last.sorted();
             median.sorted();
             figures.add("fanout", item, "time to last event", "ms", true, server.kind, round, last.percentileNanos(50) / 1e6);
@@ -333,11 +379,61 @@ public final class BenchMain {
     }
 
     private void churn(ServerProcess server, int round) throws Exception {
-        Churn.Result r = Churn.run(server.port, settings.churnThreads(), settings.churnWarmupMs(), settings.churnMeasureMs());
+        Churn.Result r = Churn.run(server.port, settings.churnThreads(), settings.churnWarmupMs(), settings.churnMeasureMs(),
+                server::cpuNanos);
         String item = settings.churnThreads() + " threads";
         figures.add("churn", item, "sessions opened and closed", "per s", false, server.kind, round, r.cyclesPerSec());
+        addCpu("churn", item, "server CPU per session", server.kind, round, r.cpuMicrosPerCycle());
         figures.add("churn", item, "open+close p50", "ms", true, server.kind, round, r.p50Ms());
         figures.add("churn", item, "open+close p99", "ms", true, server.kind, round, r.p99Ms());
+    }
+
+    /**
+     * A 3-member ensemble of each server (members in child JVMs, fsync on, all on this machine's cores):
+     * setData then getData of 100 bytes with the sessions spread evenly over the members, at each in-flight
+     * level; server CPU is that of all members together.
+     */
+    private void ensemble(ServerKind kind, Path dir, int round) throws Exception {
+        int members = settings.ensembleMembers();
+        try (EnsembleProcesses e = EnsembleProcesses.start(kind, dir, env, members, settings.ensembleHeap(),
+                id -> extraFlags("ensemble-m" + id, kind, round));
+             LoadGenerator gen = new LoadGenerator(e.memberConnectStrings(), settings.ensembleSessions(),
+                     settings.loadKeys())) {
+            Warmup.run(String.join(",", e.memberConnectStrings()), 4, settings.serverWarmupMs());
+            gen.prepare(100);
+            for (String mix : List.of("write100", "read100")) {
+                for (int w : settings.ensembleInFlightPerSession()) {
+                    String item = members + " members, " + Settings.mixLabel(mix) + ", 100 B, "
+                            + w * settings.ensembleSessions() + " in flight";
+                    LoadGenerator.Point p = gen.run(Settings.readFraction(mix), 100, w, settings.loadWarmupMs(),
+                            settings.loadMeasureMs(), e::cpuNanos);
+                    figures.add("ensemble", item, "ops/s", "ops/s", false, kind, round, p.opsPerSec());
+                    addCpu("ensemble", item, SERVER_CPU, kind, round, p.cpuMicrosPerOp());
+                    figures.add("ensemble", item, "p50", "ms", true, kind, round, p.p50Ms());
+                    figures.add("ensemble", item, "p99", "ms", true, kind, round, p.p99Ms());
+                    if (p.errors() > 0) {
+                        figures.note("ensemble", item, "ops/s", kind.label + ": " + p.errors() + " errors");
+                    }
+                }
+            }
+        }
+    }
+
+    private void keepMemberLogs(Path dir) throws IOException {
+        for (int id = 1; id <= settings.ensembleMembers(); id++) {
+            Path log = dir.resolve("m" + id).resolve("server.log");
+            if (Files.exists(log)) {
+                Files.copy(log, logsDir.resolve(dir.getFileName() + "-m" + id + "-server.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** A CPU figure, left out when /proc could not tell (another OS, a process gone). */
+    private void addCpu(String section, String item, String metric, ServerKind kind, int round, double micros) {
+        if (!Double.isNaN(micros)) {
+            figures.add(section, item, metric, "µs", true, kind, round, micros);
+        }
     }
 
     /** Fills the server, measures heap and disk, restarts it and times the first read; returns the live server. */

@@ -5,16 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** Session churn: threads that each open a session and close it again, as fast as the server allows. */
 final class Churn {
-    record Result(double cyclesPerSec, double p50Ms, double p99Ms) {
+    record Result(double cyclesPerSec, double p50Ms, double p99Ms, double cpuMicrosPerCycle) {
     }
 
     private Churn() {
     }
 
-    static Result run(int port, int threads, int warmupMs, int measureMs) throws Exception {
+    static Result run(int port, int threads, int warmupMs, int measureMs, LongSupplier serverCpuNanos) throws Exception {
         long start = System.nanoTime();
         long measureStart = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
         long measureEnd = measureStart + TimeUnit.MILLISECONDS.toNanos(measureMs);
@@ -46,6 +47,10 @@ final class Churn {
             th.start();
             workers.add(th);
         }
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureStart - System.nanoTime()));
+        long cpuBefore = serverCpuNanos.getAsLong();
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureEnd - System.nanoTime()));
+        long cpuAfter = serverCpuNanos.getAsLong();
         for (Thread th : workers) {
             th.join(TimeUnit.MILLISECONDS.toMillis(warmupMs + measureMs) + 60_000);
         }
@@ -56,6 +61,6 @@ final class Churn {
         perThread.forEach(all::addAll);
         all.sorted();
         return new Result(all.size() / (measureMs / 1000.0), all.percentileNanos(50) / 1e6,
-                all.percentileNanos(99) / 1e6);
+                all.percentileNanos(99) / 1e6, ProcessCpu.microsPerOp(cpuBefore, cpuAfter, all.size()));
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -22,18 +23,29 @@ final class LoadGenerator implements AutoCloseable {
     static final String ROOT = "/load";
 
     /** What one load point measured. */
-    record Point(double opsPerSec, double p50Ms, double p99Ms, double p999Ms, double meanMs, long errors) {
+    record Point(double opsPerSec, double p50Ms, double p99Ms, double p999Ms, double meanMs, long errors,
+                 double cpuMicrosPerOp) {
     }
 
     private final List<ZooKeeper> sessions = new ArrayList<>();
     private final int keys;
 
     LoadGenerator(String connect, int sessionCount, int keys) throws Exception {
+        this(List.of(connect), sessionCount, keys);
+    }
+
+    /** Session i connects to {@code connects.get(i % size)}: an ensemble's sessions spread over its members. */
+    LoadGenerator(List<String> connects, int sessionCount, int keys) throws Exception {
         this.keys = keys;
-        for (int i = 0; i < sessionCount; i++) {
-            sessions.add(Clients.connect(connect, 30_000));
+        try {
+            for (int i = 0; i < sessionCount; i++) {
+                sessions.add(Clients.connect(connects.get(i % connects.size()), 30_000));
+            }
+            Clients.ensure(sessions.get(0), ROOT, new byte[0]);
+        } catch (Exception e) {
+            close();
+            throw e;
         }
-        Clients.ensure(sessions.get(0), ROOT, new byte[0]);
     }
 
     static String key(int i) {
@@ -73,8 +85,9 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    Point run(double readFraction, int payloadBytes, int inFlightPerSession, int warmupMs, int measureMs)
-            throws InterruptedException {
+    /** @param serverCpuNanos the server's CPU time so far (read at the window's start and end) */
+    Point run(double readFraction, int payloadBytes, int inFlightPerSession, int warmupMs, int measureMs,
+              LongSupplier serverCpuNanos) throws InterruptedException {
         byte[] data = new byte[payloadBytes];
         long start = System.nanoTime();
         long measureStart = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
@@ -91,10 +104,10 @@ final class LoadGenerator implements AutoCloseable {
                 worker.issue();
             }
         }
-        long sleepNanos = measureEnd - System.nanoTime();
-        if (sleepNanos > 0) {
-            TimeUnit.NANOSECONDS.sleep(sleepNanos);
-        }
+        sleepUntil(measureStart);
+        long cpuBefore = serverCpuNanos.getAsLong();
+        sleepUntil(measureEnd);
+        long cpuAfter = serverCpuNanos.getAsLong();
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (inFlight.get() > 0) {
             if (System.nanoTime() > drainDeadline) {
@@ -111,7 +124,15 @@ final class LoadGenerator implements AutoCloseable {
         all.sorted();
         double seconds = measureMs / 1000.0;
         return new Point(completed / seconds, all.percentileNanos(50) / 1e6, all.percentileNanos(99) / 1e6,
-                all.percentileNanos(99.9) / 1e6, all.meanNanos() / 1e6, errors.get());
+                all.percentileNanos(99.9) / 1e6, all.meanNanos() / 1e6, errors.get(),
+                ProcessCpu.microsPerOp(cpuBefore, cpuAfter, completed));
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long sleepNanos = nanoTime - System.nanoTime();
+        if (sleepNanos > 0) {
+            TimeUnit.NANOSECONDS.sleep(sleepNanos);
+        }
     }
 
     /** One session's closed loop; its callbacks all run on that session's event thread. */

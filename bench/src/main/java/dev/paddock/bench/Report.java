@@ -25,6 +25,8 @@ final class Report {
         SECTION_TITLES.put("churn", "Session churn (open a session, close it, repeat)");
         SECTION_TITLES.put("scale", "Scale (N znodes of 100-byte data at depth 4)");
         SECTION_TITLES.put("tls", "TLS on the client port (asynchronous client over TLS, JDK and OpenSSL providers)");
+        SECTION_TITLES.put("jfr", "JFR recordings (--jfr): fsyncs and collector pauses");
+        SECTION_TITLES.put("ensemble", "Ensemble (members in child JVMs on this machine, asynchronous client)");
     }
 
     /** Paddock counts as worse or better only beyond this factor; closer is within noise. */
@@ -177,6 +179,15 @@ final class Report {
             case "scale" -> s.scaleZnodes() + " znodes of " + s.scaleDataBytes() + " bytes under /scale/dA/eB/nC. Live "
                     + "heap after a full GC (jcmd GC.class_histogram); on-disk size of dataDir after stop (allocated "
                     + "blocks); restart = process spawn to the first getData answered on the last znode created.";
+            case "jfr" -> "From each server's recording over its whole run in the section (warm-up and every point "
+                    + "included), every jdk.FileForce event recorded (threshold 0): fsyncs per second between the first "
+                    + "and the last fsync, those over 10 ms, the longest; G1 pauses (jdk.GCPhasePause). Fewer fsyncs "
+                    + "per second for the same load mean bigger groups per fsync (compare the load figures beside them).";
+            case "ensemble" -> s.ensembleMembers() + " members of each server (" + s.ensembleHeap() + " heap each, fsync "
+                    + "on), " + s.ensembleSessions() + " sessions spread evenly over the members, in flight per session "
+                    + s.ensembleInFlightPerSession() + ", setData then getData of 100 bytes on " + s.loadKeys()
+                    + " keys, " + s.loadWarmupMs() + " ms warm-up then " + s.loadMeasureMs() + " ms measured per "
+                    + "point. Server CPU is that of all members together, per operation.";
             default -> "";
         };
     }

@@ -54,6 +54,11 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time the server process has used so far (ns), -1 when /proc cannot tell. */
+    public long cpuNanos() {
+        return ProcessCpu.nanos(process.pid());
+    }
+
     /** Spawns the server on a free port with its data under {@code dir/data}; does not wait. */
     public static ServerProcess spawn(ServerKind kind, Path dir, Environment env, String heap, List<String> extraJvmFlags)
             throws IOException {

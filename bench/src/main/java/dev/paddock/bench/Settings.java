@@ -36,7 +36,12 @@ public record Settings(
         int churnMeasureMs,
         // scale
         int scaleZnodes,
-        int scaleDataBytes) {
+        int scaleDataBytes,
+        // ensemble: members of each server, sessions spread over them, in flight per session, heap per member
+        int ensembleMembers,
+        int ensembleSessions,
+        List<Integer> ensembleInFlightPerSession,
+        String ensembleHeap) {
 
     /** The mixes, by percentage of reads. */
     public static final List<String> ALL_MIXES = List.of("read100", "read90", "read50", "write100");
@@ -48,19 +53,22 @@ public record Settings(
                     4, List.of(1, 8, 64), List.of(100, 1024), ALL_MIXES, 1000, 400, 1200,
                     1000, 3,
                     4, 300, 2000,
-                    50_000, 100);
+                    50_000, 100,
+                    3, 8, List.of(1, 16, 128), "512m");
             case "full" -> new Settings("full", 3, "4g", 10_000,
                     OpsBenchmark.ALL, 1, 3, 2000, 5, 2000,
                     16, List.of(1, 2, 8, 32, 128), List.of(100, 1024), ALL_MIXES, 10_000, 2000, 5000,
                     10_000, 5,
                     8, 1000, 10_000,
-                    1_000_000, 100);
+                    1_000_000, 100,
+                    3, 8, List.of(1, 16, 128), "1g");
             case "smoke" -> new Settings("smoke", 1, "256m", 200,
                     List.of("getData", "setData"), 0, 1, 200, 1, 300,
                     2, List.of(1, 4), List.of(100), List.of("read90"), 50, 100, 300,
                     20, 1,
-                    2, 50, 300,
-                    300, 100);
+                    2, 50, 1500, // long enough for a few sessions even when fsyncs take 100 ms (a busy shared disk)
+                    300, 100,
+                    3, 3, List.of(2), "256m");
             default -> throw new IllegalArgumentException("unknown mode " + mode + " (quick, full, smoke)");
         };
     }
@@ -72,7 +80,20 @@ public record Settings(
                 inFlightPerSession == null ? loadInFlightPerSession : inFlightPerSession,
                 payloads == null ? loadPayloadBytes : payloads, mixes == null ? loadMixes : mixes, loadKeys,
                 loadWarmupMs, loadMeasureMs, fanoutSessions, fanoutRepeats, churnThreads, churnWarmupMs,
-                churnMeasureMs, scaleZnodes, scaleDataBytes);
+                churnMeasureMs, scaleZnodes, scaleDataBytes, ensembleMembers, ensembleSessions,
+                ensembleInFlightPerSession, ensembleHeap);
+    }
+
+    /** The same settings with another number of interleaved rounds (more rounds, steadier medians). */
+    public Settings withRounds(int newRounds) {
+        if (newRounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1: " + newRounds);
+        }
+        return new Settings(mode, newRounds, serverHeap, serverWarmupMs, jmhBenchmarks, jmhForks, jmhWarmupIterations,
+                jmhWarmupMs, jmhMeasureIterations, jmhMeasureMs, loadSessions, loadInFlightPerSession, loadPayloadBytes,
+                loadMixes, loadKeys, loadWarmupMs, loadMeasureMs, fanoutSessions, fanoutRepeats, churnThreads,
+                churnWarmupMs, churnMeasureMs, scaleZnodes, scaleDataBytes, ensembleMembers, ensembleSessions,
+                ensembleInFlightPerSession, ensembleHeap);
     }
 
     /** Fraction of reads in a mix. */

@@ -1,6 +1,7 @@
 package dev.paddock.server.net;
 
 import dev.paddock.server.request.ClientChannel;
+import dev.paddock.server.watch.WatchEvent;
 import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.jute.JuteWriter;
 import dev.paddock.wire.proto.ReplyHeader;
@@ -45,6 +46,12 @@ final class NettyClientChannel implements ClientChannel {
         }
         channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
         return len;
+    }
+
+    /** The shared frame goes out as it is: a wrapper of its array per channel, no copy, no encoding. */
+    @Override
+    public void writeEvent(WatchEvent event) {
+        channel.write(Unpooled.wrappedBuffer(event.frame()), channel.voidPromise());
     }
 
     @Override

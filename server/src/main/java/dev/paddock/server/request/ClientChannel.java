@@ -1,5 +1,6 @@
 package dev.paddock.server.request;
 
+import dev.paddock.server.watch.WatchEvent;
 import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.ReplyHeader;
 
@@ -14,6 +15,14 @@ public interface ClientChannel {
 
     /** Queues a reply (header and optional body) for sending; returns its size without the length prefix. */
     int write(ReplyHeader header, JuteRecord body);
+
+    /**
+     * Queues a watch event whose encoded frame other connections share; the default encodes it again, a
+     * network channel sends the shared bytes as they are.
+     */
+    default void writeEvent(WatchEvent event) {
+        write(event.header(), event.body());
+    }
 
     /** Queues a handshake answer, which has no reply header. */
     void writeRaw(JuteRecord record);

@@ -6,13 +6,12 @@ import dev.paddock.server.auth.IpMatcher;
 import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.watch.EventType;
+import dev.paddock.server.watch.WatchEvent;
 import dev.paddock.server.watch.Watcher;
-import dev.paddock.wire.Xid;
 import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.Acl;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.ReplyHeader;
-import dev.paddock.wire.proto.WatcherEvent;
 import javax.security.sasl.SaslServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connection implements Watcher {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    /** ZooKeeper's KeeperState.SyncConnected: watch events are delivered on a connected session. */
-    private static final int STATE_SYNC_CONNECTED = 3;
 
     private final ClientChannel channel;
     private final AuthInfo identities = new AuthInfo();
@@ -269,10 +266,22 @@ public final class Connection implements Watcher {
 
     @Override
     public void sendEvent(EventType type, String path, long zxid) {
+        sendEvent(new WatchEvent(type, path, zxid));
+    }
+
+    /** Sends the event's shared frame (see {@link WatchEvent}); a failure closes this connection only. */
+    @Override
+    public void sendEvent(WatchEvent event) {
         if (closed || broken) {
             return;
         }
         stats.countSent();
-        write(new ReplyHeader(Xid.NOTIFICATION, zxid, 0), new WatcherEvent(type.code, STATE_SYNC_CONNECTED, path));
+        try {
+            channel.writeEvent(event);
+            needFlush();
+            checkQueued();
+        } catch (RuntimeException e) {
+            fail(e);
+        }
     }
 }

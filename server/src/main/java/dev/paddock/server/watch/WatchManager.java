@@ -73,11 +73,13 @@ public final class WatchManager {
                 }
                 default -> throw new IllegalStateException(c.kind().name());
             }
+            // One event per change, encoded at most once however many watchers it goes to.
+            WatchEvent event = new WatchEvent(type, c.path(), zxid);
             for (Watcher w : targets) {
                 if (c.acl() != null && !w.mayRead(c.acl())) {
                     continue;
                 }
-                w.sendEvent(type, c.path(), zxid);
+                w.sendEvent(event);
             }
         }
     }

@@ -8,6 +8,14 @@ public interface Watcher {
     void sendEvent(EventType type, String path, long zxid);
 
     /**
+     * Sends a change's event, which {@link WatchManager#fire} shares between all the watchers it goes to: a
+     * connection sends its already encoded frame instead of encoding its own copy.
+     */
+    default void sendEvent(WatchEvent event) {
+        sendEvent(event.type(), event.path(), event.zxid());
+    }
+
+    /**
      * Whether this watcher's session may READ a node with this ACL, which an event about the node needs
      * (ZooKeeper filters each delivery so). A watch used up by an event it may not see stays used up.
      */

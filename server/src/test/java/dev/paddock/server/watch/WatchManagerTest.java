@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paddock.server.tree.AclLists;
 import dev.paddock.server.tree.Change;
 import dev.paddock.wire.proto.Acl;
+import dev.paddock.wire.jute.JuteReader;
 import dev.paddock.wire.proto.Id;
+import dev.paddock.wire.proto.ReplyHeader;
+import dev.paddock.wire.proto.WatcherEvent;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,36 @@ class WatchManagerTest {
         watches.fire(List.of(new Change(Change.Kind.CREATED, "/a/b", secret),
                 new Change(Change.Kind.CREATED, "/a/c", AclLists.OPEN)), 3);
         assertThat(w.events).containsExactly("NODE_CREATED /a/c");
+    }
+
+    @Test
+    void aChangeSeenByAThousandWatchersIsOneEventEncodedOnce() {
+        List<WatchEvent> received = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            watches.addDataWatch("/fan", new Recorder() {
+                @Override
+                public void sendEvent(WatchEvent event) {
+                    received.add(event);
+                }
+            });
+        }
+        watches.fire(List.of(new Change(Change.Kind.DATA_CHANGED, "/fan")), 7);
+        assertThat(received).hasSize(1000);
+        WatchEvent first = received.get(0);
+        assertThat(received).allSatisfy(e -> assertThat(e).isSameAs(first));
+        byte[] frame = first.frame();
+        assertThat(first.frame()).isSameAs(frame);
+    }
+
+    @Test
+    void theSharedFrameIsTheEventAsAReplyWouldEncodeIt() {
+        WatchEvent e = new WatchEvent(EventType.NODE_DELETED, "/a/b", 0x100000005L);
+        byte[] frame = e.frame();
+        JuteReader in = JuteReader.of(ByteBuffer.wrap(frame));
+        assertThat(in.readInt()).isEqualTo(frame.length - 4).isEqualTo(e.size());
+        assertThat(ReplyHeader.read(in)).isEqualTo(new ReplyHeader(-1, 0x100000005L, 0));
+        assertThat(WatcherEvent.read(in)).isEqualTo(new WatcherEvent(2, 3, "/a/b"));
+        assertThat(in.remaining()).isZero();
     }
 
     @Test
