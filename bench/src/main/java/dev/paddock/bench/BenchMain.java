@@ -320,8 +320,9 @@ public final class BenchMain {
                             String item = provider + ", " + Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload)
                                     + ", " + w * settings.loadSessions() + " in flight";
                             LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w,
-                                    settings.loadWarmupMs(), settings.loadMeasureMs());
+                                    settings.loadWarmupMs(), settings.loadMeasureMs(), server::cpuNanos);
                             figures.add("tls", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
+                            addCpu("tls", item, SERVER_CPU, server.kind, round, p.cpuMicrosPerOp());
                             figures.add("tls", item, "p50", "ms", true, server.kind, round, p.p50Ms());
                             figures.add("tls", item, "p99", "ms", true, server.kind, round, p.p99Ms());
                             figures.add("tls", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
