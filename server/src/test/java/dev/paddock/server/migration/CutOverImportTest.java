@@ -48,10 +48,14 @@ class CutOverImportTest {
         assertThat(epochs.currentEpoch()).isEqualTo(5);
         assertThat(epochs.acceptedEpoch()).isEqualTo(7);
 
-        StateMachine state = ZooKeeperImport.toPaddock(tree, Map.of(0x100L, 30_000), ZXID, false);
+        StateMachine state = ZooKeeperImport.toImported(tree, Map.of(0x100L, 30_000), ZXID, false);
         assertThat(state.configNodeData()).as("the old ensemble's configuration text").isEmpty();
         assertThat(state.tree().exists("/a")).isTrue();
         assertThat(state.tree().stat("/zookeeper/config").mzxid()).as("the node itself is kept").isEqualTo(ZXID);
+        // A live mirror serves the running ensemble's text there, as a ZooKeeper observer does.
+        StateMachine mirrored = ZooKeeperImport.toPaddock(tree, Map.of(0x100L, 30_000), ZXID, false);
+        assertThat(new String(mirrored.configNodeData(), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("server.1=127.0.0.1:2888:3888:participant");
     }
 
     @Test
