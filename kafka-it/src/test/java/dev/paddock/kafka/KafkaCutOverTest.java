@@ -1,0 +1,280 @@
+package dev.paddock.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.it.Wait;
+import dev.paddock.it.ZkInspector;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 12 section 3 with Kafka as the client: three Kafka 3.9.2 brokers (in this JVM, ZooKeeper mode,
+ * replication factor 3) whose {@code zookeeper.connect} lists the three ZooKeeper 3.9.5 voters and the three
+ * Paddock mirrors run through the README's cut-over ({@link CutOverMembers}: the voters stop, the mirrors stop
+ * and save, the check, the levelling, the mirrors restart as a Paddock ensemble). A producer with acks=all
+ * writes the whole time and records every acknowledged record. Afterwards, on Paddock: every broker is still
+ * registered under the session it had on ZooKeeper, no broker's session expired, the controller is the same,
+ * the topic's metadata is intact, every acknowledged record is read back, and Kafka writes to Paddock (a new
+ * topic) and produces and consumes on it. The brokers' sessions (60 s) outlast the pause, which is printed.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class KafkaCutOverTest {
+    private static final String CHROOT = "/kafka-cut";
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern CONTROLLER_ID = Pattern.compile("\"brokerid\":(\\d+)");
+    private static final int BROKERS = 3;
+    private static final int PARTITIONS = 3;
+    private static final int MAX_RECORDS = 500_000;
+
+    private final List<InProcessBroker> brokers = new ArrayList<>();
+    private CutOverMembers members;
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (InProcessBroker b : brokers) {
+            b.close();
+        }
+        if (members != null) {
+            members.close();
+        }
+    }
+
+    @Test
+    void kafkaBrokersRunThroughTheCutOverToPaddock() throws Exception {
+        Path dir = Files.createTempDirectory(SingleBrokerSuite.workDir(), "kafka-cut-over");
+        members = CutOverMembers.startVoters(dir);
+        Wait.until("a ZooKeeper leader", TIMEOUT, () -> leaders(1, CutOverMembers.VOTERS) == 1);
+        members.startMirrors();
+        int lastMirror = CutOverMembers.FIRST_MIRROR + CutOverMembers.MIRRORS - 1;
+        Wait.until("three mirrors serving", TIMEOUT, () -> allServing(CutOverMembers.FIRST_MIRROR, lastMirror));
+        String connect = members.votersConnectString() + "," + members.paddockConnectString();
+        log("voters at " + members.votersConnectString() + ", mirrors at " + members.paddockConnectString());
+
+        String bootstrap = startBrokers(dir, connect);
+        String topic = "ledger";
+        try (Admin admin = Kafka.admin(bootstrap)) {
+            Kafka.createTopics(admin, List.of(new NewTopic(topic, PARTITIONS, (short) BROKERS)
+                    .configs(Map.of("min.insync.replicas", "2"))));
+            Wait.until("every partition with 3 in sync", TIMEOUT, () -> describe(admin, topic).partitions().stream()
+                    .allMatch(p -> p.isr().size() == BROKERS && p.leader() != null));
+        }
+        Map<String, Long> owners;
+        String controllerBefore;
+        try (ZkInspector zk = ZkInspector.connect(connect)) {
+            owners = brokerSessions(zk);
+            controllerBefore = zk.text(CHROOT + "/controller");
+        }
+        long expiresBefore = brokerZkEvents("ZooKeeperExpiresPerSec");
+        log("brokers registered with sessions " + owners + ", controller " + controllerBefore);
+
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> produce(bootstrap, topic, acknowledged, producerFailure, stop), "producer");
+        writer.start();
+        try {
+            Wait.until("500 records acknowledged before the cut-over", TIMEOUT, () -> acknowledged.size() >= 500);
+            cutOver();
+            int ackedAfter = acknowledged.size();
+            Wait.until("200 more records acknowledged on Paddock", TIMEOUT, () -> acknowledged.size() >= ackedAfter + 200);
+        } finally {
+            stop.set(true);
+            writer.join(TimeUnit.SECONDS.toMillis(150));
+        }
+        assertThat(writer.isAlive()).as("producer stopped").isFalse();
+        assertThat(producerFailure.get()).as("producer failure").isNull();
+        checkOnPaddock(bootstrap, topic, owners, controllerBefore, expiresBefore, acknowledged);
+    }
+
+    /** The README's procedure, timed; brokers and producer keep running. */
+    private void cutOver() throws Exception {
+        long mirrored = members.zxid(1);
+        for (int id = CutOverMembers.FIRST_MIRROR; id < CutOverMembers.FIRST_MIRROR + CutOverMembers.MIRRORS; id++) {
+            int m = id;
+            Wait.until("mirror " + m + " following the voters", TIMEOUT, () -> members.zxid(m) >= mirrored);
+        }
+        long stopped = System.nanoTime();
+        members.killVoters();
+        log("voters stopped");
+        Map<Integer, Long> saved = members.stopMirrors();
+        String checked = members.checkAndLevel(saved);
+        log("mirrors stopped and saved: " + checked);
+        members.startPaddockEnsemble();
+        int last = CutOverMembers.FIRST_MIRROR + CutOverMembers.MIRRORS - 1;
+        Wait.until("a Paddock leader", TIMEOUT, () -> leaders(CutOverMembers.FIRST_MIRROR, last) == 1);
+        try (ZkInspector paddock = ZkInspector.connect(members.paddockConnectString())) {
+            paddock.put("/cut-over-probe", "written on Paddock");
+        }
+        log(String.format("cut-over pause: %d ms (ZooKeeper stop to the first write Paddock acknowledged)",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped)));
+    }
+
+    /** What Kafka must find on Paddock after the cut-over. */
+    private void checkOnPaddock(String bootstrap, String topic, Map<String, Long> owners, String controllerBefore,
+                                long expiresBefore, Set<String> acknowledged) throws Exception {
+        try (ZkInspector paddock = ZkInspector.connect(members.paddockConnectString())) {
+            assertThat(brokerSessions(paddock)).as("/brokers/ids on Paddock and the sessions owning them")
+                    .isEqualTo(owners);
+            assertThat(paddock.text(CHROOT + "/controller")).as("the controller on Paddock").isEqualTo(controllerBefore);
+            assertThat(controllerId(controllerBefore)).isBetween(0, BROKERS - 1);
+            assertThat(paddock.children(CHROOT + "/brokers/topics/" + topic + "/partitions"))
+                    .as("the topic's partitions on Paddock").hasSize(PARTITIONS);
+        }
+        assertThat(brokerZkEvents("ZooKeeperExpiresPerSec")).as("broker ZooKeeper session expiries")
+                .isEqualTo(expiresBefore);
+        try (Admin admin = Kafka.admin(bootstrap)) {
+            TopicDescription d = describe(admin, topic);
+            assertThat(d.partitions()).hasSize(PARTITIONS);
+            assertThat(d.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(BROKERS));
+            Integer controller = Kafka.get(admin.describeCluster().controller()).id();
+            assertThat(controller).isEqualTo(controllerId(controllerBefore));
+            // Kafka writes to Paddock: a topic created after the cut-over, used end to end.
+            Kafka.createTopics(admin, List.of(new NewTopic("after-cut-over", 1, (short) BROKERS)));
+            Wait.until("the new topic's partition led", TIMEOUT, () -> describe(admin, "after-cut-over").partitions()
+                    .stream().allMatch(p -> p.leader() != null && p.isr().size() == BROKERS));
+        }
+        try (ZkInspector paddock = ZkInspector.connect(members.paddockConnectString())) {
+            assertThat(paddock.exists(CHROOT + "/brokers/topics/after-cut-over")).as("the new topic on Paddock").isTrue();
+        }
+        try (KafkaProducer<String, String> producer = Kafka.producer(BrokerConfig.admin(bootstrap))) {
+            for (int i = 0; i < 10; i++) {
+                Kafka.send(producer, "after-cut-over", "k", "after-" + i);
+            }
+        }
+        assertThat(TopicReader.readAll(bootstrap, "after-cut-over", 1, TIMEOUT)).hasSize(10);
+        Set<String> read = TopicReader.readAll(bootstrap, topic, PARTITIONS, TIMEOUT);
+        Set<String> lost = new HashSet<>(acknowledged);
+        lost.removeAll(read);
+        log("read " + read.size() + " records; " + acknowledged.size() + " were acknowledged");
+        assertThat(lost).as("acknowledged records missing after the cut-over (of %d)", acknowledged.size()).isEmpty();
+    }
+
+    private String startBrokers(Path dir, String connect) {
+        for (int id = 0; id < BROKERS; id++) {
+            Properties config = BrokerConfig.broker(id, connect + CHROOT, 0, dir.resolve("broker-" + id), BROKERS);
+            // Longer than the cut-over's pause, which is a ZooKeeper client's disconnection to the brokers.
+            config.setProperty("zookeeper.session.timeout.ms", Integer.toString(CutOverMembers.MAX_SESSION_MS));
+            config.setProperty("min.insync.replicas", "2");
+            // At teardown the last brokers could not hand leadership to anyone and would retry for 15 s.
+            config.setProperty("controlled.shutdown.enable", "false");
+            brokers.add(InProcessBroker.start(config));
+        }
+        return String.join(",", brokers.stream().map(InProcessBroker::bootstrap).toList());
+    }
+
+    private int leaders(int from, int to) {
+        int n = 0;
+        for (int id = from; id <= to; id++) {
+            n += "leader".equals(members.mode(id)) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private boolean allServing(int from, int to) {
+        for (int id = from; id <= to; id++) {
+            if (members.mode(id).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static TopicDescription describe(Admin admin, String topic) {
+        return Kafka.get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    }
+
+    /** broker id -> the session that owns its /brokers/ids entry. */
+    private static Map<String, Long> brokerSessions(ZkInspector zk) throws Exception {
+        Map<String, Long> owners = new LinkedHashMap<>();
+        for (String id : new TreeSet<>(zk.children(CHROOT + "/brokers/ids"))) {
+            Stat s = zk.stat(CHROOT + "/brokers/ids/" + id);
+            if (s != null) {
+                owners.put(id, s.getEphemeralOwner());
+            }
+        }
+        return owners;
+    }
+
+    private static int controllerId(String controller) {
+        Matcher m = CONTROLLER_ID.matcher(controller);
+        if (!m.find()) {
+            throw new AssertionError("unreadable /controller: " + controller);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The brokers' count of one ZooKeeper client state (Kafka's meters, shared by the brokers of this JVM). */
+    private static long brokerZkEvents(String meter) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(
+                new ObjectName("kafka.server:type=SessionExpireListener,name=" + meter), null);
+        assertThat(names).as("meter " + meter).isNotEmpty();
+        long count = 0;
+        for (ObjectName n : names) {
+            count += ((Number) server.getAttribute(n, "Count")).longValue();
+        }
+        return count;
+    }
+
+    /** acks=all, paced to about 500 a second; records the value of every acknowledged record. */
+    private static void produce(String bootstrap, String topic, Set<String> acknowledged,
+                                AtomicReference<Throwable> failure, AtomicBoolean stop) {
+        Properties p = BrokerConfig.admin(bootstrap);
+        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        Semaphore inFlight = new Semaphore(100);
+        try (KafkaProducer<String, String> producer = Kafka.producer(p)) {
+            for (int i = 0; i < MAX_RECORDS && !stop.get(); i++) {
+                if (!inFlight.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    i--;
+                    continue;
+                }
+                TimeUnit.MILLISECONDS.sleep(2);
+                String value = "record-" + i;
+                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 30), value), (metadata, error) -> {
+                    inFlight.release();
+                    if (error == null) {
+                        acknowledged.add(value);
+                    }
+                });
+            }
+            producer.flush();
+        } catch (Throwable t) {
+            failure.set(t);
+        }
+    }
+
+    private static void log(String message) {
+        System.out.printf("[%tT.%<tL] %s%n", System.currentTimeMillis(), message);
+    }
+}
