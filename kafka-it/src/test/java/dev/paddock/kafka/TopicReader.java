@@ -3,6 +3,7 @@ package dev.paddock.kafka;
 import dev.paddock.it.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,14 @@ final class TopicReader {
     }
 
     static Set<String> readAll(String bootstrap, String topic, int partitionCount, Duration timeout) {
+        return new HashSet<>(readPositions(bootstrap, topic, partitionCount, timeout).values());
+    }
+
+    /** Every committed record's value by its position, {@code partition@offset} (as {@link #position} writes it). */
+    static Map<String, String> readPositions(String bootstrap, String topic, int partitionCount, Duration timeout) {
         Properties p = BrokerConfig.admin(bootstrap);
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Set<String> values = new HashSet<>();
+        Map<String, String> values = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int i = 0; i < partitionCount; i++) {
@@ -33,11 +39,15 @@ final class TopicReader {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             Wait.until("reading " + topic + " to its end offsets " + end, timeout, () -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(r.value());
+                    values.put(position(r.partition(), r.offset()), r.value());
                 }
                 return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
             });
         }
         return values;
+    }
+
+    static String position(int partition, long offset) {
+        return partition + "@" + offset;
     }
 }
