@@ -296,7 +296,8 @@ public final class BenchMain {
 
     /**
      * The load generator over TLS, once per provider (see {@link TlsBench}): the plain server the section was
-     * given is replaced by one with TLS for each provider; 100% reads and 100% writes at the largest payload,
+     * given is replaced by one with TLS for each provider; 100% reads and 100% writes (the mode's mixes when it
+     * has neither) at the largest payload,
      * one request in flight per session and the most the load section uses.
      */
     private ServerProcess tls(ServerProcess plain, Path dir, int round) throws Exception {
@@ -304,7 +305,8 @@ public final class BenchMain {
         TlsBench tls = TlsBench.create(env.workDir(), env);
         int payload = settings.loadPayloadBytes().stream().max(Integer::compare).orElseThrow();
         List<Integer> inFlight = List.of(1, settings.loadInFlightPerSession().stream().max(Integer::compare).orElseThrow());
-        List<String> mixes = settings.loadMixes().stream().filter(m -> m.equals("read100") || m.equals("write100")).toList();
+        List<String> pure = settings.loadMixes().stream().filter(m -> m.equals("read100") || m.equals("write100")).toList();
+        List<String> mixes = pure.isEmpty() ? settings.loadMixes() : pure; // smoke has one mixed mix only
         ServerProcess server = plain;
         for (String provider : TlsBench.PROVIDERS) {
             List<String> flags = new java.util.ArrayList<>(extraFlags("tls-" + provider.toLowerCase(Locale.ROOT), plain.kind, round));
