@@ -32,6 +32,11 @@ public interface ServerView {
     /** The Mode line of srvr: standalone, leader, follower, observer, or looking. */
     String mode();
 
+    /** See {@code WritePath.upstreamZxid}: -1 unless this server is a live mirror. */
+    default long upstreamZxid() {
+        return -1;
+    }
+
     /** Whether the server serves clients now (read-only included); ZooKeeper answers most words only then. */
     boolean serving();
 

@@ -28,7 +28,7 @@ final class StatusText {
     record Summary(long minLatencyMs, double avgLatencyMs, long maxLatencyMs, long received, long sent,
                    int connections, int outstanding, long zxid, String mode, int nodeCount,
                    List<ServerView.Client> clients, long lastResponseBytes, long minResponseBytes,
-                   long maxResponseBytes, long uptimeMs) {
+                   long maxResponseBytes, long uptimeMs, long upstreamZxid) {
         boolean leader() {
             return "leader".equals(mode);
         }
@@ -47,7 +47,8 @@ final class StatusText {
         return new Summary(stats.minLatencyMs(), stats.avgLatencyMs(), stats.maxLatencyMs(), stats.packetsReceived(),
                 stats.packetsSent(), server.connectionCount(), server.outstandingRequests(), stateMachine.lastZxid(),
                 server.mode(), nodeCount(stateMachine), List.copyOf(server.clients()), stats.lastResponseBytes(),
-                stats.minResponseBytes(), stats.maxResponseBytes(), clock.monotonicMs() - facts.startedMs());
+                stats.minResponseBytes(), stats.maxResponseBytes(), clock.monotonicMs() - facts.startedMs(),
+                server.upstreamZxid());
     }
 
     /**
@@ -77,10 +78,27 @@ final class StatusText {
         sb.append("Zxid: 0x").append(Long.toHexString(s.zxid())).append('\n');
         sb.append("Mode: ").append(s.mode()).append('\n');
         sb.append("Node count: ").append(s.nodeCount()).append('\n');
+        if (s.upstreamZxid() >= 0) {
+            mirrorLag(sb, s.zxid(), s.upstreamZxid());
+        }
         if (s.leader()) {
             sb.append("Proposal sizes last/min/max: ").append(NO_PROPOSAL_SIZES).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * A live mirror's distance from the ZooKeeper leader it follows (after ZooKeeper's lines, so scripts that
+     * read those find them where they were): the leader's last zxid as its pings tell it, and the transactions
+     * this mirror has still to apply when both are in the same epoch.
+     */
+    private static void mirrorLag(StringBuilder sb, long zxid, long upstream) {
+        sb.append("Leader zxid: 0x").append(Long.toHexString(upstream)).append('\n');
+        if (upstream >>> 32 == zxid >>> 32) {
+            sb.append("Lag: ").append(Math.max(0, upstream - zxid)).append('\n');
+        } else {
+            sb.append("Lag: unknown (another epoch)\n");
+        }
     }
 
     /** cons: every connection with its session's statistics, one per line, then an empty line. */

@@ -25,6 +25,10 @@ final class MirrorSaves {
     }
 
     /** Mirror's thread: one more transaction applied. */
+    MirrorState state() {
+        return state;
+    }
+
     void applied() {
         if (++sinceSave >= every) {
             save();

@@ -159,6 +159,12 @@ public final class MirrorWritePath implements WritePath, MirrorListener {
         return "observer";
     }
 
+    /** The ZooKeeper leader's last zxid from its pings: srvr's lag. */
+    @Override
+    public long upstreamZxid() {
+        return saves.state().leaderZxid();
+    }
+
     /** Request thread, every tick: the sessions its clients touched, for the next PING reply. */
     void collectTouches() {
         for (long id : tracker.drainTouched()) {

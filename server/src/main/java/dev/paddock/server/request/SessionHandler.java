@@ -156,6 +156,11 @@ public final class SessionHandler implements ServerView {
     }
 
     @Override
+    public long upstreamZxid() {
+        return writePath.upstreamZxid();
+    }
+
+    @Override
     public boolean serving() {
         return writePath.serving() || readOnly();
     }

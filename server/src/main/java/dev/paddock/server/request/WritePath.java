@@ -48,6 +48,14 @@ public interface WritePath {
     /** The Mode line of srvr: standalone, leader, follower or observer. */
     String mode();
 
+    /**
+     * The last zxid this server knows its upstream leader has reached, for srvr's lag; -1 where srvr shows none
+     * (only a live mirror of a ZooKeeper ensemble shows it: ZooKeeper's own srvr has no such line).
+     */
+    default long upstreamZxid() {
+        return -1;
+    }
+
     /** Whether a reconfig can change this server's membership (ZooKeeper's standalone server answers Unimplemented). */
     default boolean reconfigurable() {
         return false;

@@ -83,6 +83,9 @@ class MirrorServesClientsTest {
         int port = server.clientPort();
         ServerTestSupport.awaitMode(port, "observer");
         assertThat(FourLetterWordProbe.send(port, "mntr")).contains("zk_server_state\tobserver");
+        String srvr = FourLetterWordProbe.send(port, "srvr");
+        assertThat(srvr).contains("Mode: observer\n").containsPattern("Leader zxid: 0x[0-9a-f]+\n")
+                .containsPattern("Lag: (\\d+|unknown \\(another epoch\\))\n");
 
         awaitOps(load, 400);
         load.close();
@@ -92,6 +95,14 @@ class MirrorServesClientsTest {
         awaitOps(mirrored, 200);
         mirrored.close();
         assertMirrorServesTheLeadersTree(writer, port);
+        // Quiet now: once a ping has told the mirror where the leader is, srvr shows it level.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String quiet = FourLetterWordProbe.send(port, "srvr");
+        while (!quiet.contains("Lag: 0\n") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            quiet = FourLetterWordProbe.send(port, "srvr");
+        }
+        assertThat(quiet).contains("Lag: 0\n");
 
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
         BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
