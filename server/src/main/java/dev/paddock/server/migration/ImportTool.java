@@ -1,9 +1,7 @@
 package dev.paddock.server.migration;
 
-import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.ServerConfig;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * {@code bin/paddock import <zoo.cfg>}: imports the ZooKeeper data of the zoo.cfg's dataDir (and dataLogDir)
@@ -15,18 +13,7 @@ public final class ImportTool {
     }
 
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("Usage: paddock import <zoo.cfg>");
-            System.exit(2);
-        }
-        ServerConfig config;
-        try {
-            config = ServerConfig.load(Path.of(args[0]));
-        } catch (ConfigException e) {
-            System.err.println("Invalid configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        ServerConfig config = ToolConfig.fromArgs(args, "paddock import <zoo.cfg>");
         try {
             System.out.println(ZooKeeperImport.run(config).describe());
         } catch (IOException e) {

@@ -1,9 +1,7 @@
 package dev.paddock.server.migration;
 
-import dev.paddock.server.config.ConfigException;
 import dev.paddock.server.config.ServerConfig;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * {@code bin/paddock lastzxid <zoo.cfg>}: prints the newest zxid in the ZooKeeper files ({@code version-2}) of
@@ -16,18 +14,7 @@ public final class LastZxidTool {
     }
 
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("Usage: paddock lastzxid <zoo.cfg>");
-            System.exit(2);
-        }
-        ServerConfig config;
-        try {
-            config = ServerConfig.load(Path.of(args[0]));
-        } catch (ConfigException e) {
-            System.err.println("Invalid configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        ServerConfig config = ToolConfig.fromArgs(args, "paddock lastzxid <zoo.cfg>");
         try {
             System.out.println(ZkLastZxid.of(config.dataDir(), config.dataLogDir()).describe());
         } catch (IOException e) {
