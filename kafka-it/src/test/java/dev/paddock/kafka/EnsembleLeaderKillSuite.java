@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paddock.it.Ensemble;
 import dev.paddock.it.Wait;
 import dev.paddock.it.ZkInspector;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,24 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +37,6 @@ import org.junit.jupiter.api.Test;
 abstract class EnsembleLeaderKillSuite {
     private static final String CHROOT = "/kafka-ensemble";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern CONTROLLER_ID = Pattern.compile("\"brokerid\":(\\d+)");
     private static final int BROKERS = 3;
     private static final int MAX_RECORDS = 500_000;
 
@@ -99,7 +83,7 @@ abstract class EnsembleLeaderKillSuite {
         try (Admin admin = Kafka.admin(bootstrap)) {
             Kafka.createTopics(admin, List.of(new NewTopic(topic, 3, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2"))));
-            awaitPartitions(admin, topic, "every partition with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
+            Kafka.awaitPartitions(TIMEOUT, admin, topic, "every partition with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
         }
 
         // What must not change: each broker's session, the controller, its epoch.
@@ -107,19 +91,15 @@ abstract class EnsembleLeaderKillSuite {
         int controller = controllerId();
         long controllerOwner = zk.stat(CHROOT + "/controller").getEphemeralOwner();
         String controllerEpoch = new String(zk.data(CHROOT + "/controller_epoch"), StandardCharsets.UTF_8);
-        long expiresBefore = brokerZkEvents("ZooKeeperExpiresPerSec");
-        long disconnectsBefore = brokerZkEvents("ZooKeeperDisconnectsPerSec");
+        long expiresBefore = Kafka.brokerZkEvents("ZooKeeperExpiresPerSec");
+        long disconnectsBefore = Kafka.brokerZkEvents("ZooKeeperDisconnectsPerSec");
         log("brokers registered with sessions " + hex(owners) + "; controller broker " + controller
                 + ", epoch " + controllerEpoch);
 
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> produce(bootstrap, topic, acknowledged, producerFailure, stop), "acks-all-writer");
-        writer.start();
+        AckedProducer writer = AckedProducer.start(bootstrap, topic, MAX_RECORDS, 1);
         int leader;
         try {
-            Wait.until("200 acknowledged records before the kill", TIMEOUT, () -> acknowledged.size() >= 200);
+            Wait.until("200 acknowledged records before the kill", TIMEOUT, () -> writer.acknowledgedCount() >= 200);
 
             leader = ensemble.leader();
             assertThat(leader).as("a " + name + " leader").isPositive();
@@ -129,7 +109,7 @@ abstract class EnsembleLeaderKillSuite {
             }
             long killedAt = System.nanoTime();
             ensemble.kill(leader);
-            int ackedAtKill = acknowledged.size();
+            int ackedAtKill = writer.acknowledgedCount();
             log("SIGKILLed " + name + " leader member " + leader + " with " + ackedAtKill
                     + " records acknowledged (client connections before:" + placement + ")");
 
@@ -139,15 +119,15 @@ abstract class EnsembleLeaderKillSuite {
             });
             log("new " + name + " leader member " + ensemble.leader() + " after "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt) + " ms");
-            Wait.until("writes acknowledged after the kill", TIMEOUT, () -> acknowledged.size() >= ackedAtKill + 200);
+            Wait.until("writes acknowledged after the kill", TIMEOUT, () -> writer.acknowledgedCount() >= ackedAtKill + 200);
 
             // Kafka still writes to ZooKeeper: a topic created after the kill, and a consumer group (the
             // first one creates __consumer_offsets through ZooKeeper).
             try (Admin admin = Kafka.admin(bootstrap)) {
                 Kafka.createTopics(admin, List.of(new NewTopic("after-failover", 3, (short) 3)));
-                awaitPartitions(admin, "after-failover", "after-failover with 3 in sync",
+                Kafka.awaitPartitions(TIMEOUT, admin, "after-failover", "after-failover with 3 in sync",
                         p -> p.isr().size() == 3 && p.leader() != null);
-                awaitPartitions(admin, topic, topic + " with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
+                Kafka.awaitPartitions(TIMEOUT, admin, topic, topic + " with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
             }
             try (KafkaConsumer<String, String> consumer = Kafka.consumer(BrokerConfig.admin(bootstrap), "after-failover-group")) {
                 consumer.subscribe(List.of(topic));
@@ -155,9 +135,9 @@ abstract class EnsembleLeaderKillSuite {
             }
 
             // Kafka noticed no more than a reconnect.
-            long expires = brokerZkEvents("ZooKeeperExpiresPerSec") - expiresBefore;
-            long disconnects = brokerZkEvents("ZooKeeperDisconnectsPerSec") - disconnectsBefore;
-            log(acknowledged.size() + " acknowledged; after the kill the brokers' shared meters count " + disconnects
+            long expires = Kafka.brokerZkEvents("ZooKeeperExpiresPerSec") - expiresBefore;
+            long disconnects = Kafka.brokerZkEvents("ZooKeeperDisconnectsPerSec") - disconnectsBefore;
+            log(writer.acknowledgedCount() + " acknowledged; after the kill the brokers' shared meters count " + disconnects
                     + " ZooKeeper disconnects, " + expires + " expiries");
             assertThat(expires).as("broker ZooKeeper sessions expired").isZero();
             assertThat(brokerSessions()).as("/brokers/ids and their ephemeral owners (sessions)").isEqualTo(owners);
@@ -170,23 +150,21 @@ abstract class EnsembleLeaderKillSuite {
             ensemble.start(leader);
             Wait.until("member " + leader + " back as a follower", TIMEOUT,
                     () -> "follower".equals(ensemble.mode(leader)) && ensemble.serving() == Ensemble.MEMBERS);
-            log("member " + leader + " rejoined: " + ensemble.mode(leader) + "; " + acknowledged.size() + " acknowledged");
+            log("member " + leader + " rejoined: " + ensemble.mode(leader) + "; " + writer.acknowledgedCount() + " acknowledged");
             try (ZkInspector rejoined = ZkInspector.connect(ensemble.connectString(leader))) {
                 Wait.until("the rejoined member to hold the topic created while it was down", TIMEOUT,
                         () -> rejoined.children(CHROOT + "/brokers/topics").contains("after-failover")
                                 && rejoined.children(CHROOT + "/brokers/topics").contains("__consumer_offsets"));
                 assertThat(new HashSet<>(rejoined.children(CHROOT + "/brokers/ids"))).isEqualTo(Set.of("0", "1", "2"));
             }
-            int ackedAtRejoin = acknowledged.size();
-            Wait.until("writes acknowledged after the rejoin", TIMEOUT, () -> acknowledged.size() >= ackedAtRejoin + 100);
+            int ackedAtRejoin = writer.acknowledgedCount();
+            Wait.until("writes acknowledged after the rejoin", TIMEOUT, () -> writer.acknowledgedCount() >= ackedAtRejoin + 100);
         } finally {
-            stop.set(true);
-            writer.join(TimeUnit.SECONDS.toMillis(90));
+            writer.stop(TimeUnit.SECONDS.toMillis(90));
         }
-        assertThat(writer.isAlive()).as("writer stopped").isFalse();
-        assertThat(producerFailure.get()).as("producer failure").isNull();
+        Set<String> acknowledged = writer.acknowledgedValues();
         assertThat(brokerSessions()).as("broker sessions at the end").isEqualTo(owners);
-        assertThat(brokerZkEvents("ZooKeeperExpiresPerSec")).as("broker ZooKeeper expiries at the end").isEqualTo(expiresBefore);
+        assertThat(Kafka.brokerZkEvents("ZooKeeperExpiresPerSec")).as("broker ZooKeeper expiries at the end").isEqualTo(expiresBefore);
 
         Set<String> read = readAll(bootstrap, topic);
         Set<String> lost = new HashSet<>(acknowledged);
@@ -219,68 +197,16 @@ abstract class EnsembleLeaderKillSuite {
         return sb.toString();
     }
 
-    /**
-     * The brokers' count of one ZooKeeper client state (Kafka's yammer meters kafka.server:type=
-     * SessionExpireListener, shared by the brokers of this JVM).
-     */
-    private static long brokerZkEvents(String meter) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = server.queryNames(new ObjectName("kafka.server:type=SessionExpireListener,name=" + meter), null);
-        assertThat(names).as("meter " + meter).isNotEmpty();
-        long count = 0;
-        for (ObjectName n : names) {
-            count += ((Number) server.getAttribute(n, "Count")).longValue();
-        }
-        return count;
-    }
 
     private static void log(String message) {
         System.out.printf("[%tT.%<tL] %s%n", System.currentTimeMillis(), message);
     }
 
     private int controllerId() throws Exception {
-        Matcher m = CONTROLLER_ID.matcher(new String(zk.data(CHROOT + "/controller"), StandardCharsets.UTF_8));
-        if (!m.find()) {
-            throw new AssertionError("unreadable /controller");
-        }
-        return Integer.parseInt(m.group(1));
+        return Kafka.controllerId(new String(zk.data(CHROOT + "/controller"), StandardCharsets.UTF_8));
     }
 
-    private static void awaitPartitions(Admin admin, String topic, String what, Predicate<TopicPartitionInfo> ok) {
-        Wait.until(what, TIMEOUT, () -> {
-            TopicDescription d = Kafka.get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-            return d.partitions().stream().allMatch(ok);
-        });
-    }
 
-    private static void produce(String bootstrap, String topic, Set<String> acknowledged,
-                                AtomicReference<Throwable> failure, AtomicBoolean stop) {
-        Properties p = BrokerConfig.admin(bootstrap);
-        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        Semaphore inFlight = new Semaphore(100);
-        try (KafkaProducer<String, String> producer = Kafka.producer(p)) {
-            for (int i = 0; i < MAX_RECORDS && !stop.get(); i++) {
-                if (!inFlight.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    i--;
-                    continue;
-                }
-                // Paced (at most about 1000 a second): writes go on for the whole test, and reading
-                // them all back at the end stays short.
-                TimeUnit.MILLISECONDS.sleep(1);
-                String value = "record-" + i;
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 30), value), (metadata, error) -> {
-                    inFlight.release();
-                    if (error == null) {
-                        acknowledged.add(value);
-                    }
-                });
-            }
-            producer.flush();
-        } catch (Throwable t) {
-            failure.set(t);
-        }
-    }
 
     private static Set<String> readAll(String bootstrap, String topic) {
         return TopicReader.readAll(bootstrap, topic, 3, TIMEOUT);

@@ -1,23 +1,34 @@
 package dev.paddock.kafka;
 
 import dev.paddock.it.Wait;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Client helpers shared by the suites. */
 final class Kafka {
+    private static final Pattern CONTROLLER_ID = Pattern.compile("\"brokerid\":(\\d+)");
+
     private Kafka() {}
 
     static Admin admin(String bootstrap) {
@@ -122,5 +133,41 @@ final class Kafka {
 
     static void send(KafkaProducer<String, String> producer, String topic, String key, String value) {
         get(producer.send(new ProducerRecord<>(topic, key, value)));
+    }
+
+    /** The broker id in the text of Kafka's {@code /controller} znode. */
+    static int controllerId(String controllerJson) {
+        Matcher m = CONTROLLER_ID.matcher(controllerJson);
+        if (!m.find()) {
+            throw new AssertionError("unreadable /controller: " + controllerJson);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    static TopicDescription describe(Admin admin, String topic) {
+        return get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    }
+
+    static void awaitPartitions(Duration timeout, Admin admin, String topic, String what,
+                                Predicate<TopicPartitionInfo> ok) {
+        Wait.until(what, timeout, () -> describe(admin, topic).partitions().stream().allMatch(ok));
+    }
+
+    /**
+     * The brokers' count of one ZooKeeper client state (Kafka's meters kafka.server:type=SessionExpireListener,
+     * shared by the brokers of this JVM), e.g. ZooKeeperExpiresPerSec.
+     */
+    static long brokerZkEvents(String meter) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(
+                new ObjectName("kafka.server:type=SessionExpireListener,name=" + meter), null);
+        if (names.isEmpty()) {
+            throw new AssertionError("no meter " + meter);
+        }
+        long count = 0;
+        for (ObjectName n : names) {
+            count += ((Number) server.getAttribute(n, "Count")).longValue();
+        }
+        return count;
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.it.Wait;
 import dev.paddock.it.ZkInspector;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,24 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +38,6 @@ import org.junit.jupiter.api.Timeout;
 class KafkaCutOverTest {
     private static final String CHROOT = "/kafka-cut";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final Pattern CONTROLLER_ID = Pattern.compile("\"brokerid\":(\\d+)");
     private static final int BROKERS = 3;
     private static final int PARTITIONS = 3;
     private static final int MAX_RECORDS = 500_000;
@@ -85,7 +71,7 @@ class KafkaCutOverTest {
         try (Admin admin = Kafka.admin(bootstrap)) {
             Kafka.createTopics(admin, List.of(new NewTopic(topic, PARTITIONS, (short) BROKERS)
                     .configs(Map.of("min.insync.replicas", "2"))));
-            Wait.until("every partition with 3 in sync", TIMEOUT, () -> describe(admin, topic).partitions().stream()
+            Wait.until("every partition with 3 in sync", TIMEOUT, () -> Kafka.describe(admin, topic).partitions().stream()
                     .allMatch(p -> p.isr().size() == BROKERS && p.leader() != null));
         }
         Map<String, Long> owners;
@@ -94,29 +80,23 @@ class KafkaCutOverTest {
             owners = brokerSessions(zk);
             controllerBefore = zk.text(CHROOT + "/controller");
         }
-        long expiresBefore = brokerZkEvents("ZooKeeperExpiresPerSec");
+        long expiresBefore = Kafka.brokerZkEvents("ZooKeeperExpiresPerSec");
         log("brokers registered with sessions " + owners + ", controller " + controllerBefore);
 
-        Map<String, String> acknowledged = new ConcurrentHashMap<>();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> produce(bootstrap, topic, acknowledged, producerFailure, stop), "producer");
-        writer.start();
+        // Paced to about 500 a second: writes go on for the whole test, reading them back stays short.
+        AckedProducer writer = AckedProducer.start(bootstrap, topic, MAX_RECORDS, 2);
         try {
-            Wait.until("500 records acknowledged before the cut-over", TIMEOUT, () -> acknowledged.size() >= 500);
-            int ackedBefore = acknowledged.size();
+            Wait.until("500 records acknowledged before the cut-over", TIMEOUT, () -> writer.acknowledgedCount() >= 500);
+            int ackedBefore = writer.acknowledgedCount();
             cutOver();
-            int ackedAfter = acknowledged.size();
+            int ackedAfter = writer.acknowledgedCount();
             // Producing needs no ZooKeeper write while the ISR holds, so Kafka keeps acknowledging through the pause.
             log((ackedAfter - ackedBefore) + " records acknowledged during the cut-over");
-            Wait.until("200 more records acknowledged on Paddock", TIMEOUT, () -> acknowledged.size() >= ackedAfter + 200);
+            Wait.until("200 more records acknowledged on Paddock", TIMEOUT, () -> writer.acknowledgedCount() >= ackedAfter + 200);
         } finally {
-            stop.set(true);
-            writer.join(TimeUnit.SECONDS.toMillis(150));
+            writer.stop(TimeUnit.SECONDS.toMillis(150));
         }
-        assertThat(writer.isAlive()).as("producer stopped").isFalse();
-        assertThat(producerFailure.get()).as("producer failure").isNull();
-        checkOnPaddock(bootstrap, topic, owners, controllerBefore, expiresBefore, acknowledged);
+        checkOnPaddock(bootstrap, topic, owners, controllerBefore, expiresBefore, writer.acknowledged());
     }
 
     /** The README's procedure, timed; brokers and producer keep running. */
@@ -154,21 +134,21 @@ class KafkaCutOverTest {
             assertThat(brokerSessions(paddock)).as("/brokers/ids on Paddock and the sessions owning them")
                     .isEqualTo(owners);
             assertThat(paddock.text(CHROOT + "/controller")).as("the controller on Paddock").isEqualTo(controllerBefore);
-            assertThat(controllerId(controllerBefore)).isBetween(0, BROKERS - 1);
+            assertThat(Kafka.controllerId(controllerBefore)).isBetween(0, BROKERS - 1);
             assertThat(paddock.children(CHROOT + "/brokers/topics/" + topic + "/partitions"))
                     .as("the topic's partitions on Paddock").hasSize(PARTITIONS);
         }
-        assertThat(brokerZkEvents("ZooKeeperExpiresPerSec")).as("broker ZooKeeper session expiries")
+        assertThat(Kafka.brokerZkEvents("ZooKeeperExpiresPerSec")).as("broker ZooKeeper session expiries")
                 .isEqualTo(expiresBefore);
         try (Admin admin = Kafka.admin(bootstrap)) {
-            TopicDescription d = describe(admin, topic);
+            TopicDescription d = Kafka.describe(admin, topic);
             assertThat(d.partitions()).hasSize(PARTITIONS);
             assertThat(d.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(BROKERS));
             Integer controller = Kafka.get(admin.describeCluster().controller()).id();
-            assertThat(controller).isEqualTo(controllerId(controllerBefore));
+            assertThat(controller).isEqualTo(Kafka.controllerId(controllerBefore));
             // Kafka writes to Paddock: a topic created after the cut-over, used end to end.
             Kafka.createTopics(admin, List.of(new NewTopic("after-cut-over", 1, (short) BROKERS)));
-            Wait.until("the new topic's partition led", TIMEOUT, () -> describe(admin, "after-cut-over").partitions()
+            Wait.until("the new topic's partition led", TIMEOUT, () -> Kafka.describe(admin, "after-cut-over").partitions()
                     .stream().allMatch(p -> p.leader() != null && p.isr().size() == BROKERS));
         }
         try (ZkInspector paddock = ZkInspector.connect(members.paddockConnectString())) {
@@ -218,9 +198,6 @@ class KafkaCutOverTest {
         return true;
     }
 
-    private static TopicDescription describe(Admin admin, String topic) {
-        return Kafka.get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-    }
 
     /** broker id -> the session that owns its /brokers/ids entry. */
     private static Map<String, Long> brokerSessions(ZkInspector zk) throws Exception {
@@ -234,54 +211,8 @@ class KafkaCutOverTest {
         return owners;
     }
 
-    private static int controllerId(String controller) {
-        Matcher m = CONTROLLER_ID.matcher(controller);
-        if (!m.find()) {
-            throw new AssertionError("unreadable /controller: " + controller);
-        }
-        return Integer.parseInt(m.group(1));
-    }
 
-    /** The brokers' count of one ZooKeeper client state (Kafka's meters, shared by the brokers of this JVM). */
-    private static long brokerZkEvents(String meter) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = server.queryNames(
-                new ObjectName("kafka.server:type=SessionExpireListener,name=" + meter), null);
-        assertThat(names).as("meter " + meter).isNotEmpty();
-        long count = 0;
-        for (ObjectName n : names) {
-            count += ((Number) server.getAttribute(n, "Count")).longValue();
-        }
-        return count;
-    }
 
-    /** acks=all, paced to about 500 a second; records every acknowledged record: its partition@offset and value. */
-    private static void produce(String bootstrap, String topic, Map<String, String> acknowledged,
-                                AtomicReference<Throwable> failure, AtomicBoolean stop) {
-        Properties p = BrokerConfig.admin(bootstrap);
-        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        Semaphore inFlight = new Semaphore(100);
-        try (KafkaProducer<String, String> producer = Kafka.producer(p)) {
-            for (int i = 0; i < MAX_RECORDS && !stop.get(); i++) {
-                if (!inFlight.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    i--;
-                    continue;
-                }
-                TimeUnit.MILLISECONDS.sleep(2);
-                String value = "record-" + i;
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 30), value), (metadata, error) -> {
-                    inFlight.release();
-                    if (error == null) {
-                        acknowledged.put(TopicReader.position(metadata.partition(), metadata.offset()), value);
-                    }
-                });
-            }
-            producer.flush();
-        } catch (Throwable t) {
-            failure.set(t);
-        }
-    }
 
     private static void log(String message) {
         System.out.printf("[%tT.%<tL] %s%n", System.currentTimeMillis(), message);

@@ -16,20 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +30,6 @@ import org.junit.jupiter.api.Test;
 abstract class ThreeBrokersSuite {
     private static final String CHROOT = "/kafka-three";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private static final Pattern CONTROLLER_ID = Pattern.compile("\"brokerid\":(\\d+)");
     private static final int MAX_RECORDS = 50_000;
 
     private final List<ChildBroker> brokers = new ArrayList<>();
@@ -88,23 +76,19 @@ abstract class ThreeBrokersSuite {
         try (Admin admin = Kafka.admin(bootstrap)) {
             Kafka.createTopics(admin, List.of(new NewTopic(topic, 3, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2"))));
-            awaitPartitions(admin, topic, "every partition with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
+            Kafka.awaitPartitions(TIMEOUT, admin, topic, "every partition with 3 in sync", p -> p.isr().size() == 3 && p.leader() != null);
         }
 
         // Write with acks=all in the background for the whole test; keep what the brokers acknowledged.
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> produce(bootstrap, topic, acknowledged, producerFailure, stop), "acks-all-writer");
-        writer.start();
+        AckedProducer writer = AckedProducer.start(bootstrap, topic, MAX_RECORDS, 0);
         try {
-            Wait.until("200 acknowledged records before the kill", TIMEOUT, () -> acknowledged.size() >= 200);
+            Wait.until("200 acknowledged records before the kill", TIMEOUT, () -> writer.acknowledgedCount() >= 200);
 
             int controller = controllerId();
             ChildBroker victim = brokers.get(controller);
             long sessionOwner = zk.stat(CHROOT + "/brokers/ids/" + controller).getEphemeralOwner();
             victim.kill();
-            int ackedAtKill = acknowledged.size();
+            int ackedAtKill = writer.acknowledgedCount();
             log("SIGKILLed controller broker " + controller + " with " + ackedAtKill + " records acknowledged");
 
             Wait.until("a new controller other than the killed broker " + controller, TIMEOUT, () -> {
@@ -115,30 +99,28 @@ abstract class ThreeBrokersSuite {
             Wait.until("the killed broker's registration to expire", TIMEOUT,
                     () -> zk.stat(CHROOT + "/brokers/ids/" + controller) == null);
             try (Admin admin = Kafka.admin(bootstrap)) {
-                awaitPartitions(admin, topic, "every partition led by a live broker without broker " + controller,
+                Kafka.awaitPartitions(TIMEOUT, admin, topic, "every partition led by a live broker without broker " + controller,
                         p -> p.leader() != null && p.leader().id() != controller
                                 && p.isr().stream().noneMatch(n -> n.id() == controller));
             }
-            Wait.until("writes acknowledged after the kill", TIMEOUT, () -> acknowledged.size() >= ackedAtKill + 200);
+            Wait.until("writes acknowledged after the kill", TIMEOUT, () -> writer.acknowledgedCount() >= ackedAtKill + 200);
 
-            log("leadership moved; " + acknowledged.size() + " acknowledged; restarting broker " + controller);
+            log("leadership moved; " + writer.acknowledgedCount() + " acknowledged; restarting broker " + controller);
             victim.restart();
             Wait.until("the restarted broker's /brokers/ids/" + controller + " entry", Duration.ofSeconds(120), () -> {
                 Stat s = zk.stat(CHROOT + "/brokers/ids/" + controller);
                 return s != null && s.getEphemeralOwner() != sessionOwner;
             });
             try (Admin admin = Kafka.admin(bootstrap)) {
-                awaitPartitions(admin, topic, "the restarted broker back in every ISR", p -> p.isr().size() == 3);
+                Kafka.awaitPartitions(TIMEOUT, admin, topic, "the restarted broker back in every ISR", p -> p.isr().size() == 3);
             }
-            int ackedAtRejoin = acknowledged.size();
+            int ackedAtRejoin = writer.acknowledgedCount();
             log("broker " + controller + " rejoined every ISR");
-            Wait.until("writes acknowledged after the rejoin", TIMEOUT, () -> acknowledged.size() >= ackedAtRejoin + 100);
+            Wait.until("writes acknowledged after the rejoin", TIMEOUT, () -> writer.acknowledgedCount() >= ackedAtRejoin + 100);
         } finally {
-            stop.set(true);
-            writer.join(TimeUnit.SECONDS.toMillis(90));
+            writer.stop(TimeUnit.SECONDS.toMillis(90));
         }
-        assertThat(writer.isAlive()).as("writer stopped").isFalse();
-        assertThat(producerFailure.get()).as("producer failure").isNull();
+        Set<String> acknowledged = writer.acknowledgedValues();
 
         Set<String> read = readAll(bootstrap, topic);
         Set<String> lost = new HashSet<>(acknowledged);
@@ -153,46 +135,10 @@ abstract class ThreeBrokersSuite {
     }
 
     private int controllerId() throws Exception {
-        Matcher m = CONTROLLER_ID.matcher(new String(zk.data(CHROOT + "/controller"), StandardCharsets.UTF_8));
-        if (!m.find()) {
-            throw new AssertionError("unreadable /controller");
-        }
-        return Integer.parseInt(m.group(1));
+        return Kafka.controllerId(new String(zk.data(CHROOT + "/controller"), StandardCharsets.UTF_8));
     }
 
-    private static void awaitPartitions(Admin admin, String topic, String what,
-                                        java.util.function.Predicate<TopicPartitionInfo> ok) {
-        Wait.until(what, TIMEOUT, () -> {
-            TopicDescription d = Kafka.get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-            return d.partitions().stream().allMatch(ok);
-        });
-    }
 
-    private static void produce(String bootstrap, String topic, Set<String> acknowledged,
-                                AtomicReference<Throwable> failure, AtomicBoolean stop) {
-        Properties p = BrokerConfig.admin(bootstrap);
-        p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-        p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        Semaphore inFlight = new Semaphore(100);
-        try (KafkaProducer<String, String> producer = Kafka.producer(p)) {
-            for (int i = 0; i < MAX_RECORDS && !stop.get(); i++) {
-                if (!inFlight.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    i--;
-                    continue;
-                }
-                String value = "record-" + i;
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i % 30), value), (metadata, error) -> {
-                    inFlight.release();
-                    if (error == null) {
-                        acknowledged.add(value);
-                    }
-                });
-            }
-            producer.flush();
-        } catch (Throwable t) {
-            failure.set(t);
-        }
-    }
 
     private static Set<String> readAll(String bootstrap, String topic) {
         return TopicReader.readAll(bootstrap, topic, 3, TIMEOUT);
