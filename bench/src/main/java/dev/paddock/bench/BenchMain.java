@@ -212,7 +212,7 @@ public final class BenchMain {
                     case "fanout" -> fanout(server, round);
                     case "churn" -> churn(server, round);
                     case "scale" -> server = scale(server, dir, round);
-                    case "tls" -> server = tls(server, dir, round);
+                    case "tls" -> server = TlsBench.section(server, dir, sectionRun(kind, round));
                     default -> throw new IllegalArgumentException(section);
                 }
             } finally {
@@ -227,6 +227,10 @@ public final class BenchMain {
             }
             deleteTree(dir);
         }
+    }
+
+    private SectionRun sectionRun(ServerKind kind, int round) {
+        return new SectionRun(settings, env, figures, logsDir, kind, round, name -> extraFlags(name, kind, round));
     }
 
     // ---- sections -------------------------------------------------------------------------------------
@@ -292,58 +296,6 @@ public final class BenchMain {
                 }
             }
         }
-    }
-
-    /**
-     * The load generator over TLS, once per provider (see {@link TlsBench}): the plain server the section was
-     * given is replaced by one with TLS for each provider; 100% reads and 100% writes (the mode's mixes when it
-     * has neither) at the largest payload,
-     * one request in flight per session and the most the load section uses.
-     */
-    private ServerProcess tls(ServerProcess plain, Path dir, int round) throws Exception {
-        plain.close();
-        TlsBench tls = TlsBench.create(env.workDir(), env);
-        int payload = settings.loadPayloadBytes().stream().max(Integer::compare).orElseThrow();
-        List<Integer> inFlight = List.of(1, settings.loadInFlightPerSession().stream().max(Integer::compare).orElseThrow());
-        List<String> pure = settings.loadMixes().stream().filter(m -> m.equals("read100") || m.equals("write100")).toList();
-        List<String> mixes = pure.isEmpty() ? settings.loadMixes() : pure; // smoke has one mixed mix only
-        ServerProcess server = plain;
-        for (String provider : TlsBench.PROVIDERS) {
-            List<String> flags = new java.util.ArrayList<>(extraFlags("tls-" + provider.toLowerCase(Locale.ROOT), plain.kind, round));
-            flags.addAll(tls.serverFlags(provider));
-            server = ServerProcess.start(plain.kind, dir.resolve(provider.toLowerCase(Locale.ROOT)), env,
-                    settings.serverHeap(), flags);
-            try (TlsBench.ClientProperties client = tls.clientProperties()) {
-                Warmup.run(server.connectString(), 4, settings.serverWarmupMs());
-                try (LoadGenerator gen = new LoadGenerator(server.connectString(), settings.loadSessions(), settings.loadKeys())) {
-                    gen.prepare(payload);
-                    for (String mix : mixes) {
-                        for (int w : inFlight) {
-                            String item = provider + ", " + Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload)
-                                    + ", " + w * settings.loadSessions() + " in flight";
-                            LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w,
-                                    settings.loadWarmupMs(), settings.loadMeasureMs(), server::cpuNanos);
-                            figures.add("tls", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
-                            addCpu("tls", item, SERVER_CPU, server.kind, round, p.cpuMicrosPerOp());
-                            figures.add("tls", item, "p50", "ms", true, server.kind, round, p.p50Ms());
-                            figures.add("tls", item, "p99", "ms", true, server.kind, round, p.p99Ms());
-                            figures.add("tls", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
-                            if (p.errors() > 0) {
-                                figures.note("tls", item, "ops/s", server.kind.label + ": " + p.errors() + " errors");
-                            }
-                        }
-                    }
-                }
-            } finally {
-                server.close();
-                Path log = server.dir.resolve("server.log");
-                if (Files.exists(log)) {
-                    Files.copy(log, logsDir.resolve(dir.getFileName() + "-" + provider.toLowerCase(Locale.ROOT)
-                            + "-server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return server;
     }
 
     private void fanout(ServerProcess server, int round) throws Exception {
