@@ -35,7 +35,7 @@ import org.openjdk.jmh.util.Statistics;
  *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64] [--rounds N]</pre>
  */
 public final class BenchMain {
-    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale", "ensemble", "tls");
+    public static final List<String> SECTIONS = List.of("jmh", "load", "latency", "fanout", "churn", "scale", "ensemble", "tls");
     /** The metric beside each throughput: server process CPU time (all threads) per operation. */
     static final String SERVER_CPU = "server CPU per op";
 
@@ -44,6 +44,8 @@ public final class BenchMain {
     private final Set<String> sections;
     private final boolean jfr;
     private final Figures figures = new Figures();
+    /** Holds ZooKeeper's peak rates across the rounds of the latency section. */
+    private final LatencyBench latency = new LatencyBench();
     private final List<Report.LoadKey> loadKeys = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final Path logsDir;
@@ -213,6 +215,7 @@ public final class BenchMain {
                     case "churn" -> churn(server, round);
                     case "scale" -> server = scale(server, dir, round);
                     case "tls" -> server = TlsBench.section(server, dir, sectionRun(kind, round));
+                    case "latency" -> server = latency.section(server, dir, sectionRun(kind, round));
                     default -> throw new IllegalArgumentException(section);
                 }
             } finally {
