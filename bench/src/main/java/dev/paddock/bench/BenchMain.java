@@ -35,7 +35,7 @@ import org.openjdk.jmh.util.Statistics;
  *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64] [--rounds N]</pre>
  */
 public final class BenchMain {
-    public static final List<String> SECTIONS = List.of("jmh", "load", "fanout", "churn", "scale", "ensemble", "tls");
+    public static final List<String> SECTIONS = List.of("jmh", "load", "latency", "fanout", "churn", "scale", "ensemble", "tls");
     /** The metric beside each throughput: server process CPU time (all threads) per operation. */
     static final String SERVER_CPU = "server CPU per op";
 
@@ -44,6 +44,8 @@ public final class BenchMain {
     private final Set<String> sections;
     private final boolean jfr;
     private final Figures figures = new Figures();
+    /** Holds ZooKeeper's peak rates across the rounds of the latency section. */
+    private final LatencyBench latency = new LatencyBench();
     private final List<Report.LoadKey> loadKeys = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final Path logsDir;
@@ -212,7 +214,8 @@ public final class BenchMain {
                     case "fanout" -> fanout(server, round);
                     case "churn" -> churn(server, round);
                     case "scale" -> server = scale(server, dir, round);
-                    case "tls" -> server = tls(server, dir, round);
+                    case "tls" -> server = TlsBench.section(server, dir, sectionRun(kind, round));
+                    case "latency" -> server = latency.section(server, dir, sectionRun(kind, round));
                     default -> throw new IllegalArgumentException(section);
                 }
             } finally {
@@ -227,6 +230,10 @@ public final class BenchMain {
             }
             deleteTree(dir);
         }
+    }
+
+    private SectionRun sectionRun(ServerKind kind, int round) {
+        return new SectionRun(settings, env, figures, logsDir, kind, round, name -> extraFlags(name, kind, round));
     }
 
     // ---- sections -------------------------------------------------------------------------------------
@@ -292,58 +299,6 @@ public final class BenchMain {
                 }
             }
         }
-    }
-
-    /**
-     * The load generator over TLS, once per provider (see {@link TlsBench}): the plain server the section was
-     * given is replaced by one with TLS for each provider; 100% reads and 100% writes (the mode's mixes when it
-     * has neither) at the largest payload,
-     * one request in flight per session and the most the load section uses.
-     */
-    private ServerProcess tls(ServerProcess plain, Path dir, int round) throws Exception {
-        plain.close();
-        TlsBench tls = TlsBench.create(env.workDir(), env);
-        int payload = settings.loadPayloadBytes().stream().max(Integer::compare).orElseThrow();
-        List<Integer> inFlight = List.of(1, settings.loadInFlightPerSession().stream().max(Integer::compare).orElseThrow());
-        List<String> pure = settings.loadMixes().stream().filter(m -> m.equals("read100") || m.equals("write100")).toList();
-        List<String> mixes = pure.isEmpty() ? settings.loadMixes() : pure; // smoke has one mixed mix only
-        ServerProcess server = plain;
-        for (String provider : TlsBench.PROVIDERS) {
-            List<String> flags = new java.util.ArrayList<>(extraFlags("tls-" + provider.toLowerCase(Locale.ROOT), plain.kind, round));
-            flags.addAll(tls.serverFlags(provider));
-            server = ServerProcess.start(plain.kind, dir.resolve(provider.toLowerCase(Locale.ROOT)), env,
-                    settings.serverHeap(), flags);
-            try (TlsBench.ClientProperties client = tls.clientProperties()) {
-                Warmup.run(server.connectString(), 4, settings.serverWarmupMs());
-                try (LoadGenerator gen = new LoadGenerator(server.connectString(), settings.loadSessions(), settings.loadKeys())) {
-                    gen.prepare(payload);
-                    for (String mix : mixes) {
-                        for (int w : inFlight) {
-                            String item = provider + ", " + Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload)
-                                    + ", " + w * settings.loadSessions() + " in flight";
-                            LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w,
-                                    settings.loadWarmupMs(), settings.loadMeasureMs(), server::cpuNanos);
-                            figures.add("tls", item, "ops/s", "ops/s", false, server.kind, round, p.opsPerSec());
-                            addCpu("tls", item, SERVER_CPU, server.kind, round, p.cpuMicrosPerOp());
-                            figures.add("tls", item, "p50", "ms", true, server.kind, round, p.p50Ms());
-                            figures.add("tls", item, "p99", "ms", true, server.kind, round, p.p99Ms());
-                            figures.add("tls", item, "p99.9", "ms", true, server.kind, round, p.p999Ms());
-                            if (p.errors() > 0) {
-                                figures.note("tls", item, "ops/s", server.kind.label + ": " + p.errors() + " errors");
-                            }
-                        }
-                    }
-                }
-            } finally {
-                server.close();
-                Path log = server.dir.resolve("server.log");
-                if (Files.exists(log)) {
-                    Files.copy(log, logsDir.resolve(dir.getFileName() + "-" + provider.toLowerCase(Locale.ROOT)
-                            + "-server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return server;
     }
 
     private void fanout(ServerProcess server, int round) throws Exception {

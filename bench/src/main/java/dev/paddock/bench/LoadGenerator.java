@@ -54,8 +54,12 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Creates the keys if needed and sets them all to {@code payloadBytes} bytes. */
     void prepare(int payloadBytes) throws Exception {
+        prepare(sessions.get(0), keys, payloadBytes);
+    }
+
+    /** Creates keys 0 to {@code keys - 1} under {@link #ROOT} if needed and sets them all to {@code payloadBytes} bytes. */
+    static void prepare(ZooKeeper zk, int keys, int payloadBytes) throws Exception {
         byte[] data = new byte[payloadBytes];
-        ZooKeeper zk = sessions.get(0);
         Semaphore window = new Semaphore(500);
         AtomicInteger failures = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(keys);

@@ -21,6 +21,7 @@ final class Report {
     static {
         SECTION_TITLES.put("jmh", "Per-operation latency (JMH SampleTime, synchronous client, one request in flight)");
         SECTION_TITLES.put("load", "Load generator (asynchronous client, closed loop)");
+        SECTION_TITLES.put("latency", "Latency at ZooKeeper's half-peak throughput (asynchronous client, open loop)");
         SECTION_TITLES.put("fanout", "Watch fan-out (one setData, every session watching the node)");
         SECTION_TITLES.put("churn", "Session churn (open a session, close it, repeat)");
         SECTION_TITLES.put("scale", "Scale (N znodes of 100-byte data at depth 4)");
@@ -168,6 +169,7 @@ final class Report {
                     + s.loadSessions() + " sessions, in flight per session " + s.loadInFlightPerSession()
                     + ", getData/setData on " + s.loadKeys() + " keys picked at random, " + s.loadWarmupMs()
                     + " ms warm-up then " + s.loadMeasureMs() + " ms measured per point.";
+            case "latency" -> latencyNote(s);
             case "fanout" -> s.fanoutSessions() + " sessions (raw protocol on one selector thread) each with a data "
                     + "watch on one node; one setData; time from sending it to the last (and median) notification; "
                     + "median of " + s.fanoutRepeats() + " repeats.";
@@ -190,6 +192,20 @@ final class Report {
                     + "point. Server CPU is that of all members together, per operation.";
             default -> "";
         };
+    }
+
+    private static String latencyNote(Settings s) {
+        LatencySettings l = LatencySettings.forMode(s.mode());
+        return "Both servers get the same requests at the same rate, half of ZooKeeper's closed-loop peak for the "
+                + "mix and payload (found once per run: the note on 'achieved rate' says how), on a fixed schedule "
+                + "spread round robin over " + l.sessions() + " sessions; latency runs from the time a request was "
+                + "due, not from when it was sent, so a stall counts for every request due during it. At most "
+                + l.maxOutstandingPerSession() + " requests outstanding per session: a request due while its session "
+                + "is full is not sent and counted as missed (the note says so: that server did not keep up). After "
+                + s.serverWarmupMs() + " ms of mixed operations to warm the server, " + l.warmupMs() + " ms at the rate "
+                + "then " + l.measureMs() + " ms measured per point, getData/setData on " + s.loadKeys() + " keys. "
+                + "Harness send lag: how late the sender itself was (the machine is shared). Issue 16's goal: "
+                + "p99 and p99.9 ratios at most 0.5.";
     }
 
     private static void writeTsv(Path file, Figures figures) throws IOException {

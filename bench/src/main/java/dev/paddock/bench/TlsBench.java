@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,61 @@ final class TlsBench {
     private TlsBench(Path keyStore, Path trustStore) {
         this.keyStore = keyStore;
         this.trustStore = trustStore;
+    }
+
+    /**
+     * The section for one server kind in one round: the plain server the harness started is replaced by one
+     * with TLS for each provider; 100% reads and 100% writes (the mode's mixes when it has neither) at the
+     * largest payload, one request in flight per session and the most the load section uses. Returns the last
+     * server started, for the harness to close.
+     */
+    static ServerProcess section(ServerProcess plain, Path dir, SectionRun run) throws Exception {
+        plain.close();
+        Settings settings = run.settings();
+        TlsBench tls = create(run.env().workDir(), run.env());
+        int payload = settings.loadPayloadBytes().stream().max(Integer::compare).orElseThrow();
+        List<Integer> inFlight = List.of(1, settings.loadInFlightPerSession().stream().max(Integer::compare).orElseThrow());
+        List<String> pure = settings.loadMixes().stream().filter(m -> m.equals("read100") || m.equals("write100")).toList();
+        List<String> mixes = pure.isEmpty() ? settings.loadMixes() : pure; // smoke has one mixed mix only
+        ServerProcess server = plain;
+        for (String provider : PROVIDERS) {
+            String lower = provider.toLowerCase(Locale.ROOT);
+            List<String> flags = new ArrayList<>(run.recordingFlags().apply("tls-" + lower));
+            flags.addAll(tls.serverFlags(provider));
+            server = ServerProcess.start(plain.kind, dir.resolve(lower), run.env(), settings.serverHeap(), flags);
+            try (ClientProperties client = tls.clientProperties()) {
+                Warmup.run(server.connectString(), 4, settings.serverWarmupMs());
+                try (LoadGenerator gen = new LoadGenerator(server.connectString(), settings.loadSessions(),
+                        settings.loadKeys())) {
+                    gen.prepare(payload);
+                    for (String mix : mixes) {
+                        for (int w : inFlight) {
+                            String item = provider + ", " + Settings.mixLabel(mix) + ", " + Report.payloadLabel(payload)
+                                    + ", " + w * settings.loadSessions() + " in flight";
+                            LoadGenerator.Point p = gen.run(Settings.readFraction(mix), payload, w,
+                                    settings.loadWarmupMs(), settings.loadMeasureMs(), server::cpuNanos);
+                            addPoint(run, item, p);
+                        }
+                    }
+                }
+            } finally {
+                server.close();
+                run.keepServerLog(server, dir.getFileName() + "-" + lower);
+            }
+        }
+        return server;
+    }
+
+    private static void addPoint(SectionRun run, String item, LoadGenerator.Point p) {
+        Figures figures = run.figures();
+        figures.add("tls", item, "ops/s", "ops/s", false, run.kind(), run.round(), p.opsPerSec());
+        run.addCpu("tls", item, BenchMain.SERVER_CPU, p.cpuMicrosPerOp());
+        figures.add("tls", item, "p50", "ms", true, run.kind(), run.round(), p.p50Ms());
+        figures.add("tls", item, "p99", "ms", true, run.kind(), run.round(), p.p99Ms());
+        figures.add("tls", item, "p99.9", "ms", true, run.kind(), run.round(), p.p999Ms());
+        if (p.errors() > 0) {
+            figures.note("tls", item, "ops/s", run.kind().label + ": " + p.errors() + " errors");
+        }
     }
 
     /** Makes the certificate under {@code dir} (once per run). */

@@ -21,7 +21,7 @@ class HarnessSmokeTest {
     private static final Pattern ROW = Pattern.compile("^\\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\|");
 
     @Test
-    @Timeout(300)
+    @Timeout(360) // about 4.5 minutes at a load average of 24 on 2 cores
     void smokeRunProducesBothServersFiguresInEverySection() throws Exception {
         Path paddockJar = Path.of(System.getProperty("paddock.jar", "../server/target/paddock-server-0.1.0-SNAPSHOT-all.jar"));
         Path lib = Path.of(System.getProperty("bench.lib", "target/lib"));
@@ -41,6 +41,46 @@ class HarnessSmokeTest {
                 assertThat(md).contains("## " + title.getValue());
             }
         }
+        assertThat(completeRows(md)).contains("getData / p50 (µs)", "setData / p99 (µs)",
+                "90/10 read/write, 100 B, 2 in flight / ops/s (ops/s)",
+                "20 watching sessions / time to last event (ms)",
+                "90/10 read/write, 100 B, 2 in flight / server CPU per op (µs)",
+                "90/10 read/write, 100 B / achieved rate (ops/s)",
+                "90/10 read/write, 100 B / p99.9 (ms)",
+                "90/10 read/write, 100 B / server CPU per op (µs)",
+                "2 threads / sessions opened and closed (per s)",
+                "300 znodes / live heap after full GC (MB)",
+                "300 znodes / restart to first read (ms)",
+                "3 members, 100% write, 100 B, 6 in flight / ops/s (ops/s)",
+                "3 members, 100% read, 100 B, 6 in flight / p99 (ms)");
+        // The latency section ran after the load section, so it took ZooKeeper's peak from there.
+        assertThat(md).contains("half of ZooKeeper's peak", "(the load section's best point, ");
+        String stem = report.getFileName().toString().replace(".md", "");
+        assertThat(results.resolve(stem + "-load-read90.png")).isRegularFile();
+        assertThat(results.resolve(stem + ".tsv")).isRegularFile();
+    }
+
+    /** Alone, the latency section measures ZooKeeper's peak itself before driving both servers at half of it. */
+    @Test
+    @Timeout(120)
+    void latencySectionAloneMeasuresZooKeepersPeakItself() throws Exception {
+        Path paddockJar = Path.of(System.getProperty("paddock.jar", "../server/target/paddock-server-0.1.0-SNAPSHOT-all.jar"));
+        Path lib = Path.of(System.getProperty("bench.lib", "target/lib"));
+        Path results = Path.of("target", "smoke-results-latency");
+        BenchMain.deleteTree(results);
+
+        Path report = BenchMain.run(Settings.forMode("smoke"), paddockJar, lib, results,
+                new LinkedHashSet<>(List.of("latency")), false);
+
+        String md = Files.readString(report);
+        assertThat(md).doesNotContain("## Failures");
+        assertThat(md).contains("## " + Report.SECTION_TITLES.get("latency"), "measured by this section");
+        assertThat(completeRows(md)).contains("90/10 read/write, 100 B / achieved rate (ops/s)",
+                "90/10 read/write, 100 B / p50 (ms)", "90/10 read/write, 100 B / p99 (ms)",
+                "90/10 read/write, 100 B / max (ms)");
+    }
+
+    private static List<String> completeRows(String md) {
         List<String> complete = new ArrayList<>();
         for (String line : md.split("\n")) {
             Matcher m = ROW.matcher(line);
@@ -48,18 +88,7 @@ class HarnessSmokeTest {
                 complete.add(m.group(1).trim() + " / " + m.group(2).trim());
             }
         }
-        assertThat(complete).contains("getData / p50 (µs)", "setData / p99 (µs)",
-                "90/10 read/write, 100 B, 2 in flight / ops/s (ops/s)",
-                "20 watching sessions / time to last event (ms)",
-                "90/10 read/write, 100 B, 2 in flight / server CPU per op (µs)",
-                "2 threads / sessions opened and closed (per s)",
-                "300 znodes / live heap after full GC (MB)",
-                "300 znodes / restart to first read (ms)",
-                "3 members, 100% write, 100 B, 6 in flight / ops/s (ops/s)",
-                "3 members, 100% read, 100 B, 6 in flight / p99 (ms)");
-        String stem = report.getFileName().toString().replace(".md", "");
-        assertThat(results.resolve(stem + "-load-read90.png")).isRegularFile();
-        assertThat(results.resolve(stem + ".tsv")).isRegularFile();
+        return complete;
     }
 
     private static boolean isNumber(String cell) {
