@@ -247,6 +247,9 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         if (fromExclusive < base) {
             throw new IllegalStateException("entries from " + Zxid.hex(fromExclusive) + " below base " + Zxid.hex(base));
         }
+        if (toInclusive <= fromExclusive || maxEntries <= 0) {
+            return List.of();
+        }
         long memoryFrom = tail.base();
         if (fromExclusive >= memoryFrom) {
             List<Entry> inMemory = tail.entries(fromExclusive, toInclusive);
