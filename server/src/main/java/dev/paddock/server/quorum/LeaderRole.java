@@ -9,22 +9,15 @@ import dev.paddock.server.quorum.Message.Inform;
 import dev.paddock.server.quorum.Message.LeaderInfo;
 import dev.paddock.server.quorum.Message.LearnerInfo;
 import dev.paddock.server.quorum.Message.Linked;
-import dev.paddock.server.quorum.Message.NewLeader;
 import dev.paddock.server.quorum.Message.Ping;
 import dev.paddock.server.quorum.Message.Proposal;
 import dev.paddock.server.quorum.Message.Reestablish;
-import dev.paddock.server.quorum.Message.SnapshotChunk;
-import dev.paddock.server.quorum.Message.SnapshotHeader;
-import dev.paddock.server.quorum.Message.Sync;
-import dev.paddock.server.quorum.Message.SyncEntries;
 import dev.paddock.server.quorum.Message.UpToDate;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 /**
  * The leader side: discover a quorum and pick a new epoch above every epoch they accepted; have a quorum
@@ -372,50 +365,10 @@ final class LeaderRole {
         syncIfEpochQuorum();
     }
 
-    /**
-     * DIFF when the learner's last zxid is in our history, TRUNC+DIFF when it went beyond it, SNAP when too
-     * old; then NEWLEADER. A snapshot travels in chunks of {@code snapshotChunkBytes} and entries in
-     * messages of about {@code syncBatchBytes}, so no message grows with the data (the learner reassembles
-     * the snapshot before installing it).
-     */
+    /** Brings the learner up to this leader's log ({@link LeaderSync}); proposals and commits follow. */
     private void sync(Learner l) {
-        long last = member.storage.lastZxid();
-        long base = member.storage.baseZxid();
-        long theirs = l.lastZxid;
-        if (theirs >= base && (theirs == base || member.storage.contains(theirs)) && theirs <= last) {
-            sendEntries(l, -1, member.storage.entries(theirs, last));
-        } else if (theirs > base) {
-            long floor = member.storage.floorZxid(theirs);
-            sendEntries(l, floor, member.storage.entries(floor, last));
-        } else {
-            Snapshot snapshot = member.host.snapshot();
-            byte[] state = snapshot.state();
-            CRC32C crc = new CRC32C();
-            crc.update(state);
-            l.link.send(new Sync(-1, new SnapshotHeader(snapshot.zxid(), state.length, (int) crc.getValue()),
-                    List.of()));
-            int chunk = member.config.snapshotChunkBytes();
-            for (int offset = 0; offset < state.length; offset += chunk) {
-                l.link.send(new SnapshotChunk(offset,
-                        Arrays.copyOfRange(state, offset, Math.min(state.length, offset + chunk))));
-            }
-            List<Entry> after = member.storage.entries(snapshot.zxid(), last);
-            for (List<Entry> batch : SyncBatches.of(after, member.config.syncBatchBytes())) {
-                l.link.send(new SyncEntries(batch));
-            }
-        }
-        l.link.send(new NewLeader(newEpoch, last, member.configVersion(), member.host.configText()));
-        l.syncedZxid = last;
+        l.syncedZxid = LeaderSync.send(member, l.link, l.lastZxid, newEpoch);
         l.moveTo(LearnerPhase.SYNC_SENT);
-    }
-
-    /** A DIFF or TRUNC+DIFF: the first batch of entries in the Sync, the rest in SyncEntries. */
-    private void sendEntries(Learner l, long truncateTo, List<Entry> entries) {
-        List<List<Entry>> batches = SyncBatches.of(entries, member.config.syncBatchBytes());
-        l.link.send(new Sync(truncateTo, null, batches.isEmpty() ? List.of() : batches.get(0)));
-        for (int i = 1; i < batches.size(); i++) {
-            l.link.send(new SyncEntries(batches.get(i)));
-        }
     }
 
     private void onAck(Learner l, Ack ack) {

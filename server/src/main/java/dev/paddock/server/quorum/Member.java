@@ -51,6 +51,11 @@ public final class Member {
     static final int MAX_TOUCHES_PER_MESSAGE = 65_536;
     /** Link openings remembered (oldest forgotten first). */
     private static final int MAX_REMEMBERED_LINKS = 4096;
+    /**
+     * Entries read from the log at a time when applying or scanning a long range: the storage may hold only
+     * its newest entries in memory and read older ones back from disk, so a long range is never held at once.
+     */
+    static final int READ_BATCH = 1024;
 
     final int myId;
     /**
@@ -387,8 +392,8 @@ public final class Member {
 
     /** Rebuilds the logged reconfigurations from the log after it was read, cut or replaced. */
     private void findLoggedConfigs() {
-        configs.rebuildLogged(storage.lastZxid() > appliedZxid ? storage.entries(appliedZxid, storage.lastZxid())
-                : java.util.List.of());
+        configs.rebuildLogged(storage.lastZxid() > appliedZxid
+                ? storage.inBatches(appliedZxid, storage.lastZxid(), READ_BATCH) : java.util.List.of());
     }
 
     /**
@@ -469,7 +474,7 @@ public final class Member {
         if (upTo <= appliedZxid) {
             return;
         }
-        for (Entry e : storage.entries(appliedZxid, upTo)) {
+        for (Entry e : storage.inBatches(appliedZxid, upTo, READ_BATCH)) {
             if (e.zxid() <= appliedZxid || e.zxid() > upTo) {
                 throw Invariants.violation("member %d applies %s after %s (up to %s)", myId, Zxid.hex(e.zxid()),
                         Zxid.hex(appliedZxid), Zxid.hex(upTo));

@@ -86,7 +86,7 @@ final class MemberConfigs {
     }
 
     /** Rebuilds the logged reconfigurations from the log's unapplied entries after it was read or cut. */
-    void rebuildLogged(List<Entry> unapplied) {
+    void rebuildLogged(Iterable<Entry> unapplied) {
         logged.clear();
         for (Entry e : unapplied) {
             Roster roster = host.rosterOf(e);

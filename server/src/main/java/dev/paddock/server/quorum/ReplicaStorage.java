@@ -41,6 +41,21 @@ public interface ReplicaStorage {
     /** Entries with fromExclusive < zxid <= toInclusive, in order; requires fromExclusive >= baseZxid(). */
     List<Entry> entries(long fromExclusive, long toInclusive);
 
+    /** The first {@code maxEntries} of {@link #entries(long, long)} (a storage may read only those). */
+    default List<Entry> entries(long fromExclusive, long toInclusive, int maxEntries) {
+        List<Entry> all = entries(fromExclusive, toInclusive);
+        return all.size() <= maxEntries ? all : all.subList(0, maxEntries);
+    }
+
+    /**
+     * The same entries as {@link #entries(long, long)}, fetched {@code batch} at a time as they are iterated,
+     * so a long range (the log after start-up, a DIFF for a learner far behind) is never held at once. The
+     * log must not change while it is iterated.
+     */
+    default Iterable<Entry> inBatches(long fromExclusive, long toInclusive, int batch) {
+        return () -> new EntryBatches(this, fromExclusive, toInclusive, batch);
+    }
+
     void append(Entry entry);
 
     /** Drops every entry above {@code zxid}. */

@@ -39,6 +39,15 @@ public interface LogDevice extends AutoCloseable {
     /** Queues an operation; may wait while the queue is full; throws once the device failed or closed. */
     void submit(Op op);
 
+    /**
+     * Reads back the first {@code count} entries with fromExclusive &lt; zxid &lt;= toInclusive, in zxid order
+     * (the log's member thread). The caller asks only for entries this device has already written in the
+     * current generation, and knows how many there are; anything else is a broken invariant.
+     *
+     * @throws IllegalStateException when they cannot be read (the log is damaged or unreadable)
+     */
+    java.util.List<Entry> read(long fromExclusive, long toInclusive, int count);
+
     /** How far the disk has caught up (any thread). */
     Durable durable();
 

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,15 +45,18 @@ public final class Recovery {
     }
 
     /**
-     * The recovered state and what recovery found on the way. {@code entries} are the logged entries after
-     * the snapshot, in zxid order; {@code stateMachine} holds them applied only when recovery replayed them
-     * ({@link #recover}); {@link #load} leaves it at the snapshot, for a member that applies entries only once
-     * they are known to be committed. {@code lastSegment} and {@code lastSegmentEnd} say where the newest
-     * segment's valid records end (null when there is no segment).
+     * The recovered state and what recovery found on the way. {@code replayed} entries were logged after the
+     * snapshot; {@code stateMachine} holds them applied only when recovery replayed them ({@link #recover});
+     * {@link #load} leaves it at the snapshot, for a member that applies entries only once they are known to
+     * be committed, and keeps in memory only the newest of them, {@code entries} (within its
+     * {@link ReplicaLog.TailBound}, in zxid order); {@code olderEntries} are the zxids of the others, which
+     * stay on disk, and {@code loggedBytes} the payload of all of them. {@code lastSegment} and
+     * {@code lastSegmentEnd} say where the newest segment's valid records end (null when there is no segment).
      */
     public record Result(StateMachine stateMachine, Path snapshot, long snapshotZxid, int replayed,
                          long lastZxid, List<String> problems, long loadSnapshotMs, long replayMs,
-                         List<Entry> entries, Path lastSegment, long lastSegmentEnd) {
+                         List<Entry> entries, ZxidRuns olderEntries, long loggedBytes, Path lastSegment,
+                         long lastSegmentEnd) {
     }
 
     /**
@@ -60,7 +64,7 @@ public final class Recovery {
      */
     public static Result recover(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair)
             throws IOException, RecoveryException {
-        return read(snapDir, logDir, extendedTypesEnabled, repair, true);
+        return read(snapDir, logDir, extendedTypesEnabled, repair, null);
     }
 
     /**
@@ -70,11 +74,19 @@ public final class Recovery {
      */
     public static Result load(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair)
             throws IOException, RecoveryException {
-        return read(snapDir, logDir, extendedTypesEnabled, repair, false);
+        return load(snapDir, logDir, extendedTypesEnabled, repair, ReplicaLog.TailBound.DEFAULT);
     }
 
+    /** Like {@link #load}, keeping in memory only the newest entries {@code window} allows. */
+    public static Result load(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair,
+                              ReplicaLog.TailBound window) throws IOException, RecoveryException {
+        return read(snapDir, logDir, extendedTypesEnabled, repair, window);
+    }
+
+    /** {@code window} null: apply every entry; else keep them unapplied, the newest in memory. */
     private static Result read(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair,
-                               boolean apply) throws IOException, RecoveryException {
+                               ReplicaLog.TailBound window) throws IOException, RecoveryException {
+        boolean apply = window == null;
         List<String> problems = new ArrayList<>();
         if (repair) {
             removeTemporaryFiles(snapDir);
@@ -109,7 +121,7 @@ public final class Recovery {
                     Long.toHexString(snapZxid), sm.tree().nodeCount(), sm.sessions().size());
         }
         long t1 = System.nanoTime();
-        Replay replay = new Replay(sm, snapZxid, badSnapshots, apply);
+        Replay replay = new Replay(sm, snapZxid, badSnapshots, window);
         List<Path> segments = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
         // Start at the newest segment that begins at or before the first entry needed.
         int start = 0;
@@ -135,7 +147,8 @@ public final class Recovery {
                     Long.toHexString(snapZxid), Long.toHexString(replay.last));
         }
         return new Result(sm, used, snapZxid, replay.count, replay.last, List.copyOf(problems),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, replay.entries, lastSegment, lastSegmentEnd);
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, List.copyOf(replay.window), replay.older, replay.bytes,
+                lastSegment, lastSegmentEnd);
     }
 
     /** Applies records in zxid order and checks that none is missing after the snapshot. */
@@ -143,22 +156,38 @@ public final class Recovery {
         final StateMachine sm;
         final long snapZxid;
         final List<String> badSnapshots;
-        final boolean apply;
-        final List<Entry> entries = new ArrayList<>();
+        final ReplicaLog.TailBound bound;
+        /** The newest entries read (load only); older ones are only counted in {@code older}. */
+        final ArrayDeque<Entry> window = new ArrayDeque<>();
+        final ZxidRuns older = new ZxidRuns();
+        long windowBytes;
+        long bytes;
         long last;
         int count;
         Path file;
 
-        Replay(StateMachine sm, long snapZxid, List<String> badSnapshots, boolean apply) {
+        Replay(StateMachine sm, long snapZxid, List<String> badSnapshots, ReplicaLog.TailBound bound) {
             this.sm = sm;
             this.snapZxid = snapZxid;
             this.badSnapshots = badSnapshots;
-            this.apply = apply;
+            this.bound = bound;
             this.last = snapZxid;
         }
 
         boolean follows(long zxid) {
             return Recovery.follows(last, zxid);
+        }
+
+        /** Keeps the newest entries within the bound; the older ones are read back from disk when needed. */
+        private void keep(Entry e) {
+            window.addLast(e);
+            windowBytes += e.payload().length;
+            bytes += e.payload().length;
+            while (!window.isEmpty() && (window.size() > bound.maxEntries() || windowBytes > bound.maxBytes())) {
+                Entry oldest = window.pollFirst();
+                windowBytes -= oldest.payload().length;
+                older.add(oldest.zxid());
+            }
         }
 
         private Txn decode(long zxid, long offset, java.nio.ByteBuffer payload) throws GapException {
@@ -186,7 +215,7 @@ public final class Recovery {
                 throw new GapException("entries 0x" + Long.toHexString(last + 1) + " to 0x"
                         + Long.toHexString(zxid - 1) + " are missing before " + file + " offset " + offset);
             }
-            if (apply) {
+            if (bound == null) {
                 sm.apply(decode(zxid, offset, payload));
             } else {
                 // Only the record version is checked here; the member decodes each entry when it applies it
@@ -194,7 +223,7 @@ public final class Recovery {
                 checkVersion(zxid, offset, payload);
                 byte[] bytes = new byte[payload.remaining()];
                 payload.duplicate().get(bytes);
-                entries.add(new Entry(zxid, bytes));
+                keep(new Entry(zxid, bytes));
             }
             last = zxid;
             count++;

@@ -56,6 +56,8 @@ final class SegmentWriter implements LogDevice {
     private long position;
     private long allocated;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+    /** Reads written entries back on the member thread (the files are shared with this thread's writes). */
+    private final SegmentReader reader;
 
     /**
      * @param wake      called on this thread after the durable point moved; returns false to be asked again
@@ -71,6 +73,7 @@ final class SegmentWriter implements LogDevice {
         this.wake = wake;
         this.onFailure = onFailure;
         Files.createDirectories(logDir);
+        this.reader = new SegmentReader(logDir);
         this.thread = new Thread(this::run, "paddock-log-writer");
         this.thread.setDaemon(true);
     }
@@ -92,6 +95,9 @@ final class SegmentWriter implements LogDevice {
     /** Queues an operation; blocks while the queue is full, throws once the writer failed or closed. */
     @Override
     public void submit(Op op) {
+        if (op instanceof Truncate || op instanceof Reset) {
+            reader.forgetPosition(); // same thread as read: the member's
+        }
         try {
             checkUsable();
             while (!queue.offer(op, 100, TimeUnit.MILLISECONDS)) {
@@ -100,6 +106,15 @@ final class SegmentWriter implements LogDevice {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the log queue was full", e);
+        }
+    }
+
+    @Override
+    public List<Entry> read(long fromExclusive, long toInclusive, int count) {
+        try {
+            return reader.read(fromExclusive, toInclusive, count);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the written log back from " + logDir, e);
         }
     }
 

@@ -42,7 +42,7 @@ public final class ServerStorage implements MemberStorage {
         this.recovered = recovered;
         this.log = log;
         this.snapshots = snapshots;
-        this.snapshotAfterReplayZxid = recovered.entries().isEmpty() ? 0 : recovered.lastZxid();
+        this.snapshotAfterReplayZxid = recovered.replayed() == 0 ? 0 : recovered.lastZxid();
         this.background = background;
     }
 
@@ -57,14 +57,15 @@ public final class ServerStorage implements MemberStorage {
         Files.createDirectories(layout.snapDir());
         Files.createDirectories(layout.logDir());
         LegacyMemberLog.convertIfPresent(layout);
+        ReplicaLog.TailBound window = ReplicaLog.TailBound.fromSystemProperties();
         Recovery.Result recovered = Recovery.load(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(),
-                true);
+                true, window);
         LOG.info("Read snapshot zxid 0x{} ({} nodes, {} sessions) in {} ms and {} log entries after it in {} ms",
                 Long.toHexString(recovered.snapshotZxid()), recovered.stateMachine().tree().nodeCount(),
-                recovered.stateMachine().sessions().size(), recovered.loadSnapshotMs(), recovered.entries().size(),
+                recovered.stateMachine().sessions().size(), recovered.loadSnapshotMs(), recovered.replayed(),
                 recovered.replayMs());
         ReplicaLog log = ReplicaLog.open(layout.snapDir(), layout.logDir(), recovered,
-                config.preAllocSizeKb() * 1024L, config.forceSync(), wake,
+                config.preAllocSizeKb() * 1024L, config.forceSync(), window, wake,
                 t -> FatalFaults.stop(FatalFaults.STORAGE_ERROR,
                         "Severe unrecoverable error writing the transaction log in " + layout.logDir(), t));
         ScheduledThreadPoolExecutor background = snapshotThread();

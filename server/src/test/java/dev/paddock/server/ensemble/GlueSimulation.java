@@ -64,6 +64,7 @@ final class GlueSimulation {
         long syncs;
         long snapCommands;
         long epochs;
+        long entriesReadBack;
 
         @Override
         public String toString() {
@@ -74,7 +75,8 @@ final class GlueSimulation {
                     + " during a snapshot write), " + acknowledged + " acknowledged writes, " + sessions
                     + " sessions, " + sessionsFoundExpired + " found expired, " + createSessionFailed
                     + " failed createSessions, " + refusedBehind + " connections refused as behind, " + syncs
-                    + " syncs, " + snapCommands + " snap commands, " + epochs + " epochs";
+                    + " syncs, " + snapCommands + " snap commands, " + epochs + " epochs, " + entriesReadBack
+                    + " entries read back from disk";
         }
     }
 
@@ -84,6 +86,7 @@ final class GlueSimulation {
     private final Faults faults;
     private final Shape shape;
     private final Coverage coverage;
+    private final List<SimDisk> disks = new java.util.ArrayList<>();
     private final ServerConfig config;
     private final Map<Integer, SimNode> nodes = new LinkedHashMap<>();
     private final SimNetwork network = new SimNetwork(this);
@@ -111,6 +114,7 @@ final class GlueSimulation {
         SimDisk.Listener listener = diskListener();
         for (int id : memberIds(shape)) {
             SimDisk disk = new SimDisk(id, scheduler, new SplittableRandom(random.nextLong()), faults, listener);
+            disks.add(disk);
             nodes.put(id, new SimNode(id, this, disk, scheduler.clock(random.nextLong(-5_000, 5_000))));
         }
     }
@@ -262,6 +266,7 @@ final class GlueSimulation {
             FatalFaults.setHandler(previous);
             coverage.schedules++;
             coverage.events += scheduler.eventsRun();
+            disks.forEach(d -> coverage.entriesReadBack += d.entriesReadBack());
         }
     }
 

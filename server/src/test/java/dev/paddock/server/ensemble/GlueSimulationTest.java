@@ -97,5 +97,6 @@ class GlueSimulationTest {
         assertThat(coverage.snapSyncsDuringSnapshotWrite).isPositive();
         assertThat(coverage.snapshotsWrittenWhileServing).isGreaterThan(schedules);
         assertThat(coverage.sessionsFoundExpired).isPositive();
+        assertThat(coverage.entriesReadBack).isPositive();
     }
 }

@@ -138,6 +138,12 @@ class RequestNumbersTest {
             }
         }
 
+        @Override
+        public List<Entry> read(long fromExclusive, long toInclusive, int count) {
+            return disk.entries.stream().filter(e -> e.zxid() > fromExclusive && e.zxid() <= toInclusive)
+                    .limit(count).toList();
+        }
+
         /** The disk writes everything queued, and the member hears of it. */
         void fsync() {
             for (Op op : queued) {

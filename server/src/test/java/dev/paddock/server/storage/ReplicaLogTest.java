@@ -34,6 +34,11 @@ class ReplicaLogTest {
         }
 
         @Override
+        public List<Entry> read(long fromExclusive, long toInclusive, int count) {
+            throw new AssertionError("nothing is read back in these tests");
+        }
+
+        @Override
         public Durable durable() {
             return durable;
         }

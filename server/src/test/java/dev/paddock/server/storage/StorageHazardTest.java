@@ -61,7 +61,7 @@ class StorageHazardTest {
     private ReplicaLog openLog(Path snapDir, Path logDir, Consumer<Throwable> onFailure) throws Exception {
         Files.createDirectories(snapDir);
         Recovery.Result r = Recovery.load(snapDir, logDir, true, true);
-        return ReplicaLog.open(snapDir, logDir, r, 4096, false, () -> true, onFailure);
+        return ReplicaLog.open(snapDir, logDir, r, 4096, false, ReplicaLog.TailBound.DEFAULT, () -> true, onFailure);
     }
 
     /**
