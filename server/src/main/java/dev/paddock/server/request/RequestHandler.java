@@ -64,6 +64,7 @@ public final class RequestHandler {
     private final SaslExchange sasl;
     private final AuthEnforcement enforcement;
     private final WritePolicy policy;
+    private final InFlight inFlight = new InFlight();
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats) {
@@ -95,8 +96,44 @@ public final class RequestHandler {
         this.stats = stats;
     }
 
+    /** The server-wide count of requests in process, which this handler ends (see {@link InFlight}). */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Runs one request's handling with its ticket: adopted by its connection, given to the place the request
+     * takes in the connection's order, or ended here when it takes none (see {@link SessionOrder}).
+     */
+    private void withTicket(Connection conn, Ticket ticket, Runnable handling) {
+        conn.adopt(ticket);
+        if (ticket.isEnded()) {
+            return; // its connection was detached before the request got here
+        }
+        conn.order().begin(ticket);
+        try {
+            handling.run();
+        } finally {
+            conn.order().finish();
+        }
+    }
+
+    /** A request received outside the network layer (tests): counted as the network layer counts it. */
+    private Ticket ticketFor(Connection conn) {
+        conn.outstanding().incrementAndGet();
+        return inFlight.open(conn);
+    }
+
     /** A request whose opcode the server does not serve; the connection stays open, as in ZooKeeper. */
     public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs) {
+        unimplemented(conn, header, receivedAtMs, ticketFor(conn));
+    }
+
+    public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs, Ticket ticket) {
+        withTicket(conn, ticket, () -> unimplementedNow(conn, header, receivedAtMs));
+    }
+
+    private void unimplementedNow(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
             conn.countReceived();
             if (!enforcement.admit(conn, header.xid())) {
@@ -117,11 +154,18 @@ public final class RequestHandler {
      * the write path do not (a failure there stops the process).
      */
     public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
-        if (conn.isClosed()) {
-            return;
-        }
-        conn.countReceived();
-        sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
+        handle(conn, header, request, receivedAtMs, ticketFor(conn));
+    }
+
+    /** {@link #handle(Connection, RequestHeader, Request, long)} of a request the network layer counted. */
+    public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs, Ticket ticket) {
+        withTicket(conn, ticket, () -> {
+            if (conn.isClosed()) {
+                return;
+            }
+            conn.countReceived();
+            sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
+        });
     }
 
     private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
@@ -311,6 +355,14 @@ public final class RequestHandler {
 
     /** A known opcode whose body did not decode: answered MarshallingError; the connection stays open. */
     public void undecodable(Connection conn, RequestHeader header, long receivedAtMs) {
+        undecodable(conn, header, receivedAtMs, ticketFor(conn));
+    }
+
+    public void undecodable(Connection conn, RequestHeader header, long receivedAtMs, Ticket ticket) {
+        withTicket(conn, ticket, () -> undecodableNow(conn, header, receivedAtMs));
+    }
+
+    private void undecodableNow(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
             conn.countReceived();
             OpCode op = OpCode.of(header.type());
