@@ -12,7 +12,6 @@ import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.WritePolicy;
-import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
 import dev.paddock.wire.OpCode;
@@ -65,6 +64,7 @@ public final class RequestHandler {
     private final AuthEnforcement enforcement;
     private final WritePolicy policy;
     private final InFlight inFlight = new InFlight();
+    private final WatchRestore watchRestore;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats) {
@@ -90,6 +90,7 @@ public final class RequestHandler {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
+        this.watchRestore = new WatchRestore(stateMachine, watches);
         this.tracker = tracker;
         this.sessions = sessions;
         this.writePath = writePath;
@@ -240,13 +241,13 @@ public final class RequestHandler {
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
-                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                ErrorCode err = watchRestore.apply(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         List.of(), List.of());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case SET_WATCHES2 -> {
                 SetWatches2Request r = (SetWatches2Request) request;
-                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                ErrorCode err = watchRestore.apply(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         r.persistentWatches(), r.persistentRecursiveWatches());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
@@ -391,74 +392,6 @@ public final class RequestHandler {
             }
         }
         return new MultiResponse(results);
-    }
-
-    /**
-     * A reconnecting client re-registers its watches; whatever changed since the zxid it last saw fires at
-     * once instead, as ZooKeeper does. The lists are taken in order; a null list, or a null path among the
-     * one-shot watches, stops there with MarshallingError, leaving what came before it in place, as in
-     * ZooKeeper (which fails on the null half-way). A null path among the persistent watches is kept.
-     */
-    private ErrorCode setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
-                                 List<String> child, List<String> persistent, List<String> recursive) {
-        long zxid = stateMachine.lastZxid();
-        if (data == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : data) {
-            if (path == null) {
-                return ErrorCode.MARSHALLING_ERROR;
-            }
-            Stat stat = stateMachine.tree().stat(path);
-            if (stat == null) {
-                conn.sendEvent(EventType.NODE_DELETED, path, zxid);
-            } else if (stat.mzxid() > relativeZxid) {
-                conn.sendEvent(EventType.NODE_DATA_CHANGED, path, zxid);
-            } else {
-                watches.addDataWatch(path, conn);
-            }
-        }
-        if (exist == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : exist) {
-            if (path == null) {
-                return ErrorCode.MARSHALLING_ERROR;
-            } else if (stateMachine.tree().exists(path)) {
-                conn.sendEvent(EventType.NODE_CREATED, path, zxid);
-            } else {
-                watches.addDataWatch(path, conn);
-            }
-        }
-        if (child == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : child) {
-            if (path == null) {
-                return ErrorCode.MARSHALLING_ERROR;
-            }
-            Stat stat = stateMachine.tree().stat(path);
-            if (stat == null) {
-                conn.sendEvent(EventType.NODE_DELETED, path, zxid);
-            } else if (stat.pzxid() > relativeZxid) {
-                conn.sendEvent(EventType.NODE_CHILDREN_CHANGED, path, zxid);
-            } else {
-                watches.addChildWatch(path, conn);
-            }
-        }
-        if (persistent == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : persistent) {
-            watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT);
-        }
-        if (recursive == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : recursive) {
-            watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT_RECURSIVE);
-        }
-        return ErrorCode.OK;
     }
 
     /** As ZooKeeper's whoAmI: the user its provider names, "" where the scheme has no provider. */
