@@ -213,6 +213,7 @@ final class MonitorText {
                 case "request_throttle_wait_count" -> stats.requestThrottleWaits();
                 case "stale_requests" -> stats.staleRequests();
                 case "stale_requests_dropped" -> stats.staleRequestsDropped();
+                case "throttled_ops" -> stats.throttledOps();
                 default -> 0L;
             });
             return;

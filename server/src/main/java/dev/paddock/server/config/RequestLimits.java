@@ -17,15 +17,17 @@ package dev.paddock.server.config;
  *                               longer than its session's timeout is stale
  * @param globalOutstandingLimit {@code globalOutstandingLimit} (1000): while more requests than this are in
  *                               process, or waiting for the throttle, connections that send one stop being read
+ * @param throttledOpWaitTimeMs  {@code zookeeper.throttled_op_wait_time} (0, off): a request that waited longer
+ *                               for the throttle is answered ThrottledOp instead of served
  */
 public record RequestLimits(int maxRequests, int stallTimeMs, boolean dropStale, boolean staleConnectionCheck,
-                            boolean staleLatencyCheck, int globalOutstandingLimit) {
+                            boolean staleLatencyCheck, int globalOutstandingLimit, int throttledOpWaitTimeMs) {
     /** ZooKeeper's DEFAULT_GLOBAL_OUTSTANDING_LIMIT. */
     public static final int DEFAULT_GLOBAL_OUTSTANDING_LIMIT = 1000;
     public static final int DEFAULT_STALL_TIME_MS = 100;
 
     public static RequestLimits defaults() {
-        return new RequestLimits(0, DEFAULT_STALL_TIME_MS, true, true, false, DEFAULT_GLOBAL_OUTSTANDING_LIMIT);
+        return new RequestLimits(0, DEFAULT_STALL_TIME_MS, true, true, false, DEFAULT_GLOBAL_OUTSTANDING_LIMIT, 0);
     }
 
     /** As in ZooKeeper, any value of max_requests below 1 means no throttle. */

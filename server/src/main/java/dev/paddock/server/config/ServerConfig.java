@@ -289,7 +289,8 @@ public record ServerConfig(
                 v.bool("request_stale_connection_check", "zookeeper.request_stale_connection_check",
                         d.staleConnectionCheck()),
                 v.bool("request_stale_latency_check", "zookeeper.request_stale_latency_check", d.staleLatencyCheck()),
-                v.intValue("globalOutstandingLimit", "zookeeper.globalOutstandingLimit", d.globalOutstandingLimit()));
+                v.intValue("globalOutstandingLimit", "zookeeper.globalOutstandingLimit", d.globalOutstandingLimit()),
+                v.intValue("throttled_op_wait_time", "zookeeper.throttled_op_wait_time", d.throttledOpWaitTimeMs()));
     }
 
     /** ZooKeeper's BlueThrottle settings, with its corrections of weights that make no sense. */

@@ -108,7 +108,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             admission.arrived(c, () -> ctx.channel().config().setAutoRead(false));
             OpCode op = OpCode.of(header.type());
             if (op == null || !isClientOpCode(op)) {
-                admission.submit(c, receivedAtMs, false,
+                admission.submit(c, receivedAtMs, header.type(),
                         ticket -> requests.unimplemented(c, header, receivedAtMs, ticket));
                 return;
             }
@@ -119,11 +119,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 // The frame was whole but its body did not decode: ZooKeeper answers MarshallingError and
                 // keeps the connection.
                 LOG.debug("Undecodable {} request from {}: {}", op, c.channel().remoteAddress(), e.getMessage());
-                admission.submit(c, receivedAtMs, false,
+                admission.submit(c, receivedAtMs, header.type(),
                         ticket -> requests.undecodable(c, header, receivedAtMs, ticket));
                 return;
             }
-            admission.submit(c, receivedAtMs, op == OpCode.CLOSE_SESSION,
+            admission.submit(c, receivedAtMs, header.type(),
                     ticket -> requests.handle(c, header, request, receivedAtMs, ticket));
         } catch (MarshallingException e) {
             LOG.warn("Closing connection from {}: malformed request: {}", conn.channel().remoteAddress(), e.getMessage());

@@ -53,18 +53,27 @@ public final class RequestAdmission {
      * Hands one request of {@code conn} on; with the throttle on it waits behind every request that arrived
      * before it (the network thread waits while the throttle's queue is full).
      *
-     * @param closeSession ZooKeeper never counts a closeSession stale: it must outlive its connection
+     * @param opCode what the request is: ZooKeeper never counts a closeSession stale (it must outlive its
+     *               connection), and never answers a ping, a closeSession, an addauth or a SASL packet ThrottledOp
      */
-    public void submit(Connection conn, long receivedAtMs, boolean closeSession, Work work) {
+    public void submit(Connection conn, long receivedAtMs, int opCode, Work work) {
         if (throttle == null) {
             handOver(conn, work);
         } else {
-            throttle.enqueue(new RequestThrottle.Waiting(conn, receivedAtMs, closeSession, work));
+            throttle.enqueue(new RequestThrottle.Waiting(conn, receivedAtMs, opCode, work));
         }
     }
 
     void handOver(Connection conn, Work work) {
+        handOver(conn, work, false);
+    }
+
+    /** {@code throttled}: answered ThrottledOp instead of served (set before the hand-over, which publishes it). */
+    void handOver(Connection conn, Work work, boolean throttled) {
         Ticket ticket = inFlight.open(conn);
+        if (throttled) {
+            ticket.markThrottled();
+        }
         loop.execute(() -> work.run(ticket));
     }
 

@@ -165,11 +165,13 @@ public final class RequestHandler {
                 return;
             }
             conn.countReceived();
-            sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
+            sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs, ticket.throttled())).run();
         });
     }
 
-    private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
+    /** {@code throttled}: it waited for the request throttle past throttled_op_wait_time, answered ThrottledOp. */
+    private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs,
+                          boolean throttled) {
         OpCode op = request.opCode();
         if (op != OpCode.AUTH && op != OpCode.SASL && !enforcement.admit(conn, header.xid())) {
             return;
@@ -180,7 +182,7 @@ public final class RequestHandler {
             conn.channel().close();
             return;
         }
-        ErrorCode rejected = refusal(conn, request);
+        ErrorCode rejected = throttled ? ErrorCode.THROTTLED_OP : refusal(conn, request);
         if (rejected != null) {
             conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
                     rejected, null, receivedAtMs)));

@@ -4,6 +4,7 @@ import dev.paddock.server.config.RequestLimits;
 import dev.paddock.server.fault.EssentialThreads;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
+import dev.paddock.wire.OpCode;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * first request went stale: its connection closed, or (when asked) it waited longer than its session's
  * timeout. A stale request is dropped with drop_stale (counted in {@code stale_requests_dropped}) and its
  * connection closed and marked invalid, so its later requests are dropped too and the session's answers stay in
- * order; otherwise it goes on and counts in {@code stale_requests}. The queue is bounded: past it the network
+ * order; otherwise it goes on and counts in {@code stale_requests}. A request that waited longer than
+ * {@code throttled_op_wait_time} (when set) is answered ThrottledOp instead of served ({@code throttled_ops}),
+ * except pings, closeSession, addauth and SASL. The queue is bounded: past it the network
  * thread waits (and connections stop being read long before, at globalOutstandingLimit, since the requests
  * waiting here count against it).
  */
@@ -29,7 +32,16 @@ final class RequestThrottle {
     static final int QUEUE_CAPACITY = 65_536;
     private static final long POLL_MS = 100;
 
-    record Waiting(Connection conn, long receivedAtMs, boolean closeSession, RequestAdmission.Work work) {
+    record Waiting(Connection conn, long receivedAtMs, int opCode, RequestAdmission.Work work) {
+        boolean closeSession() {
+            return opCode == OpCode.CLOSE_SESSION.code;
+        }
+
+        /** ZooKeeper's isThrottlable; addauth and SASL never reach its throttle at all. */
+        boolean throttlable() {
+            return opCode != OpCode.PING.code && opCode != OpCode.CLOSE_SESSION.code && opCode != OpCode.AUTH.code
+                    && opCode != OpCode.SASL.code;
+        }
     }
 
     private final BlockingQueue<Waiting> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -110,8 +122,14 @@ final class RequestThrottle {
                     if (isStale(w)) {
                         stats.staleRequest();
                     }
-                    stats.requestThrottleQueueTime(Math.max(0, clock.monotonicMs() - w.receivedAtMs()));
-                    admission.handOver(w.conn(), w.work());
+                    long waitedMs = Math.max(0, clock.monotonicMs() - w.receivedAtMs());
+                    stats.requestThrottleQueueTime(waitedMs);
+                    boolean throttled = limits.throttledOpWaitTimeMs() > 0 && waitedMs > limits.throttledOpWaitTimeMs()
+                            && w.throttlable();
+                    if (throttled) {
+                        stats.throttledOp();
+                    }
+                    admission.handOver(w.conn(), w.work(), throttled);
                 }
             } catch (InterruptedException e) {
                 // stop(): the server is closing

@@ -13,6 +13,8 @@ public final class Ticket {
     private boolean ended;
     /** Placed in its connection's answer order: ended when its step has run there. */
     private boolean placed;
+    /** It waited for the request throttle longer than throttled_op_wait_time: answered ThrottledOp, not served. */
+    private boolean throttled;
 
     Ticket(InFlight owner, Connection conn) {
         this.owner = owner;
@@ -25,6 +27,14 @@ public final class Ticket {
 
     InFlight owner() {
         return owner;
+    }
+
+    void markThrottled() {
+        throttled = true;
+    }
+
+    boolean throttled() {
+        return throttled;
     }
 
     void adopted() {

@@ -20,6 +20,7 @@ public final class ServerStats {
     private final AtomicLong requestThrottleWaits = new AtomicLong();
     private final AtomicLong staleRequests = new AtomicLong();
     private final AtomicLong staleRequestsDropped = new AtomicLong();
+    private final AtomicLong throttledOps = new AtomicLong();
     private final Summary requestThrottleQueueTime = new Summary(true);
     /** ZooKeeper's quota_exceeded_error_per_namespace: a hash map of its kind, so mntr lists it in its order. */
     private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> quotaExceeded =
@@ -79,6 +80,15 @@ public final class ServerStats {
     /** How long a request waited for the request throttle: request_throttle_queue_time_ms. */
     public void requestThrottleQueueTime(long ms) {
         requestThrottleQueueTime.add(ms);
+    }
+
+    /** A request answered ThrottledOp after waiting past throttled_op_wait_time: throttled_ops. */
+    public void throttledOp() {
+        throttledOps.incrementAndGet();
+    }
+
+    public long throttledOps() {
+        return throttledOps.get();
     }
 
     public long requestThrottleWaits() {
@@ -227,6 +237,7 @@ public final class ServerStats {
         requestThrottleWaits.set(0);
         staleRequests.set(0);
         staleRequestsDropped.set(0);
+        throttledOps.set(0);
         requestThrottleQueueTime.reset();
         // As ZooKeeper resets a counter set: every namespace seen stays listed, at 0.
         quotaExceeded.values().forEach(n -> n.set(0));

@@ -253,4 +253,17 @@ class RequestAccountingTest {
         assertThat(conn.isClosed()).isTrue();
         assertThat(inFlight()).isZero();
     }
+
+    @Test
+    void aThrottledRequestIsAnsweredThrottledOpWithoutBeingServedAndEnds() {
+        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        Connection conn = connect(ch);
+        Ticket throttled = ticket(conn);
+        throttled.markThrottled();
+        CreateRequest create = create("/t");
+        requests.handle(conn, new RequestHeader(1, create.opCode().code), create, clock.monotonicMs(), throttled);
+        send(conn, 2, getData("/t"));
+        assertThat(errors(ch)).containsExactly(ErrorCode.THROTTLED_OP.code, ErrorCode.NO_NODE.code);
+        assertThat(inFlight()).isZero();
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paddock.server.config.RequestLimits;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
+import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.ReplyHeader;
 import java.util.List;
@@ -99,7 +100,7 @@ class RequestAdmissionTest {
     }
 
     private static RequestLimits throttle(int max, boolean dropStale) {
-        return new RequestLimits(max, 100, dropStale, true, false, RequestLimits.DEFAULT_GLOBAL_OUTSTANDING_LIMIT);
+        return new RequestLimits(max, 100, dropStale, true, false, RequestLimits.DEFAULT_GLOBAL_OUTSTANDING_LIMIT, 0);
     }
 
     private static Connection connection(Channel channel) {
@@ -107,8 +108,13 @@ class RequestAdmissionTest {
     }
 
     private void submit(Connection conn, String name) {
+        submit(conn, name, OpCode.GET_DATA);
+    }
+
+    /** Received at monotonic 0: long ago, as far as throttled_op_wait_time is concerned. */
+    private void submit(Connection conn, String name, OpCode op) {
         conn.outstanding().incrementAndGet();
-        admission.submit(conn, 0, false, ticket -> {
+        admission.submit(conn, 0, op.code, ticket -> {
             handled.add(name);
             tickets.add(ticket);
         });
@@ -213,11 +219,7 @@ class RequestAdmissionTest {
         Connection closing = connection(new Channel());
         submit(busy, "busy");
         await("the first through", () -> handled.size() == 1);
-        closing.outstanding().incrementAndGet();
-        admission.submit(closing, 0, true, ticket -> {
-            handled.add("close");
-            tickets.add(ticket);
-        });
+        submit(closing, "close", OpCode.CLOSE_SESSION);
         await("the throttle waiting", () -> stats.requestThrottleWaits() > 0);
         closing.markGone();
         endOne();
@@ -229,7 +231,7 @@ class RequestAdmissionTest {
 
     @Test
     void overTheGlobalLimitAConnectionStopsReadingUntilTheCountIsBackUnder() throws Exception {
-        start(new RequestLimits(0, 100, true, true, false, 2));
+        start(new RequestLimits(0, 100, true, true, false, 2, 0));
         Channel channel = new Channel();
         Connection conn = connection(channel);
         AtomicInteger pauses = new AtomicInteger();
@@ -252,5 +254,21 @@ class RequestAdmissionTest {
         endOne();
         await("all ended", () -> inFlight.count() == 0);
         assertThat(channel.resumes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestThatWaitedPastThrottledOpWaitTimeIsMarkedThrottledButNotAPing() throws Exception {
+        start(new RequestLimits(1, 100, true, true, false, RequestLimits.DEFAULT_GLOBAL_OUTSTANDING_LIMIT, 1));
+        Connection conn = connection(new Channel());
+        submit(conn, "read");
+        submit(conn, "ping", OpCode.PING);
+        submit(conn, "write", OpCode.CREATE);
+        endOne();
+        endOne();
+        endOne();
+        await("all through", () -> handled.size() == 3);
+        assertThat(tickets).extracting(Ticket::throttled).containsExactly(true, false, true);
+        assertThat(stats.throttledOps()).isEqualTo(2);
+        await("all ended", () -> inFlight.count() == 0);
     }
 }
