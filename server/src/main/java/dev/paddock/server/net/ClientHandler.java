@@ -3,8 +3,8 @@ package dev.paddock.server.net;
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.request.Connection;
-import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestAdmission;
+import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
 import dev.paddock.server.stats.ServerStats;
@@ -50,6 +50,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionThrottle throttle;
     private final RequestAdmission admission;
     private Connection conn;
+    /** Stops this channel's reading (the global outstanding limit); made once, used from its event loop. */
+    private RequestAdmission.Pause pause;
     private boolean handshakeReceived;
 
     ClientHandler(RequestLoop loop, SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
@@ -69,6 +71,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         Connection c = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue(), clock.wallMs(),
                 stats);
         conn = c;
+        pause = () -> ctx.channel().config().setAutoRead(false);
         // Listed by stat and cons from now on, as ZooKeeper lists every connection it accepted.
         loop.execute(() -> sessions.opened(c));
         ctx.fireChannelActive();
@@ -105,7 +108,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (c.outstanding().incrementAndGet() >= Connection.MAX_OUTSTANDING) {
                 ctx.channel().config().setAutoRead(false);
             }
-            admission.arrived(c, () -> ctx.channel().config().setAutoRead(false));
+            admission.arrived(c, pause);
             OpCode op = OpCode.of(header.type());
             if (op == null || !isClientOpCode(op)) {
                 admission.submit(c, receivedAtMs, header.type(),
