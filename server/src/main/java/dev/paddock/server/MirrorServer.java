@@ -10,6 +10,7 @@ import dev.paddock.server.mirror.MirrorServing;
 import dev.paddock.server.mirror.MirrorState;
 import dev.paddock.server.net.ClientListener;
 import dev.paddock.server.request.ReadOnlyMode;
+import dev.paddock.server.request.RequestAdmission;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
@@ -85,10 +86,13 @@ final class MirrorServer {
         serving.start(sessions::closeAllConnections);
         InetSocketAddress clientAddress = ensemble.me().clientAddress() != null ? ensemble.me().clientAddress()
                 : config.clientAddress();
+        // Its throttle thread (when on) stops with the request thread.
+        RequestAdmission admission = new RequestAdmission(config.limits().requests(), requests.inFlight(), loop, clock,
+                stats);
         ClientListener listener;
         try {
             listener = new ClientListener(clientAddress, ClientListener.Tls.PLAINTEXT, config.maxClientCnxns(),
-                    config.limits(), config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
+                    config.limits(), config.juteMaxBufferBytes(), loop, sessions, requests, admission, words, stats, clock);
         } catch (RuntimeException | InterruptedException e) {
             serving.close();
             loop.close();

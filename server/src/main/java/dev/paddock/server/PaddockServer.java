@@ -27,6 +27,7 @@ import dev.paddock.server.quorum.transport.TransportSecurity;
 import dev.paddock.server.net.TlsContexts;
 import dev.paddock.server.request.ContainerReaper;
 import dev.paddock.server.request.ReadOnlyMode;
+import dev.paddock.server.request.RequestAdmission;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
@@ -169,6 +170,9 @@ public final class PaddockServer implements AutoCloseable {
                 () -> sessions.closeStalledHandshakes(sessionlessMs));
         loop.every(config.containerCheckIntervalMs(), new ContainerReaper(stateMachine.tree(), member, clock));
         loop.start();
+        // One for both client ports; its throttle thread (when on) stops with the request thread.
+        RequestAdmission admission = new RequestAdmission(config.limits().requests(), requests.inFlight(), loop, clock,
+                stats);
         ClientListener listener = null;
         AdminHttpServer admin = null;
         MetricsServer metrics = null;
@@ -179,7 +183,7 @@ public final class PaddockServer implements AutoCloseable {
                 awaitServing(member, loop);
             }
             ListenerFactory open = (address, mode) -> new ClientListener(address, mode, config.maxClientCnxns(),
-                    config.limits(), config.juteMaxBufferBytes(), loop, sessions, requests, words, stats, clock);
+                    config.limits(), config.juteMaxBufferBytes(), loop, sessions, requests, admission, words, stats, clock);
             ClientListener[] both = openListeners(config, clientAddress, tlsContext, open);
             listener = both[0];
             secureListener = both[1];

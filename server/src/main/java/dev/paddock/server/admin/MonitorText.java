@@ -197,7 +197,8 @@ final class MonitorText {
 
     /**
      * The metrics every role prints. Paddock measures the bytes received, the handshakes, the connections
-     * refused for maxClientCnxns and the read and update latencies; the other counters and summaries
+     * refused for maxClientCnxns, the read and update latencies and its request throttle's waits, stale
+     * requests and queue time; the other counters and summaries
      * belong to ZooKeeper's request pipeline (its processors, queues, caches and throttles, which Paddock
      * does not have), to its quorum and storage internals (not exposed to this package yet) or to
      * features Paddock lacks (TLS, quotas, SASL between members), and print 0.
@@ -209,6 +210,10 @@ final class MonitorText {
                 case "bytes_received_count" -> stats.bytesReceived();
                 case "connection_request_count" -> stats.connectionRequests();
                 case "connection_rejected" -> stats.connectionsRejected();
+                case "request_throttle_wait_count" -> stats.requestThrottleWaits();
+                case "stale_requests" -> stats.staleRequests();
+                case "stale_requests_dropped" -> stats.staleRequestsDropped();
+                case "throttled_ops" -> stats.throttledOps();
                 default -> 0L;
             });
             return;
@@ -216,6 +221,7 @@ final class MonitorText {
         Summary s = switch (name) {
             case "readlatency" -> stats.readLatency();
             case "updatelatency" -> stats.updateLatency();
+            case "request_throttle_queue_time_ms" -> stats.requestThrottleQueueTime();
             default -> null;
         };
         values.put("avg_" + name, s == null ? 0.0 : s.avg());

@@ -13,13 +13,16 @@ package dev.paddock.server.config;
  *                             connection is closed (the session lives on; its client reconnects and sets
  *                             its watches again). ZooKeeper has no such bound.
  * @param throttle             ZooKeeper's connection throttle ({@code connection_throttle_*}), off by default
+ * @param requests             ZooKeeper's request throttle and global outstanding limit ({@link RequestLimits})
  */
-public record ConnectionLimits(int maxCnxns, int sessionlessTimeoutMs, int maxQueuedBytes, ThrottleSettings throttle) {
+public record ConnectionLimits(int maxCnxns, int sessionlessTimeoutMs, int maxQueuedBytes, ThrottleSettings throttle,
+                               RequestLimits requests) {
     public static final int DEFAULT_SESSIONLESS_TIMEOUT_MS = 10_000;
     /** 32 MiB: 32 replies of the largest size jute.maxbuffer allows by default, or ~30,000 1 KiB events. */
     public static final int DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 
     public static ConnectionLimits defaults() {
-        return new ConnectionLimits(0, DEFAULT_SESSIONLESS_TIMEOUT_MS, DEFAULT_MAX_QUEUED_BYTES, ThrottleSettings.off());
+        return new ConnectionLimits(0, DEFAULT_SESSIONLESS_TIMEOUT_MS, DEFAULT_MAX_QUEUED_BYTES, ThrottleSettings.off(),
+                RequestLimits.defaults());
     }
 }

@@ -269,7 +269,28 @@ public record ServerConfig(
                     v.origin("maxClientQueuedBytes"), queued, floor);
             queued = floor;
         }
-        return new ConnectionLimits(maxCnxns, sessionless, queued, throttle(v));
+        return new ConnectionLimits(maxCnxns, sessionless, queued, throttle(v), requestLimits(v));
+    }
+
+    /** ZooKeeper's RequestThrottler and globalOutstandingLimit keys; as there, a max_requests below 1 is off. */
+    private static RequestLimits requestLimits(Values v) throws ConfigException {
+        RequestLimits d = RequestLimits.defaults();
+        int stall = v.intValue("request_throttle_stall_time", "zookeeper.request_throttle_stall_time",
+                d.stallTimeMs());
+        if (stall < 0) {
+            throw new ConfigException(v.origin("request_throttle_stall_time")
+                    + ": request_throttle_stall_time must be at least 0");
+        }
+        return new RequestLimits(
+                v.intValue("request_throttle_max_requests", "zookeeper.request_throttle_max_requests", d.maxRequests()),
+                // ZooKeeper's 0 waits until a request ends; 1 ms re-checks as often, and never waits for ever.
+                Math.max(1, stall),
+                v.bool("request_throttle_drop_stale", "zookeeper.request_throttle_drop_stale", d.dropStale()),
+                v.bool("request_stale_connection_check", "zookeeper.request_stale_connection_check",
+                        d.staleConnectionCheck()),
+                v.bool("request_stale_latency_check", "zookeeper.request_stale_latency_check", d.staleLatencyCheck()),
+                v.intValue("globalOutstandingLimit", "zookeeper.globalOutstandingLimit", d.globalOutstandingLimit()),
+                v.intValue("throttled_op_wait_time", "zookeeper.throttled_op_wait_time", d.throttledOpWaitTimeMs()));
     }
 
     /** ZooKeeper's BlueThrottle settings, with its corrections of weights that make no sense. */

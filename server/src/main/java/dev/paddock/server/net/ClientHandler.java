@@ -3,6 +3,7 @@ package dev.paddock.server.net;
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.fault.ConnectionFaults;
 import dev.paddock.server.request.Connection;
+import dev.paddock.server.request.RequestAdmission;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
@@ -33,14 +34,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection on a Netty thread: decodes the handshake and each request and hands them to the
- * request thread. Anything malformed closes this connection only, with the reason logged. When a client
- * has too many requests outstanding the connection stops reading until the request thread catches up.
+ * request thread through the server's {@link RequestAdmission} (the request throttle and globalOutstandingLimit).
+ * Anything malformed closes this connection only, with the reason logged. When a client has too many requests
+ * outstanding ({@link Connection#MAX_OUTSTANDING}), or the server as a whole has ({@link RequestAdmission#arrived}),
+ * the connection stops reading until enough of them have ended.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
-    /** ZooKeeper's default globalOutstandingLimit, applied per connection. */
-    static final int MAX_OUTSTANDING = 1000;
-
     private final RequestLoop loop;
     private final SessionHandler sessions;
     private final RequestHandler requests;
@@ -48,12 +48,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ServerStats stats;
     private final Clock clock;
     private final ConnectionThrottle throttle;
+    private final RequestAdmission admission;
     private Connection conn;
+    /** Stops this channel's reading (the global outstanding limit); made once, used from its event loop. */
+    private RequestAdmission.Pause pause;
     private boolean handshakeReceived;
 
     ClientHandler(RequestLoop loop, SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
-                  ServerStats stats, Clock clock, ConnectionThrottle throttle) {
+                  ServerStats stats, Clock clock, ConnectionThrottle throttle, RequestAdmission admission) {
         this.loop = loop;
+        this.admission = admission;
         this.throttle = throttle;
         this.sessions = sessions;
         this.requests = requests;
@@ -67,6 +71,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         Connection c = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue(), clock.wallMs(),
                 stats);
         conn = c;
+        pause = () -> ctx.channel().config().setAutoRead(false);
         // Listed by stat and cons from now on, as ZooKeeper lists every connection it accepted.
         loop.execute(() -> sessions.opened(c));
         ctx.fireChannelActive();
@@ -100,15 +105,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             RequestHeader header = RequestHeader.read(in);
             long receivedAtMs = clock.monotonicMs();
             Connection c = conn;
-            if (c.outstanding().incrementAndGet() >= MAX_OUTSTANDING) {
+            if (c.outstanding().incrementAndGet() >= Connection.MAX_OUTSTANDING) {
                 ctx.channel().config().setAutoRead(false);
             }
+            admission.arrived(c, pause);
             OpCode op = OpCode.of(header.type());
             if (op == null || !isClientOpCode(op)) {
-                loop.execute(() -> {
-                    requests.unimplemented(c, header, receivedAtMs);
-                    done(c);
-                });
+                admission.submit(c, receivedAtMs, header.type(),
+                        ticket -> requests.unimplemented(c, header, receivedAtMs, ticket));
                 return;
             }
             Request request;
@@ -118,16 +122,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 // The frame was whole but its body did not decode: ZooKeeper answers MarshallingError and
                 // keeps the connection.
                 LOG.debug("Undecodable {} request from {}: {}", op, c.channel().remoteAddress(), e.getMessage());
-                loop.execute(() -> {
-                    requests.undecodable(c, header, receivedAtMs);
-                    done(c);
-                });
+                admission.submit(c, receivedAtMs, header.type(),
+                        ticket -> requests.undecodable(c, header, receivedAtMs, ticket));
                 return;
             }
-            loop.execute(() -> {
-                requests.handle(c, header, request, receivedAtMs);
-                done(c);
-            });
+            admission.submit(c, receivedAtMs, header.type(),
+                    ticket -> requests.handle(c, header, request, receivedAtMs, ticket));
         } catch (MarshallingException e) {
             LOG.warn("Closing connection from {}: malformed request: {}", conn.channel().remoteAddress(), e.getMessage());
             ctx.close();
@@ -174,13 +174,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 && op != OpCode.DELETE_CONTAINER && op != OpCode.CHECK;
     }
 
-    /** Runs on the request thread after each request: lets a paused connection read again. */
-    private static void done(Connection c) {
-        if (c.outstanding().decrementAndGet() == MAX_OUTSTANDING / 2) {
-            c.channel().resumeReading();
-        }
-    }
-
     /**
      * A TLS handshake that asked for the client's certificate (ssl.clientAuth need or want) and got one
      * authenticates the connection as x509:&lt;subject DN&gt;, as ZooKeeper's X509AuthenticationProvider
@@ -211,6 +204,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Connection c = conn;
         if (c != null) {
+            c.markGone();
             loop.execute(sessions.guarded(c, () -> sessions.connectionLost(c)));
         }
         ctx.fireChannelInactive();

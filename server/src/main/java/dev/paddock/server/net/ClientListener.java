@@ -3,6 +3,7 @@ package dev.paddock.server.net;
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.config.ConnectionLimits;
 import dev.paddock.server.fault.EssentialThreads;
+import dev.paddock.server.request.RequestAdmission;
 import dev.paddock.server.request.RequestHandler;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.SessionHandler;
@@ -30,26 +31,19 @@ public final class ClientListener implements AutoCloseable {
             EssentialThreads.netty("paddock-client-io"));
     private final Channel serverChannel;
 
-    /**
-     * @param limits the connection count (maxCnxns) and the bound on bytes queued for one connection, which
-     *               becomes each channel's high water mark ({@link NettyClientChannel#overloaded})
-     */
-    public ClientListener(InetSocketAddress address, int maxClientCnxns, ConnectionLimits limits, int maxFrameBytes,
-                          RequestLoop loop, SessionHandler sessions, RequestHandler requests,
-                          FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
-            throws InterruptedException {
-        this(address, Tls.PLAINTEXT, maxClientCnxns, limits, maxFrameBytes, loop, sessions, requests, fourLetterWords,
-                stats, clock);
-    }
-
     /** How a port speaks: plaintext, TLS only (secureClientPort), or both (client.portUnification). */
     public record Tls(Supplier<SslContext> contexts, boolean only) {
         public static final Tls PLAINTEXT = new Tls(null, false);
     }
 
+    /**
+     * @param limits    the connection count (maxCnxns) and the bound on bytes queued for one connection, which
+     *                  becomes each channel's high water mark ({@link NettyClientChannel#overloaded})
+     * @param admission the server's request throttle and global outstanding limit, shared by its listeners
+     */
     public ClientListener(InetSocketAddress address, Tls tls, int maxClientCnxns, ConnectionLimits limits,
                           int maxFrameBytes, RequestLoop loop, SessionHandler sessions, RequestHandler requests,
-                          FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
+                          RequestAdmission admission, FourLetterWords fourLetterWords, ServerStats stats, Clock clock)
             throws InterruptedException {
         ConnectionLimiter limiter = new ConnectionLimiter(maxClientCnxns, limits.maxCnxns(), stats);
         ConnectionThrottle throttle = new ConnectionThrottle(limits.throttle(), clock, new SplittableRandom());
@@ -74,7 +68,8 @@ public final class ClientListener implements AutoCloseable {
                         }
                         ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
                         ch.pipeline().addLast("client",
-                                new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock, throttle));
+                                new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock, throttle,
+                                        admission));
                     }
                 });
         try {

@@ -25,14 +25,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connection implements Watcher {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    /**
+     * ZooKeeper's default globalOutstandingLimit, also applied per connection: with this many requests not yet
+     * ended the connection stops reading, and reads again once half of them have ended.
+     */
+    public static final int MAX_OUTSTANDING = 1000;
 
     private final ClientChannel channel;
     private final AuthInfo identities = new AuthInfo();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ConnectionStats stats;
     private long sessionId;
-    private int timeoutMs;
+    /** Volatile: the request throttle's thread reads it (ZooKeeper's stale latency check). */
+    private volatile int timeoutMs;
     private boolean closed;
+    /** The network connection closed (ZooKeeper's stale), or a request of it was dropped (ZooKeeper's invalid). */
+    private volatile boolean gone;
+    private volatile boolean invalid;
+    /** Tickets the request thread holds for this connection (see {@link InFlight}); request thread only. */
+    private int tickets;
+    private boolean ticketsEnded;
+    private InFlight inFlight;
     private boolean broken;
     private long lastZxid;
 
@@ -119,8 +132,72 @@ public final class Connection implements Watcher {
         return closed;
     }
 
+    /** Detached from its session: ends the tickets of every request of it still in hand (see {@link InFlight}). */
     void markClosed() {
         closed = true;
+        if (!ticketsEnded) {
+            ticketsEnded = true;
+            if (inFlight != null) {
+                inFlight.ended(tickets);
+            }
+            tickets = 0;
+        }
+    }
+
+    /**
+     * The request thread takes one request of this connection in hand: counted here until it ends, or ended at
+     * once when the connection is already detached.
+     */
+    void adopt(Ticket ticket) {
+        if (closed) {
+            ticket.end();
+            return;
+        }
+        inFlight = ticket.owner();
+        ticket.adopted();
+        tickets++;
+    }
+
+    /** One adopted ticket ended; false when the connection's tickets were already ended in bulk. */
+    boolean ticketEnded() {
+        if (ticketsEnded) {
+            return false;
+        }
+        tickets--;
+        return true;
+    }
+
+    /** Adopted tickets not yet ended (tests of the accounting). */
+    int ticketsHeld() {
+        return tickets;
+    }
+
+    /**
+     * A request of this connection ended: one fewer outstanding; a connection paused for having too many reads
+     * again once half of them have ended.
+     */
+    void requestEnded() {
+        if (outstanding.decrementAndGet() == MAX_OUTSTANDING / 2) {
+            channel.resumeReading();
+        }
+    }
+
+    /** The network connection closed (any thread). */
+    public void markGone() {
+        gone = true;
+    }
+
+    public boolean isGone() {
+        return gone;
+    }
+
+    /** ZooKeeper's setInvalid: a request of this connection was dropped, so every later one is dropped too. */
+    public void invalidate() {
+        invalid = true;
+    }
+
+    public boolean isInvalid() {
+        return invalid;
     }
 
     /** Requests received but not yet answered; the network layer stops reading when there are too many. */

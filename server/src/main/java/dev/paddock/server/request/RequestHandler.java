@@ -12,7 +12,6 @@ import dev.paddock.server.tree.KeeperError;
 import dev.paddock.server.tree.Reads;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.WritePolicy;
-import dev.paddock.server.watch.EventType;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
 import dev.paddock.wire.OpCode;
@@ -64,6 +63,8 @@ public final class RequestHandler {
     private final SaslExchange sasl;
     private final AuthEnforcement enforcement;
     private final WritePolicy policy;
+    private final InFlight inFlight = new InFlight();
+    private final WatchRestore watchRestore;
 
     public RequestHandler(StateMachine stateMachine, WatchManager watches, SessionTracker tracker,
                           SessionHandler sessions, WritePath writePath, ServerStats stats) {
@@ -89,14 +90,51 @@ public final class RequestHandler {
         this.stateMachine = stateMachine;
         this.reads = new Reads(stateMachine.tree());
         this.watches = watches;
+        this.watchRestore = new WatchRestore(stateMachine, watches);
         this.tracker = tracker;
         this.sessions = sessions;
         this.writePath = writePath;
         this.stats = stats;
     }
 
+    /** The server-wide count of requests in process, which this handler ends (see {@link InFlight}). */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Runs one request's handling with its ticket: adopted by its connection, given to the place the request
+     * takes in the connection's order, or ended here when it takes none (see {@link SessionOrder}).
+     */
+    private void withTicket(Connection conn, Ticket ticket, Runnable handling) {
+        conn.adopt(ticket);
+        if (ticket.isEnded()) {
+            return; // its connection was detached before the request got here
+        }
+        conn.order().begin(ticket);
+        try {
+            handling.run();
+        } finally {
+            conn.order().finish();
+        }
+    }
+
+    /** A request received outside the network layer (tests): counted as the network layer counts it. */
+    private Ticket ticketFor(Connection conn) {
+        conn.outstanding().incrementAndGet();
+        return inFlight.open(conn);
+    }
+
     /** A request whose opcode the server does not serve; the connection stays open, as in ZooKeeper. */
     public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs) {
+        unimplemented(conn, header, receivedAtMs, ticketFor(conn));
+    }
+
+    public void unimplemented(Connection conn, RequestHeader header, long receivedAtMs, Ticket ticket) {
+        withTicket(conn, ticket, () -> unimplementedNow(conn, header, receivedAtMs));
+    }
+
+    private void unimplementedNow(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
             conn.countReceived();
             if (!enforcement.admit(conn, header.xid())) {
@@ -117,14 +155,23 @@ public final class RequestHandler {
      * the write path do not (a failure there stops the process).
      */
     public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
-        if (conn.isClosed()) {
-            return;
-        }
-        conn.countReceived();
-        sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs)).run();
+        handle(conn, header, request, receivedAtMs, ticketFor(conn));
     }
 
-    private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs) {
+    /** {@link #handle(Connection, RequestHeader, Request, long)} of a request the network layer counted. */
+    public void handle(Connection conn, RequestHeader header, Request request, long receivedAtMs, Ticket ticket) {
+        withTicket(conn, ticket, () -> {
+            if (conn.isClosed()) {
+                return;
+            }
+            conn.countReceived();
+            sessions.guarded(conn, () -> dispatch(conn, header, request, receivedAtMs, ticket.throttled())).run();
+        });
+    }
+
+    /** {@code throttled}: it waited for the request throttle past throttled_op_wait_time, answered ThrottledOp. */
+    private void dispatch(Connection conn, RequestHeader header, Request request, long receivedAtMs,
+                          boolean throttled) {
         OpCode op = request.opCode();
         if (op != OpCode.AUTH && op != OpCode.SASL && !enforcement.admit(conn, header.xid())) {
             return;
@@ -135,7 +182,7 @@ public final class RequestHandler {
             conn.channel().close();
             return;
         }
-        ErrorCode rejected = refusal(conn, request);
+        ErrorCode rejected = throttled ? ErrorCode.THROTTLED_OP : refusal(conn, request);
         if (rejected != null) {
             conn.order().inOrder(sessions.guarded(conn, () -> answer(conn, header, stateMachine.lastZxid(),
                     rejected, null, receivedAtMs)));
@@ -196,13 +243,13 @@ public final class RequestHandler {
             case AUTH -> sessions.addAuth(conn, (AuthPacket) request);
             case SET_WATCHES -> {
                 SetWatchesRequest r = (SetWatchesRequest) request;
-                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                ErrorCode err = watchRestore.apply(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         List.of(), List.of());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
             case SET_WATCHES2 -> {
                 SetWatches2Request r = (SetWatches2Request) request;
-                ErrorCode err = setWatches(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
+                ErrorCode err = watchRestore.apply(conn, r.relativeZxid(), r.dataWatches(), r.existWatches(), r.childWatches(),
                         r.persistentWatches(), r.persistentRecursiveWatches());
                 answer(conn, header, stateMachine.lastZxid(), err, null, receivedAtMs);
             }
@@ -311,6 +358,14 @@ public final class RequestHandler {
 
     /** A known opcode whose body did not decode: answered MarshallingError; the connection stays open. */
     public void undecodable(Connection conn, RequestHeader header, long receivedAtMs) {
+        undecodable(conn, header, receivedAtMs, ticketFor(conn));
+    }
+
+    public void undecodable(Connection conn, RequestHeader header, long receivedAtMs, Ticket ticket) {
+        withTicket(conn, ticket, () -> undecodableNow(conn, header, receivedAtMs));
+    }
+
+    private void undecodableNow(Connection conn, RequestHeader header, long receivedAtMs) {
         if (!conn.isClosed()) {
             conn.countReceived();
             OpCode op = OpCode.of(header.type());
@@ -339,74 +394,6 @@ public final class RequestHandler {
             }
         }
         return new MultiResponse(results);
-    }
-
-    /**
-     * A reconnecting client re-registers its watches; whatever changed since the zxid it last saw fires at
-     * once instead, as ZooKeeper does. The lists are taken in order; a null list, or a null path among the
-     * one-shot watches, stops there with MarshallingError, leaving what came before it in place, as in
-     * ZooKeeper (which fails on the null half-way). A null path among the persistent watches is kept.
-     */
-    private ErrorCode setWatches(Connection conn, long relativeZxid, List<String> data, List<String> exist,
-                                 List<String> child, List<String> persistent, List<String> recursive) {
-        long zxid = stateMachine.lastZxid();
-        if (data == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : data) {
-            if (path == null) {
-                return ErrorCode.MARSHALLING_ERROR;
-            }
-            Stat stat = stateMachine.tree().stat(path);
-            if (stat == null) {
-                conn.sendEvent(EventType.NODE_DELETED, path, zxid);
-            } else if (stat.mzxid() > relativeZxid) {
-                conn.sendEvent(EventType.NODE_DATA_CHANGED, path, zxid);
-            } else {
-                watches.addDataWatch(path, conn);
-            }
-        }
-        if (exist == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : exist) {
-            if (path == null) {
-                return ErrorCode.MARSHALLING_ERROR;
-            } else if (stateMachine.tree().exists(path)) {
-                conn.sendEvent(EventType.NODE_CREATED, path, zxid);
-            } else {
-                watches.addDataWatch(path, conn);
-            }
-        }
-        if (child == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : child) {
-            if (path == null) {
-                return ErrorCode.MARSHALLING_ERROR;
-            }
-            Stat stat = stateMachine.tree().stat(path);
-            if (stat == null) {
-                conn.sendEvent(EventType.NODE_DELETED, path, zxid);
-            } else if (stat.pzxid() > relativeZxid) {
-                conn.sendEvent(EventType.NODE_CHILDREN_CHANGED, path, zxid);
-            } else {
-                watches.addChildWatch(path, conn);
-            }
-        }
-        if (persistent == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : persistent) {
-            watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT);
-        }
-        if (recursive == null) {
-            return ErrorCode.MARSHALLING_ERROR;
-        }
-        for (String path : recursive) {
-            watches.addPersistentWatch(path, conn, WatchManager.MODE_PERSISTENT_RECURSIVE);
-        }
-        return ErrorCode.OK;
     }
 
     /** As ZooKeeper's whoAmI: the user its provider names, "" where the scheme has no provider. */

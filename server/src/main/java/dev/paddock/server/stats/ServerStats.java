@@ -16,6 +16,12 @@ public final class ServerStats {
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong connectionRequests = new AtomicLong();
     private final AtomicLong connectionsRejected = new AtomicLong();
+    /** ZooKeeper's request throttle: its waits, and the stale requests it let through or dropped. */
+    private final AtomicLong requestThrottleWaits = new AtomicLong();
+    private final AtomicLong staleRequests = new AtomicLong();
+    private final AtomicLong staleRequestsDropped = new AtomicLong();
+    private final AtomicLong throttledOps = new AtomicLong();
+    private final Summary requestThrottleQueueTime = new Summary(true);
     /** ZooKeeper's quota_exceeded_error_per_namespace: a hash map of its kind, so mntr lists it in its order. */
     private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> quotaExceeded =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -54,6 +60,51 @@ public final class ServerStats {
 
     public double connectionDropProbability() {
         return connectionDropChance.getAsDouble();
+    }
+
+    /** The request throttle waited for a request to end (or its stall time): request_throttle_wait_count. */
+    public void requestThrottleWait() {
+        requestThrottleWaits.incrementAndGet();
+    }
+
+    /** A stale request went on through the request throttle (drop_stale off): stale_requests. */
+    public void staleRequest() {
+        staleRequests.incrementAndGet();
+    }
+
+    /** The request throttle dropped a stale request: stale_requests_dropped. */
+    public void staleRequestDropped() {
+        staleRequestsDropped.incrementAndGet();
+    }
+
+    /** How long a request waited for the request throttle: request_throttle_queue_time_ms. */
+    public void requestThrottleQueueTime(long ms) {
+        requestThrottleQueueTime.add(ms);
+    }
+
+    /** A request answered ThrottledOp after waiting past throttled_op_wait_time: throttled_ops. */
+    public void throttledOp() {
+        throttledOps.incrementAndGet();
+    }
+
+    public long throttledOps() {
+        return throttledOps.get();
+    }
+
+    public long requestThrottleWaits() {
+        return requestThrottleWaits.get();
+    }
+
+    public long staleRequests() {
+        return staleRequests.get();
+    }
+
+    public long staleRequestsDropped() {
+        return staleRequestsDropped.get();
+    }
+
+    public Summary requestThrottleQueueTime() {
+        return requestThrottleQueueTime;
     }
 
     /** A connection refused for maxClientCnxns, maxCnxns or the connection throttle. */
@@ -183,6 +234,11 @@ public final class ServerStats {
         bytesReceived.set(0);
         connectionRequests.set(0);
         connectionsRejected.set(0);
+        requestThrottleWaits.set(0);
+        staleRequests.set(0);
+        staleRequestsDropped.set(0);
+        throttledOps.set(0);
+        requestThrottleQueueTime.reset();
         // As ZooKeeper resets a counter set: every namespace seen stays listed, at 0.
         quotaExceeded.values().forEach(n -> n.set(0));
         latency.reset();

@@ -61,6 +61,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void requestThrottleKeysAreZooKeepersWithItsDefaults() throws Exception {
+        assertThat(load("dataDir=" + dir).limits().requests()).isEqualTo(RequestLimits.defaults());
+        assertThat(RequestLimits.defaults()).isEqualTo(new RequestLimits(0, 100, true, true, false, 1000, 0));
+        RequestLimits set = load("dataDir=" + dir, "request_throttle_max_requests=2", "request_throttle_stall_time=0",
+                "request_throttle_drop_stale=false", "request_stale_connection_check=false",
+                "request_stale_latency_check=true", "globalOutstandingLimit=50", "throttled_op_wait_time=7")
+                .limits().requests();
+        // A stall time of 0 (ZooKeeper: wait until a request ends) looks again every millisecond.
+        assertThat(set).isEqualTo(new RequestLimits(2, 1, false, false, true, 50, 7));
+        assertThat(set.throttling()).isTrue();
+        // Read, so not among the keys left over (and warned about as unknown).
+        assertThat(load("dataDir=" + dir, "globalOutstandingLimit=50", "someFutureKey=1").otherKeys())
+                .containsOnlyKeys("someFutureKey");
+    }
+
+    @Test
     void unknownKeysAreIgnored() throws Exception {
         ServerConfig c = load("dataDir=" + dir, "someFutureKey=1");
         assertThat(c.otherKeys()).containsEntry("someFutureKey", "1");
