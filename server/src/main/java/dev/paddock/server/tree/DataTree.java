@@ -34,8 +34,11 @@ public final class DataTree {
 
     /**
      * For the open multi (null when none): each touched path's node as it was (the live object and a copy
-     * of its fields; null when absent), and the children added or removed, in order. Children tables are
-     * not copied, so a multi that creates under a parent with a million children stays cheap.
+     * of its fields; null when absent), and the children tables' changes, in order. Children tables are
+     * not copied, so a multi that creates under a parent with a million children stays cheap; but a
+     * rollback must leave each table laid out exactly as before (clients see that order, and ZooKeeper
+     * never applies a failed multi), so a removal notes the entry before the child in its bucket, and an
+     * add that reshapes the table (or any change to a HashMap table) saves the table's layout first.
      */
     private LinkedHashMap<String, Saved> undo;
     private List<ChildChange> childChanges;
@@ -43,7 +46,14 @@ public final class DataTree {
     private record Saved(Znode live, Znode fields) {
     }
 
-    private record ChildChange(ChildTable table, String path, Znode child, boolean added) {
+    private enum ChildStep { ADDED, REMOVED, RESHAPED, DETACHED }
+
+    /**
+     * One change to a children table: a child added, a child removed (with the entry that was before it in
+     * its bucket), the table's layout before it reshaped, or a HashMap table's own map kept aside.
+     */
+    private record ChildChange(ChildStep step, ChildTable table, String path, Znode child, Znode prev,
+                               ChildTable.Layout layout) {
     }
 
     public DataTree(boolean extendedTypesEnabled) {
@@ -188,12 +198,29 @@ public final class DataTree {
 
     private void addChild(Znode parent, String path, Znode child) {
         ChildTable table = parent.childrenToAdd();
+        if (childChanges != null) {
+            if (table.usesMap()) {
+                detachOnce(table);
+            } else if (table.addReshapes(child)) {
+                childChanges.add(new ChildChange(ChildStep.RESHAPED, table, null, null, null, table.layout()));
+            }
+        }
         table.add(child);
         nodeCount++;
         index(path, child);
         if (childChanges != null) {
-            childChanges.add(new ChildChange(table, path, child, true));
+            childChanges.add(new ChildChange(ChildStep.ADDED, table, path, child, null, null));
         }
+    }
+
+    /** Before the open multi first changes a HashMap table: keeps its map aside (see ChildTable.detachMap). */
+    private void detachOnce(ChildTable table) {
+        for (ChildChange c : childChanges) {
+            if (c.step() == ChildStep.DETACHED && c.table() == table) {
+                return;
+            }
+        }
+        childChanges.add(new ChildChange(ChildStep.DETACHED, table, null, null, null, table.detachMap()));
     }
 
     void delete(String path, long zxid) {
@@ -205,11 +232,14 @@ public final class DataTree {
         digest.remove(path, n);
         digest.remove(parentPath, parent);
         ChildTable table = parent.children();
-        table.remove(n);
+        if (childChanges != null && table.usesMap()) {
+            detachOnce(table);
+        }
+        Znode prev = table.remove(n);
         nodeCount--;
         unindex(path, n);
         if (childChanges != null) {
-            childChanges.add(new ChildChange(table, path, n, false));
+            childChanges.add(new ChildChange(ChildStep.REMOVED, table, path, n, prev, null));
         }
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid(zxid);
@@ -289,11 +319,42 @@ public final class DataTree {
     }
 
     void commitUndo() {
+        List<ChildChange> changes = childChanges;
         undo = null;
         childChanges = null;
+        for (int i = 0; i < changes.size(); i++) {
+            if (changes.get(i).step() == ChildStep.DETACHED) {
+                replayOnKeptMap(changes, i);
+            }
+        }
     }
 
-    /** Undoes the children added and removed, newest first, then puts back every saved node's fields. */
+    /**
+     * A committed multi changed a copy of a HashMap table (see ChildTable.detachMap): applies its adds and
+     * removes, in order, to the map kept aside, which then ends in the layout ZooKeeper's set has, and
+     * gives it back to the table.
+     */
+    private static void replayOnKeptMap(List<ChildChange> changes, int detachedAt) {
+        ChildChange detached = changes.get(detachedAt);
+        ChildTable.Layout kept = detached.layout();
+        for (int i = detachedAt + 1; i < changes.size(); i++) {
+            ChildChange c = changes.get(i);
+            if (c.table() != detached.table()) {
+                continue;
+            }
+            if (c.step() == ChildStep.ADDED) {
+                kept.map().put(c.child().nameString(), c.child());
+            } else if (c.step() == ChildStep.REMOVED) {
+                kept.map().remove(c.child().nameString());
+            }
+        }
+        detached.table().restore(kept);
+    }
+
+    /**
+     * Undoes the children tables' changes, newest first, each leaving its table exactly as it was before
+     * it (so the order clients list is ZooKeeper's again), then puts back every saved node's fields.
+     */
     void rollback() {
         List<Saved> saved = new ArrayList<>(undo.values());
         List<ChildChange> changes = childChanges;
@@ -301,14 +362,18 @@ public final class DataTree {
         childChanges = null;
         for (int i = changes.size() - 1; i >= 0; i--) {
             ChildChange c = changes.get(i);
-            if (c.added()) {
-                c.table().remove(c.child());
-                nodeCount--;
-                unindex(c.path(), c.child());
-            } else {
-                c.table().add(c.child());
-                nodeCount++;
-                index(c.path(), c.child());
+            switch (c.step()) {
+                case ADDED -> {
+                    c.table().remove(c.child());
+                    nodeCount--;
+                    unindex(c.path(), c.child());
+                }
+                case REMOVED -> {
+                    c.table().reinsert(c.child(), c.prev());
+                    nodeCount++;
+                    index(c.path(), c.child());
+                }
+                case RESHAPED, DETACHED -> c.table().restore(c.layout());
             }
         }
         for (Saved before : saved) {
