@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class DataTree {
      */
     private LinkedHashMap<String, Saved> undo;
     private List<ChildChange> childChanges;
+    /** The HashMap tables the open multi changes as copies (see detachOnce); null until it has one. */
+    private Set<ChildTable> detached;
 
     private record Saved(Znode live, Znode fields) {
     }
@@ -215,10 +218,11 @@ public final class DataTree {
 
     /** Before the open multi first changes a HashMap table: keeps its map aside (see ChildTable.detachMap). */
     private void detachOnce(ChildTable table) {
-        for (ChildChange c : childChanges) {
-            if (c.step() == ChildStep.DETACHED && c.table() == table) {
-                return;
-            }
+        if (detached == null) {
+            detached = Collections.newSetFromMap(new IdentityHashMap<>());
+        }
+        if (!detached.add(table)) {
+            return;
         }
         childChanges.add(new ChildChange(ChildStep.DETACHED, table, null, null, null, table.detachMap()));
     }
@@ -304,6 +308,7 @@ public final class DataTree {
         digestBeforeMulti = digest.value();
         undo = new LinkedHashMap<>();
         childChanges = new ArrayList<>();
+        detached = null;
     }
 
     /**
@@ -322,6 +327,10 @@ public final class DataTree {
         List<ChildChange> changes = childChanges;
         undo = null;
         childChanges = null;
+        if (detached == null) {
+            return;
+        }
+        detached = null;
         for (int i = 0; i < changes.size(); i++) {
             if (changes.get(i).step() == ChildStep.DETACHED) {
                 replayOnKeptMap(changes, i);
@@ -335,11 +344,11 @@ public final class DataTree {
      * gives it back to the table.
      */
     private static void replayOnKeptMap(List<ChildChange> changes, int detachedAt) {
-        ChildChange detached = changes.get(detachedAt);
-        ChildTable.Layout kept = detached.layout();
+        ChildChange detach = changes.get(detachedAt);
+        ChildTable.Layout kept = detach.layout();
         for (int i = detachedAt + 1; i < changes.size(); i++) {
             ChildChange c = changes.get(i);
-            if (c.table() != detached.table()) {
+            if (c.table() != detach.table()) {
                 continue;
             }
             if (c.step() == ChildStep.ADDED) {
@@ -348,7 +357,7 @@ public final class DataTree {
                 kept.map().remove(c.child().nameString());
             }
         }
-        detached.table().restore(kept);
+        detach.table().restore(kept);
     }
 
     /**
@@ -360,6 +369,7 @@ public final class DataTree {
         List<ChildChange> changes = childChanges;
         undo = null;
         childChanges = null;
+        detached = null;
         for (int i = changes.size() - 1; i >= 0; i--) {
             ChildChange c = changes.get(i);
             switch (c.step()) {
