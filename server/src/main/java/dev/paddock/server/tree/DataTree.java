@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,34 +29,22 @@ public final class DataTree {
     private final boolean extendedTypesEnabled;
     /** ZooKeeper's digest of this tree: each primitive below removes a node's term before a change and adds it after. */
     private final ZooKeeperDigest digest = new ZooKeeperDigest();
-    /** The digest when the open multi began: a rollback puts it back with the nodes. */
-    private long digestBeforeMulti;
+    /** What the open multi changed, so a failure undoes it exactly (see MultiUndo); null when none is open. */
+    private MultiUndo undo;
+    /** Counts and indexes follow a rollback's table changes. */
+    private final MultiUndo.Tree undoTarget = new MultiUndo.Tree() {
+        @Override
+        public void childGone(String path, Znode child) {
+            nodeCount--;
+            unindex(path, child);
+        }
 
-    /**
-     * For the open multi (null when none): each touched path's node as it was (the live object and a copy
-     * of its fields; null when absent), and the children tables' changes, in order. Children tables are
-     * not copied, so a multi that creates under a parent with a million children stays cheap; but a
-     * rollback must leave each table laid out exactly as before (clients see that order, and ZooKeeper
-     * never applies a failed multi), so a removal notes the entry before the child in its bucket, and an
-     * add that reshapes the table (or any change to a HashMap table) saves the table's layout first.
-     */
-    private LinkedHashMap<String, Saved> undo;
-    private List<ChildChange> childChanges;
-    /** The HashMap tables the open multi changes as copies (see detachOnce); null until it has one. */
-    private Set<ChildTable> detached;
-
-    private record Saved(Znode live, Znode fields) {
-    }
-
-    private enum ChildStep { ADDED, REMOVED, RESHAPED, DETACHED }
-
-    /**
-     * One change to a children table: a child added, a child removed (with the entry that was before it in
-     * its bucket), the table's layout before it reshaped, or a HashMap table's own map kept aside.
-     */
-    private record ChildChange(ChildStep step, ChildTable table, String path, Znode child, Znode prev,
-                               ChildTable.Layout layout) {
-    }
+        @Override
+        public void childBack(String path, Znode child) {
+            nodeCount++;
+            index(path, child);
+        }
+    };
 
     public DataTree(boolean extendedTypesEnabled) {
         this.extendedTypesEnabled = extendedTypesEnabled;
@@ -201,30 +188,15 @@ public final class DataTree {
 
     private void addChild(Znode parent, String path, Znode child) {
         ChildTable table = parent.childrenToAdd();
-        if (childChanges != null) {
-            if (table.usesMap()) {
-                detachOnce(table);
-            } else if (table.addReshapes(child)) {
-                childChanges.add(new ChildChange(ChildStep.RESHAPED, table, null, null, null, table.layout()));
-            }
+        if (undo != null) {
+            undo.beforeAdd(table, child);
         }
         table.add(child);
         nodeCount++;
         index(path, child);
-        if (childChanges != null) {
-            childChanges.add(new ChildChange(ChildStep.ADDED, table, path, child, null, null));
+        if (undo != null) {
+            undo.added(table, path, child);
         }
-    }
-
-    /** Before the open multi first changes a HashMap table: keeps its map aside (see ChildTable.detachMap). */
-    private void detachOnce(ChildTable table) {
-        if (detached == null) {
-            detached = Collections.newSetFromMap(new IdentityHashMap<>());
-        }
-        if (!detached.add(table)) {
-            return;
-        }
-        childChanges.add(new ChildChange(ChildStep.DETACHED, table, null, null, null, table.detachMap()));
     }
 
     void delete(String path, long zxid) {
@@ -236,14 +208,14 @@ public final class DataTree {
         digest.remove(path, n);
         digest.remove(parentPath, parent);
         ChildTable table = parent.children();
-        if (childChanges != null && table.usesMap()) {
-            detachOnce(table);
+        if (undo != null) {
+            undo.beforeRemove(table);
         }
         Znode prev = table.remove(n);
         nodeCount--;
         unindex(path, n);
-        if (childChanges != null) {
-            childChanges.add(new ChildChange(ChildStep.REMOVED, table, path, n, prev, null));
+        if (undo != null) {
+            undo.removed(table, path, n, prev);
         }
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid(zxid);
@@ -305,10 +277,7 @@ public final class DataTree {
     // ---- multi support -------------------------------------------------------------------------------
 
     void beginUndo() {
-        digestBeforeMulti = digest.value();
-        undo = new LinkedHashMap<>();
-        childChanges = new ArrayList<>();
-        detached = null;
+        undo = new MultiUndo(digest.value());
     }
 
     /**
@@ -316,90 +285,32 @@ public final class DataTree {
      * multi created it), else the node itself (null when absent). Quota checks read this (see Quotas).
      */
     Znode beforeMulti(String path) {
-        if (undo != null && undo.containsKey(path)) {
-            Saved saved = undo.get(path);
-            return saved == null ? null : saved.fields();
+        if (undo != null && undo.touched(path)) {
+            return undo.before(path);
         }
         return node(path);
     }
 
     void commitUndo() {
-        List<ChildChange> changes = childChanges;
+        MultiUndo done = undo;
         undo = null;
-        childChanges = null;
-        if (detached == null) {
-            return;
-        }
-        detached = null;
-        for (int i = 0; i < changes.size(); i++) {
-            if (changes.get(i).step() == ChildStep.DETACHED) {
-                replayOnKeptMap(changes, i);
-            }
-        }
+        done.commit();
     }
 
-    /**
-     * A committed multi changed a copy of a HashMap table (see ChildTable.detachMap): applies its adds and
-     * removes, in order, to the map kept aside, which then ends in the layout ZooKeeper's set has, and
-     * gives it back to the table.
-     */
-    private static void replayOnKeptMap(List<ChildChange> changes, int detachedAt) {
-        ChildChange detach = changes.get(detachedAt);
-        ChildTable.Layout kept = detach.layout();
-        for (int i = detachedAt + 1; i < changes.size(); i++) {
-            ChildChange c = changes.get(i);
-            if (c.table() != detach.table()) {
-                continue;
-            }
-            if (c.step() == ChildStep.ADDED) {
-                kept.map().put(c.child().nameString(), c.child());
-            } else if (c.step() == ChildStep.REMOVED) {
-                kept.map().remove(c.child().nameString());
-            }
-        }
-        detach.table().restore(kept);
-    }
-
-    /**
-     * Undoes the children tables' changes, newest first, each leaving its table exactly as it was before
-     * it (so the order clients list is ZooKeeper's again), then puts back every saved node's fields.
-     */
+    /** Puts the tree back as it was when the open multi began: nodes, children tables' layout, digest. */
     void rollback() {
-        List<Saved> saved = new ArrayList<>(undo.values());
-        List<ChildChange> changes = childChanges;
+        MultiUndo done = undo;
         undo = null;
-        childChanges = null;
-        detached = null;
-        for (int i = changes.size() - 1; i >= 0; i--) {
-            ChildChange c = changes.get(i);
-            switch (c.step()) {
-                case ADDED -> {
-                    c.table().remove(c.child());
-                    nodeCount--;
-                    unindex(c.path(), c.child());
-                }
-                case REMOVED -> {
-                    c.table().reinsert(c.child(), c.prev());
-                    nodeCount++;
-                    index(c.path(), c.child());
-                }
-                case RESHAPED, DETACHED -> c.table().restore(c.layout());
-            }
-        }
-        for (Saved before : saved) {
-            if (before != null) {
-                before.live().restoreFields(before.fields());
-            }
-        }
-        digest.restoreValue(digestBeforeMulti);
+        done.rollback(undoTarget);
+        digest.restoreValue(done.digestBefore());
     }
 
     private void save(String path, Znode current) {
         if (snapshotGuard != null && current != null) {
             snapshotGuard.beforeChange(current);
         }
-        if (undo != null && !undo.containsKey(path)) {
-            undo.put(path, current == null ? null : new Saved(current, current.fieldsOnly()));
+        if (undo != null) {
+            undo.save(path, current);
         }
     }
 
