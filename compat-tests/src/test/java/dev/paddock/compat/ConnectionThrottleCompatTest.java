@@ -2,21 +2,15 @@ package dev.paddock.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.paddock.compat.harness.Await;
 import dev.paddock.compat.harness.FourLetterWords;
 import dev.paddock.compat.harness.RawClient;
 import dev.paddock.compat.harness.ServerSettings;
 import dev.paddock.compat.harness.ServerUnderTest;
 import dev.paddock.compat.harness.Target;
-import java.io.File;
-import java.net.ServerSocket;
-import java.nio.file.Files;
+import dev.paddock.compat.harness.ZooKeeperChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
@@ -54,28 +48,8 @@ class ConnectionThrottleCompatTest {
     @Test
     @Timeout(120)
     void zooKeeper() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dzookeeper.4lw.commands.whitelist=*",
-                "-Dzookeeper.admin.enableServer=false"));
-        THROTTLE.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("org.apache.zookeeper.server.ZooKeeperServerMain", String.valueOf(port),
-                Files.createDirectories(dir.resolve("data")).toString()));
-        File log = dir.resolve("zookeeper.log").toFile();
-        Process zk = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        try {
-            int p = port;
-            // ruok answers as soon as the port is open; srvr only once the server serves.
-            Await.until("ZooKeeper serves", WAIT, () -> FourLetterWords.send(p, "srvr").contains("Mode:"));
-            theThirdHandshakeIsRefused(port);
-        } finally {
-            zk.destroy();
-            if (!zk.waitFor(10, TimeUnit.SECONDS)) {
-                zk.destroyForcibly();
-            }
+        try (ZooKeeperChildJvm zk = ZooKeeperChildJvm.start(dir, THROTTLE)) {
+            theThirdHandshakeIsRefused(zk.clientPort());
         }
     }
 

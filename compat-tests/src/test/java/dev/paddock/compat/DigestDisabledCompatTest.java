@@ -7,14 +7,10 @@ import dev.paddock.compat.harness.FourLetterWords;
 import dev.paddock.compat.harness.ServerSettings;
 import dev.paddock.compat.harness.ServerUnderTest;
 import dev.paddock.compat.harness.Target;
-import java.io.File;
-import java.net.ServerSocket;
-import java.nio.file.Files;
+import dev.paddock.compat.harness.ZooKeeperChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -25,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code zookeeper.digest.enabled=false}: the digest history is still kept, every 128th zxid, but each value is
  * 0 ({@code hash} prints "zxid: 0" lines). ZooKeeper reads the property once per JVM (a static initializer),
- * so its side runs as a child JVM of its own ({@code ZooKeeperServerMain}); Paddock's runs in process.
+ * so its side runs as a child JVM of its own ({@link ZooKeeperChildJvm}); Paddock's runs in process.
  */
 class DigestDisabledCompatTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -45,26 +41,8 @@ class DigestDisabledCompatTest {
     @Test
     @Timeout(120)
     void zooKeeper() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dzookeeper.4lw.commands.whitelist=*",
-                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.digest.enabled=false",
-                "org.apache.zookeeper.server.ZooKeeperServerMain", String.valueOf(port),
-                Files.createDirectories(dir.resolve("data")).toString()));
-        File log = dir.resolve("zookeeper.log").toFile();
-        Process zk = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        try {
-            int p = port;
-            Await.until("ZooKeeper serves", WAIT, () -> FourLetterWords.send(p, "srvr").contains("Mode:"));
-            everyDigestIsZero(port);
-        } finally {
-            zk.destroy();
-            if (!zk.waitFor(10, TimeUnit.SECONDS)) {
-                zk.destroyForcibly();
-            }
+        try (ZooKeeperChildJvm zk = ZooKeeperChildJvm.start(dir, Map.of("zookeeper.digest.enabled", "false"))) {
+            everyDigestIsZero(zk.clientPort());
         }
     }
 

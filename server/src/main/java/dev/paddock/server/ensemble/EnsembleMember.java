@@ -1,7 +1,5 @@
 package dev.paddock.server.ensemble;
 
-import dev.paddock.server.config.DynamicConfig;
-import dev.paddock.server.config.EnsembleConfig;
 import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.quorum.Entry;
 import dev.paddock.server.quorum.Host;
@@ -16,32 +14,18 @@ import dev.paddock.server.quorum.transport.TransportSecurity;
 import dev.paddock.server.request.RequestLoop;
 import dev.paddock.server.request.WritePath;
 import dev.paddock.server.session.SessionTracker;
-import dev.paddock.server.storage.EntryPayload;
 import dev.paddock.server.storage.MemberStorage;
 import dev.paddock.server.storage.RecoveryException;
 import dev.paddock.server.storage.ServerStorage;
 import dev.paddock.server.time.Clock;
-import dev.paddock.server.tree.ApplyResult;
-import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.StateMachine;
-import dev.paddock.server.tree.TreeSnapshot;
-import dev.paddock.server.tree.Txn;
 import dev.paddock.server.watch.WatchManager;
-import dev.paddock.wire.ErrorCode;
-import dev.paddock.wire.OpCode;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.Request;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -54,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * elects itself, and each write commits once its own fsync is done.
  *
  * <p>It is the server's {@link WritePath} (writes go to the leader, and each server answers its own clients
- * when it applies their entry) and the member's {@link Host} (committed entries apply to the state machine
- * here, and snapshots are served and installed here). Every method runs on the request thread, except
- * {@link #wake}, which the log calls from its own thread.
+ * when it applies their entry; {@link WriteRequests} holds them meanwhile) and the member's {@link Host}:
+ * committed entries apply to the state machine, and snapshots are served and installed, in
+ * {@link AppliedState}; the configuration in force and reconfigs are {@link MemberConfiguration}'s; this
+ * class wires them to the member, the network and the storage. Every method runs on the request thread,
+ * except {@link #wake}, which the log calls from its own thread.
  *
  * <p>Everything that is not deterministic reaches it through {@link Parts}: storage, network, request
  * thread, clock and randomness. The server wires the real ones ({@link #open(Membership, ServerConfig,
@@ -81,53 +67,45 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     private final Membership membership;
     private final ServerConfig config;
     private final StateMachine stateMachine;
-    private final WatchManager watches;
     private final SessionTracker tracker;
     private final RequestThread requestThread;
     private final Clock clock;
     private final RandomGenerator random;
     private final long counterLimit;
-    private final MemberObserver observer;
     private final MemberStorage storage;
     private final MemberNetwork network;
-    private final Map<Long, Callback> pending = new HashMap<>();
-    private final Map<Long, Runnable> syncsAsked = new HashMap<>();
-    private final TreeMap<Long, List<Runnable>> waitingForApplied = new TreeMap<>();
     private final AtomicBoolean persistedScheduled = new AtomicBoolean();
     private final Runnable persistedTask = this::persisted;
-    private final Reconfigurations reconfigurations;
-    /** The configuration in force with every server's addresses; null for a standalone server (and simulations). */
-    private final ConfigInForce configInForce;
+    /** The write side: clients' writes and syncs until their entry applies. */
+    private final WriteRequests writes;
+    /** The configuration side of Host: the configuration in force and reconfigs. */
+    private final MemberConfiguration configuration;
+    /** The state-machine side of Host: applying entries, serving and installing snapshots. */
+    private final AppliedState applied;
     private Member member;
     private Runnable onNotServing = () -> { };
     /** Told of every role this member takes up (not LOOKING); the server resets its statistics. */
     private Runnable onNewRole = () -> { };
     /** While leading: each learner link's statistics (the AdminServer's observers). */
     private final LearnerTraffic traffic = new LearnerTraffic();
-    private long nextRequestId;
-    private long nextSyncId;
 
     private EnsembleMember(Membership membership, ServerConfig config, StateMachine stateMachine, WatchManager watches,
                            SessionTracker tracker, Parts parts) throws IOException, RecoveryException {
         this.membership = membership;
         this.config = config;
         this.stateMachine = stateMachine;
-        this.watches = watches;
         this.tracker = tracker;
         this.requestThread = parts.requestThread();
         this.clock = parts.clock();
         this.random = parts.random();
         this.counterLimit = parts.counterLimit();
-        this.observer = parts.observer();
         this.network = parts.network();
         this.storage = parts.storage().open(this::wake);
-        EnsembleConfig ensemble = membership.ensemble();
-        this.configInForce = new ConfigInForce(membership, config, stateMachine, network, clock);
-        this.reconfigurations = new Reconfigurations(ensemble == null || ensemble.standaloneEnabled());
-        // Each process numbers its requests from a random point: an entry this member forwarded before a
-        // restart can commit after it, and must not answer a request of the new process that happens to
-        // carry the same number (RequestNumbersTest).
-        this.nextRequestId = random.nextLong() >>> 1;
+        this.configuration = new MemberConfiguration(membership, config, stateMachine, network, clock);
+        // Numbered from a random point (see WriteRequests).
+        this.writes = new WriteRequests(membership.myId(), clock, stateMachine, random.nextLong() >>> 1);
+        this.applied = new AppliedState(config, stateMachine, watches, tracker, configuration, writes,
+                parts.observer(), storage);
     }
 
     /**
@@ -161,8 +139,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             throws IOException, RecoveryException {
         EnsembleMember m = new EnsembleMember(membership, config, stateMachine, watches, tracker, parts);
         stateMachine.restoreFrom(m.storage.recoveredState());
-        m.configInForce.adoptConfigInState();
-        m.configInForce.putLocalConfig();
+        m.configuration.adoptConfigInState();
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
@@ -194,8 +171,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         });
         QuorumConfig quorum = new QuorumConfig(membership.voters(), membership.observers(), config.initLimit(),
                 config.syncLimit(), counterLimit);
-        long configVersion = configInForce.version();
-        QuorumConfig inForce = configInForce.present() ? quorum.withMembers(configInForce.roster()) : quorum;
+        long configVersion = configuration.version();
+        QuorumConfig inForce = configuration.startingQuorum(quorum);
         requestThread.execute(() -> {
             member = new Member(membership.myId(), inForce, configVersion, storage.log(), this, random,
                     stateMachine.lastZxid());
@@ -256,8 +233,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
      * connected clients have in flight; the glue simulation checks that it drains.
      */
     int outstandingCallbacks() {
-        int waiting = waitingForApplied.values().stream().mapToInt(List::size).sum();
-        return pending.size() + syncsAsked.size() + waiting;
+        return writes.outstanding();
     }
 
     public Role role() {
@@ -292,7 +268,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     /** The configuration text in force (conf's membership); any thread. */
     public String membershipText() {
-        return configInForce.publishedText();
+        return configuration.publishedText();
     }
 
     /** The {@code snap} four-letter word. */
@@ -304,29 +280,12 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public void submit(long sessionId, List<Id> identities, Request request, Callback callback) {
-        long requestId = ++nextRequestId;
-        // The zxid is the leader's to give; time and identities are fixed here, before replication.
-        byte[] payload = EntryPayload.encode(membership.myId(), requestId,
-                new Txn(0, clock.wallMs(), sessionId, List.copyOf(identities), request));
-        if (callback != null) {
-            pending.put(requestId, callback);
-        }
-        if (member == null || !member.submit(payload)) {
-            Callback c = pending.remove(requestId);
-            if (c != null) {
-                c.committed(new Committed(stateMachine.lastZxid(), ApplyResult.error(ErrorCode.CONNECTION_LOSS)));
-            }
-        }
+        writes.submit(member, sessionId, identities, request, callback);
     }
 
     @Override
     public void sync(Runnable caughtUp) {
-        long id = ++nextSyncId;
-        syncsAsked.put(id, caughtUp);
-        if (member == null || !member.sync(id)) {
-            syncsAsked.remove(id);
-            caughtUp.run();
-        }
+        writes.sync(member, caughtUp);
     }
 
     @Override
@@ -362,119 +321,64 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
 
     @Override
     public void apply(Entry entry) {
-        EntryPayload.Decoded decoded = EntryPayload.decode(entry.zxid(), entry.payload());
-        Txn txn = decoded.txn();
-        ApplyResult result = stateMachine.apply(txn);
-        watches.fire(result.changes(), txn.zxid());
-        OpCode op = txn.request().opCode();
-        if (op == OpCode.RECONFIG && result.error() == ErrorCode.OK && configInForce.present()) {
-            configInForce.applied(Reconfigurations.membersOf(entry));
-        }
-        if (op == OpCode.CREATE_SESSION && !tracker.isAlive(txn.sessionId())) {
-            tracker.add(txn.sessionId(), ((CreateSessionRequest) txn.request()).timeoutMs());
-        } else if (op == OpCode.CLOSE_SESSION) {
-            tracker.remove(txn.sessionId());
-        }
-        if (decoded.origin() == membership.myId()) {
-            Callback c = pending.remove(decoded.requestId());
-            if (c != null) {
-                c.committed(new Committed(txn.zxid(), result));
-            }
-        }
-        while (!waitingForApplied.isEmpty() && waitingForApplied.firstKey() <= entry.zxid()) {
-            waitingForApplied.pollFirstEntry().getValue().forEach(Runnable::run);
-        }
-        observer.applied(entry, result);
-        storage.applied(stateMachine);
+        applied.apply(entry);
     }
 
-    /**
-     * The applied state for a learner too far behind for a diff, serialised now on the request thread
-     * (without the copy-on-write guard, so a periodic snapshot being written meanwhile is no obstacle).
-     */
     @Override
     public Snapshot snapshot() {
-        return new Snapshot(stateMachine.lastZxid(), TreeSnapshot.serializeNow(stateMachine));
+        return applied.snapshot();
     }
 
-    /**
-     * Replaces the applied state with a leader's snapshot, in memory; the log makes it durable
-     * ({@code ReplicaStorage.resetTo}) before anything after it is acknowledged.
-     */
     @Override
     public void install(Snapshot snapshot) {
-        StateMachine loaded;
-        try {
-            loaded = TreeSnapshot.read(new DataInputStream(new ByteArrayInputStream(snapshot.state())),
-                    snapshot.zxid(), config.extendedTypesEnabled());
-        } catch (IOException e) {
-            throw new UncheckedIOException("the leader's snapshot at zxid 0x" + Long.toHexString(snapshot.zxid())
-                    + " does not decode", e);
-        }
-        stateMachine.restoreFrom(loaded);
-        configInForce.adoptConfigInState();
-        configInForce.putLocalConfig();
-        // Local sessions are this member's own; the leader's state replaces the global ones.
-        for (long id : tracker.globalSessionIds()) {
-            tracker.remove(id);
-        }
-        stateMachine.sessions().forEach(tracker::add);
-        LOG.info("Installed the leader's snapshot at zxid 0x{}", Long.toHexString(snapshot.zxid()));
-        observer.installed(snapshot);
+        applied.install(snapshot);
     }
 
     @Override
     public Roster rosterOf(Entry entry) {
-        if (!Reconfigurations.isReconfig(entry.payload())) {
-            return null;
-        }
-        DynamicConfig.Members members = Reconfigurations.membersOf(entry);
-        return members == null ? null : Reconfigurations.roster(members);
+        return configuration.rosterOf(entry);
     }
 
     @Override
     public Roster rosterInState() {
-        return configInForce.roster();
+        return configuration.rosterInState();
     }
 
     @Override
     public byte[] configText() {
-        return configInForce.text();
+        return configuration.configText();
     }
 
     @Override
     public Roster adoptConfig(long version, byte[] text) {
-        return configInForce.adopt(version, text);
+        return configuration.adoptConfig(version, text);
     }
 
     @Override
     public boolean versionsConfigs() {
-        return config.reconfigEnabled() && configInForce.present();
+        return configuration.versionsConfigs();
     }
 
     @Override
     public void configVersioned(long version) {
-        configInForce.versioned(version);
+        configuration.configVersioned(version);
     }
 
     @Override
     public byte[] prepare(long zxid, byte[] payload, LeaderView view) {
-        if (!Reconfigurations.isReconfig(payload)) {
-            return payload;
-        }
-        return reconfigurations.prepare(zxid, payload, view, configInForce.current(), stateMachine);
+        return configuration.prepare(zxid, payload, view);
     }
 
-    /** Whether this member can change its configuration (a standalone server cannot, as in ZooKeeper). */
     @Override
     public boolean reconfigurable() {
-        return configInForce.present();
+        return configuration.reconfigurable();
     }
 
     @Override
     public void roleChanged(Role role, int leaderId, long epoch) {
         LOG.info("Server {} is now {} (leader {}, epoch {})", membership.myId(), role, leaderId, epoch);
-        trackEverySession();
+        // Its tracker may have let go of sessions still open (see AppliedState.trackEverySession).
+        applied.trackEverySession();
         traffic.clear();
         if (role != Role.LOOKING) {
             onNewRole.run();
@@ -486,42 +390,14 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
             // Without a leader this member cannot answer correctly: its clients move to another member, and
             // whatever it still owed their connections is owed to nobody. A sync asked of the lost leader
             // would otherwise wait for its answer for ever (glue simulation seed 10).
-            pending.clear();
-            syncsAsked.clear();
-            waitingForApplied.clear();
+            writes.dropAll();
             onNotServing.run();
         }
     }
 
-    /**
-     * A session is open until its close is committed, but this member's tracker may have let go of one whose
-     * close never was: a client's closeSession drops it from the tracker of the member it is connected to
-     * before the close goes through the log, and a leader that expires a session drops it before proposing
-     * the close; when the leader died or was cut off before committing, the session stays open everywhere
-     * else. On every role change the tracker takes back every open session: as leader, because only the
-     * leader expires sessions, and one it lacks would never expire and keep its ephemerals for ever (glue
-     * simulation seed 6); as a follower, because it would tell the session's client that the session
-     * expired, which only the leader decides (seed 221).
-     */
-    private void trackEverySession() {
-        stateMachine.sessions().forEach((id, timeoutMs) -> {
-            if (!tracker.isAlive(id)) {
-                tracker.add(id, timeoutMs);
-            }
-        });
-    }
-
     @Override
     public void syncReady(long id, long commitZxid) {
-        Runnable caughtUp = syncsAsked.remove(id);
-        if (caughtUp == null) {
-            return;
-        }
-        if (stateMachine.lastZxid() >= commitZxid) {
-            caughtUp.run();
-        } else {
-            waitingForApplied.computeIfAbsent(commitZxid, k -> new ArrayList<>()).add(caughtUp);
-        }
+        writes.syncReady(id, commitZxid);
     }
 
     @Override

@@ -78,11 +78,15 @@ final class ChildTable implements Iterable<Znode> {
         }
     }
 
-    /** Removes a child that is in the table. HashMap never shrinks, so neither does this. */
-    void remove(Znode child) {
+    /**
+     * Removes a child that is in the table. HashMap never shrinks, so neither does this. Returns the entry
+     * before it in its bucket (null when it was first, or when the table is a HashMap), which is where
+     * {@link #reinsert} puts it back.
+     */
+    Znode remove(Znode child) {
         if (map != null) {
             map.remove(child.nameString());
-            return;
+            return null;
         }
         int i = child.nameHash() & (table.length - 1);
         Znode prev = null;
@@ -95,9 +99,111 @@ final class ChildTable implements Iterable<Znode> {
                 }
                 e.next = null;
                 size--;
-                return;
+                return prev;
             }
         }
+        return null;
+    }
+
+    /**
+     * Undoes {@link #remove}: puts the child back right after {@code prev}, the entry {@code remove}
+     * returned, or first in its bucket when that was null. A plain {@link #add} would put it at the end of
+     * its bucket, where ZooKeeper's set (which a failed multi never touched) does not have it. Exact only
+     * when the table is as the removal left it; a HashMap table gets a plain put (see {@link #detachMap}).
+     */
+    void reinsert(Znode child, Znode prev) {
+        if (map != null) {
+            map.put(child.nameString(), child);
+            return;
+        }
+        if (prev == null) {
+            int i = child.nameHash() & (table.length - 1);
+            child.next = table[i];
+            table[i] = child;
+        } else {
+            child.next = prev.next;
+            prev.next = child;
+        }
+        size++;
+    }
+
+    /**
+     * Whether adding {@code child} would change the table's shape (double it, or hand it to a HashMap),
+     * which {@link #remove} cannot undo: a multi saves the {@link #layout} first. False for a HashMap table.
+     */
+    boolean addReshapes(Znode child) {
+        if (map != null) {
+            return false;
+        }
+        if (size + 1 > table.length / 4 * 3) {
+            return true;
+        }
+        int bucketSize = 0;
+        for (Znode e = table[child.nameHash() & (table.length - 1)]; e != null; e = e.next) {
+            bucketSize++;
+        }
+        return bucketSize >= LONGEST_BUCKET;
+    }
+
+    boolean usesMap() {
+        return map != null;
+    }
+
+    /**
+     * How the entries lie now, for {@link #restore}: the capacity and the entries in iteration order (each
+     * bucket's entries in a row, in the bucket's order), or the HashMap itself. Costs a pass over the table.
+     */
+    Layout layout() {
+        if (map != null) {
+            return new Layout(0, null, map);
+        }
+        Znode[] order = new Znode[size];
+        int k = 0;
+        for (Znode e : this) {
+            order[k++] = e;
+        }
+        return new Layout(table.length, order, null);
+    }
+
+    /** Puts the entries back exactly as {@link #layout} found them; entries added since are dropped. */
+    void restore(Layout saved) {
+        if (saved.map() != null) {
+            table = null;
+            size = 0;
+            map = saved.map();
+            return;
+        }
+        Znode[] grown = new Znode[saved.capacity()];
+        Znode[] tails = new Znode[saved.capacity()];
+        for (Znode e : saved.order()) {
+            int i = e.nameHash() & (grown.length - 1);
+            e.next = null;
+            if (tails[i] == null) {
+                grown[i] = e;
+            } else {
+                tails[i].next = e;
+            }
+            tails[i] = e;
+        }
+        table = grown;
+        size = saved.order().length;
+        map = null;
+    }
+
+    /**
+     * For a multi about to change a HashMap table: keeps the HashMap as it is and gives the table a copy to
+     * change. A HashMap cannot be put back in its exact order after a remove and a put, so a rollback
+     * {@link #restore}s the kept one; a commit replays the multi's adds and removes on it (as ZooKeeper
+     * applies them) and {@link #restore}s it. Returns the kept HashMap's layout.
+     */
+    Layout detachMap() {
+        Layout kept = new Layout(0, null, map);
+        map = new HashMap<>(map);
+        return kept;
+    }
+
+    /** A table's shape as {@link #layout} saved it: capacity and entries in order, or a HashMap. */
+    record Layout(int capacity, Znode[] order, HashMap<String, Znode> map) {
     }
 
     /** Doubles the table, splitting each bucket into a low and a high one, each in the bucket's order. */

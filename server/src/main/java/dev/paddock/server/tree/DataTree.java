@@ -29,22 +29,22 @@ public final class DataTree {
     private final boolean extendedTypesEnabled;
     /** ZooKeeper's digest of this tree: each primitive below removes a node's term before a change and adds it after. */
     private final ZooKeeperDigest digest = new ZooKeeperDigest();
-    /** The digest when the open multi began: a rollback puts it back with the nodes. */
-    private long digestBeforeMulti;
+    /** What the open multi changed, so a failure undoes it exactly (see MultiUndo); null when none is open. */
+    private MultiUndo undo;
+    /** Counts and indexes follow a rollback's table changes. */
+    private final MultiUndo.Tree undoTarget = new MultiUndo.Tree() {
+        @Override
+        public void childGone(String path, Znode child) {
+            nodeCount--;
+            unindex(path, child);
+        }
 
-    /**
-     * For the open multi (null when none): each touched path's node as it was (the live object and a copy
-     * of its fields; null when absent), and the children added or removed, in order. Children tables are
-     * not copied, so a multi that creates under a parent with a million children stays cheap.
-     */
-    private LinkedHashMap<String, Saved> undo;
-    private List<ChildChange> childChanges;
-
-    private record Saved(Znode live, Znode fields) {
-    }
-
-    private record ChildChange(ChildTable table, String path, Znode child, boolean added) {
-    }
+        @Override
+        public void childBack(String path, Znode child) {
+            nodeCount++;
+            index(path, child);
+        }
+    };
 
     public DataTree(boolean extendedTypesEnabled) {
         this.extendedTypesEnabled = extendedTypesEnabled;
@@ -188,11 +188,14 @@ public final class DataTree {
 
     private void addChild(Znode parent, String path, Znode child) {
         ChildTable table = parent.childrenToAdd();
+        if (undo != null) {
+            undo.beforeAdd(table, child);
+        }
         table.add(child);
         nodeCount++;
         index(path, child);
-        if (childChanges != null) {
-            childChanges.add(new ChildChange(table, path, child, true));
+        if (undo != null) {
+            undo.added(table, path, child);
         }
     }
 
@@ -205,11 +208,14 @@ public final class DataTree {
         digest.remove(path, n);
         digest.remove(parentPath, parent);
         ChildTable table = parent.children();
-        table.remove(n);
+        if (undo != null) {
+            undo.beforeRemove(table);
+        }
+        Znode prev = table.remove(n);
         nodeCount--;
         unindex(path, n);
-        if (childChanges != null) {
-            childChanges.add(new ChildChange(table, path, n, false));
+        if (undo != null) {
+            undo.removed(table, path, n, prev);
         }
         // cversion counts creates only (see Znode.stat); a delete shows in the reported value by itself.
         parent.pzxid(zxid);
@@ -271,9 +277,7 @@ public final class DataTree {
     // ---- multi support -------------------------------------------------------------------------------
 
     void beginUndo() {
-        digestBeforeMulti = digest.value();
-        undo = new LinkedHashMap<>();
-        childChanges = new ArrayList<>();
+        undo = new MultiUndo(digest.value());
     }
 
     /**
@@ -281,50 +285,32 @@ public final class DataTree {
      * multi created it), else the node itself (null when absent). Quota checks read this (see Quotas).
      */
     Znode beforeMulti(String path) {
-        if (undo != null && undo.containsKey(path)) {
-            Saved saved = undo.get(path);
-            return saved == null ? null : saved.fields();
+        if (undo != null && undo.touched(path)) {
+            return undo.before(path);
         }
         return node(path);
     }
 
     void commitUndo() {
+        MultiUndo done = undo;
         undo = null;
-        childChanges = null;
+        done.commit();
     }
 
-    /** Undoes the children added and removed, newest first, then puts back every saved node's fields. */
+    /** Puts the tree back as it was when the open multi began: nodes, children tables' layout, digest. */
     void rollback() {
-        List<Saved> saved = new ArrayList<>(undo.values());
-        List<ChildChange> changes = childChanges;
+        MultiUndo done = undo;
         undo = null;
-        childChanges = null;
-        for (int i = changes.size() - 1; i >= 0; i--) {
-            ChildChange c = changes.get(i);
-            if (c.added()) {
-                c.table().remove(c.child());
-                nodeCount--;
-                unindex(c.path(), c.child());
-            } else {
-                c.table().add(c.child());
-                nodeCount++;
-                index(c.path(), c.child());
-            }
-        }
-        for (Saved before : saved) {
-            if (before != null) {
-                before.live().restoreFields(before.fields());
-            }
-        }
-        digest.restoreValue(digestBeforeMulti);
+        done.rollback(undoTarget);
+        digest.restoreValue(done.digestBefore());
     }
 
     private void save(String path, Znode current) {
         if (snapshotGuard != null && current != null) {
             snapshotGuard.beforeChange(current);
         }
-        if (undo != null && !undo.containsKey(path)) {
-            undo.put(path, current == null ? null : new Saved(current, current.fieldsOnly()));
+        if (undo != null) {
+            undo.save(path, current);
         }
     }
 
