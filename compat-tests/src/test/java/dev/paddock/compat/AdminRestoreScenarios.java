@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The AdminServer's restore, as an operator uses it (ZooKeeper's snapshot-and-restore guide): take a snapshot
  * with the snapshot command, change the tree, POST the snapshot to restore, read the old state back with a
  * real client; refused without authentication (401), when disabled (503), and by the rate limit (429) right
- * after a restore. Each server restores what its own snapshot command streamed (ZooKeeper's format there,
+ * after a restore. Sessions are the snapshot's: its owner keeps the ephemeral it made before the snapshot,
+ * a session made after the snapshot ends. Each server restores what its own snapshot command streamed (ZooKeeper's format there,
  * Paddock's here). After a restart the servers differ on purpose: ZooKeeper's restore swaps its in-memory
  * database only, so its data directory brings back the state from before the restore (its guide says to move
  * the data directory away first); Paddock's restore is durable, so the restored state stays.
@@ -81,6 +82,7 @@ abstract class AdminRestoreScenarios extends CompatTestBase {
         assertThat((long) taken.length).isEqualTo(
                 Long.parseLong(snapshot.headers().firstValue("snapshot_size").orElseThrow()));
 
+        ZooKeeper late = connect();
         zk.setData(ROOT, "v2".getBytes(StandardCharsets.UTF_8), -1);
         zk.delete(ROOT + "/b", -1);
         zk.create(ROOT + "/c", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -104,6 +106,15 @@ abstract class AdminRestoreScenarios extends CompatTestBase {
         assertThat(answer.get("last_zxid").isIntegralNumber()).isTrue();
         assertThat(answer.get("last_zxid").asLong()).isGreaterThanOrEqualTo(snapshotZxid);
 
+        // A session the snapshot does not hold is over: ZooKeeper answers its next request SessionExpired,
+        // Paddock closes every connection and refuses this session's reconnection as expired.
+        try {
+            late.exists(ROOT, false);
+        } catch (KeeperException.SessionExpiredException | KeeperException.ConnectionLossException expected) {
+            // either way the client is told its session ended, below
+        }
+        Await.until("the session created after the snapshot ends", Duration.ofSeconds(30),
+                () -> late.getState() == ZooKeeper.States.CLOSED);
         assertThat(restore(taken, AUTH).statusCode()).as("the rate limit: one restore per interval").isEqualTo(429);
 
         // The restored tree, through a new client; the session that owned the ephemeral is the snapshot's, alive.

@@ -38,6 +38,9 @@ public final class RestoreCommand {
     public static final String MAX_BYTES_PROPERTY = "paddock.admin.restore.maxBytes";
     static final long DEFAULT_MAX_BYTES = 1L << 30;
     public static final String UPLOAD_NAME = "restore.upload";
+    /** How long the log writer may take to reset the log to the restored snapshot before 500 is answered. */
+    static final long RESET_WAIT_MS = 120_000;
+    private static final long POLL_MS = 10;
 
     /** The server's side of a restore (the write path's), on the request thread. */
     public interface Target {
@@ -61,6 +64,7 @@ public final class RestoreCommand {
     }
 
     private final Path snapDir;
+    private final Path logDir;
     private final Path uploadFile;
     private final long maxBytes = Long.getLong(MAX_BYTES_PROPERTY, DEFAULT_MAX_BYTES);
     private final Target target;
@@ -80,8 +84,9 @@ public final class RestoreCommand {
     private long windowStartMs;
     private int remaining = 1;
 
-    public RestoreCommand(Path snapDir, Target target, Executor requestThread, Clock clock) {
+    public RestoreCommand(Path snapDir, Path logDir, Target target, Executor requestThread, Clock clock) {
         this.snapDir = snapDir;
+        this.logDir = logDir;
         this.uploadFile = snapDir.resolve(UPLOAD_NAME);
         this.target = target;
         this.requestThread = requestThread;
@@ -221,14 +226,36 @@ public final class RestoreCommand {
         }
     }
 
-    /** Answers once the restored state's snapshot is on disk: from then on a restart comes back to it. */
+    /**
+     * Answers once the log is reset to the restored state: its snapshot is on disk and no older segment is left
+     * (the log writer does both in that order), so from then on a restart, even a crash, comes back to it.
+     */
     private void durable(long zxid, Path file, Consumer<AdminResponse> reply) {
-        if (SnapshotCommand.awaitFile(file, clock) == null) {
-            failed(reply, "the restored state's snapshot " + file + " did not appear");
-            return;
+        long deadline = clock.monotonicMs() + RESET_WAIT_MS;
+        while (!Files.exists(file) || olderSegmentLeft(zxid)) {
+            if (clock.monotonicMs() > deadline) {
+                failed(reply, "the log was not reset to the restored state's snapshot " + file + " in time");
+                return;
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed(reply, "interrupted while waiting for the restored state's snapshot");
+                return;
+            }
         }
         LOG.info("Restore done: the state is the snapshot's, at zxid 0x{}", Long.toHexString(zxid));
         reply.accept(AdminResponse.ok("restore", Map.of("last_zxid", zxid)));
+    }
+
+    private boolean olderSegmentLeft(long zxid) {
+        try {
+            return LogFormat.list(logDir, LogFormat.LOG_PREFIX).stream()
+                    .anyMatch(p -> LogFormat.zxidOf(p, LogFormat.LOG_PREFIX) <= zxid);
+        } catch (IOException e) {
+            return true; // asked again until the deadline
+        }
     }
 
     private static void failed(Consumer<AdminResponse> reply, String why) {

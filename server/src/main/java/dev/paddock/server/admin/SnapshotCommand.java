@@ -103,7 +103,7 @@ public final class SnapshotCommand {
      * so its name appears only once it is whole. Two minutes without the file is reported as ZooKeeper
      * reports a failed snapshot (500); a snapshot that cannot be written stops the server anyway.
      */
-    static Path awaitFile(Path file, Clock clock) {
+    private static Path awaitFile(Path file, Clock clock) {
         long deadline = clock.monotonicMs() + WRITE_WAIT_MS;
         while (!Files.exists(file)) {
             if (clock.monotonicMs() > deadline) {
