@@ -147,6 +147,8 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
         HttpUtil.setContentLength(response, body.length);
+        // The rest of the body is not read: the client must not send another request on this connection.
+        HttpUtil.setKeepAlive(response, false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
