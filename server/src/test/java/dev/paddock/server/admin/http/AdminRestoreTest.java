@@ -74,7 +74,7 @@ class AdminRestoreTest {
         ServerConfig config = standalone();
         byte[] data = new byte[8 * 1024];
         Arrays.fill(data, (byte) 'x');
-        byte[] snapshot;
+        final byte[] snapshot;
         long firstZxid;
         try (PaddockServer server = PaddockServer.start(config); ZooKeeper zk = connect(server.clientPort())) {
             zk.create("/big", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -100,8 +100,14 @@ class AdminRestoreTest {
                 fresh.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, stat);
                 assertThat(stat.getCzxid()).as("writes follow the restored state").isGreaterThan(firstZxid);
             }
-            // Again, at once (no rate limit here): each restore takes a newer zxid.
-            long second = restoreOk(snapshot);
+            // Again, at once (no rate limit here), sent chunked after "Expect: 100-continue" as curl sends a
+            // large file: each restore takes a newer zxid.
+            HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + adminPort + "/commands/rest")).expectContinue(true)
+                    .header("Authorization", AUTH)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(snapshot)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            long second = lastZxid(chunked);
             assertThat(second).isGreaterThan(firstZxid);
             try (ZooKeeper fresh = connect(server.clientPort())) {
                 assertThat(fresh.exists("/after", false)).as("the second restore replaced the first's writes").isNull();
@@ -143,7 +149,10 @@ class AdminRestoreTest {
     }
 
     private long restoreOk(byte[] snapshot) throws Exception {
-        HttpResponse<String> r = restore(snapshot, AUTH);
+        return lastZxid(restore(snapshot, AUTH));
+    }
+
+    private static long lastZxid(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"command\" : \"restore\"", "\"error\" : null");
         Matcher m = LAST_ZXID.matcher(r.body());
