@@ -93,6 +93,11 @@ class AdminRestoreTest {
             assertThat(Files.exists(config.dataDir().resolve(LogFormat.SUBDIR).resolve(LogFormat.snapshotName(firstZxid))))
                     .as("the restored state's snapshot").isTrue();
             assertThat(segmentsStartingAtOrBelow(config, firstZxid)).as("no older log to replay").isEmpty();
+            // A snapshot of the restored state before any write has the reset's zxid and name: taken again, fine.
+            HttpResponse<byte[]> again = http.send(request("snapshot").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(again.headers().firstValue("last_zxid")).hasValue("0x" + Long.toHexString(firstZxid));
             try (ZooKeeper fresh = connect(server.clientPort())) {
                 assertThat(fresh.getChildren("/big", false)).hasSize(200);
                 assertThat(fresh.exists("/gone", false)).isNull();
