@@ -281,7 +281,7 @@ public final class PaddockServer implements AutoCloseable {
                 throw new RejectedExecutionException("request queue full");
             }
         };
-        commands.restoreCommand(new RestoreCommand(layout.snapDir(), layout.logDir(), body -> {
+        commands.restoreCommand(new RestoreCommand(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(), body -> {
             try {
                 return member.restore(body);
             } catch (EnsembleMember.RestoreRefused e) {

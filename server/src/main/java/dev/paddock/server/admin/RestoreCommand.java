@@ -1,5 +1,6 @@
 package dev.paddock.server.admin;
 
+import dev.paddock.server.migration.ZkSnapshotBody;
 import dev.paddock.server.storage.LogFormat;
 import dev.paddock.server.storage.SnapshotUpload;
 import dev.paddock.server.time.Clock;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code zookeeper.admin.restore.enabled=false}, 429 when the rate limit (one restore per
  * {@code zookeeper.admin.rateLimiterIntervalInMS}, milliseconds here, 5 minutes by default; the window
  * starts with the server, as ZooKeeper's limiter does) says so, 500 when the snapshot cannot be restored,
- * else 200 with {@code last_zxid}. The body is a snapshot as the snapshot command streams it (Paddock's
- * format); the HTTP side writes it to {@value #UPLOAD_NAME} in the snapshot directory, at most
+ * else 200 with {@code last_zxid}. The body is a snapshot as the snapshot command streams it: Paddock's,
+ * or ZooKeeper's (uncompressed, read as an import reads it, {@link ZkSnapshotBody}); the HTTP side writes it to {@value #UPLOAD_NAME} in the snapshot directory, at most
  * {@code paddock.admin.restore.maxBytes} (1 GiB by default; ZooKeeper has no limit), one upload at a time.
  *
  * <p>Beyond ZooKeeper, whose restore swaps the in-memory database only (a restart brings back the old
@@ -63,6 +64,7 @@ public final class RestoreCommand {
         }
     }
 
+    private final boolean extendedTypes;
     private final Path snapDir;
     private final Path logDir;
     private final Path uploadFile;
@@ -84,7 +86,10 @@ public final class RestoreCommand {
     private long windowStartMs;
     private int remaining = 1;
 
-    public RestoreCommand(Path snapDir, Path logDir, Target target, Executor requestThread, Clock clock) {
+    /** @param extendedTypes how a ZooKeeper snapshot's ephemeral owners read (zookeeper.extendedTypesEnabled) */
+    public RestoreCommand(Path snapDir, Path logDir, boolean extendedTypes, Target target, Executor requestThread,
+                          Clock clock) {
+        this.extendedTypes = extendedTypes;
         this.snapDir = snapDir;
         this.logDir = logDir;
         this.uploadFile = snapDir.resolve(UPLOAD_NAME);
@@ -189,15 +194,17 @@ public final class RestoreCommand {
     private void read(Path upload, Consumer<AdminResponse> reply) {
         SnapshotUpload.Body body;
         try {
-            body = SnapshotUpload.read(upload, maxBytes);
+            body = ZkSnapshotBody.isZooKeeperSnapshot(upload)
+                    ? new SnapshotUpload.Body(-1, ZkSnapshotBody.read(upload, extendedTypes))
+                    : SnapshotUpload.read(upload, maxBytes);
         } catch (IOException e) {
             failed(reply, "not a snapshot Paddock can restore: " + e.getMessage());
             return;
         } finally {
             release(upload);
         }
-        LOG.info("Restoring a snapshot taken at zxid 0x{} ({} bytes)", Long.toHexString(body.sourceZxid()),
-                body.bytes().length);
+        LOG.info("Restoring a {} snapshot ({} bytes as Paddock's)", body.sourceZxid() < 0 ? "ZooKeeper"
+                : "Paddock zxid 0x" + Long.toHexString(body.sourceZxid()), body.bytes().length);
         try {
             requestThread.execute(() -> swap(body, reply));
         } catch (RejectedExecutionException e) {
