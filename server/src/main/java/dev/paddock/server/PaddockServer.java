@@ -4,6 +4,7 @@ import dev.paddock.server.admin.AdminAuth;
 import dev.paddock.server.admin.AdminCommands;
 import dev.paddock.server.admin.FourLetterWords;
 import dev.paddock.server.admin.QuorumView;
+import dev.paddock.server.admin.RestoreCommand;
 import dev.paddock.server.admin.SnapshotCommand;
 import dev.paddock.server.admin.http.AdminHttpServer;
 import dev.paddock.server.admin.http.AdminSettings;
@@ -284,6 +285,14 @@ public final class PaddockServer implements AutoCloseable {
                 throw new RejectedExecutionException("request queue full");
             }
         };
+        commands.restoreCommand(new RestoreCommand(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(), body -> {
+            try {
+                return member.restore(body);
+            } catch (EnsembleMember.RestoreRefused e) {
+                // ZooKeeper answers 500 for a restore that fails; one that may succeed later is 503 here.
+                throw new RestoreCommand.Refused(e.getMessage(), e.retryable() ? 503 : 500);
+            }
+        }, requestThread, clock));
         try {
             return AdminHttpServer.start(settings, commands, requestThread);
         } catch (IOException e) {

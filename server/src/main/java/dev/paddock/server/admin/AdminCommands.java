@@ -76,6 +76,7 @@ public final class AdminCommands {
     private final QuorumView quorum;
     private final AdminAuth auth;
     private final SnapshotCommand snapshot;
+    private volatile RestoreCommand restore;
     private volatile EnsembleProbe ensemble;
 
     /**
@@ -94,14 +95,31 @@ public final class AdminCommands {
         this.snapshot = snapshot;
     }
 
+    /** restore's handler (set by the server's wiring; without it restore answers 500, as a failed restore). */
+    public void restoreCommand(RestoreCommand command) {
+        this.restore = command;
+    }
+
+    /** restore's handler, for the HTTP side to write the request body to its file; null when none. */
+    public RestoreCommand restoreCommand() {
+        return restore;
+    }
+
     /** Where ensemble_status asks the members (set by the server's wiring; without it the command says so). */
     public void ensembleProbe(EnsembleProbe probe) {
         this.ensemble = probe;
     }
 
-    /** What one HTTP request asks: the command name, its query parameters, the Authorization header. */
+    /**
+     * What one HTTP request asks: the command name, its query parameters, the Authorization header; for a
+     * restore, the file its body was written to ({@link RestoreCommand#beginUpload}), null otherwise.
+     */
     public record Request(String name, Map<String, String> params, String authorization, String remoteIp,
-                          boolean post) {
+                          boolean post, java.nio.file.Path upload) {
+        public Request(String name, Map<String, String> params, String authorization, String remoteIp,
+                       boolean post) {
+            this(name, params, authorization, remoteIp, post, null);
+        }
     }
 
     /** The primary names, sorted: what GET on the command URL lists. */
@@ -113,33 +131,41 @@ public final class AdminCommands {
 
     /** Answers one request on the request thread; {@code reply} is called here or on the disk worker. */
     public void answer(Request request, Consumer<AdminResponse> reply) {
+        // A restore's uploaded body belongs to the restore command once it runs; otherwise it is dropped here.
+        if (!decide(request, reply) && request.upload() != null && restore != null) {
+            restore.abandonUpload(request.upload());
+        }
+    }
+
+    /** True when the restore command took the request (and its uploaded body). */
+    private boolean decide(Request request, Consumer<AdminResponse> reply) {
         Command command = BY_NAME.get(request.name());
         if (command == null) {
             reply.accept(AdminResponse.error(request.name(), "Unknown command: " + request.name(), AdminResponse.OK));
-            return;
+            return false;
         }
         String name = command.primary();
         if (command.serverRequired() && !words.server().serving()) {
             reply.accept(AdminResponse.error(name, NOT_SERVING, AdminResponse.OK));
-            return;
+            return false;
         }
         if (command.auth()) {
             AdminAuth.Verdict verdict = auth.check(request.authorization(), request.remoteIp());
             if (verdict != AdminAuth.Verdict.ALLOWED) {
                 reply.accept(AdminResponse.error(name, verdict.message(), verdict.status()));
-                return;
+                return false;
             }
         }
         if (name.equals("restore") != request.post()) {
             // ZooKeeper's servlet has no answer here (a GET command posted to, or restore fetched): it fails
             // with an empty 500. Paddock says which method the command takes.
             reply.accept(AdminResponse.error(name, "use " + (request.post() ? "GET" : "POST") + " for " + name, 405));
-            return;
+            return false;
         }
-        run(name, request, reply);
+        return run(name, request, reply);
     }
 
-    private void run(String name, Request request, Consumer<AdminResponse> reply) {
+    private boolean run(String name, Request request, Consumer<AdminResponse> reply) {
         switch (name) {
             case "configuration" -> later(name, reply, () -> words.conf().json(words.clientPort()));
             case "dirs" -> later(name, reply, () -> words.conf().dirSizes());
@@ -156,10 +182,18 @@ public final class AdminCommands {
             }
             case "last_snapshot" -> later(name, reply, () -> SnapshotCommand.lastSnapshot(words.facts().snapDir()));
             case "snapshot" -> snapshot.take(request.params(), reply);
-            case "restore" -> reply.accept(SnapshotCommand.restore());
+            case "restore" -> {
+                if (restore == null) {
+                    reply.accept(AdminResponse.error(name, "restore is not available on this server", 500));
+                } else {
+                    restore.run(request.upload(), reply);
+                    return true;
+                }
+            }
             case "ensemble_status" -> ensembleStatus(request.params(), reply);
             default -> reply.accept(AdminResponse.ok(name, now(name, request.params())));
         }
+        return false;
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 
 /**
- * The AdminServer's snapshot, last_snapshot and restore.
+ * The AdminServer's snapshot and last_snapshot.
  *
  * <p>snapshot (after {@link AdminAuth}): as ZooKeeper 3.9.5, refused with 503 when
  * {@code zookeeper.admin.snapshot.enabled=false}, rate limited to one per
@@ -27,8 +27,7 @@ import java.util.function.BooleanSupplier;
  * {@code snapshot_size} and streams the file ({@code streaming=false}: JSON only). The file is Paddock's
  * snapshot format, which {@code bin/paddock dump} reads; ZooKeeper's tools do not.
  *
- * <p>restore is not supported: a restore must replace the state of every member through the log, which
- * Paddock does not do yet. After authentication it is answered 501 with that reason.
+ * <p>restore, which takes what this command streams, is {@link RestoreCommand}.
  */
 public final class SnapshotCommand {
     static final String ENABLED_PROPERTY = "zookeeper.admin.snapshot.enabled";
@@ -157,10 +156,5 @@ public final class SnapshotCommand {
         m.put("zxid", Long.toHexString(newest));
         m.put("timestamp", seconds);
         return m;
-    }
-
-    static AdminResponse restore() {
-        return AdminResponse.error("restore", "restore is not supported by Paddock yet: a restore must replace "
-                + "every member's state through the log", 501);
     }
 }

@@ -276,6 +276,70 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         return storage.snapshotNow(stateMachine);
     }
 
+    /** Why a restore cannot happen; {@code retryable} when it may succeed once writes in flight are done. */
+    public static final class RestoreRefused extends Exception {
+        private final boolean retryable;
+
+        RestoreRefused(String message, boolean retryable) {
+            super(message);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    /**
+     * The AdminServer's restore, on the request thread: the snapshot body (verified by its checksum) becomes the
+     * state at a new zxid after everything logged, and the log is reset to it as when a learner installs a
+     * leader's snapshot, so it is the state after a restart too (durable once {@code snapshot.<zxid>} exists).
+     * Sessions are the snapshot's, with fresh deadlines; every client connection is closed, so clients whose
+     * session the snapshot holds come back to it (and send their watches again), the others learn that their
+     * session expired. Only standalone: in an ensemble every member's state is the log's.
+     *
+     * @return the restored state's zxid
+     * @throws IOException when the body does not decode (nothing was changed)
+     */
+    public long restore(byte[] body) throws IOException, RestoreRefused {
+        if (!membership.standalone()) {
+            throw new RestoreRefused("restore works on a standalone server only: in an ensemble every member's state"
+                    + " is the replicated log's, which one member cannot replace on its own", false);
+        }
+        long zxid = member == null ? -1 : member.restorableZxid();
+        if (zxid < 0 || !pending.isEmpty()) {
+            throw new RestoreRefused("writes are in flight or the server is not serving; stop client traffic and"
+                    + " ask again", true);
+        }
+        StateMachine loaded = decode(body, zxid);
+        stateMachine.restoreFrom(loaded);
+        configInForce.putLocalConfig();
+        for (long id : tracker.timeouts().keySet().stream().toList()) {
+            tracker.remove(id);
+        }
+        stateMachine.sessions().forEach(tracker::add);
+        member.restored(new Snapshot(zxid, body));
+        LOG.info("Restored a snapshot at zxid 0x{}: {} sessions", Long.toHexString(zxid), tracker.count());
+        onNotServing.run();
+        return zxid;
+    }
+
+    private StateMachine decode(byte[] body, long zxid) throws IOException {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(body);
+        StateMachine loaded;
+        try {
+            loaded = TreeSnapshot.read(new DataInputStream(bytes), zxid, config.extendedTypesEnabled());
+        } catch (java.io.EOFException e) {
+            throw new IOException("truncated snapshot body", e);
+        } catch (RuntimeException e) {
+            throw new IOException("malformed snapshot body: " + e.getMessage(), e);
+        }
+        if (bytes.available() != 0) {
+            throw new IOException("bytes after the end of the snapshot body");
+        }
+        return loaded;
+    }
+
     // ---- WritePath ------------------------------------------------------------------------------------
 
     @Override

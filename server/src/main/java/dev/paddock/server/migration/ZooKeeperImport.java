@@ -130,7 +130,7 @@ public final class ZooKeeperImport {
     }
 
     /** As {@link #toPaddock}, except the text of {@link #CONFIG_NODE}: what an import writes. */
-    static StateMachine toImported(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes)
+    public static StateMachine toImported(ZkTree tree, Map<Long, Integer> sessions, long zxid, boolean extendedTypes)
             throws ImportException {
         return build(tree, sessions, zxid, extendedTypes, true);
     }

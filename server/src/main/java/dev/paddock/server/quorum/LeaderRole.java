@@ -155,6 +155,21 @@ final class LeaderRole {
         return zxid;
     }
 
+    /** The zxid a restore would take now (the next of the epoch), or -1 while anything is in flight. */
+    long restorableZxid() {
+        if (!established() || !member.isCurrent(this) || !outstanding.isEmpty() || !learners.isEmpty()
+                || counter >= member.config.counterLimit() || commitZxid != member.storage.lastZxid()) {
+            return -1;
+        }
+        return Zxid.of(newEpoch, counter + 1);
+    }
+
+    /** The state was restored at {@code zxid}, which {@link #restorableZxid} gave: it counts as committed. */
+    void restored(long zxid) {
+        counter++;
+        commitZxid = zxid;
+    }
+
     /** Runs epoch establishment again with this leader and its learners, without an election. */
     private void reestablish() {
         for (Learner l : learners.values()) {

@@ -438,6 +438,34 @@ public final class Member {
         configs.snapshotInstalled();
     }
 
+    /**
+     * The zxid an operator's restore (the AdminServer's restore) would give the restored state now, or -1 when
+     * it cannot happen now: only a one-member ensemble's established leader with nothing in flight may replace
+     * its state on its own (in a larger ensemble every member's state is the log's). The zxid is the next of
+     * the epoch, after everything logged, so recovery never replays an older entry on top of the restored state.
+     */
+    public long restorableZxid() {
+        if (role != Role.LEADING || configInForce().voters().size() != 1 || !configInForce().observers().isEmpty()
+                || appliedZxid != storage.lastZxid()) {
+            return -1;
+        }
+        return leader.restorableZxid();
+    }
+
+    /**
+     * The host replaced its state with a restored one at {@link #restorableZxid()}: the log is reset to it, as
+     * when a learner installs a leader's snapshot, and the next proposal follows it.
+     */
+    public void restored(Snapshot snapshot) {
+        Invariants.check(snapshot.zxid() >= 0 && snapshot.zxid() == restorableZxid(),
+                "member %d restored a snapshot at %s, not at its restorable zxid %s", myId, Zxid.hex(snapshot.zxid()),
+                Zxid.hex(restorableZxid()));
+        storage.resetTo(snapshot);
+        appliedZxid = snapshot.zxid();
+        leader.restored(snapshot.zxid());
+        configs.snapshotInstalled();
+    }
+
     /** Promises {@code epoch} to {@code leaderId}; a promise only ever moves to a newer epoch. */
     void promiseEpoch(long epoch, int leaderId) {
         Invariants.check(epoch > storage.acceptedEpoch(), "member %d promises epoch %d after %d", myId, epoch,

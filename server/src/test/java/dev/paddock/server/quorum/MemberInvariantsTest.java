@@ -83,4 +83,31 @@ class MemberInvariantsTest {
                 .isInstanceOf(InvariantViolation.class).hasMessageContaining("below its applied");
         assertThat(disk.lastZxid()).isEqualTo(Zxid.of(1, 2));
     }
+
+    @Test
+    void aRestoreTakesTheNextZxidOfAOneMemberLeaderWithNothingInFlight() {
+        SimStorage alone = new SimStorage();
+        Member leader = new Member(1, new QuorumConfig(Set.of(1), Set.of(), 10, 5, Long.MAX_VALUE), alone,
+                new QuietHost(), new SplittableRandom(1), 0);
+        for (int tick = 0; tick < 10 && !leader.isServingLeader(); tick++) {
+            leader.electionTick();
+            leader.tick();
+            leader.persisted(alone.flush());
+        }
+        assertThat(leader.isServingLeader()).as(leader.toString()).isTrue();
+        assertThat(member.restorableZxid()).as("a member of three voters").isEqualTo(-1);
+        assertThat(leader.submit(new byte[0])).isTrue();
+        assertThat(leader.restorableZxid()).as("a write in flight").isEqualTo(-1);
+        leader.persisted(alone.flush());
+        long written = alone.lastZxid();
+        long at = leader.restorableZxid();
+        assertThat(at).isEqualTo(written + 1);
+        leader.restored(new Snapshot(at, new byte[8]));
+        assertThat(alone.base()).as("the log starts at the restored state").isEqualTo(at);
+        assertThat(leader.appliedZxid()).isEqualTo(at);
+        assertThatThrownBy(() -> leader.restored(new Snapshot(at, new byte[8])))
+                .isInstanceOf(InvariantViolation.class).hasMessageContaining("not at its restorable zxid");
+        assertThat(leader.submit(new byte[0])).isTrue();
+        assertThat(alone.lastZxid()).as("the next write follows the restored state").isEqualTo(at + 1);
+    }
 }

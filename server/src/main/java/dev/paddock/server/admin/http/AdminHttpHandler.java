@@ -75,8 +75,11 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         Map<String, String> params = new HashMap<>();
         uri.parameters().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
+        // A restore's body is in a file already (RestoreUpload); from here on the command owns it.
+        java.nio.file.Path upload = ctx.channel().attr(RestoreUpload.UPLOADED).getAndSet(null);
         AdminCommands.Request r = new AdminCommands.Request(path.substring(commandUrl.length() + 1), params,
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), remoteIp(ctx), method.equals(HttpMethod.POST));
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), remoteIp(ctx), method.equals(HttpMethod.POST),
+                upload);
         try {
             requestThread.execute(() -> {
                 try {
@@ -89,6 +92,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 }
             });
         } catch (RejectedExecutionException e) {
+            if (upload != null && commands.restoreCommand() != null) {
+                commands.restoreCommand().abandonUpload(upload);
+            }
             plain(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is busy\n", false);
         }
     }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
-    /** A request body (restore's) or header block larger than this is refused. */
+    /** A request body or header block larger than this is refused (restore's body goes to a file instead). */
     static final int MAX_REQUEST_BYTES = 1 << 20;
     /** Open admin connections; more are closed at once. */
     static final int MAX_CONNECTIONS = 64;
@@ -58,6 +58,7 @@ public final class AdminHttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec())
+                                .addLast(new RestoreUpload(settings.commandUrl(), commands))
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast(new AdminHttpHandler(settings.commandUrl(), commands, requestThread));
                     }

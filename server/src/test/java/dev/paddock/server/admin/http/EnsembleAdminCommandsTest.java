@@ -72,6 +72,7 @@ class EnsembleAdminCommandsTest {
                 assertThat(view.split("\"learner_type\" : \"participant\"", -1)).hasSize(4);
             }
             assertThat(leaders).isEqualTo(1);
+            restoreIsRefusedInAnEnsemble(http, adminPorts[Integer.parseInt(leaderId)]);
         } finally {
             closeAll(servers);
         }
@@ -98,6 +99,23 @@ class EnsembleAdminCommandsTest {
                     .contains("\"zookeeper.version\" : \"3.9.5-", "\"error\" : null");
             assertThat(get(http, adminPort, "zabstate")).contains("\"zabstate\" : \"election\"", "\"error\" : null");
         }
+    }
+
+    /**
+     * ZooKeeper restores one member at a time; in Paddock every member's state is the replicated log's, so
+     * restore (even of the leader's own snapshot) is refused with the 500 ZooKeeper gives a failed restore.
+     */
+    private static void restoreIsRefusedInAnEnsemble(HttpClient http, int adminPort) throws Exception {
+        String base = "http://127.0.0.1:" + adminPort + "/commands/";
+        HttpResponse<byte[]> snapshot = http.send(HttpRequest.newBuilder(URI.create(base + "snapshot"))
+                .header("Authorization", "digest op:pw").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(snapshot.statusCode()).isEqualTo(200);
+        HttpResponse<String> restore = http.send(HttpRequest.newBuilder(URI.create(base + "restore"))
+                .header("Authorization", "digest op:pw")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(snapshot.body())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(restore.statusCode()).isEqualTo(500);
+        assertThat(restore.body()).contains("\"command\" : \"restore\"", "standalone server only");
     }
 
     private static String get(HttpClient http, int port, String command) throws Exception {
