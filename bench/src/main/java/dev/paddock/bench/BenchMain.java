@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -213,7 +212,8 @@ public final class BenchMain {
                     case "load" -> load(server, round);
                     case "fanout" -> fanout(server, round);
                     case "churn" -> churn(server, round);
-                    case "scale" -> server = scale(server, dir, round);
+                    case "scale" -> server = new ScaleBench(settings, env, figures, logsDir, n -> extraFlags(n, kind, round),
+                            this::log).run(server, dir, round);
                     case "tls" -> server = TlsBench.section(server, dir, sectionRun(kind, round));
                     case "latency" -> server = latency.section(server, dir, sectionRun(kind, round));
                     default -> throw new IllegalArgumentException(section);
@@ -394,50 +394,6 @@ public final class BenchMain {
         }
     }
 
-    /** Fills the server, measures heap and disk, restarts it and times the first read; returns the live server. */
-    private ServerProcess scale(ServerProcess server, Path dir, int round) throws Exception {
-        int n = settings.scaleZnodes();
-        String item = String.format(Locale.ROOT, "%,d znodes", n);
-        long heapEmpty = server.liveHeapBytes(env);
-        long t0 = System.nanoTime();
-        ScaleLoader.populate(server.connectString(), n, settings.scaleDataBytes(), 4);
-        double loadSec = (System.nanoTime() - t0) / 1e9;
-        long heapFull = server.liveHeapBytes(env);
-        figures.add("scale", item, "creates during load", "per s", false, server.kind, round, n / loadSec);
-        figures.add("scale", item, "live heap after full GC", "MB", true, server.kind, round, heapFull / 1e6);
-        figures.add("scale", item, "heap per znode", "bytes", true, server.kind, round,
-                (double) (heapFull - heapEmpty) / n);
-        server.close();
-        long[] disk = du(server.dataDir);
-        figures.add("scale", item, "on disk (allocated)", "MB", true, server.kind, round, disk[0] / 1e6);
-        figures.add("scale", item, "on disk (apparent size)", "MB", true, server.kind, round, disk[1] / 1e6);
-
-        ServerProcess restarted = ServerProcess.spawn(server.kind, dir, env, settings.serverHeap(),
-                extraFlags("scale-restart", server.kind, round));
-        String probe = ScaleLoader.leaf(n - 1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
-        while (true) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no read answered within 600 s of restart");
-            }
-            int err;
-            try (RawProtocol.BlockingSession s = new RawProtocol.BlockingSession(restarted.port, 30_000, 5_000)) {
-                err = s.getData(probe);
-            } catch (IOException notYet) {
-                Thread.sleep(2);
-                continue;
-            }
-            double ms = (System.nanoTime() - restarted.spawnNanos) / 1e6;
-            figures.add("scale", item, "restart to first read", "ms", true, server.kind, round, ms);
-            if (err != 0) {
-                figures.note("scale", item, "restart to first read", server.kind.label + ": data not recovered ("
-                        + KeeperException.Code.get(err) + ")");
-            }
-            break;
-        }
-        return restarted;
-    }
-
     // ---- machine notes ----------------------------------------------------------------------------------
 
     private List<String> machineNotes() throws IOException {
@@ -498,23 +454,6 @@ public final class BenchMain {
         } catch (IOException | InterruptedException e) {
             return "";
         }
-    }
-
-    /** {allocated bytes, apparent bytes} of a directory, as du counts them. */
-    private static long[] du(Path dir) throws IOException, InterruptedException {
-        return new long[] {duBytes(dir, "--block-size=1"), duBytes(dir, "--apparent-size", "--block-size=1")};
-    }
-
-    private static long duBytes(Path dir, String... flags) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("du", "-s"));
-        cmd.addAll(List.of(flags));
-        cmd.add(dir.toAbsolutePath().toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0) {
-            throw new IOException("du failed: " + out);
-        }
-        return Long.parseLong(out.split("\\s+")[0]);
     }
 
     static void deleteTree(Path dir) throws IOException {

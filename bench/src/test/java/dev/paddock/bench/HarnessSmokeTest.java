@@ -50,7 +50,9 @@ class HarnessSmokeTest {
                 "90/10 read/write, 100 B / server CPU per op (µs)",
                 "2 threads / sessions opened and closed (per s)",
                 "300 znodes / live heap after full GC (MB)",
-                "300 znodes / restart to first read (ms)",
+                "300 znodes / restart from the log only, to first read (ms)",
+                "300 znodes / restart from the snapshot, to first read (ms)",
+                "300 znodes / on disk after the fill (allocated) (MB)",
                 "3 members, 100% write, 100 B, 6 in flight / ops/s (ops/s)",
                 "3 members, 100% read, 100 B, 6 in flight / p99 (ms)");
         // The latency section ran after the load section, so it took ZooKeeper's peak from there.

@@ -20,7 +20,8 @@ import java.util.zip.CRC32C;
  *                             (format 2: an {@link EntryPayload}, which starts with its own record version;
  *                             format 1, written before standalone and ensembles shared this log: a bare
  *                             {@link TxnCodec} transaction, read as an EntryPayload with origin 0)
- * snapshot.&lt;zxid, hex&gt;      magic "PDSN" | version | zxid (8) | CRC32C of the body (4) | body (see TreeSnapshot)
+ * snapshot.&lt;zxid, hex&gt;      magic "PDSN" | version | zxid (8) | CRC32C of the body as stored (4) | body (see
+ *                             TreeSnapshot): version 1 as is, version 2 deflated (a zlib stream)
  * </pre>
  *
  * A record whose header is all zeros ends the segment (the preallocated tail). Files live in a
@@ -34,8 +35,10 @@ public final class LogFormat {
     public static final int VERSION = 2;
     /** The oldest segment format still read. */
     public static final int OLDEST_READ_VERSION = 1;
-    /** The snapshot body format (unchanged since the first release). */
+    /** The snapshot body format (unchanged since the first release), stored as is. */
     public static final int SNAPSHOT_VERSION = 1;
+    /** The same body, deflated (zlib stream); the header's CRC32C covers the deflated bytes. */
+    public static final int SNAPSHOT_VERSION_DEFLATE = 2;
     /** The files holding the epochs a member promised and adopted (as ZooKeeper's, in dataDir). */
     public static final String ACCEPTED_EPOCH_FILE = "acceptedEpoch";
     public static final String CURRENT_EPOCH_FILE = "currentEpoch";

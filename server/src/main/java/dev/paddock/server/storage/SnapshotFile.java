@@ -2,29 +2,39 @@ package dev.paddock.server.storage;
 
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.TreeSnapshot;
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
- * Writes and reads snapshot files: a header with the zxid and the CRC32C of the body, then the body of
- * {@link TreeSnapshot}. A snapshot is written to a temporary name, forced, and renamed into place, so a
+ * Writes and reads snapshot files: a header with the zxid and the CRC32C of the body as stored, then the body
+ * of {@link TreeSnapshot}. A snapshot is written to a temporary name, forced, and renamed into place, so a
  * file with a snapshot name is always complete unless the disk corrupted it, which the checksum catches.
- * Uncompressed: restore is bound by building the tree, not by reading the bytes.
+ *
+ * <p>The header's version says how the body is stored: {@link LogFormat#SNAPSHOT_VERSION} as is (every
+ * snapshot before compression, and a leader's snapshot installed by a learner, which arrives serialised),
+ * {@link LogFormat#SNAPSHOT_VERSION_DEFLATE} deflated at level 1. Snapshots are written deflated unless
+ * {@value #COMPRESSION_PROPERTY}{@code =none}: a tree's paths and data repeat a lot (the bench's 1M znodes:
+ * a fifth of the plain size), level 1 is the fastest zlib level, and zlib inflates at several hundred MB/s,
+ * a small part of a restart that is spent building the tree. Both versions are always read.
  */
 public final class SnapshotFile {
-    private static final int CHUNK = 1 << 20;
+    /** {@code deflate} (the default) or {@code none}: how periodic snapshots store their body. */
+    public static final String COMPRESSION_PROPERTY = "paddock.snapshotCompression";
+    private static final int DEFLATE_LEVEL = 1;
 
     private SnapshotFile() {
+    }
+
+    /** Whether snapshots written now are deflated ({@value #COMPRESSION_PROPERTY}; read at each write). */
+    static boolean compress() {
+        String v = System.getProperty(COMPRESSION_PROPERTY, "deflate");
+        return !v.equalsIgnoreCase("none");
     }
 
     /** What a snapshot file holds. */
@@ -33,17 +43,28 @@ public final class SnapshotFile {
 
     /** Writes the capture into {@code dir}; returns the file. Any thread. */
     public static Path write(Path dir, TreeSnapshot.Capture capture) throws IOException {
+        return write(dir, capture, compress());
+    }
+
+    /** Writes the capture, deflated or as is; returns the file. Any thread. */
+    static Path write(Path dir, TreeSnapshot.Capture capture, boolean deflate) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(LogFormat.snapshotName(capture.zxid()));
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            ChunkedOutput out = new ChunkedOutput(ch, LogFormat.SNAPSHOT_HEADER_BYTES);
-            capture.writeTo(out);
-            out.flush();
+            SnapshotOutput out = new SnapshotOutput(ch, LogFormat.SNAPSHOT_HEADER_BYTES,
+                    deflate ? DEFLATE_LEVEL : SnapshotOutput.STORED);
+            try {
+                capture.writeTo(out);
+                out.finish();
+            } finally {
+                out.release();
+            }
             ByteBuffer header = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES);
-            header.putInt(LogFormat.SNAPSHOT_MAGIC).putInt(LogFormat.SNAPSHOT_VERSION).putLong(capture.zxid())
-                    .putInt((int) out.crc.getValue()).flip();
+            header.putInt(LogFormat.SNAPSHOT_MAGIC)
+                    .putInt(deflate ? LogFormat.SNAPSHOT_VERSION_DEFLATE : LogFormat.SNAPSHOT_VERSION)
+                    .putLong(capture.zxid()).putInt(out.storedCrc()).flip();
             long p = 0;
             while (header.hasRemaining()) {
                 p += ch.write(header, p);
@@ -101,7 +122,7 @@ public final class SnapshotFile {
                 throw new IOException("not a Paddock snapshot (bad magic)");
             }
             int version = header.getInt();
-            if (version != LogFormat.SNAPSHOT_VERSION) {
+            if (version != LogFormat.SNAPSHOT_VERSION && version != LogFormat.SNAPSHOT_VERSION_DEFLATE) {
                 throw new IOException("unknown snapshot version " + version);
             }
             long zxid = header.getLong();
@@ -110,263 +131,28 @@ public final class SnapshotFile {
             if (nameZxid >= 0 && nameZxid != zxid) {
                 throw new IOException("header zxid 0x" + Long.toHexString(zxid) + " does not match the file name");
             }
-            ChunkedInput in = new ChunkedInput(ch);
-            StateMachine sm;
+            SnapshotInput in = new SnapshotInput(ch, version == LogFormat.SNAPSHOT_VERSION_DEFLATE);
             try {
-                sm = TreeSnapshot.read(in, zxid, extendedTypesEnabled);
-            } catch (EOFException e) {
-                throw new IOException("truncated body", e);
-            } catch (RuntimeException e) {
-                throw new IOException("malformed body: " + e, e);
-            }
-            if (!in.atEnd()) {
-                throw new IOException("bytes after the end of the body");
-            }
-            if ((int) in.crc.getValue() != expectedCrc) {
-                throw new IOException("checksum mismatch");
-            }
-            return new Loaded(sm, zxid);
-        }
-    }
-
-    /** Buffered DataOutput into a channel from a position on, with a running CRC32C (unsynchronized). */
-    static final class ChunkedOutput implements DataOutput {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-        private final CRC32C crc = new CRC32C();
-        private long position;
-
-        ChunkedOutput(FileChannel ch, long position) {
-            this.ch = ch;
-            this.position = position;
-        }
-
-        private void ensure(int n) throws IOException {
-            if (buf.remaining() < n) {
-                flush();
-            }
-        }
-
-        void flush() throws IOException {
-            buf.flip();
-            crc.update(buf.array(), 0, buf.limit());
-            while (buf.hasRemaining()) {
-                position += ch.write(buf, position);
-            }
-            buf.clear();
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            ensure(1);
-            buf.put((byte) b);
-        }
-
-        @Override
-        public void write(byte[] b) throws IOException {
-            write(b, 0, b.length);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (!buf.hasRemaining()) {
-                    flush();
+                StateMachine sm;
+                try {
+                    sm = TreeSnapshot.read(in, zxid, extendedTypesEnabled);
+                } catch (EOFException e) {
+                    throw new IOException("truncated body", e);
+                } catch (RuntimeException e) {
+                    throw new IOException("malformed body: " + e, e);
                 }
-                int n = Math.min(len, buf.remaining());
-                buf.put(b, off, n);
-                off += n;
-                len -= n;
-            }
-        }
-
-        @Override
-        public void writeBoolean(boolean v) throws IOException {
-            write(v ? 1 : 0);
-        }
-
-        @Override
-        public void writeByte(int v) throws IOException {
-            write(v);
-        }
-
-        @Override
-        public void writeShort(int v) throws IOException {
-            ensure(2);
-            buf.putShort((short) v);
-        }
-
-        @Override
-        public void writeChar(int v) throws IOException {
-            ensure(2);
-            buf.putChar((char) v);
-        }
-
-        @Override
-        public void writeInt(int v) throws IOException {
-            ensure(4);
-            buf.putInt(v);
-        }
-
-        @Override
-        public void writeLong(long v) throws IOException {
-            ensure(8);
-            buf.putLong(v);
-        }
-
-        @Override
-        public void writeFloat(float v) throws IOException {
-            writeInt(Float.floatToIntBits(v));
-        }
-
-        @Override
-        public void writeDouble(double v) throws IOException {
-            writeLong(Double.doubleToLongBits(v));
-        }
-
-        @Override
-        public void writeBytes(String s) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void writeChars(String s) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void writeUTF(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            writeInt(b.length);
-            write(b);
-        }
-    }
-
-    /** Buffered DataInput from a channel's position to its end, with a running CRC32C (unsynchronized). */
-    static final class ChunkedInput implements DataInput {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-        private final CRC32C crc = new CRC32C();
-        private boolean eof;
-
-        ChunkedInput(FileChannel ch) {
-            this.ch = ch;
-            buf.flip();
-        }
-
-        private void need(int n) throws IOException {
-            while (buf.remaining() < n) {
-                if (eof) {
-                    throw new EOFException();
+                boolean atEnd = in.atEnd();
+                // The checksum first: a corrupt compressed body most often shows as trailing bytes.
+                if (in.storedCrc() != expectedCrc) {
+                    throw new IOException("checksum mismatch");
                 }
-                buf.compact();
-                int start = buf.position();
-                int r = ch.read(buf);
-                if (r < 0) {
-                    eof = true;
-                } else {
-                    crc.update(buf.array(), start, r);
+                if (!atEnd) {
+                    throw new IOException("bytes after the end of the body");
                 }
-                buf.flip();
+                return new Loaded(sm, zxid);
+            } finally {
+                in.release();
             }
-        }
-
-        boolean atEnd() throws IOException {
-            try {
-                need(1);
-                return false;
-            } catch (EOFException e) {
-                return true;
-            }
-        }
-
-        @Override
-        public void readFully(byte[] b) throws IOException {
-            readFully(b, 0, b.length);
-        }
-
-        @Override
-        public void readFully(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                need(1);
-                int n = Math.min(len, buf.remaining());
-                buf.get(b, off, n);
-                off += n;
-                len -= n;
-            }
-        }
-
-        @Override
-        public int skipBytes(int n) throws IOException {
-            readFully(new byte[n]);
-            return n;
-        }
-
-        @Override
-        public boolean readBoolean() throws IOException {
-            return readByte() != 0;
-        }
-
-        @Override
-        public byte readByte() throws IOException {
-            need(1);
-            return buf.get();
-        }
-
-        @Override
-        public int readUnsignedByte() throws IOException {
-            return readByte() & 0xff;
-        }
-
-        @Override
-        public short readShort() throws IOException {
-            need(2);
-            return buf.getShort();
-        }
-
-        @Override
-        public int readUnsignedShort() throws IOException {
-            return readShort() & 0xffff;
-        }
-
-        @Override
-        public char readChar() throws IOException {
-            need(2);
-            return buf.getChar();
-        }
-
-        @Override
-        public int readInt() throws IOException {
-            need(4);
-            return buf.getInt();
-        }
-
-        @Override
-        public long readLong() throws IOException {
-            need(8);
-            return buf.getLong();
-        }
-
-        @Override
-        public float readFloat() throws IOException {
-            return Float.intBitsToFloat(readInt());
-        }
-
-        @Override
-        public double readDouble() throws IOException {
-            return Double.longBitsToDouble(readLong());
-        }
-
-        @Override
-        public String readLine() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String readUTF() throws IOException {
-            byte[] b = new byte[readInt()];
-            readFully(b);
-            return new String(b, StandardCharsets.UTF_8);
         }
     }
 }

@@ -50,6 +50,29 @@ final class ChildTable implements Iterable<Znode> {
         return null;
     }
 
+    /** Puts {@code n} where {@code old}, a child of the same name, is: same bucket, same place in it. */
+    void replace(Znode old, Znode n) {
+        if (map != null) {
+            map.put(n.nameString(), n);
+            return;
+        }
+        int i = old.nameHash() & (table.length - 1);
+        Znode prev = null;
+        for (Znode e = table[i]; e != null; prev = e, e = e.next) {
+            if (e == old) {
+                n.next = old.next;
+                if (prev == null) {
+                    table[i] = n;
+                } else {
+                    prev.next = n;
+                }
+                old.next = null;
+                return;
+            }
+        }
+        throw new IllegalStateException("not a child here: " + old.nameString());
+    }
+
     /** Adds a child whose name is not in the table yet. */
     void add(Znode child) {
         if (map != null) {

@@ -68,10 +68,14 @@ public final class DataTree {
      * leading slash, an empty segment, a trailing slash): what a map keyed by full path would answer.
      */
     Znode node(String path) {
+        return walk(root, path);
+    }
+
+    /** {@link #node} in the tree under {@code n}. */
+    private static Znode walk(Znode n, String path) {
         if (path == null || path.isEmpty() || path.charAt(0) != '/') {
             return null;
         }
-        Znode n = root;
         int from = 1;
         int length = path.length();
         if (length == 1) {
@@ -428,6 +432,119 @@ public final class DataTree {
         root = newRoot;
         nodeCount = byPath.size();
         digest.recount(this);
+    }
+
+    /**
+     * As {@link #load}, for nodes that come parents first (a Paddock snapshot, read node by node): each is
+     * linked to its parent as it arrives, the parent found from the new root or, for a run of siblings, kept
+     * from the node before. No map of every path is held while a large snapshot loads (at a million nodes
+     * the collector copied that map and the paths again and again). A node whose parent comes later waits
+     * until the end (older snapshots need not list parents first); one given twice keeps its first place and
+     * its last node, as in {@link #load}.
+     *
+     * @throws IllegalArgumentException when a node's parent is not among them
+     */
+    void loadParentsFirst(java.util.function.Consumer<java.util.function.BiConsumer<String, Znode>> nodes) {
+        List<Map.Entry<String, Znode>> current = new ArrayList<>();
+        forEachNode((path, n, depth) -> current.add(Map.entry(path, n)));
+        ephemeralsBySession.clear();
+        containers.clear();
+        ttlNodes.clear();
+        ParentsFirst linker = new ParentsFirst();
+        nodes.accept(linker::accept);
+        List<Map.Entry<String, Znode>> waiting = linker.waiting;
+        if (linker.root == null) {
+            Znode oldRoot = current.get(0).getValue();
+            oldRoot.dropChildren();
+            linker.root = oldRoot;
+            linker.count++;
+        }
+        for (Map.Entry<String, Znode> e : current) {
+            if (!e.getKey().equals("/") && walk(linker.root, e.getKey()) == null) {
+                e.getValue().dropChildren();
+                waiting.add(e);
+            }
+        }
+        // Children before their parents (never in a snapshot this server wrote): link in passes.
+        while (!waiting.isEmpty()) {
+            List<Map.Entry<String, Znode>> still = new ArrayList<>();
+            for (Map.Entry<String, Znode> e : waiting) {
+                if (!linker.link(e.getKey(), e.getValue())) {
+                    still.add(e);
+                }
+            }
+            if (still.size() == waiting.size()) {
+                throw new IllegalArgumentException("node " + still.get(0).getKey() + " has no parent");
+            }
+            waiting = still;
+        }
+        linker.root.childrenToAdd();
+        root = linker.root;
+        nodeCount = linker.count;
+        digest.recount(this);
+    }
+
+    /** Links nodes to parents already linked; keeps the last parent for the next sibling. */
+    private final class ParentsFirst {
+        Znode root;
+        int count;
+        final List<Map.Entry<String, Znode>> waiting = new ArrayList<>();
+        private String lastParentPath;
+        private Znode lastParent;
+
+        void accept(String path, Znode n) {
+            n.dropChildren();
+            if (path.equals("/")) {
+                if (root != null) {
+                    n.adoptChildren(root);
+                    if (lastParent == root) {
+                        lastParent = n;
+                    }
+                } else {
+                    count++;
+                }
+                root = n;
+                return;
+            }
+            if (root == null || !link(path, n)) {
+                waiting.add(Map.entry(path, n));
+            }
+        }
+
+        /** False when the parent is not linked yet. */
+        boolean link(String path, Znode n) {
+            int slash = path.lastIndexOf('/');
+            Znode parent;
+            if (lastParent != null && slash == lastParentPath.length() && path.startsWith(lastParentPath)) {
+                parent = lastParent;
+            } else {
+                String parentPath = slash <= 0 ? "/" : path.substring(0, slash);
+                parent = walk(root, parentPath);
+                if (parent == null) {
+                    return false;
+                }
+                // "/" is kept as "" so that a child's slash sits at the kept path's length.
+                lastParentPath = slash <= 0 ? "" : parentPath;
+                lastParent = parent;
+            }
+            ChildTable children = parent.childrenToAdd();
+            Znode given = children.get(path, slash + 1, path.length());
+            if (given != null) {
+                // As load: a path given twice keeps its first place and its last node (the snapshots of an
+                // older release repeat system nodes), with the children linked so far.
+                n.adoptChildren(given);
+                children.replace(given, n);
+                unindex(path, given);
+                if (lastParent == given) {
+                    lastParent = n;
+                }
+            } else {
+                children.add(n);
+                count++;
+            }
+            index(path, n);
+            return true;
+        }
     }
 
     private void index(String path, Znode n) {

@@ -245,56 +245,26 @@ public final class TreeSnapshot {
             acls.add(AclLists.share(acl));
         }
         int nodeCount = count(in, "node");
-        String[] paths = new String[nodeCount];
-        Znode[] nodes = new Znode[nodeCount];
-        for (int i = 0; i < nodeCount; i++) {
-            String path = readString(in);
-            if (path == null || path.isEmpty() || path.charAt(0) != '/') {
-                throw new IOException("bad node path in snapshot: " + path);
-            }
-            int len = in.readInt();
-            if (len < -1 || len > 256 * 1024 * 1024) {
-                throw new IOException("bad data length " + len + " for " + path);
-            }
-            byte[] data = null;
-            if (len >= 0) {
-                data = new byte[len];
-                in.readFully(data);
-            }
-            Znode n;
-            try {
-                n = new Znode(PathValidator.name(path), data);
-            } catch (IllegalArgumentException e) {
-                throw new IOException("bad node path in snapshot: " + path, e);
-            }
-            int aclIdx = in.readInt();
-            if (aclIdx < 0 || aclIdx >= acls.size()) {
-                throw new IOException("bad ACL index " + aclIdx + " for " + path);
-            }
-            n.acl = acls.get(aclIdx);
-            n.czxid = in.readLong();
-            n.mzxid = in.readLong();
-            n.pzxid(in.readLong());
-            n.ctime = in.readLong();
-            n.mtime = in.readLong();
-            n.version = in.readInt();
-            n.cversion(in.readInt());
-            n.aversion(in.readInt());
-            n.ephemeralOwner(in.readLong());
-            paths[i] = path;
-            nodes[i] = n;
+        try {
+            // Each node joins the tree as it is read: no array of every path and node waits for the last.
+            tree.loadParentsFirst(put -> {
+                String[] path = new String[1];
+                try {
+                    for (int i = 0; i < nodeCount; i++) {
+                        Znode n = readNode(in, acls, path);
+                        put.accept(path[0], n);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("snapshot " + e.getMessage(), e);
         }
         if (in.readInt() != END_MARKER) {
             throw new IOException("snapshot body has no end marker");
-        }
-        try {
-            tree.load(put -> {
-                for (int i = 0; i < nodeCount; i++) {
-                    put.accept(paths[i], nodes[i]);
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            throw new IOException("snapshot " + e.getMessage(), e);
         }
         if (tree.nodeCount() != nodeCount) {
             throw new IOException("snapshot holds " + nodeCount + " nodes but " + tree.nodeCount() + " distinct paths"
@@ -302,6 +272,45 @@ public final class TreeSnapshot {
         }
         sm.restoreSessions(sessions, zxid);
         return sm;
+    }
+
+    /** One node of the body; its path into {@code path[0]}. */
+    private static Znode readNode(DataInput in, List<List<Acl>> acls, String[] path) throws IOException {
+        String p = readString(in);
+        if (p == null || p.isEmpty() || p.charAt(0) != '/') {
+            throw new IOException("bad node path in snapshot: " + p);
+        }
+        int len = in.readInt();
+        if (len < -1 || len > 256 * 1024 * 1024) {
+            throw new IOException("bad data length " + len + " for " + p);
+        }
+        byte[] data = null;
+        if (len >= 0) {
+            data = new byte[len];
+            in.readFully(data);
+        }
+        Znode n;
+        try {
+            n = new Znode(PathValidator.name(p), data);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad node path in snapshot: " + p, e);
+        }
+        int aclIdx = in.readInt();
+        if (aclIdx < 0 || aclIdx >= acls.size()) {
+            throw new IOException("bad ACL index " + aclIdx + " for " + p);
+        }
+        n.acl = acls.get(aclIdx);
+        n.czxid = in.readLong();
+        n.mzxid = in.readLong();
+        n.pzxid(in.readLong());
+        n.ctime = in.readLong();
+        n.mtime = in.readLong();
+        n.version = in.readInt();
+        n.cversion(in.readInt());
+        n.aversion(in.readInt());
+        n.ephemeralOwner(in.readLong());
+        path[0] = p;
+        return n;
     }
 
     private static int count(DataInput in, String what) throws IOException {

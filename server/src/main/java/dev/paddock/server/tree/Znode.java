@@ -181,6 +181,14 @@ final class Znode {
         return e.children;
     }
 
+    /** Takes over another node's children (a loader given the same path twice keeps the last node). */
+    void adoptChildren(Znode from) {
+        ChildTable c = from.children();
+        if (c != null) {
+            extra().children = c;
+        }
+    }
+
     /** Forgets the children (a loader relinks them). */
     void dropChildren() {
         if (extra != null) {
