@@ -19,9 +19,12 @@ import dev.paddock.server.storage.RecoveryException;
 import dev.paddock.server.storage.ServerStorage;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
+import dev.paddock.server.tree.TreeSnapshot;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.proto.Id;
 import dev.paddock.wire.proto.Request;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.List;
@@ -307,13 +310,13 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
                     + " is the replicated log's, which one member cannot replace on its own", false);
         }
         long zxid = member == null ? -1 : member.restorableZxid();
-        if (zxid < 0 || !pending.isEmpty()) {
+        if (zxid < 0 || writes.outstanding() != 0) {
             throw new RestoreRefused("writes are in flight or the server is not serving; stop client traffic and"
                     + " ask again", true);
         }
         StateMachine loaded = decode(body, zxid);
         stateMachine.restoreFrom(loaded);
-        configInForce.putLocalConfig();
+        configuration.putLocalConfig();
         for (long id : tracker.timeouts().keySet().stream().toList()) {
             tracker.remove(id);
         }

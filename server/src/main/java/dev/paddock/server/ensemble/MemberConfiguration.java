@@ -55,6 +55,11 @@ final class MemberConfiguration {
         inForce.putLocalConfig();
     }
 
+    /** After a restored snapshot replaced the state: writes this member's own configuration into /zookeeper/config. */
+    void putLocalConfig() {
+        inForce.putLocalConfig();
+    }
+
     /** After an entry applied: a reconfig that succeeded puts its members in force. */
     void applied(Entry entry, OpCode op, ApplyResult result) {
         if (op == OpCode.RECONFIG && result.error() == ErrorCode.OK && inForce.present()) {

@@ -1,11 +1,14 @@
 package dev.paddock.server.storage;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * A snapshot file that came from outside (the AdminServer's restore: what its snapshot command streamed):
@@ -15,6 +18,9 @@ import java.util.zip.CRC32C;
  * message says what is wrong, never a stop of the process. Any thread.
  */
 public final class SnapshotUpload {
+    /** The largest body a byte array holds: the inflated body is decoded from one array. */
+    private static final long MAX_BODY = Integer.MAX_VALUE - 16;
+
     private SnapshotUpload() {
     }
 
@@ -44,7 +50,7 @@ public final class SnapshotUpload {
                 throw new IOException("not a Paddock snapshot (bad magic)");
             }
             int version = header.getInt();
-            if (version != LogFormat.SNAPSHOT_VERSION) {
+            if (version != LogFormat.SNAPSHOT_VERSION && version != LogFormat.SNAPSHOT_VERSION_DEFLATE) {
                 throw new IOException("unknown snapshot version " + version);
             }
             long zxid = header.getLong();
@@ -56,7 +62,36 @@ public final class SnapshotUpload {
             if ((int) crc.getValue() != expectedCrc) {
                 throw new IOException("checksum mismatch: the snapshot is damaged or incomplete");
             }
-            return new Body(zxid, body.array());
+            byte[] stored = body.array();
+            return new Body(zxid, version == LogFormat.SNAPSHOT_VERSION_DEFLATE ? inflate(stored) : stored);
+        }
+    }
+
+    /** The body of a deflated (version 2) snapshot, as the checksum-verified bytes decompress. */
+    private static byte[] inflate(byte[] stored) throws IOException {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(stored);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, stored.length * 4));
+            byte[] chunk = new byte[64 * 1024];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IOException("truncated deflated snapshot body");
+                }
+                if ((long) out.size() + n > MAX_BODY) {
+                    throw new IOException("snapshot body larger than " + MAX_BODY + " bytes once inflated");
+                }
+                out.write(chunk, 0, n);
+            }
+            if (inflater.getRemaining() > 0) {
+                throw new IOException("bytes after the deflated snapshot body");
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            throw new IOException("damaged deflated snapshot body: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
         }
     }
 
