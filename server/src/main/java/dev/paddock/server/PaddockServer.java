@@ -39,6 +39,7 @@ import dev.paddock.server.status.MemberTarget;
 import dev.paddock.server.storage.RecoveryException;
 import dev.paddock.server.storage.SnapshotService;
 import dev.paddock.server.storage.StorageLayout;
+import dev.paddock.server.stats.AdminCommandStats;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
@@ -192,7 +193,8 @@ public final class PaddockServer implements AutoCloseable {
                 words.secureListeningOn(secureListener.port());
             }
             words.listeningOn((listener != null ? listener : secureListener).port());
-            admin = startAdmin(config, ensemble, membership, stateMachine, member, words, layout, loop, clock);
+            admin = startAdmin(config, ensemble, membership, stateMachine, member, words, layout, loop, clock,
+                    stats.adminCommands());
             metrics = startMetrics(config, words, stats, loop);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (admin != null) {
@@ -255,7 +257,8 @@ public final class PaddockServer implements AutoCloseable {
      */
     private static AdminHttpServer startAdmin(ServerConfig config, EnsembleConfig ensemble, Membership membership,
                                               StateMachine stateMachine, EnsembleMember member, FourLetterWords words,
-                                              StorageLayout layout, RequestLoop loop, Clock clock) throws IOException {
+                                              StorageLayout layout, RequestLoop loop, Clock clock,
+                                              AdminCommandStats adminStats) throws IOException {
         AdminSettings settings;
         try {
             settings = AdminSettings.of(config, System.getProperties());
@@ -269,7 +272,8 @@ public final class PaddockServer implements AutoCloseable {
                 new AdminAuth(stateMachine, config.superDigest(), config.writePolicy()),
                 new SnapshotCommand(stateMachine, layout.snapDir(),
                         // snapshotNow says what it did; it starts none while one is being written.
-                        () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock));
+                        () -> !member.snapshotNow().equals(SnapshotService.ALREADY_RUNNING), clock,
+                        adminStats));
         List<MemberTarget> members;
         try {
             members = EnsembleStatus.targetsOfMember(config, ensemble, words.clientPortListening());
@@ -292,7 +296,7 @@ public final class PaddockServer implements AutoCloseable {
                 // ZooKeeper answers 500 for a restore that fails; one that may succeed later is 503 here.
                 throw new RestoreCommand.Refused(e.getMessage(), e.retryable() ? 503 : 500);
             }
-        }, requestThread, clock));
+        }, requestThread, clock, adminStats));
         try {
             return AdminHttpServer.start(settings, commands, requestThread);
         } catch (IOException e) {

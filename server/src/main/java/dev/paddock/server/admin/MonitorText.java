@@ -198,7 +198,7 @@ final class MonitorText {
     /**
      * The metrics every role prints. Paddock measures the bytes received, the handshakes, the connections
      * refused for maxClientCnxns, the read and update latencies and its request throttle's waits, stale
-     * requests and queue time; the other counters and summaries
+     * requests and queue time, the snapshot and restore commands' errors, rate limits and restore time; the other counters and summaries
      * belong to ZooKeeper's request pipeline (its processors, queues, caches and throttles, which Paddock
      * does not have), to its quorum and storage internals (not exposed to this package yet) or to
      * features Paddock lacks (TLS, quotas, SASL between members), and print 0.
@@ -214,7 +214,7 @@ final class MonitorText {
                 case "stale_requests" -> stats.staleRequests();
                 case "stale_requests_dropped" -> stats.staleRequestsDropped();
                 case "throttled_ops" -> stats.throttledOps();
-                default -> 0L;
+                default -> Math.max(0L, stats.adminCommands().counter(name));
             });
             return;
         }
@@ -222,6 +222,7 @@ final class MonitorText {
             case "readlatency" -> stats.readLatency();
             case "updatelatency" -> stats.updateLatency();
             case "request_throttle_queue_time_ms" -> stats.requestThrottleQueueTime();
+            case "restore_time" -> stats.adminCommands().restoreTime();
             default -> null;
         };
         values.put("avg_" + name, s == null ? 0.0 : s.avg());

@@ -1,6 +1,7 @@
 package dev.paddock.server.admin;
 
 import dev.paddock.server.migration.ZkSnapshotBody;
+import dev.paddock.server.stats.AdminCommandStats;
 import dev.paddock.server.storage.LogFormat;
 import dev.paddock.server.storage.SnapshotUpload;
 import dev.paddock.server.time.Clock;
@@ -72,6 +73,7 @@ public final class RestoreCommand {
     private final Target target;
     private final Executor requestThread;
     private final Clock clock;
+    private final AdminCommandStats stats;
     /** Taken by the HTTP thread when a body starts, released when its command has used or refused the file. */
     private final AtomicBoolean uploading = new AtomicBoolean();
     /** Reads and verifies the upload, then waits for the durable snapshot: off the request thread; one at a time. */
@@ -88,7 +90,8 @@ public final class RestoreCommand {
 
     /** @param extendedTypes how a ZooKeeper snapshot's ephemeral owners read (zookeeper.extendedTypesEnabled) */
     public RestoreCommand(Path snapDir, Path logDir, boolean extendedTypes, Target target, Executor requestThread,
-                          Clock clock) {
+                          Clock clock, AdminCommandStats stats) {
+        this.stats = stats;
         this.extendedTypes = extendedTypes;
         this.snapDir = snapDir;
         this.logDir = logDir;
@@ -165,6 +168,7 @@ public final class RestoreCommand {
         }
         if (!allow()) {
             release(upload);
+            stats.restoreRateLimited();
             reply.accept(AdminResponse.error("restore", null, 429));
             return;
         }
@@ -213,6 +217,7 @@ public final class RestoreCommand {
     }
 
     private void swap(SnapshotUpload.Body body, Consumer<AdminResponse> reply) {
+        long started = clock.monotonicMs();
         long zxid;
         try {
             zxid = target.restore(body.bytes());
@@ -221,12 +226,15 @@ public final class RestoreCommand {
             return;
         } catch (Refused e) {
             LOG.warn("Restore refused: {}", e.getMessage());
+            if (e.status == 500) {
+                stats.restoreError();
+            }
             reply.accept(AdminResponse.error("restore", e.getMessage(), e.status));
             return;
         }
         Path file = snapDir.resolve(LogFormat.snapshotName(zxid));
         try {
-            worker.execute(() -> durable(zxid, file, reply));
+            worker.execute(() -> durable(zxid, file, started, reply));
         } catch (RejectedExecutionException e) {
             // The pool has room for this one (the restore holds the only upload), so this is a shutdown.
             reply.accept(AdminResponse.error("restore", "the server is stopping", AdminCommands.SERVICE_UNAVAILABLE));
@@ -237,7 +245,7 @@ public final class RestoreCommand {
      * Answers once the log is reset to the restored state: its snapshot is on disk and no older segment is left
      * (the log writer does both in that order), so from then on a restart, even a crash, comes back to it.
      */
-    private void durable(long zxid, Path file, Consumer<AdminResponse> reply) {
+    private void durable(long zxid, Path file, long started, Consumer<AdminResponse> reply) {
         long deadline = clock.monotonicMs() + RESET_WAIT_MS;
         while (!Files.exists(file) || olderSegmentLeft(zxid)) {
             if (clock.monotonicMs() > deadline) {
@@ -252,6 +260,7 @@ public final class RestoreCommand {
                 return;
             }
         }
+        stats.restoreTime(clock.monotonicMs() - started);
         LOG.info("Restore done: the state is the snapshot's, at zxid 0x{}", Long.toHexString(zxid));
         reply.accept(AdminResponse.ok("restore", Map.of("last_zxid", zxid)));
     }
@@ -265,7 +274,8 @@ public final class RestoreCommand {
         }
     }
 
-    private static void failed(Consumer<AdminResponse> reply, String why) {
+    private void failed(Consumer<AdminResponse> reply, String why) {
+        stats.restoreError();
         LOG.warn("Restore failed: {}", why);
         reply.accept(AdminResponse.error("restore", why, 500));
     }

@@ -1,5 +1,6 @@
 package dev.paddock.server.admin;
 
+import dev.paddock.server.stats.AdminCommandStats;
 import dev.paddock.server.storage.LogFormat;
 import dev.paddock.server.time.Clock;
 import dev.paddock.server.tree.StateMachine;
@@ -54,14 +55,17 @@ public final class SnapshotCommand {
     /** ZooKeeper's interval, read as it reads it for snapshot: microseconds (300000: 300 ms). */
     private final long intervalMs = Long.getLong(RATE_PROPERTY, 300_000L) / 1_000L;
     private final Clock clock;
+    private final AdminCommandStats stats;
     private long lastAllowedMs = Long.MIN_VALUE;
 
     /**
      * @param startSnapshot starts a snapshot of the current state on the request thread (the snap word's
      *                      action); false when one is already being written, so none was started
      */
-    public SnapshotCommand(StateMachine stateMachine, Path snapDir, BooleanSupplier startSnapshot, Clock clock) {
+    public SnapshotCommand(StateMachine stateMachine, Path snapDir, BooleanSupplier startSnapshot, Clock clock,
+                           AdminCommandStats stats) {
         this.clock = clock;
+        this.stats = stats;
         this.stateMachine = stateMachine;
         this.snapDir = snapDir;
         this.startSnapshot = startSnapshot;
@@ -76,6 +80,7 @@ public final class SnapshotCommand {
         }
         long now = clock.monotonicMs();
         if (lastAllowedMs != Long.MIN_VALUE && now - lastAllowedMs < intervalMs) {
+            stats.snapshotRateLimited();
             reply.accept(AdminResponse.error("snapshot", null, 429));
             return;
         }
@@ -95,7 +100,13 @@ public final class SnapshotCommand {
                     AdminCommands.SERVICE_UNAVAILABLE));
             return;
         }
-        waiter.execute(() -> reply.accept(answer(zxid, awaitFile(file, clock), streaming)));
+        waiter.execute(() -> {
+            AdminResponse answer = answer(zxid, awaitFile(file, clock), streaming);
+            if (answer.status() != AdminResponse.OK) {
+                stats.snapshotError();
+            }
+            reply.accept(answer);
+        });
     }
 
     /**

@@ -22,6 +22,7 @@ public final class ServerStats {
     private final AtomicLong staleRequestsDropped = new AtomicLong();
     private final AtomicLong throttledOps = new AtomicLong();
     private final Summary requestThrottleQueueTime = new Summary(true);
+    private final AdminCommandStats adminCommands = new AdminCommandStats();
     /** ZooKeeper's quota_exceeded_error_per_namespace: a hash map of its kind, so mntr lists it in its order. */
     private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> quotaExceeded =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -105,6 +106,11 @@ public final class ServerStats {
 
     public Summary requestThrottleQueueTime() {
         return requestThrottleQueueTime;
+    }
+
+    /** The AdminServer's snapshot and restore counts. */
+    public AdminCommandStats adminCommands() {
+        return adminCommands;
     }
 
     /** A connection refused for maxClientCnxns, maxCnxns or the connection throttle. */
@@ -239,6 +245,7 @@ public final class ServerStats {
         staleRequestsDropped.set(0);
         throttledOps.set(0);
         requestThrottleQueueTime.reset();
+        adminCommands.reset();
         // As ZooKeeper resets a counter set: every namespace seen stays listed, at 0.
         quotaExceeded.values().forEach(n -> n.set(0));
         latency.reset();

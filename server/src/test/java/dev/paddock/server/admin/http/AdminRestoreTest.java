@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +71,12 @@ class AdminRestoreTest {
     @Test
     void aLargeSnapshotBecomesTheBaseOfTheLogAndSurvivesARestart() throws Exception {
         ServerConfig config = standalone();
-        byte[] data = new byte[8 * 1024];
-        Arrays.fill(data, (byte) 'x');
         final byte[] snapshot;
         long firstZxid;
         try (PaddockServer server = PaddockServer.start(config); ZooKeeper zk = connect(server.clientPort())) {
             zk.create("/big", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             for (int i = 0; i < 200; i++) {
-                zk.create("/big/n" + i, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                zk.create("/big/n" + i, data(i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
             HttpResponse<byte[]> taken = http.send(request("snapshot").GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -114,6 +111,10 @@ class AdminRestoreTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             long second = lastZxid(chunked);
             assertThat(second).isGreaterThan(firstZxid);
+            String mntr = monitor();
+            assertThat(metric(mntr, "cnt_restore_time")).as("restores timed").isEqualTo(2);
+            assertThat(metric(mntr, "restore_error_count")).isZero();
+            assertThat(metric(mntr, "snapshot_error_count")).isZero();
             try (ZooKeeper fresh = connect(server.clientPort())) {
                 assertThat(fresh.exists("/after", false)).as("the second restore replaced the first's writes").isNull();
                 fresh.create("/kept", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -121,7 +122,7 @@ class AdminRestoreTest {
         }
         try (PaddockServer server = PaddockServer.start(config); ZooKeeper zk = connect(server.clientPort())) {
             assertThat(zk.getChildren("/big", false)).hasSize(200);
-            assertThat(zk.getData("/big/n7", false, null)).isEqualTo(data);
+            assertThat(zk.getData("/big/n7", false, null)).isEqualTo(data(7));
             assertThat(zk.exists("/gone", false)).isNull();
             assertThat(zk.exists("/after", false)).isNull();
             assertThat(zk.exists("/kept", false)).as("written after the restore, logged after its base").isNotNull();
@@ -144,9 +145,20 @@ class AdminRestoreTest {
             assertThat(restore(new byte[10], AUTH).statusCode()).isEqualTo(500);
             assertThat(restore(new byte[10], "digest someone").statusCode()).as("not authenticated").isEqualTo(401);
             assertThat(zk.exists("/stays", false)).isNotNull();
+            // ZooKeeper's mntr counts each restore that fails (500); the refusals before reading do not count.
+            String mntr = monitor();
+            assertThat(metric(mntr, "restore_error_count")).isEqualTo(4);
+            assertThat(metric(mntr, "cnt_restore_time")).isZero();
             assertThat(Files.exists(snapDir().resolve(dev.paddock.server.admin.RestoreCommand.UPLOAD_NAME)))
                     .as("no upload left behind").isFalse();
         }
+    }
+
+    /** 8 KiB of random bytes, other for each node: snapshots are deflated, and this one must stay above 1 MiB. */
+    private static byte[] data(int node) {
+        byte[] data = new byte[8 * 1024];
+        new java.util.Random(node).nextBytes(data);
+        return data;
     }
 
     private Path snapDir() {
@@ -177,6 +189,19 @@ class AdminRestoreTest {
             b.header("Authorization", authorization);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The AdminServer's monitor command (mntr as JSON). */
+    private String monitor() throws Exception {
+        HttpResponse<String> r = http.send(request("monitor").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static long metric(String monitorJson, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\" : (\\d+)").matcher(monitorJson);
+        assertThat(m.find()).as(name + " in " + monitorJson).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private HttpRequest.Builder request(String command) {
