@@ -4,15 +4,11 @@ import dev.paddock.wire.proto.Acl;
 import dev.paddock.wire.proto.Stat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The znodes and their indexes (ephemerals by session, containers, TTL nodes). Mutation primitives assume
@@ -23,9 +19,7 @@ public final class DataTree {
     /** Every node hangs off the root by name; paths are looked up segment by segment (see Znode). */
     private Znode root;
     private int nodeCount;
-    private final Map<Long, Set<String>> ephemeralsBySession = new HashMap<>();
-    private final Set<String> containers = new TreeSet<>();
-    private final Set<String> ttlNodes = new TreeSet<>();
+    private final NodeIndexes indexes;
     private final boolean extendedTypesEnabled;
     /** ZooKeeper's digest of this tree: each primitive below removes a node's term before a change and adds it after. */
     private final ZooKeeperDigest digest = new ZooKeeperDigest();
@@ -36,18 +30,19 @@ public final class DataTree {
         @Override
         public void childGone(String path, Znode child) {
             nodeCount--;
-            unindex(path, child);
+            indexes.remove(path, child);
         }
 
         @Override
         public void childBack(String path, Znode child) {
             nodeCount++;
-            index(path, child);
+            indexes.add(path, child);
         }
     };
 
     public DataTree(boolean extendedTypesEnabled) {
         this.extendedTypesEnabled = extendedTypesEnabled;
+        this.indexes = new NodeIndexes(extendedTypesEnabled);
         root = new Znode("", new byte[0]);
         root.acl = AclLists.OPEN;
         root.childrenToAdd();
@@ -72,7 +67,7 @@ public final class DataTree {
     }
 
     /** {@link #node} in the tree under {@code n}. */
-    private static Znode walk(Znode n, String path) {
+    static Znode walk(Znode n, String path) {
         if (path == null || path.isEmpty() || path.charAt(0) != '/') {
             return null;
         }
@@ -135,36 +130,26 @@ public final class DataTree {
     }
 
     public Set<String> containers() {
-        return Collections.unmodifiableSet(containers);
+        return indexes.containers();
     }
 
     public Set<String> ttlNodes() {
-        return Collections.unmodifiableSet(ttlNodes);
+        return indexes.ttlNodes();
     }
 
     public Set<String> ephemerals(long sessionId) {
-        Set<String> paths = ephemeralsBySession.get(sessionId);
-        return paths == null ? Set.of() : Collections.unmodifiableSet(paths);
+        return indexes.ephemerals(sessionId);
     }
 
     public int ephemeralCount() {
-        int count = 0;
-        for (Set<String> s : ephemeralsBySession.values()) {
-            count += s.size();
-        }
-        return count;
+        return indexes.ephemeralCount();
     }
 
     /** Takes over another tree's contents (a leader's snapshot installed on a learner). */
     void replaceWith(DataTree other) {
         root = other.root;
         nodeCount = other.nodeCount;
-        ephemeralsBySession.clear();
-        ephemeralsBySession.putAll(other.ephemeralsBySession);
-        containers.clear();
-        containers.addAll(other.containers);
-        ttlNodes.clear();
-        ttlNodes.addAll(other.ttlNodes);
+        indexes.copyOf(other.indexes);
         digest.takeOver(other.digest, this);
     }
 
@@ -197,7 +182,7 @@ public final class DataTree {
         }
         table.add(child);
         nodeCount++;
-        index(path, child);
+        indexes.add(path, child);
         if (undo != null) {
             undo.added(table, path, child);
         }
@@ -217,7 +202,7 @@ public final class DataTree {
         }
         Znode prev = table.remove(n);
         nodeCount--;
-        unindex(path, n);
+        indexes.remove(path, n);
         if (undo != null) {
             undo.removed(table, path, n, prev);
         }
@@ -413,9 +398,7 @@ public final class DataTree {
         for (Znode n : byPath.values()) {
             n.dropChildren();
         }
-        ephemeralsBySession.clear();
-        containers.clear();
-        ttlNodes.clear();
+        indexes.clear();
         for (Map.Entry<String, Znode> e : byPath.entrySet()) {
             String path = e.getKey();
             if (path.equals("/")) {
@@ -426,7 +409,7 @@ public final class DataTree {
                 throw new IllegalArgumentException("node " + path + " has no parent");
             }
             parent.childrenToAdd().add(e.getValue());
-            index(path, e.getValue());
+            indexes.add(path, e.getValue());
         }
         newRoot.childrenToAdd();
         root = newRoot;
@@ -447,10 +430,8 @@ public final class DataTree {
     void loadParentsFirst(java.util.function.Consumer<java.util.function.BiConsumer<String, Znode>> nodes) {
         List<Map.Entry<String, Znode>> current = new ArrayList<>();
         forEachNode((path, n, depth) -> current.add(Map.entry(path, n)));
-        ephemeralsBySession.clear();
-        containers.clear();
-        ttlNodes.clear();
-        ParentsFirst linker = new ParentsFirst();
+        indexes.clear();
+        ParentsFirstLinker linker = new ParentsFirstLinker(indexes);
         nodes.accept(linker::accept);
         List<Map.Entry<String, Znode>> waiting = linker.waiting;
         if (linker.root == null) {
@@ -482,96 +463,5 @@ public final class DataTree {
         root = linker.root;
         nodeCount = linker.count;
         digest.recount(this);
-    }
-
-    /** Links nodes to parents already linked; keeps the last parent for the next sibling. */
-    private final class ParentsFirst {
-        Znode root;
-        int count;
-        final List<Map.Entry<String, Znode>> waiting = new ArrayList<>();
-        private String lastParentPath;
-        private Znode lastParent;
-
-        void accept(String path, Znode n) {
-            n.dropChildren();
-            if (path.equals("/")) {
-                if (root != null) {
-                    n.adoptChildren(root);
-                    if (lastParent == root) {
-                        lastParent = n;
-                    }
-                } else {
-                    count++;
-                }
-                root = n;
-                return;
-            }
-            if (root == null || !link(path, n)) {
-                waiting.add(Map.entry(path, n));
-            }
-        }
-
-        /** False when the parent is not linked yet. */
-        boolean link(String path, Znode n) {
-            int slash = path.lastIndexOf('/');
-            Znode parent;
-            if (lastParent != null && slash == lastParentPath.length() && path.startsWith(lastParentPath)) {
-                parent = lastParent;
-            } else {
-                String parentPath = slash <= 0 ? "/" : path.substring(0, slash);
-                parent = walk(root, parentPath);
-                if (parent == null) {
-                    return false;
-                }
-                // "/" is kept as "" so that a child's slash sits at the kept path's length.
-                lastParentPath = slash <= 0 ? "" : parentPath;
-                lastParent = parent;
-            }
-            ChildTable children = parent.childrenToAdd();
-            Znode given = children.get(path, slash + 1, path.length());
-            if (given != null) {
-                // As load: a path given twice keeps its first place and its last node (the snapshots of an
-                // older release repeat system nodes), with the children linked so far.
-                n.adoptChildren(given);
-                children.replace(given, n);
-                unindex(path, given);
-                if (lastParent == given) {
-                    lastParent = n;
-                }
-            } else {
-                children.add(n);
-                count++;
-            }
-            index(path, n);
-            return true;
-        }
-    }
-
-    private void index(String path, Znode n) {
-        long owner = n.ephemeralOwner();
-        switch (EphemeralType.of(owner, extendedTypesEnabled)) {
-            case NORMAL -> ephemeralsBySession.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
-            case CONTAINER -> containers.add(path);
-            case TTL -> ttlNodes.add(path);
-            case VOID -> { }
-        }
-    }
-
-    private void unindex(String path, Znode n) {
-        long owner = n.ephemeralOwner();
-        switch (EphemeralType.of(owner, extendedTypesEnabled)) {
-            case NORMAL -> {
-                Set<String> s = ephemeralsBySession.get(owner);
-                if (s != null) {
-                    s.remove(path);
-                    if (s.isEmpty()) {
-                        ephemeralsBySession.remove(owner);
-                    }
-                }
-            }
-            case CONTAINER -> containers.remove(path);
-            case TTL -> ttlNodes.remove(path);
-            case VOID -> { }
-        }
     }
 }
