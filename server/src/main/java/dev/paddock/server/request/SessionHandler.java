@@ -9,7 +9,6 @@ import dev.paddock.server.config.ServerConfig;
 import dev.paddock.server.session.SessionTracker;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
-import dev.paddock.server.tree.CreateMode;
 import dev.paddock.server.tree.CreateSessionRequest;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
@@ -53,6 +52,7 @@ public final class SessionHandler implements ServerView {
     private final Map<Long, Connection> bySession = new HashMap<>();
     private final ReadOnlyMode readOnlyMode;
     private final LocalSessions local;
+    private final LocalSessionUpgrade upgrade;
     /** Connections given a session while read-only; they are closed when the server serves again. */
     private final Set<Connection> readOnlyConnections = new HashSet<>();
     /** Every open connection, with or without a session (four-letter words too), as stat and cons list them. */
@@ -77,6 +77,7 @@ public final class SessionHandler implements ServerView {
                           LocalSessions local) {
         this.readOnlyMode = readOnlyMode;
         this.local = local;
+        this.upgrade = new LocalSessionUpgrade(tracker, writePath, local.upgrading());
         this.config = config;
         this.stateMachine = stateMachine;
         this.tracker = tracker;
@@ -425,39 +426,9 @@ public final class SessionHandler implements ServerView {
         }
     }
 
-    /**
-     * Before a write of a local session: an ephemeral needs a global session. With upgrading the session
-     * becomes global now (its createSession entry goes through the log ahead of the write, on the same path,
-     * so in order); without it the write is refused as ZooKeeper refuses it: EphemeralOnLocalSession, or for a
-     * multi what ZooKeeper's leader answers for a session it does not know, SessionExpired. Null: go ahead.
-     */
+    /** Before a write of a local session (see {@link LocalSessionUpgrade}); null: go ahead. */
     ErrorCode ensureGlobal(Connection conn, dev.paddock.wire.proto.Request request) {
-        long sessionId = conn.sessionId();
-        if (!tracker.isLocal(sessionId) || !createsEphemeral(request)) {
-            return null;
-        }
-        if (!local.upgrading()) {
-            return request.opCode() == OpCode.MULTI ? ErrorCode.SESSION_EXPIRED : ErrorCode.EPHEMERAL_ON_LOCAL_SESSION;
-        }
-        int timeout = tracker.get(sessionId).timeoutMs();
-        LOG.info("Upgrading session 0x{}", Long.toHexString(sessionId));
-        tracker.makeGlobal(sessionId);
-        WritePathFailure.call(() -> writePath.submit(sessionId, conn.identities(), new CreateSessionRequest(timeout),
-                null));
-        return null;
-    }
-
-    /** ZooKeeper upgrades for create and create2 with an ephemeral mode, alone or in a multi. */
-    private static boolean createsEphemeral(dev.paddock.wire.proto.Request request) {
-        if (request instanceof dev.paddock.wire.proto.MultiRequest multi) {
-            return multi.ops().stream().anyMatch(SessionHandler::createsEphemeral);
-        }
-        if (request instanceof dev.paddock.wire.proto.CreateRequest create
-                && (create.opCode() == OpCode.CREATE || create.opCode() == OpCode.CREATE2)) {
-            CreateMode mode = CreateMode.ofFlag(create.flags());
-            return mode != null && mode.ephemeral;
-        }
-        return false;
+        return upgrade.ensureGlobal(conn, request);
     }
 
     /** The network connection went away; the session lives on until it expires or the client returns. */
