@@ -3,7 +3,6 @@ package dev.paddock.server.quorum;
 import dev.paddock.server.fault.Invariants;
 import dev.paddock.server.quorum.Message.Linked;
 import dev.paddock.server.quorum.Message.Notification;
-import dev.paddock.server.quorum.Message.Vote;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.random.RandomGenerator;
@@ -69,6 +68,7 @@ public final class Member {
     final Host host;
     final RandomGenerator random;
     private final Election election;
+    private final ElectionMessages messages;
     private long appliedZxid;
     /** The leader this member synced with in its current epoch, -1 when not known (after a restart). */
     private int currentEpochLeader = -1;
@@ -101,6 +101,7 @@ public final class Member {
         this.appliedZxid = appliedZxid;
         this.election = new Election(myId, config);
         this.configs = new MemberConfigs(myId, config, configVersion, host, election);
+        this.messages = new ElectionMessages(myId, election, configs, host, storage);
         findLoggedConfigs();
         lookForLeader();
     }
@@ -246,7 +247,7 @@ public final class Member {
 
     public void tick() {
         switch (role) {
-            case LOOKING -> announce();
+            case LOOKING -> messages.announce();
             case LEADING -> leader.tick();
             case FOLLOWING, OBSERVING -> learner.tick();
         }
@@ -309,7 +310,7 @@ public final class Member {
         learner = null;
         election.start(storage.currentEpoch(), storage.lastZxid());
         host.roleChanged(Role.LOOKING, -1, storage.currentEpoch());
-        announce();
+        messages.announce();
     }
 
     /** Starts a new epoch led by {@code leaderId} without an election (used when the zxid counter runs out). */
@@ -337,34 +338,11 @@ public final class Member {
         }
     }
 
-    private void announce() {
-        Vote v = election.proposal();
-        Vote shown = v != null ? v : new Vote(-1, storage.lastZxid(), storage.currentEpoch());
-        for (int peer : election.audience()) {
-            if (peer != myId) {
-                host.send(peer, notification(shown, election.round(), Role.LOOKING));
-            }
-        }
-    }
-
-    /** A notification with the configurations this member knows (so looking peers learn them). */
-    private Notification notification(Vote vote, long round, Role senderRole) {
-        return new Notification(vote, round, senderRole, configs.version(), host.configText(), configs.inForce().voters(),
-                configs.newestLoggedVersion(), configs.newestLoggedVoters());
-    }
-
     private void onNotification(int from, Notification n) {
         if (role == Role.LOOKING) {
-            configs.heardWhileLooking(n);
-            if (election.receive(from, n)) {
-                announce();
-            }
-            return;
-        }
-        if (n.senderRole() == Role.LOOKING) {
-            // Tell a looking member who leads, so it can join without a new election.
-            int current = leaderId();
-            host.send(from, notification(new Vote(current, storage.lastZxid(), storage.currentEpoch()), n.round(), role));
+            messages.heardWhileLooking(from, n);
+        } else {
+            messages.heardInRole(from, n, role, leaderId());
         }
     }
 
