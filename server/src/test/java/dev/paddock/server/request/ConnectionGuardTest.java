@@ -11,7 +11,6 @@ import dev.paddock.server.tree.AclLists;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.OpCode;
-import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.ConnectRequest;
 import dev.paddock.wire.proto.CreateRequest;
 import dev.paddock.wire.proto.GetDataResponse;
@@ -21,9 +20,7 @@ import dev.paddock.wire.proto.PathWatchRequest;
 import dev.paddock.wire.proto.ReplyHeader;
 import dev.paddock.wire.proto.Request;
 import dev.paddock.wire.proto.RequestHeader;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,63 +30,6 @@ import org.junit.jupiter.api.Test;
  * request loop, which stops the process; see RequestLoopTest).
  */
 class ConnectionGuardTest {
-    /** A channel that records replies and can be told to fail on some bodies. */
-    static final class FakeChannel implements ClientChannel {
-        final List<ReplyHeader> replies = new ArrayList<>();
-        Predicate<JuteRecord> failOn = body -> false;
-        boolean closed;
-
-        @Override
-        public String remoteIp() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:1";
-        }
-
-        @Override
-        public int write(ReplyHeader header, JuteRecord body) {
-            if (body != null && failOn.test(body)) {
-                throw new IllegalStateException("injected: cannot encode " + body.getClass().getSimpleName());
-            }
-            replies.add(header);
-            return header.size() + (body == null ? 0 : body.size());
-        }
-
-        @Override
-        public void writeRaw(JuteRecord record) {
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        @Override
-        public void abort() {
-            closed = true;
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public boolean reading() {
-            return true;
-        }
-    }
 
     private final ManualClock clock = new ManualClock(1_000);
     private final FlushQueue flushQueue = new FlushQueue();
@@ -114,7 +54,7 @@ class ConnectionGuardTest {
         requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, stats);
     }
 
-    private Connection connect(FakeChannel channel) {
+    private Connection connect(RecordingChannel channel) {
         Connection conn = new Connection(channel, flushQueue);
         sessions.connect(conn, new ConnectRequest(0, 0, 30_000, 0, new byte[16], false));
         assertThat(conn.sessionId()).isNotZero();
@@ -131,8 +71,8 @@ class ConnectionGuardTest {
 
     @Test
     void aReadWhoseAnswerFailsClosesOnlyItsConnection() {
-        FakeChannel good = new FakeChannel();
-        FakeChannel bad = new FakeChannel();
+        RecordingChannel good = new RecordingChannel();
+        RecordingChannel bad = new RecordingChannel();
         bad.failOn = body -> body instanceof GetDataResponse;
         Connection a = connect(good);
         Connection b = connect(bad);
@@ -153,8 +93,8 @@ class ConnectionGuardTest {
 
     @Test
     void aWriteWhoseAnswerFailsIsAppliedAndClosesOnlyItsConnection() {
-        FakeChannel good = new FakeChannel();
-        FakeChannel bad = new FakeChannel();
+        RecordingChannel good = new RecordingChannel();
+        RecordingChannel bad = new RecordingChannel();
         bad.failOn = body -> body instanceof PathResponse;
         Connection a = connect(good);
         Connection b = connect(bad);
@@ -179,7 +119,7 @@ class ConnectionGuardTest {
                 super.submit(sessionId, identities, request, callback);
             }
         });
-        FakeChannel channel = new FakeChannel();
+        RecordingChannel channel = new RecordingChannel();
         Connection a = connect(channel);
         assertThatThrownBy(() -> send(a, 1, create("/x")))
                 .isInstanceOf(WritePathFailure.class)

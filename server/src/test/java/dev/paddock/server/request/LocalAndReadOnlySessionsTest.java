@@ -12,7 +12,6 @@ import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.watch.WatchManager;
 import dev.paddock.wire.ErrorCode;
 import dev.paddock.wire.OpCode;
-import dev.paddock.wire.jute.JuteRecord;
 import dev.paddock.wire.proto.ConnectRequest;
 import dev.paddock.wire.proto.ConnectResponse;
 import dev.paddock.wire.proto.CreateRequest;
@@ -32,61 +31,6 @@ import org.junit.jupiter.api.Test;
  * LocalSessionsTest and ReadOnlyModeTest check the same against ZooKeeper with real ensembles).
  */
 class LocalAndReadOnlySessionsTest {
-    /** Records replies and raw frames (handshake answers). */
-    static final class Channel implements ClientChannel {
-        final List<ReplyHeader> replies = new ArrayList<>();
-        final List<JuteRecord> raw = new ArrayList<>();
-        boolean closed;
-
-        @Override
-        public String remoteIp() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:1";
-        }
-
-        @Override
-        public int write(ReplyHeader header, JuteRecord body) {
-            replies.add(header);
-            return header.size() + (body == null ? 0 : body.size());
-        }
-
-        @Override
-        public void writeRaw(JuteRecord record) {
-            raw.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        @Override
-        public void abort() {
-            closed = true;
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public boolean reading() {
-            return true;
-        }
-    }
 
     private final ManualClock clock = new ManualClock(1_000);
     private final FlushQueue flushQueue = new FlushQueue();
@@ -126,14 +70,14 @@ class LocalAndReadOnlySessionsTest {
         requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, stats);
     }
 
-    private Connection connect(Channel channel, boolean canBeReadOnly) {
+    private Connection connect(RecordingChannel channel, boolean canBeReadOnly) {
         Connection conn = new Connection(channel, flushQueue);
         sessions.opened(conn);
         sessions.connect(conn, new ConnectRequest(0, 0, 30_000, 0, new byte[16], canBeReadOnly));
         return conn;
     }
 
-    private int send(Connection conn, Channel channel, int xid, Request request) {
+    private int send(Connection conn, RecordingChannel channel, int xid, Request request) {
         requests.handle(conn, new RequestHeader(xid, request.opCode().code), request, clock.monotonicMs());
         ReplyHeader last = channel.replies.get(channel.replies.size() - 1);
         assertThat(last.xid()).isEqualTo(xid);
@@ -147,7 +91,7 @@ class LocalAndReadOnlySessionsTest {
     @Test
     void aLocalSessionIsNeverLoggedAndRefusesEphemeralsWithoutUpgrading() throws Exception {
         wire(false, new SessionHandler.LocalSessions(true, false));
-        Channel channel = new Channel();
+        RecordingChannel channel = new RecordingChannel();
         Connection conn = connect(channel, false);
         long id = conn.sessionId();
         assertThat(tracker.isLocal(id)).isTrue();
@@ -170,7 +114,7 @@ class LocalAndReadOnlySessionsTest {
     void aFollowerExpiresItsOwnLocalSessionsWithoutTheLog() throws Exception {
         wire(false, new SessionHandler.LocalSessions(true, false));
         decidesExpiry = false;
-        Channel localChannel = new Channel();
+        RecordingChannel localChannel = new RecordingChannel();
         Connection local = connect(localChannel, false);
         tracker.add(tracker.newSessionId(), 4_000); // a global session: the leader's to expire
         clock.advanceMs(30_000 + ServerConfig.embeddedDefault().tickTimeMs());
@@ -184,7 +128,7 @@ class LocalAndReadOnlySessionsTest {
     @Test
     void anEphemeralUpgradesALocalSessionThroughTheLog() throws Exception {
         wire(false, new SessionHandler.LocalSessions(true, true));
-        Channel channel = new Channel();
+        RecordingChannel channel = new RecordingChannel();
         Connection conn = connect(channel, false);
         long id = conn.sessionId();
         assertThat(send(conn, channel, 1, create("/e", CreateMode.EPHEMERAL))).isZero();
@@ -197,26 +141,26 @@ class LocalAndReadOnlySessionsTest {
     @Test
     void aReadOnlyMemberServesReadsToReadOnlyClientsUntilItServesAgain() throws Exception {
         wire(true, new SessionHandler.LocalSessions(true, false));
-        Channel before = new Channel();
+        RecordingChannel before = new RecordingChannel();
         Connection normal = connect(before, false);
         assertThat(normal.sessionId()).isNotZero();
         serving = false;
         sessions.closeAllConnections(); // what the member does when it loses its leader
         assertThat(before.closed).isTrue();
         assertThat(tracker.isAlive(normal.sessionId())).as("local sessions end with the role").isFalse();
-        Channel early = new Channel();
+        RecordingChannel early = new RecordingChannel();
         connect(early, true);
         assertThat(early.closed).as("not read-only before the grace period").isTrue();
         clock.advanceMs(2_000);
         assertThat(sessions.mode()).isEqualTo("read-only");
         assertThat(sessions.serving()).isTrue();
 
-        Channel refused = new Channel();
+        RecordingChannel refused = new RecordingChannel();
         connect(refused, false);
         assertThat(refused.closed).isTrue();
         assertThat(refused.raw).isEmpty();
 
-        Channel channel = new Channel();
+        RecordingChannel channel = new RecordingChannel();
         Connection conn = connect(channel, true);
         assertThat(((ConnectResponse) channel.raw.get(0)).readOnly()).isTrue();
         assertThat(tracker.isLocal(conn.sessionId())).isTrue();
@@ -236,7 +180,7 @@ class LocalAndReadOnlySessionsTest {
         wire(true, SessionHandler.LocalSessions.NONE);
         serving = false;
         clock.advanceMs(2_000);
-        Channel channel = new Channel();
+        RecordingChannel channel = new RecordingChannel();
         Connection conn = connect(channel, true);
         assertThat(conn.sessionId()).isZero();
         assertThat(channel.raw).containsExactly(new ReplyHeader(0, 0, ErrorCode.NOT_READ_ONLY.code));

@@ -82,7 +82,7 @@ class RequestAccountingTest {
         requests = new RequestHandler(stateMachine, watches, tracker, sessions, path, new ServerStats());
     }
 
-    private Connection connect(ConnectionGuardTest.FakeChannel channel) {
+    private Connection connect(RecordingChannel channel) {
         Connection conn = new Connection(channel, flushQueue);
         sessions.opened(conn);
         sessions.connect(conn, new ConnectRequest(0, 0, 30_000, 0, new byte[16], false));
@@ -113,13 +113,13 @@ class RequestAccountingTest {
         return new PathWatchRequest(OpCode.GET_DATA, p, false);
     }
 
-    private static List<Integer> errors(ConnectionGuardTest.FakeChannel channel) {
+    private static List<Integer> errors(RecordingChannel channel) {
         return channel.replies.stream().map(ReplyHeader::err).toList();
     }
 
     @Test
     void answeredAtOnceEndsEachRequest() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         send(conn, 1, create("/a"));
         send(conn, 2, getData("/a"));
@@ -134,7 +134,7 @@ class RequestAccountingTest {
 
     @Test
     void aHeldWriteAndTheReadsBehindItEndWhenTheWriteIsAnswered() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         path.hold = true;
         send(conn, 1, create("/a"));
@@ -150,7 +150,7 @@ class RequestAccountingTest {
 
     @Test
     void refusedAndIgnoredRequestsEndToo() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         // Unimplemented: answered, then the connection is dropped (as ZooKeeper).
         requests.unimplemented(conn, new RequestHeader(1, 9999), clock.monotonicMs(), ticket(conn));
@@ -161,7 +161,7 @@ class RequestAccountingTest {
         requests.undecodable(conn, new RequestHeader(3, OpCode.GET_DATA.code), clock.monotonicMs(), ticket(conn));
         assertThat(inFlight()).isZero();
 
-        ConnectionGuardTest.FakeChannel ch2 = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch2 = new RecordingChannel();
         Connection other = connect(ch2);
         requests.undecodable(other, new RequestHeader(4, OpCode.GET_DATA.code), clock.monotonicMs(), ticket(other));
         // A body that did not decode: answered MarshallingError, the connection kept.
@@ -172,7 +172,7 @@ class RequestAccountingTest {
 
     @Test
     void aRequestOfAnExpiredSessionEnds() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         tracker.remove(conn.sessionId());
         send(conn, 1, getData("/"));
@@ -182,9 +182,9 @@ class RequestAccountingTest {
 
     @Test
     void aConnectionLostWhileItsRequestsWaitEndsThemOnceEvenIfTheWriteAnswersLater() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
-        ConnectionGuardTest.FakeChannel ch2 = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch2 = new RecordingChannel();
         Connection bystander = connect(ch2);
         path.hold = true;
         send(conn, 1, create("/a"));
@@ -204,7 +204,7 @@ class RequestAccountingTest {
 
     @Test
     void writesAWritePathForgetsEndWhenItsConnectionsAreClosed() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         path.hold = true;
         send(conn, 1, create("/a"));
@@ -217,7 +217,7 @@ class RequestAccountingTest {
 
     @Test
     void closeSessionEndsWithItsConnection() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         path.hold = true;
         send(conn, 1, create("/a"));
@@ -231,7 +231,7 @@ class RequestAccountingTest {
 
     @Test
     void aFailedAnswerClosesTheConnectionAndEndsItsRequests() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         ch.failOn = body -> body instanceof GetDataResponse;
         Connection conn = connect(ch);
         path.hold = true;
@@ -246,7 +246,7 @@ class RequestAccountingTest {
 
     @Test
     void aFailedAddAuthClosesTheConnectionAndEnds() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         send(conn, 1, new AuthPacket(0, "no-such-scheme", new byte[0]));
         assertThat(errors(ch)).containsExactly(ErrorCode.AUTH_FAILED.code);
@@ -256,7 +256,7 @@ class RequestAccountingTest {
 
     @Test
     void aThrottledRequestIsAnsweredThrottledOpWithoutBeingServedAndEnds() {
-        ConnectionGuardTest.FakeChannel ch = new ConnectionGuardTest.FakeChannel();
+        RecordingChannel ch = new RecordingChannel();
         Connection conn = connect(ch);
         Ticket throttled = ticket(conn);
         throttled.markThrottled();

@@ -6,8 +6,6 @@ import dev.paddock.server.config.RequestLimits;
 import dev.paddock.server.stats.ServerStats;
 import dev.paddock.server.time.Clock;
 import dev.paddock.wire.OpCode;
-import dev.paddock.wire.jute.JuteRecord;
-import dev.paddock.wire.proto.ReplyHeader;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,59 +21,6 @@ import org.junit.jupiter.api.Test;
  * not. Real threads (the request loop's, the throttle's); every wait is for a state, bounded only to fail.
  */
 class RequestAdmissionTest {
-    /** Records what the request layer asks of the network. */
-    private static final class Channel implements ClientChannel {
-        final AtomicInteger resumes = new AtomicInteger();
-        volatile boolean aborted;
-
-        @Override
-        public String remoteIp() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:2";
-        }
-
-        @Override
-        public int write(ReplyHeader header, JuteRecord body) {
-            return 0;
-        }
-
-        @Override
-        public void writeRaw(JuteRecord record) {
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            aborted = true;
-        }
-
-        @Override
-        public void abort() {
-            aborted = true;
-        }
-
-        @Override
-        public boolean overloaded() {
-            return false;
-        }
-
-        @Override
-        public void resumeReading() {
-            resumes.incrementAndGet();
-        }
-
-        @Override
-        public boolean reading() {
-            return true;
-        }
-    }
 
     private final RequestLoop loop = new RequestLoop(Clock.SYSTEM, "test-requests");
     private final ServerStats stats = new ServerStats();
@@ -103,7 +48,7 @@ class RequestAdmissionTest {
         return new RequestLimits(max, 100, dropStale, true, false, RequestLimits.DEFAULT_GLOBAL_OUTSTANDING_LIMIT, 0);
     }
 
-    private static Connection connection(Channel channel) {
+    private static Connection connection(RecordingChannel channel) {
         return new Connection(channel, new FlushQueue());
     }
 
@@ -140,8 +85,8 @@ class RequestAdmissionTest {
     @Test
     void atMostMaxRequestsAreInProcessAndTheRestGoInArrivalOrder() throws Exception {
         start(throttle(2, true));
-        Connection a = connection(new Channel());
-        Connection b = connection(new Channel());
+        Connection a = connection(new RecordingChannel());
+        Connection b = connection(new RecordingChannel());
         submit(a, "a1");
         submit(b, "b1");
         submit(a, "a2");
@@ -170,10 +115,10 @@ class RequestAdmissionTest {
     @Test
     void aWaitingRequestWhoseConnectionClosedIsDroppedWithTheRestOfItsConnection() throws Exception {
         start(throttle(1, true));
-        Channel goneChannel = new Channel();
-        Connection busy = connection(new Channel());
+        RecordingChannel goneChannel = new RecordingChannel();
+        Connection busy = connection(new RecordingChannel());
         Connection gone = connection(goneChannel);
-        Connection other = connection(new Channel());
+        Connection other = connection(new RecordingChannel());
         submit(busy, "busy");
         await("the first through", () -> handled.size() == 1);
         submit(gone, "gone1");
@@ -183,7 +128,7 @@ class RequestAdmissionTest {
         gone.markGone();
         await("the stale request dropped", () -> stats.staleRequestsDropped() == 1);
         assertThat(gone.isInvalid()).isTrue();
-        assertThat(goneChannel.aborted).isTrue();
+        assertThat(goneChannel.closed).isTrue();
         endOne();
         await("the other connection's request through", () -> handled.size() == 2);
         assertThat(handled).containsExactly("busy", "other");
@@ -197,8 +142,8 @@ class RequestAdmissionTest {
     @Test
     void withoutDropStaleAStaleRequestGoesThroughAndIsCounted() throws Exception {
         start(throttle(1, false));
-        Connection busy = connection(new Channel());
-        Connection gone = connection(new Channel());
+        Connection busy = connection(new RecordingChannel());
+        Connection gone = connection(new RecordingChannel());
         submit(busy, "busy");
         await("the first through", () -> handled.size() == 1);
         submit(gone, "gone1");
@@ -215,8 +160,8 @@ class RequestAdmissionTest {
     @Test
     void aCloseSessionIsNeverStale() throws Exception {
         start(throttle(1, true));
-        Connection busy = connection(new Channel());
-        Connection closing = connection(new Channel());
+        Connection busy = connection(new RecordingChannel());
+        Connection closing = connection(new RecordingChannel());
         submit(busy, "busy");
         await("the first through", () -> handled.size() == 1);
         submit(closing, "close", OpCode.CLOSE_SESSION);
@@ -232,7 +177,7 @@ class RequestAdmissionTest {
     @Test
     void overTheGlobalLimitAConnectionStopsReadingUntilTheCountIsBackUnder() throws Exception {
         start(new RequestLimits(0, 100, true, true, false, 2, 0));
-        Channel channel = new Channel();
+        RecordingChannel channel = new RecordingChannel();
         Connection conn = connection(channel);
         AtomicInteger pauses = new AtomicInteger();
         submit(conn, "r1");
@@ -259,7 +204,7 @@ class RequestAdmissionTest {
     @Test
     void aRequestThatWaitedPastThrottledOpWaitTimeIsMarkedThrottledButNotAPing() throws Exception {
         start(new RequestLimits(1, 100, true, true, false, RequestLimits.DEFAULT_GLOBAL_OUTSTANDING_LIMIT, 1));
-        Connection conn = connection(new Channel());
+        Connection conn = connection(new RecordingChannel());
         submit(conn, "read");
         submit(conn, "ping", OpCode.PING);
         submit(conn, "write", OpCode.CREATE);
