@@ -1,6 +1,7 @@
 package dev.paddock.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -59,6 +60,10 @@ final class RawWatchers implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
     private volatile IOException loopError;
+    /** Set by arm, cleared by the loop once every event of the wave is in: while set, busy time counts. */
+    private volatile boolean waveOpen;
+    private volatile long waveBusyNanos;
+    private long cpuAtArm;
 
     RawWatchers(int port, String path) throws IOException {
         this.port = port;
@@ -134,6 +139,23 @@ final class RawWatchers implements AutoCloseable {
             check(deadline, "setting watches");
             Thread.sleep(1);
         }
+        waveBusyNanos = 0;
+        cpuAtArm = loopCpuNanos();
+        waveOpen = true;
+    }
+
+    /** Time the selector thread spent reading (outside select) during the last wave. */
+    long waveBusyNanos() {
+        return waveBusyNanos;
+    }
+
+    /** CPU time of the selector thread from the end of arm to the last event of the wave. */
+    long waveCpuNanos() {
+        return loopCpuNanos() - cpuAtArm;
+    }
+
+    private long loopCpuNanos() {
+        return ManagementFactory.getThreadMXBean().getThreadCpuTime(loop.getId());
     }
 
     /** Waits for every session's notification; returns the arrival times (nanoTime) in session order. */
@@ -143,7 +165,7 @@ final class RawWatchers implements AutoCloseable {
         synchronized (conns) {
             n = conns.size();
         }
-        while (events.get() < n) {
+        while (events.get() < n || waveOpen) {
             check(deadline, "waiting for watch events");
             Thread.onSpinWait();
         }
@@ -166,13 +188,23 @@ final class RawWatchers implements AutoCloseable {
                     }
                     pending.clear();
                 }
-                selector.select(100);
+                int ready = selector.select(100);
                 long now = System.nanoTime();
                 for (SelectionKey key : selector.selectedKeys()) {
                     Conn c = (Conn) key.attachment();
                     read(c, System.nanoTime());
                 }
                 selector.selectedKeys().clear();
+                if (waveOpen && ready > 0) {
+                    waveBusyNanos += System.nanoTime() - now;
+                    int expected;
+                    synchronized (conns) {
+                        expected = conns.size();
+                    }
+                    if (events.get() >= expected) {
+                        waveOpen = false;
+                    }
+                }
                 if (now - lastPing > TimeUnit.SECONDS.toNanos(SESSION_TIMEOUT_MS / 3000)) {
                     lastPing = now;
                     byte[] ping = RawProtocol.pingFrame();
