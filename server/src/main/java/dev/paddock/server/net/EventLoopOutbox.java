@@ -17,8 +17,11 @@ import java.util.Arrays;
  * only, apart from {@link Batch#run} on the loop.
  */
 final class EventLoopOutbox {
-    /** Bound on queued events; a full outbox is submitted at once. */
-    static final int MAX_ENTRIES = 4096;
+    /**
+     * Bound on queued events; a full outbox is submitted at once. Small, so that in a large fan-out the loops
+     * are already writing while the request thread queues the rest; a task per 256 events costs nothing.
+     */
+    static final int MAX_ENTRIES = 256;
     /** Bound on queued bytes, which the channels' high water marks do not see until the loop writes them. */
     static final int MAX_BYTES = 1 << 20;
 
