@@ -324,6 +324,8 @@ public final class BenchMain {
             watchers.open(n, 600_000);
             double openSec = (System.nanoTime() - t0) / 1e9;
             figures.add("fanout", item, "sessions opened", "per s", false, server.kind, round, n / openSec);
+            figures.add("fanout", item, "harness waited for the server while opening", "% of sessions", true, server.kind,
+                    round, 100.0 * watchers.openerWaits() / n);
             Latencies last = new Latencies();
             Latencies median = new Latencies();
             Latencies first = new Latencies();

@@ -81,6 +81,9 @@ final class RawWatchers implements AutoCloseable {
         loop.start();
         long deadline = System.currentTimeMillis() + timeoutMs;
         for (int i = 0; i < count; i++) {
+            if (i - sessions.get() >= MAX_HANDSHAKES_IN_FLIGHT) {
+                openerWaits++;
+            }
             while (i - sessions.get() >= MAX_HANDSHAKES_IN_FLIGHT) {
                 check(deadline, "opening sessions");
                 Thread.sleep(1);
@@ -107,6 +110,16 @@ final class RawWatchers implements AutoCloseable {
     }
 
     private final List<Conn> pending = new ArrayList<>();
+    private int openerWaits;
+
+    /**
+     * How many sessions the opening thread had to wait for the server before connecting (32 handshakes
+     * already in flight). Few waits mean the opener itself (connect, one at a time) set the pace of "sessions
+     * opened", not the server.
+     */
+    int openerWaits() {
+        return openerWaits;
+    }
 
     private void check(long deadline, String what) throws IOException {
         if (loopError != null) {
