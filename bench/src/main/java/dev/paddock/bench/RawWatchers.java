@@ -97,7 +97,7 @@ final class RawWatchers implements AutoCloseable {
                 conns.add(c);
             }
             c.send(RawProtocol.connectFrame(SESSION_TIMEOUT_MS));
-            selector.wakeup();
+            // One wake-up, once the connection is pending: the selector thread registers it then.
             synchronized (this) {
                 pending.add(c);
             }
