@@ -71,6 +71,7 @@ public final class BenchMain {
         List<Integer> payloads = null;
         List<Integer> inflight = null;
         Integer rounds = null;
+        List<Integer> watchers = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -83,13 +84,14 @@ public final class BenchMain {
                 case "--payloads" -> payloads = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--inflight" -> inflight = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--watchers" -> watchers = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (paddockJar == null || lib == null) {
             throw new IllegalArgumentException("--paddock-jar and --lib are required");
         }
-        Settings settings = Settings.forMode(mode).withLoad(mixes, payloads, inflight);
+        Settings settings = Settings.forMode(mode).withLoad(mixes, payloads, inflight).withFanout(watchers);
         if (rounds != null) {
             settings = settings.withRounds(rounds);
         }
@@ -302,8 +304,18 @@ public final class BenchMain {
     }
 
     private void fanout(ServerProcess server, int round) throws Exception {
+        for (int n : settings.fanoutSessions()) {
+            fanout(server, round, n);
+        }
+    }
+
+    /**
+     * One count of watching sessions. Beside the server's figures it records the harness's own: the share of
+     * the wave its selector thread was busy reading and its CPU per event. A harness busy for the whole wave
+     * would be the bottleneck, and its cost would pull both servers' times (and the ratio) toward its own.
+     */
+    private void fanout(ServerProcess server, int round, int n) throws Exception {
         String path = "/fanout";
-        int n = settings.fanoutSessions();
         String item = n + " watching sessions";
         ZooKeeper writer = Clients.connect(server.connectString(), 30_000);
         try (RawWatchers watchers = new RawWatchers(server.port, path)) {
@@ -312,25 +324,48 @@ public final class BenchMain {
             watchers.open(n, 600_000);
             double openSec = (System.nanoTime() - t0) / 1e9;
             figures.add("fanout", item, "sessions opened", "per s", false, server.kind, round, n / openSec);
+            figures.add("fanout", item, "harness waited for the server while opening", "% of sessions", true, server.kind,
+                    round, 100.0 * watchers.openerWaits() / n);
             Latencies last = new Latencies();
             Latencies median = new Latencies();
+            Latencies first = new Latencies();
+            double busyShare = 0;
+            long harnessCpu = 0;
+            long waveCpu = 0;
             long cpuBefore = server.cpuNanos();
             for (int rep = 0; rep < settings.fanoutRepeats(); rep++) {
                 watchers.arm(300_000);
+                long waveCpuBefore = server.cpuNanos();
                 long sent = System.nanoTime();
                 writer.setData(path, new byte[100], -1);
                 long[] arrivals = watchers.awaitEvents(300_000);
+                long waveCpuAfter = server.cpuNanos();
+                waveCpu = waveCpu < 0 || waveCpuBefore < 0 || waveCpuAfter < 0 ? -1 : waveCpu + waveCpuAfter - waveCpuBefore;
                 Arrays.sort(arrivals);
-                last.add(arrivals[arrivals.length - 1] - sent);
+                long lastNanos = arrivals[arrivals.length - 1] - sent;
+                last.add(lastNanos);
                 median.add(arrivals[arrivals.length / 2] - sent);
+                first.add(arrivals[0] - sent);
+                busyShare += (double) watchers.waveBusyNanos() / lastNanos;
+                harnessCpu += watchers.waveCpuNanos();
             }
+            long events = (long) n * settings.fanoutRepeats();
+            // Per watcher: setting the watch (exists) and its event; then the event's wave alone (10 ms ticks).
             addCpu("fanout", item, "server CPU per event", server.kind, round,
-                    ProcessCpu.microsPerOp(cpuBefore, server.cpuNanos(), (long) n * settings.fanoutRepeats()));
+                    ProcessCpu.microsPerOp(cpuBefore, server.cpuNanos(), events));
+            addCpu("fanout", item, "server CPU per event, wave only", server.kind, round,
+                    ProcessCpu.microsPerOp(waveCpu < 0 ? -1 : 0, waveCpu, events));
+            addCpu("fanout", item, "harness CPU per event", server.kind, round, harnessCpu / 1e3 / events);
+            figures.add("fanout", item, "harness busy share of the wave", "%", true, server.kind, round,
+                    100 * busyShare / settings.fanoutRepeats());
             last.sorted();
             median.sorted();
+            first.sorted();
             figures.add("fanout", item, "time to last event", "ms", true, server.kind, round, last.percentileNanos(50) / 1e6);
             figures.add("fanout", item, "time to median event", "ms", true, server.kind, round,
                     median.percentileNanos(50) / 1e6);
+            figures.add("fanout", item, "time to first event", "ms", true, server.kind, round,
+                    first.percentileNanos(50) / 1e6);
         } finally {
             writer.close();
         }

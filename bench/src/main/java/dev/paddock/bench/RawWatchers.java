@@ -1,6 +1,7 @@
 package dev.paddock.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -59,6 +60,10 @@ final class RawWatchers implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
     private volatile IOException loopError;
+    /** Set by arm, cleared by the loop once every event of the wave is in: while set, busy time counts. */
+    private volatile boolean waveOpen;
+    private volatile long waveBusyNanos;
+    private long cpuAtArm;
 
     RawWatchers(int port, String path) throws IOException {
         this.port = port;
@@ -76,6 +81,9 @@ final class RawWatchers implements AutoCloseable {
         loop.start();
         long deadline = System.currentTimeMillis() + timeoutMs;
         for (int i = 0; i < count; i++) {
+            if (i - sessions.get() >= MAX_HANDSHAKES_IN_FLIGHT) {
+                openerWaits++;
+            }
             while (i - sessions.get() >= MAX_HANDSHAKES_IN_FLIGHT) {
                 check(deadline, "opening sessions");
                 Thread.sleep(1);
@@ -89,7 +97,7 @@ final class RawWatchers implements AutoCloseable {
                 conns.add(c);
             }
             c.send(RawProtocol.connectFrame(SESSION_TIMEOUT_MS));
-            selector.wakeup();
+            // One wake-up, once the connection is pending: the selector thread registers it then.
             synchronized (this) {
                 pending.add(c);
             }
@@ -102,6 +110,16 @@ final class RawWatchers implements AutoCloseable {
     }
 
     private final List<Conn> pending = new ArrayList<>();
+    private int openerWaits;
+
+    /**
+     * How many sessions the opening thread had to wait for the server before connecting (32 handshakes
+     * already in flight). Few waits mean the opener itself (connect, one at a time) set the pace of "sessions
+     * opened", not the server.
+     */
+    int openerWaits() {
+        return openerWaits;
+    }
 
     private void check(long deadline, String what) throws IOException {
         if (loopError != null) {
@@ -134,6 +152,23 @@ final class RawWatchers implements AutoCloseable {
             check(deadline, "setting watches");
             Thread.sleep(1);
         }
+        waveBusyNanos = 0;
+        cpuAtArm = loopCpuNanos();
+        waveOpen = true;
+    }
+
+    /** Time the selector thread spent reading (outside select) during the last wave. */
+    long waveBusyNanos() {
+        return waveBusyNanos;
+    }
+
+    /** CPU time of the selector thread from the end of arm to the last event of the wave. */
+    long waveCpuNanos() {
+        return loopCpuNanos() - cpuAtArm;
+    }
+
+    private long loopCpuNanos() {
+        return ManagementFactory.getThreadMXBean().getThreadCpuTime(loop.getId());
     }
 
     /** Waits for every session's notification; returns the arrival times (nanoTime) in session order. */
@@ -143,7 +178,7 @@ final class RawWatchers implements AutoCloseable {
         synchronized (conns) {
             n = conns.size();
         }
-        while (events.get() < n) {
+        while (events.get() < n || waveOpen) {
             check(deadline, "waiting for watch events");
             Thread.onSpinWait();
         }
@@ -166,13 +201,23 @@ final class RawWatchers implements AutoCloseable {
                     }
                     pending.clear();
                 }
-                selector.select(100);
+                int ready = selector.select(100);
                 long now = System.nanoTime();
                 for (SelectionKey key : selector.selectedKeys()) {
                     Conn c = (Conn) key.attachment();
                     read(c, System.nanoTime());
                 }
                 selector.selectedKeys().clear();
+                if (waveOpen && ready > 0) {
+                    waveBusyNanos += System.nanoTime() - now;
+                    int expected;
+                    synchronized (conns) {
+                        expected = conns.size();
+                    }
+                    if (events.get() >= expected) {
+                        waveOpen = false;
+                    }
+                }
                 if (now - lastPing > TimeUnit.SECONDS.toNanos(SESSION_TIMEOUT_MS / 3000)) {
                     lastPing = now;
                     byte[] ping = RawProtocol.pingFrame();

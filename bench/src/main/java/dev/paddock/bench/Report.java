@@ -170,7 +170,8 @@ final class Report {
                     + ", getData/setData on " + s.loadKeys() + " keys picked at random, " + s.loadWarmupMs()
                     + " ms warm-up then " + s.loadMeasureMs() + " ms measured per point.";
             case "latency" -> latencyNote(s);
-            case "fanout" -> s.fanoutSessions() + " sessions (raw protocol on one selector thread) each with a data "
+            case "fanout" -> s.fanoutSessions().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and "))
+                    + " sessions (raw protocol on one selector thread) each with a data "
                     + "watch on one node; one setData; time from sending it to the last (and median) notification; "
                     + "median of " + s.fanoutRepeats() + " repeats.";
             case "churn" -> s.churnThreads() + " threads, each connecting a session (raw protocol) and closing it, "

@@ -27,8 +27,8 @@ public record Settings(
         int loadKeys,
         int loadWarmupMs,
         int loadMeasureMs,
-        // watch fan-out
-        int fanoutSessions,
+        // watch fan-out: each count of watching sessions is one item
+        List<Integer> fanoutSessions,
         int fanoutRepeats,
         // session churn
         int churnThreads,
@@ -51,21 +51,21 @@ public record Settings(
             case "quick" -> new Settings("quick", 2, "1g", 3000,
                     OpsBenchmark.ALL, 1, 1, 1000, 2, 1000,
                     4, List.of(1, 8, 64), List.of(100, 1024), ALL_MIXES, 1000, 400, 1200,
-                    1000, 3,
+                    List.of(1000), 3,
                     4, 300, 2000,
                     50_000, 100,
                     3, 8, List.of(1, 16, 128), "512m");
             case "full" -> new Settings("full", 3, "4g", 10_000,
                     OpsBenchmark.ALL, 1, 3, 2000, 5, 2000,
                     16, List.of(1, 2, 8, 32, 128), List.of(100, 1024), ALL_MIXES, 10_000, 2000, 5000,
-                    10_000, 5,
+                    List.of(1000, 10_000), 5,
                     8, 1000, 10_000,
                     1_000_000, 100,
                     3, 8, List.of(1, 16, 128), "1g");
             case "smoke" -> new Settings("smoke", 1, "256m", 200,
                     List.of("getData", "setData"), 0, 1, 200, 1, 300,
                     2, List.of(1, 4), List.of(100), List.of("read90"), 50, 100, 300,
-                    20, 1,
+                    List.of(20), 1,
                     2, 50, 1500, // long enough for a few sessions even when fsyncs take 100 ms (a busy shared disk)
                     300, 100,
                     3, 3, List.of(2), "256m");
@@ -92,6 +92,21 @@ public record Settings(
         return new Settings(mode, newRounds, serverHeap, serverWarmupMs, jmhBenchmarks, jmhForks, jmhWarmupIterations,
                 jmhWarmupMs, jmhMeasureIterations, jmhMeasureMs, loadSessions, loadInFlightPerSession, loadPayloadBytes,
                 loadMixes, loadKeys, loadWarmupMs, loadMeasureMs, fanoutSessions, fanoutRepeats, churnThreads,
+                churnWarmupMs, churnMeasureMs, scaleZnodes, scaleDataBytes, ensembleMembers, ensembleSessions,
+                ensembleInFlightPerSession, ensembleHeap);
+    }
+
+    /** The same settings with other counts of watching sessions for the fan-out section. */
+    public Settings withFanout(List<Integer> sessions) {
+        if (sessions == null) {
+            return this;
+        }
+        if (sessions.isEmpty() || sessions.stream().anyMatch(n -> n < 1)) {
+            throw new IllegalArgumentException("watcher counts must be at least 1: " + sessions);
+        }
+        return new Settings(mode, rounds, serverHeap, serverWarmupMs, jmhBenchmarks, jmhForks, jmhWarmupIterations,
+                jmhWarmupMs, jmhMeasureIterations, jmhMeasureMs, loadSessions, loadInFlightPerSession, loadPayloadBytes,
+                loadMixes, loadKeys, loadWarmupMs, loadMeasureMs, List.copyOf(sessions), fanoutRepeats, churnThreads,
                 churnWarmupMs, churnMeasureMs, scaleZnodes, scaleDataBytes, ensembleMembers, ensembleSessions,
                 ensembleInFlightPerSession, ensembleHeap);
     }

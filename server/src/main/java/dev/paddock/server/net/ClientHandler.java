@@ -49,14 +49,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Clock clock;
     private final ConnectionThrottle throttle;
     private final RequestAdmission admission;
+    private final EventLoopOutboxes outboxes;
     private Connection conn;
     /** Stops this channel's reading (the global outstanding limit); made once, used from its event loop. */
     private RequestAdmission.Pause pause;
     private boolean handshakeReceived;
 
     ClientHandler(RequestLoop loop, SessionHandler sessions, RequestHandler requests, FourLetterWords fourLetterWords,
-                  ServerStats stats, Clock clock, ConnectionThrottle throttle, RequestAdmission admission) {
+                  ServerStats stats, Clock clock, ConnectionThrottle throttle, RequestAdmission admission,
+                  EventLoopOutboxes outboxes) {
         this.loop = loop;
+        this.outboxes = outboxes;
         this.admission = admission;
         this.throttle = throttle;
         this.sessions = sessions;
@@ -68,7 +71,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        Connection c = new Connection(new NettyClientChannel(ctx.channel()), loop.flushQueue(), clock.wallMs(),
+        Connection c = new Connection(
+                new NettyClientChannel(ctx.channel(), outboxes.forLoop(ctx.channel().eventLoop())), loop.flushQueue(), clock.wallMs(),
                 stats);
         conn = c;
         pause = () -> ctx.channel().config().setAutoRead(false);

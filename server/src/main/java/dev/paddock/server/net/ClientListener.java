@@ -50,6 +50,7 @@ public final class ClientListener implements AutoCloseable {
         if (limits.throttle().enabled()) {
             stats.connectionDropChance(throttle::dropChance);
         }
+        EventLoopOutboxes outboxes = new EventLoopOutboxes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -69,7 +70,7 @@ public final class ClientListener implements AutoCloseable {
                         ch.pipeline().addLast("frames", new FrameDecoder(maxFrameBytes, fourLetterWords::isEnabled));
                         ch.pipeline().addLast("client",
                                 new ClientHandler(loop, sessions, requests, fourLetterWords, stats, clock, throttle,
-                                        admission));
+                                        admission, outboxes));
                     }
                 });
         try {

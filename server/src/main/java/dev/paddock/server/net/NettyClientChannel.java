@@ -10,16 +10,32 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Encodes replies as length-prefixed jute frames onto a Netty channel. */
+/**
+ * Encodes replies as length-prefixed jute frames onto a Netty channel. Used by the request thread: replies
+ * and flushes go to Netty as they come; watch events go through the channel's {@link EventLoopOutbox}, one
+ * task per event loop for a whole fan-out, and every other call first submits that outbox so the connection's
+ * order is the order of the calls.
+ */
 final class NettyClientChannel implements ClientChannel {
     private final Channel channel;
+    private final EventLoopOutbox outbox;
     private final String remoteIp;
     private final String remoteAddress;
+    /** Event bytes in the outbox or its submitted task, not yet counted by the channel's high water mark. */
+    private final AtomicLong inOutbox = new AtomicLong();
+    /**
+     * Whether something was written to Netty directly since the last flush; an outbox batch flushes every
+     * channel it wrote to, which covers what was written to it before (the loop runs tasks in order).
+     */
+    private boolean unflushed;
 
-    NettyClientChannel(Channel channel) {
+    NettyClientChannel(Channel channel, EventLoopOutbox outbox) {
         this.channel = channel;
-        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        this.outbox = outbox;
+        // Not an IP socket only in tests (Netty's local transport).
+        InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
         this.remoteIp = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         this.remoteAddress = remote == null ? "unknown" : remoteIp + ":" + remote.getPort();
     }
@@ -34,6 +50,21 @@ final class NettyClientChannel implements ClientChannel {
         return remoteAddress;
     }
 
+    Channel nettyChannel() {
+        return channel;
+    }
+
+    /** Called on the loop once an outbox batch has handed the channel this many event bytes. */
+    void leftOutbox(int bytes) {
+        inOutbox.addAndGet(-bytes);
+    }
+
+    /** The channel's queued events go first, then this call's own write, which needs a flush. */
+    private void direct() {
+        outbox.submit();
+        unflushed = true;
+    }
+
     @Override
     public int write(ReplyHeader header, JuteRecord body) {
         int len = header.size() + (body == null ? 0 : body.size());
@@ -44,14 +75,21 @@ final class NettyClientChannel implements ClientChannel {
         if (body != null) {
             body.write(out);
         }
+        direct();
         channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
         return len;
     }
 
-    /** The shared frame goes out as it is: a wrapper of its array per channel, no copy, no encoding. */
+    /**
+     * The shared frame goes out as it is: a wrapper of its array per channel, no copy, no encoding, written
+     * on the loop by the outbox's batch, which also flushes this channel (and so what was written before).
+     */
     @Override
     public void writeEvent(WatchEvent event) {
-        channel.write(Unpooled.wrappedBuffer(event.frame()), channel.voidPromise());
+        byte[] frame = event.frame();
+        inOutbox.addAndGet(frame.length);
+        unflushed = false;
+        outbox.add(this, frame);
     }
 
     @Override
@@ -61,32 +99,40 @@ final class NettyClientChannel implements ClientChannel {
         JuteWriter out = JuteWriter.wrap(bytes);
         out.writeInt(len);
         record.write(out);
+        direct();
         channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        outbox.submit();
+        if (unflushed) {
+            unflushed = false;
+            channel.flush();
+        }
     }
 
     @Override
     public void close() {
+        outbox.submit();
         ByteBuf empty = Unpooled.EMPTY_BUFFER;
         channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void abort() {
+        // Not through the outbox: the request throttle's thread aborts too, and what is queued is dropped anyway.
         channel.close();
     }
 
     /**
      * The channel's high water mark is the connection's bound on queued bytes ({@code maxClientQueuedBytes});
-     * Netty counts a write against it as soon as it is submitted, from any thread, until the socket takes it.
+     * Netty counts a write against it as soon as it is submitted, from any thread, until the socket takes it;
+     * events still in the outbox are counted here until the loop has written them.
      */
     @Override
     public boolean overloaded() {
-        return !channel.isWritable() && channel.isActive();
+        return (!channel.isWritable() || inOutbox.get() > channel.bytesBeforeUnwritable()) && channel.isActive();
     }
 
     @Override
