@@ -355,24 +355,44 @@ public final class PaddockServer implements AutoCloseable {
     /**
      * A standalone server opens its port once it has elected itself and applied its log, so its first
      * client is never turned away; an ensemble member opens at once and refuses clients until it serves.
+     * Applying a long log takes as long as it takes (ZooKeeper loads its database without a time limit), so
+     * only the election, once the request thread answers, has a deadline.
      */
     private static void awaitServing(EnsembleMember member, RequestLoop loop) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STANDALONE_READY_MS * 1_000_000;
         while (true) {
             java.util.concurrent.CompletableFuture<Boolean> serving = new java.util.concurrent.CompletableFuture<>();
             loop.execute(() -> serving.complete(member.serving()));
-            try {
-                if (serving.get(STANDALONE_READY_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IOException("the server did not become ready", e);
+            if (answer(serving, loop)) {
+                return;
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("the standalone server did not elect itself within " + STANDALONE_READY_MS
                         + " ms");
             }
             Thread.sleep(5);
+        }
+    }
+
+    /** Waits for the request thread's answer while it is running (it may be applying a long log). */
+    private static boolean answer(java.util.concurrent.CompletableFuture<Boolean> serving, RequestLoop loop)
+            throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        long nextLog = started + STANDALONE_READY_MS * 1_000_000;
+        while (true) {
+            try {
+                return serving.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("the server did not become ready", e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (!loop.isRunning()) {
+                    throw new IOException("the server did not become ready: its request thread stopped", e);
+                }
+                if (System.nanoTime() > nextLog) {
+                    LOG.info("Start-up is still applying the log ({} s)", (System.nanoTime() - started) / 1_000_000_000L);
+                    nextLog += STANDALONE_READY_MS * 1_000_000;
+                }
+            }
         }
     }
 
