@@ -18,7 +18,11 @@ public final class SegmentScanner {
     }
 
     public interface Visitor {
-        /** A valid record: its zxid, its offset in the file and its payload (valid during the call only). */
+        /**
+         * A valid record: its zxid, its offset in the file and its payload: a view of the file's read-only mapping
+         * (a heap buffer for a format 1 segment), which stays readable after the scan for as long as it is
+         * referenced, unless the file is cut below it.
+         */
         void record(long zxid, long offset, ByteBuffer payload) throws IOException;
     }
 
