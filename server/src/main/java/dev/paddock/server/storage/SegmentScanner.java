@@ -87,6 +87,8 @@ public final class SegmentScanner {
                     resume < 0 ? -1 : buf.getLong((int) resume + 4));
         }
         int pos = offset == 0 ? LogFormat.SEGMENT_HEADER_BYTES : offset;
+        ByteBuffer crcView = buf.duplicate();
+        CRC32C recordCrc = new CRC32C();
         int records = 0;
         long first = -1;
         long last = -1;
@@ -117,7 +119,7 @@ public final class SegmentScanner {
                 problem = "bad record length " + len;
             } else if ((long) pos + LogFormat.RECORD_HEADER_BYTES + len > limit) {
                 problem = "record of " + len + " bytes runs past the end of the file";
-            } else if (LogFormat.recordCrc(buf, pos, len) != crc) {
+            } else if (LogFormat.recordCrc(crcView, recordCrc, pos, len) != crc) {
                 problem = "record checksum mismatch";
             } else if (last >= 0 && zxid <= last) {
                 problem = "zxid 0x" + Long.toHexString(zxid) + " after 0x" + Long.toHexString(last);

@@ -284,15 +284,15 @@ public final class StateMachine {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
         checkQuota(txn, path, length(data), 1);
-        tree.create(path, data, AclLists.share(fixed), ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(),
-                txn.timeMs());
+        Znode created = tree.create(path, parentPath, parent, data, AclLists.share(fixed),
+                ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(), txn.timeMs());
         quotas.created(path, data);
-        changes.add(new Change(Change.Kind.CREATED, path, n(path).acl));
+        changes.add(new Change(Change.Kind.CREATED, path, created.acl));
         changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, parent.acl));
         if (opCode == OpCode.CREATE) {
             return new PathResponse(path);
         }
-        return new Create2Response(path, tree.stat(n(path)));
+        return new Create2Response(path, tree.stat(created));
     }
 
     /**
