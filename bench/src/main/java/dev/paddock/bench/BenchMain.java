@@ -31,7 +31,8 @@ import org.openjdk.jmh.util.Statistics;
  * ZooKeeper, round 2 the same, ...), then writes the results file and charts.
  *
  * <pre>BenchMain --mode quick|full|smoke --paddock-jar JAR --lib DIR --results DIR [--sections a,b] [--jfr]
- *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64] [--rounds N]</pre>
+ *           [--mixes read100,read90,read50,write100] [--payloads 100,1024] [--inflight 1,8,64] [--rounds N]
+ *           [--scale-znodes N]</pre>
  */
 public final class BenchMain {
     public static final List<String> SECTIONS = List.of("jmh", "load", "latency", "fanout", "churn", "scale", "ensemble", "tls");
@@ -72,6 +73,7 @@ public final class BenchMain {
         List<Integer> inflight = null;
         Integer rounds = null;
         List<Integer> watchers = null;
+        Integer scaleZnodes = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -85,6 +87,7 @@ public final class BenchMain {
                 case "--inflight" -> inflight = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--watchers" -> watchers = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--scale-znodes" -> scaleZnodes = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -94,6 +97,9 @@ public final class BenchMain {
         Settings settings = Settings.forMode(mode).withLoad(mixes, payloads, inflight).withFanout(watchers);
         if (rounds != null) {
             settings = settings.withRounds(rounds);
+        }
+        if (scaleZnodes != null) {
+            settings = settings.withScaleZnodes(scaleZnodes);
         }
         Path report = run(settings, paddockJar, lib, results, sections, jfr);
         System.out.println("results: " + report);

@@ -111,6 +111,18 @@ public record Settings(
                 ensembleInFlightPerSession, ensembleHeap);
     }
 
+    /** The same settings with another number of znodes in the scale section (a smaller one while iterating). */
+    public Settings withScaleZnodes(int znodes) {
+        if (znodes < 1) {
+            throw new IllegalArgumentException("scale znodes must be at least 1: " + znodes);
+        }
+        return new Settings(mode, rounds, serverHeap, serverWarmupMs, jmhBenchmarks, jmhForks, jmhWarmupIterations,
+                jmhWarmupMs, jmhMeasureIterations, jmhMeasureMs, loadSessions, loadInFlightPerSession, loadPayloadBytes,
+                loadMixes, loadKeys, loadWarmupMs, loadMeasureMs, fanoutSessions, fanoutRepeats, churnThreads,
+                churnWarmupMs, churnMeasureMs, znodes, scaleDataBytes, ensembleMembers, ensembleSessions,
+                ensembleInFlightPerSession, ensembleHeap);
+    }
+
     /** Fraction of reads in a mix. */
     public static double readFraction(String mix) {
         return switch (mix) {

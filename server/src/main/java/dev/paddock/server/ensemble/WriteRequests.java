@@ -85,7 +85,7 @@ final class WriteRequests {
 
     /** An entry was applied: answers the write when this member asked for it, then the syncs it satisfies. */
     void applied(EntryPayload.Decoded decoded, long zxid, ApplyResult result) {
-        if (decoded.origin() == myId) {
+        if (decoded.origin() == myId && !pending.isEmpty()) { // none pending: a replay after a restart
             Callback c = pending.remove(decoded.requestId());
             if (c != null) {
                 c.committed(new Committed(zxid, result));

@@ -23,7 +23,8 @@ final class LoggedConfigs {
 
     /** The configuration logged at {@code zxid}, removed (it is being applied); null when none is. */
     QuorumConfig take(long zxid) {
-        return byZxid.remove(zxid);
+        // Asked for every applied entry; mostly there is none (no boxing, no lookup then).
+        return byZxid.isEmpty() ? null : byZxid.remove(zxid);
     }
 
     void clear() {

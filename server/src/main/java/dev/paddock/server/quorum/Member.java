@@ -371,7 +371,7 @@ public final class Member {
     /** Rebuilds the logged reconfigurations from the log after it was read, cut or replaced. */
     private void findLoggedConfigs() {
         configs.rebuildLogged(storage.lastZxid() > appliedZxid
-                ? storage.inBatches(appliedZxid, storage.lastZxid(), READ_BATCH) : java.util.List.of());
+                ? storage.reconfigCandidates(appliedZxid, storage.lastZxid(), READ_BATCH) : java.util.List.of());
     }
 
     /**

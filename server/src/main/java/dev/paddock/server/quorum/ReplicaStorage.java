@@ -56,6 +56,15 @@ public interface ReplicaStorage {
         return () -> new EntryBatches(this, fromExclusive, toInclusive, batch);
     }
 
+    /**
+     * The entries of (fromExclusive, toInclusive] that may be reconfigurations, in zxid order, what a member
+     * scans for its logged configurations after start-up and after a truncation: every entry (in batches) unless
+     * the storage indexes them, as the durable log does, so a restart does not read its whole log back for them.
+     */
+    default Iterable<Entry> reconfigCandidates(long fromExclusive, long toInclusive, int batch) {
+        return inBatches(fromExclusive, toInclusive, batch);
+    }
+
     void append(Entry entry);
 
     /** Drops every entry above {@code zxid}. */

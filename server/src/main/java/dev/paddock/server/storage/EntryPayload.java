@@ -46,6 +46,20 @@ public final class EntryPayload {
                 | payload[at + 3] & 0xff;
     }
 
+    /** {@link #opCode(byte[])} of a payload in a buffer (from its position), read in place. */
+    public static int opCode(ByteBuffer payload) {
+        int at = PREFIX_BYTES + TxnCodec.OPCODE_OFFSET;
+        if (payload.remaining() < at + 4) {
+            return -1;
+        }
+        return payload.getInt(payload.position() + at);
+    }
+
+    /** Whether a payload holds a reconfiguration (what a member must find in its log after start-up). */
+    public static boolean isReconfig(byte[] payload) {
+        return opCode(payload) == dev.paddock.wire.OpCode.RECONFIG.code;
+    }
+
     /** A payload around a bare transaction encoding, as segments of format 1 hold them. */
     static ByteBuffer fromBareTxn(ByteBuffer txn) {
         ByteBuffer b = ByteBuffer.allocate(PREFIX_BYTES + txn.remaining());

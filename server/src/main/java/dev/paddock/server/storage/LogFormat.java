@@ -103,12 +103,19 @@ public final class LogFormat {
 
     /** CRC32C of a record: its length and zxid fields, then its payload. */
     static int recordCrc(ByteBuffer buf, int recordStart, int payloadLength) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer b = buf.duplicate();
-        b.limit(recordStart + 12).position(recordStart);
-        crc.update(b);
-        b.limit(recordStart + RECORD_HEADER_BYTES + payloadLength).position(recordStart + RECORD_HEADER_BYTES);
-        crc.update(b);
+        return recordCrc(buf.duplicate(), new CRC32C(), recordStart, payloadLength);
+    }
+
+    /**
+     * The same, through a caller's view of the buffer and checksum, both reused record after record (a scan
+     * of a million records then allocates neither); moves the view's position and limit.
+     */
+    static int recordCrc(ByteBuffer view, CRC32C crc, int recordStart, int payloadLength) {
+        crc.reset();
+        view.limit(recordStart + 12).position(recordStart);
+        crc.update(view);
+        view.limit(recordStart + RECORD_HEADER_BYTES + payloadLength).position(recordStart + RECORD_HEADER_BYTES);
+        crc.update(view);
         return (int) crc.getValue();
     }
 

@@ -3,6 +3,7 @@ package dev.paddock.server.storage;
 import dev.paddock.server.quorum.Entry;
 import dev.paddock.server.tree.StateMachine;
 import dev.paddock.server.tree.Txn;
+import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.MarshallingException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -50,12 +51,14 @@ public final class Recovery {
      * {@link #load} leaves it at the snapshot, for a member that applies entries only once they are known to
      * be committed, and keeps in memory only the newest of them, {@code entries} (within its
      * {@link ReplicaLog.TailBound}, in zxid order); {@code olderEntries} are the zxids of the others, which
-     * stay on disk, and {@code loggedBytes} the payload of all of them. {@code lastSegment} and
+     * stay on disk, {@code olderReconfigs} those of them that are reconfigurations (so a member finds its logged
+     * configurations without reading the log back), and {@code loggedBytes} the payload of all of them. {@code lastSegment} and
      * {@code lastSegmentEnd} say where the newest segment's valid records end (null when there is no segment).
      */
     public record Result(StateMachine stateMachine, Path snapshot, long snapshotZxid, int replayed,
                          long lastZxid, List<String> problems, long loadSnapshotMs, long replayMs,
-                         List<Entry> entries, ZxidRuns olderEntries, long loggedBytes, Path lastSegment,
+                         List<Entry> entries, ZxidRuns olderEntries, ZxidRuns olderReconfigs, long loggedBytes,
+                         Path lastSegment,
                          long lastSegmentEnd) {
     }
 
@@ -139,7 +142,10 @@ public final class Recovery {
         List<Path> remaining = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
         if (!remaining.isEmpty()) {
             lastSegment = remaining.get(remaining.size() - 1);
-            lastSegmentEnd = SegmentScanner.scan(lastSegment, null).validEnd();
+            // The replay just scanned it; scan again only when that scan met a problem (a repair may have
+            // changed the file since, and a scan resumed after a bad record does not say where the first stops).
+            lastSegmentEnd = lastSegment.equals(replay.cleanFile) ? replay.cleanEnd
+                    : SegmentScanner.scan(lastSegment, null).validEnd();
         }
         long t2 = System.nanoTime();
         if (replay.count > 0 || used != null) {
@@ -147,7 +153,8 @@ public final class Recovery {
                     Long.toHexString(snapZxid), Long.toHexString(replay.last));
         }
         return new Result(sm, used, snapZxid, replay.count, replay.last, List.copyOf(problems),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, List.copyOf(replay.window), replay.older, replay.bytes,
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, replay.keptEntries(), replay.older, replay.olderReconfigs,
+                replay.bytes,
                 lastSegment, lastSegmentEnd);
     }
 
@@ -157,14 +164,22 @@ public final class Recovery {
         final long snapZxid;
         final List<String> badSnapshots;
         final ReplicaLog.TailBound bound;
-        /** The newest entries read (load only); older ones are only counted in {@code older}. */
-        final ArrayDeque<Entry> window = new ArrayDeque<>();
+        /**
+         * The newest records read (load only), as views of the mapped segments: a record is copied onto the heap
+         * only if it is still among the newest at the end ({@link #keptEntries}), so a log far larger than the
+         * window costs no copy of every payload. Older ones are only counted in {@code older}.
+         */
+        final ArrayDeque<Kept> window = new ArrayDeque<>();
         final ZxidRuns older = new ZxidRuns();
+        final ZxidRuns olderReconfigs = new ZxidRuns();
         long windowBytes;
         long bytes;
         long last;
         int count;
         Path file;
+        /** The last segment the replay found wholly valid, and where its records end. */
+        Path cleanFile;
+        long cleanEnd;
 
         Replay(StateMachine sm, long snapZxid, List<String> badSnapshots, ReplicaLog.TailBound bound) {
             this.sm = sm;
@@ -178,16 +193,31 @@ public final class Recovery {
             return Recovery.follows(last, zxid);
         }
 
-        /** Keeps the newest entries within the bound; the older ones are read back from disk when needed. */
-        private void keep(Entry e) {
-            window.addLast(e);
-            windowBytes += e.payload().length;
-            bytes += e.payload().length;
+        /** Keeps the newest records within the bound; the older ones are read back from disk when needed. */
+        private void keep(long zxid, java.nio.ByteBuffer payload) {
+            int length = payload.remaining();
+            window.addLast(new Kept(zxid, payload));
+            windowBytes += length;
+            bytes += length;
             while (!window.isEmpty() && (window.size() > bound.maxEntries() || windowBytes > bound.maxBytes())) {
-                Entry oldest = window.pollFirst();
-                windowBytes -= oldest.payload().length;
+                Kept oldest = window.pollFirst();
+                windowBytes -= oldest.payload().remaining();
                 older.add(oldest.zxid());
+                if (EntryPayload.opCode(oldest.payload()) == OpCode.RECONFIG.code) {
+                    olderReconfigs.add(oldest.zxid());
+                }
             }
+        }
+
+        /** The records kept, copied onto the heap, in zxid order. */
+        List<Entry> keptEntries() {
+            List<Entry> entries = new ArrayList<>(window.size());
+            for (Kept k : window) {
+                byte[] payload = new byte[k.payload().remaining()];
+                k.payload().duplicate().get(payload);
+                entries.add(new Entry(k.zxid(), payload));
+            }
+            return List.copyOf(entries);
         }
 
         private Txn decode(long zxid, long offset, java.nio.ByteBuffer payload) throws GapException {
@@ -221,13 +251,19 @@ public final class Recovery {
                 // Only the record version is checked here; the member decodes each entry when it applies it
                 // (a record with a valid checksum that does not decode then stops the process, naming it).
                 checkVersion(zxid, offset, payload);
-                byte[] bytes = new byte[payload.remaining()];
-                payload.duplicate().get(bytes);
-                keep(new Entry(zxid, bytes));
+                keep(zxid, payload);
             }
             last = zxid;
             count++;
         }
+    }
+
+    /**
+     * A record kept in the window, still a view of its segment: a mapping stays valid after its channel is
+     * closed, for as long as the buffer is reachable, and recovery never writes a segment it has mapped (a torn
+     * tail is cut after the scan, and bytes after the cut are never kept).
+     */
+    private record Kept(long zxid, java.nio.ByteBuffer payload) {
     }
 
     private static final class GapException extends IOException {
@@ -245,6 +281,10 @@ public final class Recovery {
                 LOG.info("Removing log segment {} that holds no record", file);
                 Files.delete(file);
                 return;
+            }
+            if (o.clean()) {
+                replay.cleanFile = file;
+                replay.cleanEnd = o.validEnd();
             }
             while (!o.clean()) {
                 String where = file + " at offset " + o.badOffset() + " (" + o.problem() + ")";

@@ -58,6 +58,11 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
     private final LogTail tail = new LogTail();
     /** The entries after {@link #base} up to {@code tail.base()}: on disk only. */
     private final ZxidRuns onDisk;
+    /**
+     * The zxids in {@code onDisk} whose entries are reconfigurations: a member looks for its logged
+     * configurations after start-up and after a truncation, and should not read the whole log back for them.
+     */
+    private final ZxidRuns reconfigsOnDisk;
     private final TailBound bound;
     private final Epochs epochs;
     private final LogDevice device;
@@ -93,8 +98,8 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         SegmentWriter writer = new SegmentWriter(snapDir, logDir, preAllocBytes, forceSync,
                 new LogDevice.Durable(0, recovered.lastZxid()), wake, onFailure);
         writer.start();
-        return new ReplicaLog(recovered.snapshotZxid(), recovered.olderEntries(), recovered.entries(),
-                recovered.loggedBytes(), epochs, writer, bound);
+        return new ReplicaLog(recovered.snapshotZxid(), recovered.olderEntries(), recovered.olderReconfigs(),
+                recovered.entries(), recovered.loggedBytes(), epochs, writer, bound);
     }
 
     /**
@@ -107,19 +112,21 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
 
     /** As above, keeping in memory what {@code bound} allows of the durable entries. */
     public ReplicaLog(long snapshotZxid, List<Entry> entries, Epochs epochs, LogDevice device, TailBound bound) {
-        this(snapshotZxid, new ZxidRuns(), entries, payloadBytes(entries), epochs, device, bound);
+        this(snapshotZxid, new ZxidRuns(), new ZxidRuns(), entries, payloadBytes(entries), epochs, device, bound);
     }
 
     /**
-     * @param older  the zxids after the snapshot that are on disk only, all below {@code recent}
-     * @param recent the newest entries, in memory
+     * @param older          the zxids after the snapshot that are on disk only, all below {@code recent}
+     * @param olderReconfigs those of {@code older} whose entries are reconfigurations
+     * @param recent         the newest entries, in memory
      */
-    ReplicaLog(long snapshotZxid, ZxidRuns older, List<Entry> recent, long loggedBytes, Epochs epochs,
-               LogDevice device, TailBound bound) {
+    ReplicaLog(long snapshotZxid, ZxidRuns older, ZxidRuns olderReconfigs, List<Entry> recent, long loggedBytes,
+               Epochs epochs, LogDevice device, TailBound bound) {
         this.epochs = epochs;
         this.device = device;
         this.bound = bound;
         this.onDisk = older;
+        this.reconfigsOnDisk = olderReconfigs;
         this.base = snapshotZxid;
         this.loggedBytes = loggedBytes;
         tail.resetTo(older.isEmpty() ? snapshotZxid : older.last());
@@ -209,7 +216,11 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
             return;
         }
         for (int i = 0; i < drop; i++) {
-            onDisk.add(tail.get(i).zxid());
+            Entry e = tail.get(i);
+            onDisk.add(e.zxid());
+            if (EntryPayload.isReconfig(e.payload())) {
+                reconfigsOnDisk.add(e.zxid());
+            }
         }
         tail.compactTo(tail.get(drop - 1).zxid());
     }
@@ -270,6 +281,30 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         return result;
     }
 
+    /**
+     * Only the reconfigurations: those on disk found by the index and read back one by one, those in memory
+     * by their opcode; never the whole log.
+     */
+    @Override
+    public Iterable<Entry> reconfigCandidates(long fromExclusive, long toInclusive, int batch) {
+        if (fromExclusive < base) {
+            throw new IllegalStateException("entries from " + Zxid.hex(fromExclusive) + " below base " + Zxid.hex(base));
+        }
+        List<Entry> found = new ArrayList<>();
+        long memoryFrom = tail.base();
+        for (long zxid : reconfigsOnDisk.between(fromExclusive, Math.min(toInclusive, memoryFrom))) {
+            found.addAll(entries(zxid - 1, zxid, 1));
+        }
+        if (toInclusive > memoryFrom) {
+            for (Entry e : tail.entries(Math.max(fromExclusive, memoryFrom), toInclusive)) {
+                if (EntryPayload.isReconfig(e.payload())) {
+                    found.add(e);
+                }
+            }
+        }
+        return found;
+    }
+
     /** What the device read back must be exactly the zxids the index holds. */
     private void checkRead(List<Entry> read, long fromExclusive, long toInclusive, int count) {
         long previous = fromExclusive;
@@ -312,6 +347,7 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         } else {
             // The cut is in the part on disk only: nothing in memory stays.
             onDisk.truncateAfter(zxid);
+            reconfigsOnDisk.truncateAfter(zxid);
             tail.resetTo(onDisk.isEmpty() ? base : onDisk.last());
         }
         generation++;
@@ -323,6 +359,7 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
     public void resetTo(Snapshot snapshot) {
         base = snapshot.zxid();
         onDisk.clear();
+        reconfigsOnDisk.clear();
         loggedBytes = 0;
         tail.resetTo(snapshot.zxid());
         generation++;
@@ -347,9 +384,11 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         base = zxid;
         if (zxid >= tail.base()) {
             onDisk.clear();
+            reconfigsOnDisk.clear();
             tail.compactTo(zxid);
         } else {
             onDisk.dropUpTo(zxid);
+            reconfigsOnDisk.dropUpTo(zxid);
         }
         // Roughly what is logged after the new base: the entries in memory (what was appended while the
         // snapshot was written is mostly still there); it only decides when the next snapshot is due.

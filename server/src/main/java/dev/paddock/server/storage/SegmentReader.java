@@ -23,6 +23,11 @@ final class SegmentReader {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Path logDir;
+    /**
+     * One read buffer for every read (member thread only), direct so a read lands in it without the JDK's
+     * copy through a temporary direct buffer; it grows to the largest record met.
+     */
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     /** Where the last read stopped: after the record {@code cursorZxid} of {@code cursorFile}. */
     private Path cursorFile;
     private long cursorOffset;
@@ -69,35 +74,44 @@ final class SegmentReader {
     private void readSegment(Path file, long from, long to, int count, List<Entry> out) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             boolean resume = file.equals(cursorFile) && cursorZxid <= from;
-            Buffered in = new Buffered(ch, resume ? cursorOffset : 0);
-            boolean bare = resume ? cursorBare : readHeader(in, file);
-            while (out.size() < count && in.ensure(LogFormat.RECORD_HEADER_BYTES)) {
-                ByteBuffer b = in.buf;
-                int p = b.position();
-                int len = b.getInt(p);
-                long zxid = b.getLong(p + 4);
-                int crc = b.getInt(p + 12);
-                if (len == 0 && zxid == 0 && crc == 0) {
-                    return; // the preallocated end of the segment
-                }
-                long offset = in.offset();
-                if (len <= 0 || len > LogFormat.MAX_RECORD_BYTES || zxid > to) {
-                    throw new IOException("unexpected record (length " + len + ", zxid 0x" + Long.toHexString(zxid)
-                            + ") in " + file + " at offset " + offset);
-                }
-                if (!in.ensure(LogFormat.RECORD_HEADER_BYTES + len)) {
-                    throw new IOException("record runs past the end of " + file + " at offset " + offset);
-                }
-                if (zxid > from) {
-                    out.add(decode(file, offset, in.buf, len, zxid, crc, bare));
-                }
-                // ensure may have moved the bytes within the buffer: the record starts at its position now
-                in.buf.position(in.buf.position() + LogFormat.RECORD_HEADER_BYTES + len);
-                cursorFile = file;
-                cursorOffset = in.offset();
-                cursorZxid = zxid;
-                cursorBare = bare;
+            Buffered in = new Buffered(ch, resume ? cursorOffset : 0, buffer);
+            try {
+                readRecords(in, file, from, to, count, out, resume);
+            } finally {
+                buffer = in.buf;
             }
+        }
+    }
+
+    private void readRecords(Buffered in, Path file, long from, long to, int count, List<Entry> out, boolean resume)
+            throws IOException {
+        boolean bare = resume ? cursorBare : readHeader(in, file);
+        while (out.size() < count && in.ensure(LogFormat.RECORD_HEADER_BYTES)) {
+            ByteBuffer b = in.buf;
+            int p = b.position();
+            int len = b.getInt(p);
+            long zxid = b.getLong(p + 4);
+            int crc = b.getInt(p + 12);
+            if (len == 0 && zxid == 0 && crc == 0) {
+                return; // the preallocated end of the segment
+            }
+            long offset = in.offset();
+            if (len <= 0 || len > LogFormat.MAX_RECORD_BYTES || zxid > to) {
+                throw new IOException("unexpected record (length " + len + ", zxid 0x" + Long.toHexString(zxid)
+                        + ") in " + file + " at offset " + offset);
+            }
+            if (!in.ensure(LogFormat.RECORD_HEADER_BYTES + len)) {
+                throw new IOException("record runs past the end of " + file + " at offset " + offset);
+            }
+            if (zxid > from) {
+                out.add(decode(file, offset, in.buf, len, zxid, crc, bare));
+            }
+            // ensure may have moved the bytes within the buffer: the record starts at its position now
+            in.buf.position(in.buf.position() + LogFormat.RECORD_HEADER_BYTES + len);
+            cursorFile = file;
+            cursorOffset = in.offset();
+            cursorZxid = zxid;
+            cursorBare = bare;
         }
     }
 
@@ -129,12 +143,13 @@ final class SegmentReader {
     private static final class Buffered {
         private final FileChannel ch;
         private long bufStart;
-        ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES);
+        ByteBuffer buf;
 
-        Buffered(FileChannel ch, long offset) {
+        Buffered(FileChannel ch, long offset, ByteBuffer buf) {
             this.ch = ch;
             this.bufStart = offset;
-            buf.limit(0);
+            this.buf = buf;
+            buf.clear().limit(0);
         }
 
         long offset() {
@@ -148,7 +163,7 @@ final class SegmentReader {
             }
             bufStart += buf.position();
             if (buf.capacity() < n) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
+                ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(n, buf.capacity() * 2));
                 bigger.put(buf);
                 buf = bigger;
             } else {

@@ -18,7 +18,11 @@ public final class SegmentScanner {
     }
 
     public interface Visitor {
-        /** A valid record: its zxid, its offset in the file and its payload (valid during the call only). */
+        /**
+         * A valid record: its zxid, its offset in the file and its payload: a view of the file's read-only mapping
+         * (a heap buffer for a format 1 segment), which stays readable after the scan for as long as it is
+         * referenced, unless the file is cut below it.
+         */
         void record(long zxid, long offset, ByteBuffer payload) throws IOException;
     }
 
@@ -83,6 +87,8 @@ public final class SegmentScanner {
                     resume < 0 ? -1 : buf.getLong((int) resume + 4));
         }
         int pos = offset == 0 ? LogFormat.SEGMENT_HEADER_BYTES : offset;
+        ByteBuffer crcView = buf.duplicate();
+        CRC32C recordCrc = new CRC32C();
         int records = 0;
         long first = -1;
         long last = -1;
@@ -113,7 +119,7 @@ public final class SegmentScanner {
                 problem = "bad record length " + len;
             } else if ((long) pos + LogFormat.RECORD_HEADER_BYTES + len > limit) {
                 problem = "record of " + len + " bytes runs past the end of the file";
-            } else if (LogFormat.recordCrc(buf, pos, len) != crc) {
+            } else if (LogFormat.recordCrc(crcView, recordCrc, pos, len) != crc) {
                 problem = "record checksum mismatch";
             } else if (last >= 0 && zxid <= last) {
                 problem = "zxid 0x" + Long.toHexString(zxid) + " after 0x" + Long.toHexString(last);

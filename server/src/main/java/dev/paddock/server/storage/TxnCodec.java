@@ -52,7 +52,17 @@ public final class TxnCodec {
         long timeMs = in.readLong();
         long sessionId = in.readLong();
         int opCode = in.readInt();
-        List<Id> ids = in.readList(Id::read, 8);
+        List<Id> ids;
+        int idsAt = in.position();
+        IdsSeen seen = lastIds;
+        if (seen != null && seen.isAt(payload, payload.position() + idsAt)) {
+            ids = seen.ids;
+            in = JuteReader.of(payload.duplicate().position(payload.position() + idsAt + seen.encoding.length));
+        } else {
+            List<Id> read = in.readList(Id::read, 8);
+            ids = read == null ? List.of() : List.copyOf(read);
+            remember(payload, payload.position() + idsAt, in.position() - idsAt, ids);
+        }
         Request request;
         if (opCode == OpCode.CREATE_SESSION.code) {
             request = CreateSessionRequest.read(in);
@@ -67,6 +77,31 @@ public final class TxnCodec {
             throw new MarshallingException(in.remaining() + " bytes left after the request of zxid 0x"
                     + Long.toHexString(zxid));
         }
-        return new Txn(zxid, timeMs, sessionId, ids == null ? List.of() : List.copyOf(ids), request);
+        return new Txn(zxid, timeMs, sessionId, ids, request);
     }
+
+    /**
+     * Consecutive entries mostly carry the same identities (one client's writes, the replay of a bulk load), so
+     * the encoding last decoded and its list are kept: bytes equal to that encoding would decode to that list
+     * and end right after it, so the list is reused. Any thread may decode; a race only misses the reuse.
+     */
+    private static void remember(ByteBuffer payload, int at, int length, List<Id> ids) {
+        if (length <= MAX_REMEMBERED_IDS_BYTES) {
+            byte[] encoding = new byte[length];
+            payload.get(at, encoding);
+            lastIds = new IdsSeen(encoding, ids);
+        }
+    }
+
+    /** An encoding of an identities list and the list it decodes to. */
+    private record IdsSeen(byte[] encoding, List<Id> ids) {
+        /** Whether {@code buf} holds this encoding at absolute index {@code at}. */
+        boolean isAt(ByteBuffer buf, int at) {
+            return buf.limit() - at >= encoding.length
+                    && buf.slice(at, encoding.length).equals(ByteBuffer.wrap(encoding));
+        }
+    }
+
+    private static final int MAX_REMEMBERED_IDS_BYTES = 1024;
+    private static volatile IdsSeen lastIds;
 }

@@ -120,6 +120,25 @@ public final class ZxidRuns {
         }
     }
 
+    /**
+     * The zxids held in (fromExclusive, toInclusive], in order: for a sparse index (one zxid a run), not for
+     * the runs of a whole log.
+     */
+    long[] between(long fromExclusive, long toInclusive) {
+        long n = countBetween(fromExclusive, toInclusive);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(n + " zxids asked for one array");
+        }
+        long[] out = new long[(int) n];
+        int k = 0;
+        for (int i = 0; i < runs && firsts[i] <= toInclusive; i++) {
+            for (long z = Math.max(firsts[i], fromExclusive + 1); z <= Math.min(lasts[i], toInclusive); z++) {
+                out[k++] = z;
+            }
+        }
+        return out;
+    }
+
     void clear() {
         runs = 0;
         count = 0;

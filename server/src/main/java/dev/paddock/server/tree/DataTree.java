@@ -157,7 +157,15 @@ public final class DataTree {
 
     void create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, long zxid, long timeMs) {
         String parentPath = PathValidator.parent(path);
-        Znode parent = node(parentPath);
+        create(path, parentPath, node(parentPath), data, acl, ephemeralOwner, zxid, timeMs);
+    }
+
+    /**
+     * The same, for a caller that has just looked the parent up (the state machine checks it first): a create
+     * then walks the tree once, not again for the parent here and for the new node afterwards. Returns it.
+     */
+    Znode create(String path, String parentPath, Znode parent, byte[] data, List<Acl> acl, long ephemeralOwner,
+                 long zxid, long timeMs) {
         save(parentPath, parent);
         save(path, null);
         digest.remove(parentPath, parent);
@@ -173,6 +181,7 @@ public final class DataTree {
         parent.pzxid(zxid);
         digest.add(parentPath, parent);
         digest.add(path, n);
+        return n;
     }
 
     private void addChild(Znode parent, String path, Znode child) {

@@ -42,6 +42,10 @@ public final class StateMachine {
     private final Quotas quotas;
     private final Map<Long, Integer> sessionTimeouts = new TreeMap<>();
     private long lastZxid;
+    /** The last ACL list and identities {@link #fixupAcl} accepted, and its result. */
+    private List<Acl> lastAclIn;
+    private List<Id> lastIdentitiesIn;
+    private List<Acl> lastAclOut;
 
     public StateMachine(boolean extendedTypesEnabled) {
         tree = new DataTree(extendedTypesEnabled);
@@ -280,15 +284,15 @@ public final class StateMachine {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
         checkQuota(txn, path, length(data), 1);
-        tree.create(path, data, AclLists.share(fixed), ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(),
-                txn.timeMs());
+        Znode created = tree.create(path, parentPath, parent, data, AclLists.share(fixed),
+                ownerOf(opCode, mode, ttl, txn.sessionId()), txn.zxid(), txn.timeMs());
         quotas.created(path, data);
-        changes.add(new Change(Change.Kind.CREATED, path, n(path).acl));
+        changes.add(new Change(Change.Kind.CREATED, path, created.acl));
         changes.add(new Change(Change.Kind.CHILDREN_CHANGED, parentPath, parent.acl));
         if (opCode == OpCode.CREATE) {
             return new PathResponse(path);
         }
-        return new Create2Response(path, tree.stat(n(path)));
+        return new Create2Response(path, tree.stat(created));
     }
 
     /**
@@ -329,11 +333,20 @@ public final class StateMachine {
         return ttl >= 0 || opCode == OpCode.CREATE_TTL ? ErrorCode.BAD_ARGUMENTS : null;
     }
 
-    private static List<Acl> fixupAcl(List<Acl> acl, List<Id> identities) throws KeeperError {
+    private List<Acl> fixupAcl(List<Acl> acl, List<Id> identities) throws KeeperError {
+        // The fix-up depends on these two lists alone; a replay or a bulk load repeats the same pair for
+        // every entry, so the last accepted pair's result is reused.
+        if (acl != null && acl.equals(lastAclIn) && java.util.Objects.equals(identities, lastIdentitiesIn)) {
+            return lastAclOut;
+        }
         AclValidator.Fixed fixed = AclValidator.fixup(acl, identities);
         if (fixed.error() != null) {
             throw new KeeperError(fixed.error());
         }
+        // Copies: a caller's list changed later must not change what the cache compares against.
+        lastAclIn = java.util.Collections.unmodifiableList(new ArrayList<>(acl));
+        lastIdentitiesIn = identities == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(identities));
+        lastAclOut = fixed.acl();
         return fixed.acl();
     }
 

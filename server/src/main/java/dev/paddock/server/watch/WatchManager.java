@@ -50,6 +50,9 @@ public final class WatchManager {
     }
 
     public void fire(List<Change> changes, long zxid) {
+        if (data.isEmpty() && child.isEmpty()) {
+            return; // nobody watches: a replay after a restart, a bulk load (no set or event per change)
+        }
         for (Change c : changes) {
             Set<Watcher> targets = new LinkedHashSet<>();
             EventType type;

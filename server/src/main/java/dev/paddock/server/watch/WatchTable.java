@@ -22,6 +22,11 @@ final class WatchTable {
     private final Map<Watcher, Set<String>> byWatcher = new HashMap<>();
     private int recursiveCount;
 
+    /** No watch of this kind anywhere. */
+    boolean isEmpty() {
+        return byPath.isEmpty();
+    }
+
     void add(String path, Watcher w, int mode) {
         Map<Watcher, Integer> watchers = byPath.computeIfAbsent(path, k -> new LinkedHashMap<>(2));
         int before = watchers.getOrDefault(w, 0);

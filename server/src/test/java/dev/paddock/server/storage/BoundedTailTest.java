@@ -198,4 +198,142 @@ class BoundedTailTest {
             assertThat(log.entries(0, 300)).isEmpty();
         }
     }
+
+    @Test
+    void theWindowKeptFromATornLogIsMadeOfTheRecordsBeforeTheCut() throws Exception {
+        // Recovery keeps the window as views of the mapped segment and copies them once the scan is over, after
+        // a torn tail was cut off the same file: what it keeps must be the records before the cut, unchanged.
+        List<Txn> txns = workload(14, 500);
+        log(logs(), txns, 0, 500, 64 * 1024);
+        Path segment = LogFormat.list(logs(), LogFormat.LOG_PREFIX).get(0);
+        List<Long> offsets = LogTestSupport.recordOffsets(segment);
+        long lastRecord = offsets.get(offsets.size() - 1);
+        try (var ch = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(lastRecord + 10); // the last record torn inside its header
+        }
+        ReplicaLog.TailBound bound = new ReplicaLog.TailBound(50, 1 << 20);
+
+        Recovery.Result r = Recovery.load(snaps(), logs(), true, true, bound);
+
+        assertThat(r.lastZxid()).isEqualTo(499);
+        assertThat(r.problems()).hasSize(1);
+        assertSame(r.entries(), txns.subList(449, 499).stream().map(LogTestSupport::entry).toList());
+        assertThat(Files.size(segment)).isEqualTo(lastRecord);
+        assertThat(r.lastSegment()).isEqualTo(segment);
+        assertThat(r.lastSegmentEnd()).isEqualTo(lastRecord)
+                .isEqualTo(SegmentScanner.scan(segment, null).validEnd());
+    }
+
+    @Test
+    void theEndOfACleanLastSegmentIsWhereAFreshScanEndsIt() throws Exception {
+        List<Txn> txns = workload(15, 300);
+        log(logs(), txns, 0, 200, 64 * 1024);
+        log(logs(), txns, 200, 300, 64 * 1024);
+        Path last = LogFormat.list(logs(), LogFormat.LOG_PREFIX).get(1);
+        try (var ch = java.nio.channels.FileChannel.open(last, java.nio.file.StandardOpenOption.WRITE)) {
+            // The preallocated end a crash leaves (a closed segment is cut to its last record): zeros.
+            ch.write(java.nio.ByteBuffer.allocate(8192), ch.size());
+        }
+        Recovery.Result r = Recovery.load(snaps(), logs(), true, true, new ReplicaLog.TailBound(20, 1 << 20));
+        assertThat(r.lastSegment()).isEqualTo(last);
+        long end = SegmentScanner.scan(last, null).validEnd();
+        assertThat(end).isLessThan(Files.size(last));
+        assertThat(r.lastSegmentEnd()).isEqualTo(end);
+    }
+
+    @Test
+    void aRecordLargerThanTheReadBufferIsReadBackAndSoAreTheOnesAfterIt() throws Exception {
+        List<Txn> txns = new ArrayList<>(workload(16, 300));
+        byte[] big = new byte[200_000];
+        new java.util.Random(16).nextBytes(big);
+        txns.add(new Txn(301, 1_700_000_000_301L, 0, LogTestSupport.IDS,
+                new dev.paddock.wire.proto.CreateRequest(dev.paddock.wire.OpCode.CREATE, "/app/big", big,
+                        dev.paddock.server.tree.AclLists.OPEN, 0)));
+        for (int i = 302; i <= 340; i++) {
+            txns.add(new Txn(i, 1_700_000_000_000L + i, 0, LogTestSupport.IDS,
+                    new dev.paddock.wire.proto.SetDataRequest("/app", new byte[] {(byte) i}, -1)));
+        }
+        log(logs(), txns, 0, 340, 64 * 1024);
+        ReplicaLog.TailBound bound = new ReplicaLog.TailBound(5, 1 << 20);
+        Recovery.Result r = Recovery.load(snaps(), logs(), true, true, bound);
+        try (ReplicaLog log = open(r, bound)) {
+            List<Entry> batched = new ArrayList<>();
+            log.inBatches(0, 340, 7).forEach(batched::add);
+            assertSame(batched, txns.stream().map(LogTestSupport::entry).toList());
+            // Again from the middle, after the reader's buffer grew for the large record.
+            assertSame(log.entries(290, 320), txns.subList(290, 320).stream().map(LogTestSupport::entry).toList());
+            StateMachine sm = new StateMachine(true);
+            for (Entry e : batched) {
+                sm.apply(EntryPayload.decode(e.zxid(), e.payload()).txn());
+            }
+            assertThat(TreeDigest.of(sm)).isEqualTo(TreeDigest.of(applied(txns, 340)));
+        }
+    }
+
+    private static Txn reconfig(long zxid) {
+        String members = "server.1=127.0.0.1:2888:3888:participant;2181";
+        return new Txn(zxid, 1_700_000_000_000L + zxid, 0, LogTestSupport.IDS, new dev.paddock.server.tree.ConfigChange(
+                new dev.paddock.wire.proto.ReconfigRequest("", "", members, -1), members + "\nversion=" + zxid,
+                dev.paddock.wire.ErrorCode.OK));
+    }
+
+    private static List<Entry> listOf(Iterable<Entry> entries) {
+        List<Entry> out = new ArrayList<>();
+        entries.forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void theReconfigurationsOfALongLogAreFoundWithoutReadingItBack() throws Exception {
+        List<Txn> txns = new ArrayList<>(workload(17, 460));
+        for (int zxid : new int[] {50, 120, 390, 410}) {
+            txns.set(zxid - 1, reconfig(zxid));
+        }
+        log(logs(), txns, 0, 400, 64 * 1024);
+        ReplicaLog.TailBound bound = new ReplicaLog.TailBound(20, 1 << 20);
+        Recovery.Result r = Recovery.load(snaps(), logs(), true, true, bound);
+        assertThat(r.olderReconfigs().count()).as("50 and 120 are outside the window, 390 in it").isEqualTo(2);
+        try (ReplicaLog log = open(r, bound)) {
+            assertSame(listOf(log.reconfigCandidates(0, 400, 64)),
+                    List.of(entry(txns.get(49)), entry(txns.get(119)), entry(txns.get(389))));
+            assertThat(zxids(listOf(log.reconfigCandidates(50, 389, 64)))).containsExactly(120L);
+            // Appended ones join the index when they leave memory (once durable, at the next append).
+            for (int i = 400; i < 450; i++) {
+                log.append(entry(txns.get(i)));
+            }
+            awaitDurable(log, 450);
+            log.append(entry(txns.get(450)));
+            assertThat(log.memoryEntries()).isEqualTo(20);
+            assertThat(zxids(listOf(log.reconfigCandidates(0, 451, 64)))).containsExactly(50L, 120L, 390L, 410L);
+            // A truncation and a compaction take them out of the index as they take the entries out of the log.
+            log.truncateAfter(400);
+            assertThat(zxids(listOf(log.reconfigCandidates(0, 400, 64)))).containsExactly(50L, 120L, 390L);
+            log.compactTo(100);
+            assertThat(zxids(listOf(log.reconfigCandidates(100, 400, 64)))).containsExactly(120L, 390L);
+            // Every candidate is a reconfiguration, and no reconfiguration is missing: the same as a full scan.
+            List<Long> scanned = new ArrayList<>();
+            for (Entry e : log.inBatches(100, 400, 64)) {
+                if (EntryPayload.isReconfig(e.payload())) {
+                    scanned.add(e.zxid());
+                }
+            }
+            assertThat(zxids(listOf(log.reconfigCandidates(100, 400, 64)))).isEqualTo(scanned);
+        }
+    }
+
+    @Test
+    void aStartUpSnapshotIsDueOnlyForALogBeyondTheWindow() throws Exception {
+        List<Txn> txns = workload(18, 300);
+        snapshot(snaps(), txns, 250);
+        log(logs(), txns, 0, 300, 64 * 1024);
+        Recovery.Result few = Recovery.load(snaps(), logs(), true, true, new ReplicaLog.TailBound(100, 1 << 20));
+        assertThat(few.replayed()).isEqualTo(50);
+        assertThat(ServerStorage.startupSnapshotDue(few)).as("50 entries within the window").isFalse();
+        Recovery.Result many = Recovery.load(snaps(), logs(), true, true, new ReplicaLog.TailBound(20, 1 << 20));
+        assertThat(ServerStorage.startupSnapshotDue(many)).as("50 entries, 30 read back from disk").isTrue();
+        Recovery.Result none = Recovery.load(snaps(), dir.resolve("empty"), true, true,
+                new ReplicaLog.TailBound(20, 1 << 20));
+        assertThat(none.replayed()).isZero();
+        assertThat(ServerStorage.startupSnapshotDue(none)).isFalse();
+    }
 }

@@ -251,6 +251,27 @@ class StateMachineTest {
     }
 
     @Test
+    void theSameAclListFixedForOtherIdentitiesGetsTheirs() {
+        // The last fix-up is reused only for the same list and the same identities: "auth" expands to the
+        // caller's, so one caller after another must each get their own.
+        Id alice = new Id("digest", DigestAuth.digestOf("alice:secret"));
+        Id bob = new Id("digest", DigestAuth.digestOf("bob:secret"));
+        List<Acl> auth = List.of(new Acl(Acl.ALL, new Id("auth", "")));
+        assertThat(apply(new CreateRequest(OpCode.CREATE, "/a1", null, auth, 0), List.of(alice)).error())
+                .isEqualTo(ErrorCode.OK);
+        assertThat(apply(new CreateRequest(OpCode.CREATE, "/a2", null, auth, 0), List.of(alice)).error())
+                .isEqualTo(ErrorCode.OK);
+        assertThat(apply(new CreateRequest(OpCode.CREATE, "/b1", null, auth, 0), List.of(bob)).error())
+                .isEqualTo(ErrorCode.OK);
+        assertThat(apply(new CreateRequest(OpCode.CREATE, "/x", null, auth, 0), IP).error())
+                .isEqualTo(ErrorCode.INVALID_ACL);
+        assertThat(sm.tree().aclOf("/a1")).containsExactly(new Acl(Acl.ALL, alice));
+        assertThat(sm.tree().aclOf("/a2")).containsExactly(new Acl(Acl.ALL, alice));
+        assertThat(sm.tree().aclOf("/b1")).containsExactly(new Acl(Acl.ALL, bob));
+        assertThat(sm.tree().exists("/x")).isFalse();
+    }
+
+    @Test
     void sameEntriesGiveTheSameStateOnEveryReplica() {
         StateMachine a = new StateMachine(false);
         StateMachine b = new StateMachine(false);
