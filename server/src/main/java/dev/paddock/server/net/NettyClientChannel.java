@@ -9,9 +9,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 
-/** Encodes replies as length-prefixed jute frames onto a Netty channel. */
+/**
+ * Encodes replies as length-prefixed jute frames onto a Netty channel.
+ *
+ * <p>Every operation reaches the channel in the order the request thread made it. Made from another thread,
+ * Netty queues it as a task on the channel's event loop; made on that event loop itself (a request the
+ * Netty thread ran as the request thread, {@code RequestLoop.tryRunHere}) it would take effect at once,
+ * ahead of writes other threads queued earlier (a watch event before the reply that reflects its change),
+ * so there it is queued the same way ({@link #inOrder}).
+ */
 final class NettyClientChannel implements ClientChannel {
     private final Channel channel;
     private final String remoteIp;
@@ -44,14 +53,14 @@ final class NettyClientChannel implements ClientChannel {
         if (body != null) {
             body.write(out);
         }
-        channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        inOrder(() -> channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise()));
         return len;
     }
 
     /** The shared frame goes out as it is: a wrapper of its array per channel, no copy, no encoding. */
     @Override
     public void writeEvent(WatchEvent event) {
-        channel.write(Unpooled.wrappedBuffer(event.frame()), channel.voidPromise());
+        inOrder(() -> channel.write(Unpooled.wrappedBuffer(event.frame()), channel.voidPromise()));
     }
 
     @Override
@@ -61,23 +70,36 @@ final class NettyClientChannel implements ClientChannel {
         JuteWriter out = JuteWriter.wrap(bytes);
         out.writeInt(len);
         record.write(out);
-        channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        inOrder(() -> channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise()));
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        inOrder(channel::flush);
     }
 
     @Override
     public void close() {
         ByteBuf empty = Unpooled.EMPTY_BUFFER;
-        channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE);
+        inOrder(() -> channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE));
     }
 
     @Override
     public void abort() {
-        channel.close();
+        inOrder(channel::close);
+    }
+
+    /**
+     * Off the event loop Netty itself queues the operation behind the earlier ones; on it, it is queued here
+     * (run after the current read, still in this loop turn, with no wake-up).
+     */
+    private void inOrder(Runnable operation) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            loop.execute(operation);
+        } else {
+            operation.run();
+        }
     }
 
     /**
