@@ -228,12 +228,18 @@ public final class RequestLoop implements AutoCloseable {
         }
     }
 
+    /** Stops taking tasks and waits (5 s at most each) for this thread and for a caller's task in progress. */
     @Override
     public void close() {
         running = false;
         thread.interrupt();
         try {
             thread.join(5_000);
+            // A caller may still be running a task as the request thread (tryRunHere): let it finish, as
+            // the loop's own thread was let finish, before whatever closes next (the log) goes away.
+            if (owner.tryLock(5, TimeUnit.SECONDS)) {
+                owner.unlock();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -196,4 +196,41 @@ class RequestLoopTest {
         assertThat(loop.tryRunHere(() -> later.set(true))).isFalse();
         assertThat(later).isFalse();
     }
+
+    /** close() returns only after a task a caller was running as the request thread has finished. */
+    @Test
+    void closeWaitsForATaskRunningHere() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread runner = new Thread(() -> loop.tryRunHere(() -> {
+            started.countDown();
+            await(release);
+            finished.set(true);
+        }));
+        runner.start();
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        AtomicBoolean finishedWhenClosed = new AtomicBoolean();
+        Thread closer = new Thread(() -> {
+            loop.close();
+            finishedWhenClosed.set(finished.get());
+        });
+        closer.start();
+        while (closer.isAlive() && !waitsForTheTask(closer)) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        closer.join(10_000);
+        runner.join(10_000);
+        assertThat(finishedWhenClosed).isTrue();
+    }
+
+    private static boolean waitsForTheTask(Thread closer) {
+        for (StackTraceElement frame : closer.getStackTrace()) {
+            if (frame.getMethodName().equals("tryLock")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
