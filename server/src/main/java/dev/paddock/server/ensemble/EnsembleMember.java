@@ -200,9 +200,16 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         }
     }
 
-    /** Log writer thread: entries became durable; tell the member on the request thread (never blocking). */
+    /**
+     * Log writer thread: entries became durable; tell the member on the request thread (never blocking). When
+     * that thread is idle and no next batch waits for this one, the writer plays it and applies and answers
+     * itself: one hand-off fewer per write at low concurrency, and no fsync waits behind the apply.
+     */
     private boolean wake() {
         if (!persistedScheduled.compareAndSet(false, true)) {
+            return true;
+        }
+        if (storage.log().nothingQueued() && requestThread.tryRunHere(persistedTask)) {
             return true;
         }
         if (requestThread.tryExecute(persistedTask)) {

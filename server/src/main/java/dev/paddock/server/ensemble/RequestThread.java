@@ -14,6 +14,14 @@ public interface RequestThread {
     /** Queues a task without ever waiting; false when it could not (the caller tries again later). */
     boolean tryExecute(Runnable task);
 
+    /**
+     * Runs the task on the calling thread, as the request thread, if that thread is idle (nothing queued or
+     * running); false when it did not (the caller queues it). A request thread that cannot say never does.
+     */
+    default boolean tryRunHere(Runnable task) {
+        return false;
+    }
+
     static RequestThread of(RequestLoop loop) {
         return new RequestThread() {
             @Override
@@ -24,6 +32,11 @@ public interface RequestThread {
             @Override
             public boolean tryExecute(Runnable task) {
                 return loop.tryExecute(task);
+            }
+
+            @Override
+            public boolean tryRunHere(Runnable task) {
+                return loop.tryRunHere(task);
             }
         };
     }

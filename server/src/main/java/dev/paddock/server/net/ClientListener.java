@@ -16,9 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +24,9 @@ import java.util.function.Supplier;
 
 /** The client port: a Netty listener whose pipeline is limiter, framing, then the per-connection handler. */
 public final class ClientListener implements AutoCloseable {
-    private final EventLoopGroup boss = new NioEventLoopGroup(1, EssentialThreads.netty("paddock-accept"));
-    private final EventLoopGroup workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
+    private final ClientTransport transport = ClientTransport.chosen();
+    private final EventLoopGroup boss = transport.group(1, EssentialThreads.netty("paddock-accept"));
+    private final EventLoopGroup workers = transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()),
             EssentialThreads.netty("paddock-client-io"));
     private final Channel serverChannel;
 
@@ -53,7 +52,7 @@ public final class ClientListener implements AutoCloseable {
         EventLoopOutboxes outboxes = new EventLoopOutboxes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,

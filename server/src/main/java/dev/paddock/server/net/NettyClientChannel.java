@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * and flushes go to Netty as they come; watch events go through the channel's {@link EventLoopOutbox}, one
  * task per event loop for a whole fan-out, and every other call first submits that outbox so the connection's
  * order is the order of the calls.
+ *
+ * <p>Every operation reaches the channel in the order the request thread made it. Made from another thread,
+ * Netty queues it as a task on the channel's event loop (behind the outbox batches submitted before it); made
+ * on that event loop itself (a request the Netty thread ran as the request thread, {@code
+ * RequestLoop.tryRunHere}) it would take effect at once, ahead of writes and outbox batches queued earlier (a
+ * watch event before the reply that reflects its change), so there it is queued the same way ({@link
+ * #inOrder}).
  */
 final class NettyClientChannel implements ClientChannel {
     private final Channel channel;
@@ -76,7 +84,7 @@ final class NettyClientChannel implements ClientChannel {
             body.write(out);
         }
         direct();
-        channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        inOrder(() -> channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise()));
         return len;
     }
 
@@ -100,7 +108,7 @@ final class NettyClientChannel implements ClientChannel {
         out.writeInt(len);
         record.write(out);
         direct();
-        channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        inOrder(() -> channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise()));
     }
 
     @Override
@@ -108,7 +116,7 @@ final class NettyClientChannel implements ClientChannel {
         outbox.submit();
         if (unflushed) {
             unflushed = false;
-            channel.flush();
+            inOrder(channel::flush);
         }
     }
 
@@ -116,13 +124,26 @@ final class NettyClientChannel implements ClientChannel {
     public void close() {
         outbox.submit();
         ByteBuf empty = Unpooled.EMPTY_BUFFER;
-        channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE);
+        inOrder(() -> channel.writeAndFlush(empty).addListener(ChannelFutureListener.CLOSE));
     }
 
     @Override
     public void abort() {
         // Not through the outbox: the request throttle's thread aborts too, and what is queued is dropped anyway.
-        channel.close();
+        inOrder(channel::close);
+    }
+
+    /**
+     * Off the event loop Netty itself queues the operation behind the earlier ones; on it, it is queued here
+     * (run after the current read, still in this loop turn, with no wake-up).
+     */
+    private void inOrder(Runnable operation) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            loop.execute(operation);
+        } else {
+            operation.run();
+        }
     }
 
     /**

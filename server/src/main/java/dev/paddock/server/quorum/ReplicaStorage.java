@@ -30,6 +30,14 @@ public interface ReplicaStorage {
      */
     long durableZxid();
 
+    /**
+     * True when no append, truncation or reset waits to reach the disk (any thread); see
+     * {@code LogDevice.nothingQueued}. Storage that cannot tell says false.
+     */
+    default boolean nothingQueued() {
+        return false;
+    }
+
     /** Entries up to and including this zxid live only in the snapshot. */
     long baseZxid();
 

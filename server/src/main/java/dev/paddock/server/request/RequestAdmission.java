@@ -74,7 +74,7 @@ public final class RequestAdmission {
         if (throttled) {
             ticket.markThrottled();
         }
-        loop.execute(() -> work.run(ticket));
+        loop.runHereOrExecute(() -> work.run(ticket)); // an idle request thread: run here, no hand-off
     }
 
     /** ZooKeeper's shouldThrottle: more requests in process, or waiting for the throttle, than the limit. */

@@ -53,6 +53,15 @@ public interface LogDevice extends AutoCloseable {
 
     long fsyncCount();
 
+    /**
+     * True when nothing is queued for the device (any thread): a durable-point report made now is not
+     * followed by a batch already waiting, so whoever hears it may do its work before the next write without
+     * delaying it. A device that cannot tell says false.
+     */
+    default boolean nothingQueued() {
+        return false;
+    }
+
     /** Writes and forces everything queued, then stops. */
     @Override
     void close();

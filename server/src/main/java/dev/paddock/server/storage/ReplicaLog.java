@@ -186,6 +186,11 @@ public final class ReplicaLog implements ReplicaStorage, AutoCloseable {
         return durable;
     }
 
+    @Override
+    public boolean nothingQueued() {
+        return device.nothingQueued();
+    }
+
     private long durablePoint() {
         LogDevice.Durable d = device.durable();
         long durable = d.generation() == generation ? d.zxid() : durableAtGenerationStart;

@@ -92,6 +92,11 @@ final class SegmentWriter implements LogDevice {
         return fsyncCount;
     }
 
+    @Override
+    public boolean nothingQueued() {
+        return queue.isEmpty();
+    }
+
     /** Queues an operation; blocks while the queue is full, throws once the writer failed or closed. */
     @Override
     public void submit(Op op) {
