@@ -29,15 +29,11 @@ import org.junit.jupiter.api.Test;
 class NettyClientChannelOrderTest {
     private final EventLoopGroup group = new NioEventLoopGroup(1);
 
-    @AfterEach
-    void stop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
 
-    @Test
-    void aWriteOnTheEventLoopQueuesBehindEarlierWritesFromOtherThreads() throws Exception {
-        CompletableFuture<Channel> accepted = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+    /** A loopback listener whose first accepted connection completes {@link #accepted}. */
+    private Channel listen() throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -45,6 +41,16 @@ class NettyClientChannelOrderTest {
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+    }
+
+    @AfterEach
+    void stop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void aWriteOnTheEventLoopQueuesBehindEarlierWritesFromOtherThreads() throws Exception {
+        Channel server = listen();
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(),
                 ((InetSocketAddress) server.localAddress()).getPort())) {
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
@@ -75,15 +81,7 @@ class NettyClientChannelOrderTest {
      */
     @Test
     void onTheEventLoopAnEventInTheOutboxGoesOutBeforeTheReplyAfterIt() throws Exception {
-        CompletableFuture<Channel> accepted = new CompletableFuture<>();
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        accepted.complete(ch);
-                    }
-                })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+        Channel server = listen();
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(),
                 ((InetSocketAddress) server.localAddress()).getPort())) {
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
