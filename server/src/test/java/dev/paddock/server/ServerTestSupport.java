@@ -31,6 +31,34 @@ public final class ServerTestSupport {
         }
     }
 
+    /**
+     * {@code count} distinct free ports: every probe socket stays open until all are chosen, because ports
+     * probed one after the other can repeat (a member whose client and election ports came out equal
+     * failed to bind in CI).
+     */
+    public static int[] freePorts(int count) {
+        List<ServerSocket> probes = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                probes.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : probes) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // a probe that does not close leaves its port taken; the test then fails to bind it
+                }
+            }
+        }
+    }
+
     /** Writes {@code zoo.cfg} in {@code dir} from the entries, in order, and loads it. */
     public static ServerConfig config(Path dir, Map<String, String> entries) throws Exception {
         StringBuilder text = new StringBuilder();
@@ -42,9 +70,14 @@ public final class ServerTestSupport {
 
     /** The ensemble lines for members 1..n: server.N=127.0.0.1:quorum:election;127.0.0.1:client. */
     public static List<String> serverLines(int[] clientPorts) {
+        int[] ports;
+        do {
+            ports = freePorts(2 * clientPorts.length); // quorum and election ports, none a client port
+        } while (java.util.Arrays.stream(ports).anyMatch(p -> java.util.Arrays.stream(clientPorts).anyMatch(c -> c == p)));
         List<String> lines = new ArrayList<>();
         for (int id = 1; id < clientPorts.length; id++) {
-            lines.add("server." + id + "=127.0.0.1:" + freePort() + ":" + freePort() + ";127.0.0.1:" + clientPorts[id]);
+            lines.add("server." + id + "=127.0.0.1:" + ports[2 * id] + ":" + ports[2 * id + 1] + ";127.0.0.1:"
+                    + clientPorts[id]);
         }
         return lines;
     }

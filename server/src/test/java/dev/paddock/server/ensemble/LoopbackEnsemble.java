@@ -42,9 +42,10 @@ final class LoopbackEnsemble implements AutoCloseable {
         clientPorts = new int[count + 1];
         lines = new String[count + 1];
         servers = new PaddockServer[count + 1];
+        int[] ports = ServerTestSupport.freePorts(3 * count);
         for (int id = 1; id <= count; id++) {
-            clientPorts[id] = ServerTestSupport.freePort();
-            lines[id] = "127.0.0.1:" + ServerTestSupport.freePort() + ":" + ServerTestSupport.freePort()
+            clientPorts[id] = ports[3 * id - 3];
+            lines[id] = "127.0.0.1:" + ports[3 * id - 2] + ":" + ports[3 * id - 1]
                     + roles.getOrDefault(id, "") + ";127.0.0.1:" + clientPorts[id];
         }
     }
