@@ -42,19 +42,8 @@ public final class ServerStorage implements MemberStorage {
         this.recovered = recovered;
         this.log = log;
         this.snapshots = snapshots;
-        this.snapshotAfterReplayZxid = startupSnapshotDue(recovered) ? recovered.lastZxid() : 0;
+        this.snapshotAfterReplayZxid = recovered.replayed() == 0 ? 0 : recovered.lastZxid();
         this.background = background;
-    }
-
-    /**
-     * Whether the log read at start-up is worth a snapshot once applied: only when it went beyond the in-memory
-     * window (part of it had to be read back from the segments). A few entries after the snapshot (each restart
-     * logs one or two as its leader starts an epoch) replay in no time, while a snapshot of the whole tree for
-     * them would compete with the first clients for the CPU and hold its capture while it is written; the
-     * periodic policy (snapCount, the tail's bytes) still covers them.
-     */
-    static boolean startupSnapshotDue(Recovery.Result recovered) {
-        return recovered.replayed() > 0 && !recovered.olderEntries().isEmpty();
     }
 
     /**

@@ -320,20 +320,4 @@ class BoundedTailTest {
             assertThat(zxids(listOf(log.reconfigCandidates(100, 400, 64)))).isEqualTo(scanned);
         }
     }
-
-    @Test
-    void aStartUpSnapshotIsDueOnlyForALogBeyondTheWindow() throws Exception {
-        List<Txn> txns = workload(18, 300);
-        snapshot(snaps(), txns, 250);
-        log(logs(), txns, 0, 300, 64 * 1024);
-        Recovery.Result few = Recovery.load(snaps(), logs(), true, true, new ReplicaLog.TailBound(100, 1 << 20));
-        assertThat(few.replayed()).isEqualTo(50);
-        assertThat(ServerStorage.startupSnapshotDue(few)).as("50 entries within the window").isFalse();
-        Recovery.Result many = Recovery.load(snaps(), logs(), true, true, new ReplicaLog.TailBound(20, 1 << 20));
-        assertThat(ServerStorage.startupSnapshotDue(many)).as("50 entries, 30 read back from disk").isTrue();
-        Recovery.Result none = Recovery.load(snaps(), dir.resolve("empty"), true, true,
-                new ReplicaLog.TailBound(20, 1 << 20));
-        assertThat(none.replayed()).isZero();
-        assertThat(ServerStorage.startupSnapshotDue(none)).isFalse();
-    }
 }
