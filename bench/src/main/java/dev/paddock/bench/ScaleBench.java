@@ -61,6 +61,9 @@ final class ScaleBench {
      * Replaces the plain server the harness started (it snapshots at the default snapCount) by one that takes
      * no snapshot while filling, runs the section and returns the live server of the last restart.
      */
+    /** How long no snapshot being written counts as none coming (the start-up one begins once the log is applied). */
+    private static final long SETTLE_MS = 3_000;
+
     ServerProcess run(ServerProcess plain, Path dir, int round) throws Exception {
         ServerKind kind = plain.kind;
         plain.close();
@@ -93,6 +96,7 @@ final class ScaleBench {
         ServerProcess fromSnapshot = restart(kind, dir, round, item, "restart from the snapshot, to first read",
                 "scale-restart-snapshot", withSnapshot);
         try {
+            awaitSnapshotsSettled(fromSnapshot, withSnapshot);
             heap(fromSnapshot, item, round, heapEmpty);
         } catch (Exception e) {
             fromSnapshot.close();
@@ -179,6 +183,28 @@ final class ScaleBench {
             restarted.close();
             throw e;
         }
+    }
+
+    /**
+     * Before the heap is measured: a restart that replayed entries after the snapshot writes a start-up
+     * snapshot (ZooKeeper before serving, Paddock while serving), whose capture is on the heap until the file
+     * is written. Waits for such a snapshot to finish, or for {@link #SETTLE_MS} with none begun.
+     */
+    private void awaitSnapshotsSettled(ServerProcess server, DiskUsage before) throws Exception {
+        long quietSince = System.nanoTime();
+        long deadline = quietSince + TimeUnit.SECONDS.toNanos(RESTART_TIMEOUT_S);
+        while (System.nanoTime() < deadline) {
+            DiskUsage now = DiskUsage.of(server.dataDir);
+            boolean writing = now.files().stream().anyMatch(f -> f.kind().equals("snapshot being written"));
+            if (writing) {
+                quietSince = System.nanoTime();
+            } else if (!before.snapshots().containsAll(now.snapshots())
+                    || System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(SETTLE_MS)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException(server.kind.label + " still writing a snapshot " + RESTART_TIMEOUT_S + " s after restart");
     }
 
     /**
