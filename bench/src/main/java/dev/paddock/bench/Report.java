@@ -86,7 +86,7 @@ final class Report {
         md.append("# Paddock against ZooKeeper 3.9.5: ").append(settings.mode()).append(" run ").append(stem).append("\n\n");
         md.append("Every figure was taken against both servers in the same run: both as child JVMs with the same heap "
                 + "and GC flags, data directories on the same disk, fsync at its default (on), ")
-                .append(settings.rounds()).append(" round(s) per section interleaved Paddock, ZooKeeper, Paddock, ZooKeeper. "
+                .append(settings.rounds()).append(" round(s) per section interleaved, the first server alternating (Paddock, ZooKeeper; ZooKeeper, Paddock; ...). "
                 + "A figure is the median over rounds; **ratio = Paddock / ZooKeeper**; spread is the range of the "
                 + "per-round ratios. For latencies and sizes a ratio below 1 favours Paddock, for rates above 1 does. "
                 + "'worse'/'better' marks a difference beyond 5 %, in Paddock's direction.\n\n");

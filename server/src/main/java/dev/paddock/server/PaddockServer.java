@@ -97,6 +97,8 @@ public final class PaddockServer implements AutoCloseable {
             return MirrorServer.start(config, clock);
         }
         Files.createDirectories(config.dataDir());
+        // Reading a large data directory back takes seconds on one core; the client port's classes load meanwhile.
+        ClientListener.warmUpInBackground();
         // A ZooKeeper data directory and no Paddock data: take ZooKeeper's state over before anything opens.
         ZooKeeperImport.importIfPresent(config);
         EnsembleConfig ensemble;

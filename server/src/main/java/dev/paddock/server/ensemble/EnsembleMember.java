@@ -114,7 +114,8 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
     /**
      * Opens the server's storage and loads the newest snapshot into {@code stateMachine}; the entries logged
      * after it wait in the log until the member knows they are committed (at once, for a one-member
-     * ensemble).
+     * ensemble), except on a standalone server, where everything logged is committed and start-up applies it
+     * as it reads it.
      *
      * @throws RecoveryException when the data on disk cannot be read without losing acknowledged entries
      */
@@ -126,7 +127,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         SplittableRandom storageRandom = random.split();
         MemberStorage.Opener storage = wake -> ServerStorage.open(config, requestThread::execute, storageRandom,
-                wake);
+                wake, membership.standalone());
         MemberNetwork network = membership.hasPeers() ? new TransportNetwork(membership, clock,
                 QuorumTransport.maxFrameBytes(config.juteMaxBufferBytes()), security) : MemberNetwork.NONE;
         return open(membership, config, stateMachine, watches, tracker,
@@ -146,6 +147,7 @@ public final class EnsembleMember implements WritePath, Host, AutoCloseable {
         // Recovered sessions live on with fresh deadlines, so their clients can come back in time.
         stateMachine.sessions().forEach(tracker::add);
         tracker.recordTouches();
+        m.storage.tookRecoveredState(stateMachine);
         return m;
     }
 

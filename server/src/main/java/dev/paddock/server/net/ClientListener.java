@@ -80,6 +80,35 @@ public final class ClientListener implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads and initialises, on a thread of its own, what opening the client port and serving its first
+     * connection need (the transport's native library, Netty's bootstrap, channel and allocator, this
+     * package's handlers), so that work overlaps a long start-up (a large log read back) instead of
+     * following it: a restarted server answers its first client sooner. Only class loading; nothing is bound
+     * or started, and a failure here is left for the real opening to meet and report.
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(ClientListener::warmUp, "paddock-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private static void warmUp() {
+        try {
+            ClassLoader loader = ClientListener.class.getClassLoader();
+            Class.forName(ClientTransport.chosen().serverChannel().getName(), true, loader);
+            for (Class<?> c : new Class<?>[] {ServerBootstrap.class, ChannelInitializer.class, WriteBufferWaterMark.class,
+                    FrameDecoder.class, ClientHandler.class, NettyClientChannel.class, EventLoopOutboxes.class,
+                    ConnectionLimiter.class, ConnectionThrottle.class}) {
+                Class.forName(c.getName(), true, loader);
+            }
+            io.netty.buffer.ByteBufAllocator.DEFAULT.buffer(64).release();
+        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            // Nothing lost: the client port loads the same classes when it opens, and reports what fails there.
+        }
+    }
+
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }

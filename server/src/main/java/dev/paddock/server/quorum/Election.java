@@ -228,10 +228,17 @@ final class Election {
         if (!proposal.equals(candidate)) {
             candidate = proposal;
             stableTicks = 0;
-            return null;
+            if (!soleVoter()) {
+                return null;
+            }
         }
-        // Wait one tick for a better vote still on its way, as ZooKeeper's finalizeWait does.
-        return ++stableTicks >= ticksToWait() ? proposal.leader() : null;
+        // Wait one tick for a better vote still on its way, as ZooKeeper's finalizeWait does; the only voter
+        // of every configuration it knows has no other vote to wait for (a standalone server starts at once).
+        return soleVoter() || ++stableTicks >= ticksToWait() ? proposal.leader() : null;
+    }
+
+    private boolean soleVoter() {
+        return config.voters().size() == 1 && config.voters().contains(myId) && logged.isEmpty() && heard.isEmpty();
     }
 
     /** A voter that says it leads and that a quorum (counting itself) follows. */

@@ -25,13 +25,22 @@ public interface MemberStorage extends AutoCloseable {
 
     /**
      * The state machine at the newest durable snapshot, as start-up read it; the entries logged after it wait
-     * in {@link #log()} until the member knows they are committed. Handed over once: the caller takes its
+     * in {@link #log()} until the member knows they are committed (unless start-up knew they all are and applied
+     * them: then it stands at the last of them, and the member starts with them applied). Handed over once: the caller takes its
      * contents ({@code StateMachine.restoreFrom}).
      */
     StateMachine recoveredState();
 
     /** The member's epochs and log. */
     ReplicaStorage log();
+
+    /**
+     * The member took the recovered state's contents into {@code stateMachine} (when start-up applied the log,
+     * it already stands at the last logged entry): the storage may snapshot it now. Request thread, or before
+     * it starts.
+     */
+    default void tookRecoveredState(StateMachine stateMachine) {
+    }
 
     /** Counts one applied entry and starts a snapshot when the policy says one is due (request thread). */
     void applied(StateMachine stateMachine);

@@ -54,12 +54,14 @@ public final class Recovery {
      * stay on disk, {@code olderReconfigs} those of them that are reconfigurations (so a member finds its logged
      * configurations without reading the log back), and {@code loggedBytes} the payload of all of them. {@code lastSegment} and
      * {@code lastSegmentEnd} say where the newest segment's valid records end (null when there is no segment).
+     * {@code applied}: the state machine holds every entry read ({@link #recover}, {@link #loadApplying}), so
+     * it stands at {@code lastZxid}; otherwise at {@code snapshotZxid}.
      */
     public record Result(StateMachine stateMachine, Path snapshot, long snapshotZxid, int replayed,
                          long lastZxid, List<String> problems, long loadSnapshotMs, long replayMs,
                          List<Entry> entries, ZxidRuns olderEntries, ZxidRuns olderReconfigs, long loggedBytes,
                          Path lastSegment,
-                         long lastSegmentEnd) {
+                         long lastSegmentEnd, boolean applied) {
     }
 
     /**
@@ -67,7 +69,7 @@ public final class Recovery {
      */
     public static Result recover(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair)
             throws IOException, RecoveryException {
-        return read(snapDir, logDir, extendedTypesEnabled, repair, null);
+        return read(snapDir, logDir, extendedTypesEnabled, repair, null, true);
     }
 
     /**
@@ -83,13 +85,24 @@ public final class Recovery {
     /** Like {@link #load}, keeping in memory only the newest entries {@code window} allows. */
     public static Result load(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair,
                               ReplicaLog.TailBound window) throws IOException, RecoveryException {
-        return read(snapDir, logDir, extendedTypesEnabled, repair, window);
+        return read(snapDir, logDir, extendedTypesEnabled, repair, window, false);
     }
 
-    /** {@code window} null: apply every entry; else keep them unapplied, the newest in memory. */
+    /**
+     * Like {@link #load}, but also applies every entry to the state machine as it is read, in the same pass:
+     * for a server that knows every entry it logged is committed (a standalone server, whose log is its
+     * quorum's), so start-up reads the log once instead of checking it here and reading it back to apply it.
+     * The newest entries are still kept for the log, as {@link #load} keeps them; the result is
+     * {@link Result#applied}.
+     */
+    public static Result loadApplying(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair,
+                                      ReplicaLog.TailBound window) throws IOException, RecoveryException {
+        return read(snapDir, logDir, extendedTypesEnabled, repair, window, true);
+    }
+
+    /** {@code apply}: apply every entry; {@code window} not null: keep the newest in memory too (for a log). */
     private static Result read(Path snapDir, Path logDir, boolean extendedTypesEnabled, boolean repair,
-                               ReplicaLog.TailBound window) throws IOException, RecoveryException {
-        boolean apply = window == null;
+                               ReplicaLog.TailBound window, boolean apply) throws IOException, RecoveryException {
         List<String> problems = new ArrayList<>();
         if (repair) {
             removeTemporaryFiles(snapDir);
@@ -124,18 +137,13 @@ public final class Recovery {
                     Long.toHexString(snapZxid), sm.tree().nodeCount(), sm.sessions().size());
         }
         long t1 = System.nanoTime();
-        Replay replay = new Replay(sm, snapZxid, badSnapshots, window);
-        List<Path> segments = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
-        // Start at the newest segment that begins at or before the first entry needed.
-        int start = 0;
-        for (int i = 0; i < segments.size(); i++) {
-            if (LogFormat.zxidOf(segments.get(i), LogFormat.LOG_PREFIX) <= snapZxid + 1) {
-                start = i;
+        Replay replay = new Replay(snapZxid, badSnapshots, window);
+        try (PipelinedApply applier = apply ? new PipelinedApply(sm) : null) {
+            replay.applier = applier;
+            replayLog(logDir, replay, problems, repair);
+            if (applier != null) {
+                applier.finish();
             }
-        }
-        for (int i = start; i < segments.size(); i++) {
-            boolean last = i == segments.size() - 1;
-            replaySegment(segments.get(i), last, replay, problems, repair);
         }
         Path lastSegment = null;
         long lastSegmentEnd = -1;
@@ -155,15 +163,36 @@ public final class Recovery {
         return new Result(sm, used, snapZxid, replay.count, replay.last, List.copyOf(problems),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, replay.keptEntries(), replay.older, replay.olderReconfigs,
                 replay.bytes,
-                lastSegment, lastSegmentEnd);
+                lastSegment, lastSegmentEnd, apply);
     }
 
-    /** Applies records in zxid order and checks that none is missing after the snapshot. */
+    /** Reads every segment from the one that holds the first entry after the snapshot. */
+    private static void replayLog(Path logDir, Replay replay, List<String> problems, boolean repair)
+            throws IOException, RecoveryException {
+        List<Path> segments = LogFormat.list(logDir, LogFormat.LOG_PREFIX);
+        // Start at the newest segment that begins at or before the first entry needed.
+        int start = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            if (LogFormat.zxidOf(segments.get(i), LogFormat.LOG_PREFIX) <= replay.snapZxid + 1) {
+                start = i;
+            }
+        }
+        for (int i = start; i < segments.size(); i++) {
+            boolean last = i == segments.size() - 1;
+            replaySegment(segments.get(i), last, replay, problems, repair);
+        }
+    }
+
+    /**
+     * Checks records in zxid order, and that none is missing after the snapshot; hands each to the applier
+     * (when applying) and keeps the newest (when bounded).
+     */
     private static final class Replay implements SegmentScanner.Visitor {
-        final StateMachine sm;
         final long snapZxid;
         final List<String> badSnapshots;
         final ReplicaLog.TailBound bound;
+        /** Applies what is read, on its own thread; null when the entries are only kept. */
+        PipelinedApply applier;
         /**
          * The newest records read (load only), as views of the mapped segments: a record is copied onto the heap
          * only if it is still among the newest at the end ({@link #keptEntries}), so a log far larger than the
@@ -181,8 +210,7 @@ public final class Recovery {
         Path cleanFile;
         long cleanEnd;
 
-        Replay(StateMachine sm, long snapZxid, List<String> badSnapshots, ReplicaLog.TailBound bound) {
-            this.sm = sm;
+        Replay(long snapZxid, List<String> badSnapshots, ReplicaLog.TailBound bound) {
             this.snapZxid = snapZxid;
             this.badSnapshots = badSnapshots;
             this.bound = bound;
@@ -245,12 +273,14 @@ public final class Recovery {
                 throw new GapException("entries 0x" + Long.toHexString(last + 1) + " to 0x"
                         + Long.toHexString(zxid - 1) + " are missing before " + file + " offset " + offset);
             }
-            if (bound == null) {
-                sm.apply(decode(zxid, offset, payload));
+            if (applier != null) {
+                applier.accept(decode(zxid, offset, payload));
             } else {
                 // Only the record version is checked here; the member decodes each entry when it applies it
                 // (a record with a valid checksum that does not decode then stops the process, naming it).
                 checkVersion(zxid, offset, payload);
+            }
+            if (bound != null) {
                 keep(zxid, payload);
             }
             last = zxid;

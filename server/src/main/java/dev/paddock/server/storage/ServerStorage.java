@@ -49,17 +49,22 @@ public final class ServerStorage implements MemberStorage {
     /**
      * @param requestThread runs the snapshot service's hand-backs on the request thread
      * @param wake          called on the log writer's thread when entries became durable; false = ask again
+     * @param everyEntryCommitted whether everything this server logged is committed (a standalone server, the
+     *                      only member of its quorum): then start-up applies the log as it reads it
+     *                      ({@link Recovery#loadApplying}) instead of leaving it for the member to read back
      * @throws RecoveryException when the data on disk cannot be read without losing acknowledged entries
      */
     public static ServerStorage open(ServerConfig config, Executor requestThread, RandomGenerator random,
-                                     BooleanSupplier wake) throws IOException, RecoveryException {
+                                     BooleanSupplier wake, boolean everyEntryCommitted)
+            throws IOException, RecoveryException {
         StorageLayout layout = StorageLayout.of(config);
         Files.createDirectories(layout.snapDir());
         Files.createDirectories(layout.logDir());
         LegacyMemberLog.convertIfPresent(layout);
         ReplicaLog.TailBound window = ReplicaLog.TailBound.fromSystemProperties();
-        Recovery.Result recovered = Recovery.load(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(),
-                true, window);
+        Recovery.Result recovered = everyEntryCommitted
+                ? Recovery.loadApplying(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(), true, window)
+                : Recovery.load(layout.snapDir(), layout.logDir(), config.extendedTypesEnabled(), true, window);
         LOG.info("Read snapshot zxid 0x{} ({} nodes, {} sessions) in {} ms and {} log entries after it in {} ms",
                 Long.toHexString(recovered.snapshotZxid()), recovered.stateMachine().tree().nodeCount(),
                 recovered.stateMachine().sessions().size(), recovered.loadSnapshotMs(), recovered.replayed(),
@@ -137,14 +142,28 @@ public final class ServerStorage implements MemberStorage {
 
     @Override
     public void applied(StateMachine stateMachine) {
-        if (snapshotAfterReplayZxid > 0 && stateMachine.lastZxid() >= snapshotAfterReplayZxid) {
-            snapshotAfterReplayZxid = 0;
-            // As ZooKeeper does after loading: the next start reads this snapshot instead of replaying the
-            // same log again. Copy-on-write, so clients are served while it is written.
-            LOG.info("After applying the log read at start-up: {}", snapshots.snapshotNow(stateMachine).strip());
-            return;
+        if (!snapshotAfterReplay(stateMachine)) {
+            snapshots.applied(stateMachine);
         }
-        snapshots.applied(stateMachine);
+    }
+
+    @Override
+    public void tookRecoveredState(StateMachine stateMachine) {
+        snapshotAfterReplay(stateMachine);
+    }
+
+    /**
+     * As ZooKeeper does after loading: once the log read at start-up is applied, a snapshot, so the next start
+     * reads it instead of replaying the same log again. Copy-on-write, so clients are served while it is
+     * written. True when it started one.
+     */
+    private boolean snapshotAfterReplay(StateMachine stateMachine) {
+        if (snapshotAfterReplayZxid == 0 || stateMachine.lastZxid() < snapshotAfterReplayZxid) {
+            return false;
+        }
+        snapshotAfterReplayZxid = 0;
+        LOG.info("After applying the log read at start-up: {}", snapshots.snapshotNow(stateMachine).strip());
+        return true;
     }
 
     @Override

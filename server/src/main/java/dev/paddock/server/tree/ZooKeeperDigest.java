@@ -92,12 +92,17 @@ public final class ZooKeeperDigest {
     }
 
     /**
-     * Becomes the digest of a tree that replaced this one (recovery's result, a leader's snapshot): its value
-     * recomputed over {@code nodes} (so a tree built while switched on or off is counted as this one is) and
-     * the other's history, with zeros when this digest is off.
+     * Becomes the digest of a tree that replaced this one (recovery's result, a leader's snapshot): the other's
+     * value when both are switched on (it followed every change of that tree), else recomputed over
+     * {@code tree} (so a tree built while switched off is counted as this one is); and the other's history,
+     * with zeros when this digest is off. Taking the value over spares a restart a walk of the whole tree.
      */
     void takeOver(ZooKeeperDigest other, DataTree tree) {
-        recount(tree);
+        if (enabled && other.enabled) {
+            value = other.value;
+        } else {
+            recount(tree);
+        }
         history.clear();
         for (Entry e : other.history) {
             history.addLast(enabled ? e : new Entry(e.zxid(), e.version(), 0));

@@ -101,6 +101,31 @@ class BoundedTailTest {
     }
 
     @Test
+    void aStartThatAppliesAsItReadsEndsAsApplyingTheLogWouldAndKeepsTheSameWindow() throws Exception {
+        List<Txn> txns = workload(13, 3000);
+        snapshot(snaps(), txns, 200);
+        log(logs(), txns, 0, 1500, 64 * 1024);
+        log(logs(), txns, 1500, 3000, 64 * 1024);
+        ReplicaLog.TailBound bound = new ReplicaLog.TailBound(100, 1 << 20);
+
+        Recovery.Result kept = Recovery.load(snaps(), logs(), true, false, bound);
+        Recovery.Result applying = Recovery.loadApplying(snaps(), logs(), true, false, bound);
+
+        assertThat(kept.applied()).isFalse();
+        assertThat(kept.stateMachine().lastZxid()).isEqualTo(200);
+        assertThat(applying.applied()).isTrue();
+        assertThat(applying.stateMachine().lastZxid()).isEqualTo(3000);
+        assertThat(TreeDigest.of(applying.stateMachine())).isEqualTo(TreeDigest.of(applied(txns, 3000)));
+        assertThat(applying.replayed()).isEqualTo(kept.replayed()).isEqualTo(2800);
+        assertThat(applying.lastZxid()).isEqualTo(3000);
+        assertSame(applying.entries(), kept.entries());
+        assertThat(applying.olderEntries().count()).isEqualTo(kept.olderEntries().count()).isEqualTo(2700);
+        // Recovery that only applies (the check tool's) reaches the same tree.
+        assertThat(TreeDigest.of(Recovery.recover(snaps(), logs(), true, false).stateMachine()))
+                .isEqualTo(TreeDigest.of(applying.stateMachine()));
+    }
+
+    @Test
     void theByteBoundAlsoLimitsTheWindow() throws Exception {
         List<Txn> txns = workload(12, 800);
         log(logs(), txns, 0, 800, 64 * 1024);

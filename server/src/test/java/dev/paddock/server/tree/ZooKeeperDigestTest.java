@@ -119,6 +119,19 @@ class ZooKeeperDigestTest {
     }
 
     @Test
+    void aTreeBuiltWithTheDigestOffIsCountedWhenAServerWithItOnTakesItOver() throws IOException {
+        StateMachine built = new StateMachine(true);
+        built.disableZooKeeperDigest();
+        Workload w = new Workload(built, new Random(12));
+        for (int i = 0; i < 300; i++) {
+            w.step();
+        }
+        StateMachine server = new StateMachine(true);
+        server.restoreFrom(built);
+        assertThat(server.zooKeeperDigest().value()).isNotZero().isEqualTo(zooKeeperDigestOf(server.tree()));
+    }
+
+    @Test
     void switchedOffItIsZeroEverywhere() {
         StateMachine source = new StateMachine(true);
         Workload w = new Workload(source, new Random(3));
