@@ -265,6 +265,11 @@ public final class Recovery {
         }
 
         @Override
+        public boolean wants(long zxid) {
+            return zxid > last; // older ones are in the snapshot, or were read from an earlier segment
+        }
+
+        @Override
         public void record(long zxid, long offset, java.nio.ByteBuffer payload) throws IOException {
             if (zxid <= last) {
                 return; // already in the snapshot, or replayed from an earlier segment

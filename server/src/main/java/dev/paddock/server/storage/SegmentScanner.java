@@ -24,6 +24,15 @@ public final class SegmentScanner {
          * referenced, unless the file is cut below it.
          */
         void record(long zxid, long offset, ByteBuffer payload) throws IOException;
+
+        /**
+         * Whether {@link #record} wants the valid record {@code zxid} (checked all the same); false spares
+         * building its payload view, for records a reader skips (those a snapshot already holds: a restart from
+         * a snapshot walks the million records of the segment it ends in).
+         */
+        default boolean wants(long zxid) {
+            return true;
+        }
     }
 
     /** Where and why the valid records of a segment stop. */
@@ -129,9 +138,9 @@ public final class SegmentScanner {
                 return new Outcome(file, headerValid, headerZxid, records, first, last, pos, limit, problem, pos,
                         resume, resume < 0 ? -1 : buf.getLong((int) resume + 4));
             }
-            ByteBuffer payload = buf.duplicate();
-            payload.position(pos + LogFormat.RECORD_HEADER_BYTES).limit(pos + LogFormat.RECORD_HEADER_BYTES + len);
-            if (visitor != null) {
+            if (visitor != null && visitor.wants(zxid)) {
+                ByteBuffer payload = buf.duplicate();
+                payload.position(pos + LogFormat.RECORD_HEADER_BYTES).limit(pos + LogFormat.RECORD_HEADER_BYTES + len);
                 // Format 1 segments hold bare transactions; every reader sees entry payloads.
                 visitor.record(zxid, pos, bareTxns ? EntryPayload.fromBareTxn(payload.slice()) : payload.slice());
             }
