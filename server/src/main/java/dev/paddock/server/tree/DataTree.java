@@ -440,7 +440,8 @@ public final class DataTree {
         List<Map.Entry<String, Znode>> current = new ArrayList<>();
         forEachNode((path, n, depth) -> current.add(Map.entry(path, n)));
         indexes.clear();
-        ParentsFirstLinker linker = new ParentsFirstLinker(indexes);
+        digest.startCounting();
+        ParentsFirstLinker linker = new ParentsFirstLinker(indexes, digest);
         nodes.accept(linker::accept);
         List<Map.Entry<String, Znode>> waiting = linker.waiting;
         if (linker.root == null) {
@@ -448,6 +449,7 @@ public final class DataTree {
             oldRoot.dropChildren();
             linker.root = oldRoot;
             linker.count++;
+            digest.add("/", oldRoot);
         }
         for (Map.Entry<String, Znode> e : current) {
             if (!e.getKey().equals("/") && walk(linker.root, e.getKey()) == null) {
@@ -471,6 +473,6 @@ public final class DataTree {
         linker.root.childrenToAdd();
         root = linker.root;
         nodeCount = linker.count;
-        digest.recount(this);
+        // The linker counted every node linked; the digest of the tree as loaded, with no second walk.
     }
 }

@@ -7,18 +7,23 @@ import java.util.Map;
 /**
  * {@link DataTree#loadParentsFirst}'s linking: each node given is linked to its parent as it arrives, the parent
  * found from the new root or, for a run of siblings, kept from the node before; a node whose parent is not
- * linked yet waits in {@link #waiting}. Keeps the tree's {@link NodeIndexes} in step.
+ * linked yet waits in {@link #waiting}. Keeps the tree's {@link NodeIndexes} and its ZooKeeper digest in step:
+ * each node's term is counted as it is linked (a node given twice: the one it replaces leaves the sum), so
+ * a million-node load needs no second walk of the tree to count it.
  */
 final class ParentsFirstLinker {
     private final NodeIndexes indexes;
+    private final ZooKeeperDigest digest;
     Znode root;
     int count;
     final List<Map.Entry<String, Znode>> waiting = new ArrayList<>();
     private String lastParentPath;
     private Znode lastParent;
 
-    ParentsFirstLinker(NodeIndexes indexes) {
+    /** {@code digest} starts at zero: it counts the nodes linked from here on. */
+    ParentsFirstLinker(NodeIndexes indexes, ZooKeeperDigest digest) {
         this.indexes = indexes;
+        this.digest = digest;
     }
 
     void accept(String path, Znode n) {
@@ -29,10 +34,12 @@ final class ParentsFirstLinker {
                 if (lastParent == root) {
                     lastParent = n;
                 }
+                digest.remove(path, root);
             } else {
                 count++;
             }
             root = n;
+            digest.add(path, n);
             return;
         }
         if (root == null || !link(path, n)) {
@@ -64,6 +71,7 @@ final class ParentsFirstLinker {
             n.adoptChildren(given);
             children.replace(given, n);
             indexes.remove(path, given);
+            digest.remove(path, given);
             if (lastParent == given) {
                 lastParent = n;
             }
@@ -72,6 +80,7 @@ final class ParentsFirstLinker {
             count++;
         }
         indexes.add(path, n);
+        digest.add(path, n);
         return true;
     }
 }

@@ -75,6 +75,11 @@ public final class ZooKeeperDigest {
         }
     }
 
+    /** Counting starts again from no node (a tree about to be loaded node by node). */
+    void startCounting() {
+        value = 0;
+    }
+
     /** A failed multi puts every node back, so the value it had before comes back with them. */
     void restoreValue(long saved) {
         value = saved;

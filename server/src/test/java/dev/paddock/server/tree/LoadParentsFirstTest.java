@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The streaming loader a snapshot read uses ({@link DataTree#loadParentsFirst}) builds the tree that the
  * map-based {@link DataTree#load} builds from the same nodes: children in ZooKeeper's order, a repeated path
- * in its first place with its last node, a child given before its parent, system nodes not given kept.
+ * in its first place with its last node, a child given before its parent, system nodes not given kept; and
+ * the same ZooKeeper digest.
  */
 class LoadParentsFirstTest {
 
@@ -47,6 +48,8 @@ class LoadParentsFirstTest {
         DataTree streamed = new StateMachine(true).tree();
         streamed.loadParentsFirst(nodes(pairs));
         assertThat(shape(streamed)).isEqualTo(shape(byMap));
+        // Counted node by node as linked, it is the digest a walk of the loaded tree counts.
+        assertThat(streamed.zooKeeperDigest().value()).isNotZero().isEqualTo(byMap.zooKeeperDigest().value());
         return shape(streamed);
     }
 
@@ -75,6 +78,12 @@ class LoadParentsFirstTest {
     void aChildBeforeItsParentAndSystemNodesLeftOutStillLoad() {
         List<String> shape = both(List.of("/=", "/a/b/c=3", "/a=1", "/a/b=2"));
         assertThat(shape).contains("/a/b/c=3 []", "/zookeeper/quota= []");
+    }
+
+    @Test
+    void nodesWithoutARootKeepTheTreesRoot() {
+        List<String> shape = both(List.of("/a=1", "/a/b=2", "/c=3"));
+        assertThat(shape).contains("/a/b=2 []", "/c=3 []");
     }
 
     @Test
