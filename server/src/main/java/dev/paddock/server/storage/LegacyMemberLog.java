@@ -86,7 +86,7 @@ final class LegacyMemberLog {
                 out.put(LogFormat.segmentHeader(first));
             }
             int start = out.position();
-            out.putInt(len + 1).putLong(zxid).putInt(0).put(EntryPayload.VERSION);
+            out.putInt(len + 1).putLong(zxid).putInt(0).put(EntryPayload.VERSION_FIXED);
             out.put(in.duplicate().position(pos + RECORD_HEADER_BYTES).limit(pos + RECORD_HEADER_BYTES + len));
             out.putInt(start + 12, LogFormat.recordCrc(out, start, len + 1));
             pos += RECORD_HEADER_BYTES + len;

@@ -258,7 +258,7 @@ public final class Recovery {
         }
 
         private void checkVersion(long zxid, long offset, java.nio.ByteBuffer payload) throws GapException {
-            if (payload.remaining() < EntryPayload.PREFIX_BYTES || payload.get(payload.position()) != EntryPayload.VERSION) {
+            if (!EntryPayload.knownVersion(payload)) {
                 throw new GapException("record zxid 0x" + Long.toHexString(zxid) + " in " + file + " at offset "
                         + offset + " is of an unknown record version (written by a newer Paddock?)");
             }

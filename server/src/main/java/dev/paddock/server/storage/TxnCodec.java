@@ -14,8 +14,15 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * A log record's payload: time (8) | session id (8) | opcode (4) | identities (jute list of Id) | the
- * request's own jute encoding. The zxid lives in the record header.
+ * The transaction inside a log record's payload ({@link EntryPayload}), in one of two forms. The zxid lives
+ * in the record header.
+ *
+ * <pre>
+ * compact (written now): opcode (zigzag varint) | time (zigzag varint) | session id (8) | identities and the
+ *                        request in {@link JuteWriter#compact}'s form
+ * fixed (read only):     time (8) | session id (8) | opcode (4) | identities (jute list of Id) | the request's
+ *                        jute encoding
+ * </pre>
  */
 public final class TxnCodec {
     private TxnCodec() {
@@ -46,22 +53,45 @@ public final class TxnCodec {
         return b.array();
     }
 
-    /** @throws MarshallingException when the payload does not decode */
+    /** Writes the compact form (the size is counted by writing it to {@link JuteWriter#counting}). */
+    static void writeCompact(Txn txn, JuteWriter out) {
+        out.writeInt(txn.request().opCode().code).writeVarLong(JuteWriter.zigzag(txn.timeMs()))
+                .writeLong(txn.sessionId()).writeRecordList(txn.identities());
+        txn.request().write(out);
+    }
+
+    /** Reads the fixed form. @throws MarshallingException when the payload does not decode */
     public static Txn read(long zxid, ByteBuffer payload) {
         JuteReader in = JuteReader.of(payload);
         long timeMs = in.readLong();
         long sessionId = in.readLong();
         int opCode = in.readInt();
+        return readRest(zxid, timeMs, sessionId, opCode, payload, in, false);
+    }
+
+    /** Reads the compact form. @throws MarshallingException when the payload does not decode */
+    static Txn readCompact(long zxid, ByteBuffer payload) {
+        JuteReader in = JuteReader.compact(payload);
+        int opCode = in.readInt();
+        long timeMs = JuteReader.unzigzag(in.readVarLong());
+        long sessionId = in.readLong();
+        return readRest(zxid, timeMs, sessionId, opCode, payload, in, true);
+    }
+
+    /** The identities and the request, which {@code in} (reading {@code payload} from its position) is at. */
+    private static Txn readRest(long zxid, long timeMs, long sessionId, int opCode, ByteBuffer payload,
+                                JuteReader in, boolean compact) {
         List<Id> ids;
         int idsAt = in.position();
         IdsSeen seen = lastIds;
-        if (seen != null && seen.isAt(payload, payload.position() + idsAt)) {
+        if (seen != null && seen.compact == compact && seen.isAt(payload, payload.position() + idsAt)) {
             ids = seen.ids;
-            in = JuteReader.of(payload.duplicate().position(payload.position() + idsAt + seen.encoding.length));
+            ByteBuffer rest = payload.duplicate().position(payload.position() + idsAt + seen.encoding.length);
+            in = compact ? JuteReader.compact(rest) : JuteReader.of(rest);
         } else {
             List<Id> read = in.readList(Id::read, 8);
             ids = read == null ? List.of() : List.copyOf(read);
-            remember(payload, payload.position() + idsAt, in.position() - idsAt, ids);
+            remember(payload, payload.position() + idsAt, in.position() - idsAt, ids, compact);
         }
         Request request;
         if (opCode == OpCode.CREATE_SESSION.code) {
@@ -85,16 +115,16 @@ public final class TxnCodec {
      * the encoding last decoded and its list are kept: bytes equal to that encoding would decode to that list
      * and end right after it, so the list is reused. Any thread may decode; a race only misses the reuse.
      */
-    private static void remember(ByteBuffer payload, int at, int length, List<Id> ids) {
+    private static void remember(ByteBuffer payload, int at, int length, List<Id> ids, boolean compact) {
         if (length <= MAX_REMEMBERED_IDS_BYTES) {
             byte[] encoding = new byte[length];
             payload.get(at, encoding);
-            lastIds = new IdsSeen(encoding, ids);
+            lastIds = new IdsSeen(encoding, ids, compact);
         }
     }
 
-    /** An encoding of an identities list and the list it decodes to. */
-    private record IdsSeen(byte[] encoding, List<Id> ids) {
+    /** An encoding of an identities list (in the compact form or the fixed one) and the list it decodes to. */
+    private record IdsSeen(byte[] encoding, List<Id> ids, boolean compact) {
         /** Whether {@code buf} holds this encoding at absolute index {@code at}. */
         boolean isAt(ByteBuffer buf, int at) {
             return buf.limit() - at >= encoding.length

@@ -10,25 +10,33 @@ import java.util.function.Function;
 /**
  * Reads jute's big-endian binary encoding from a buffer that holds one whole frame. Every length is
  * checked against the bytes actually left, so a hostile length can never allocate more than the frame.
+ * A reader made by {@link #compact} reads the compact form {@link JuteWriter#compact} writes.
  */
 public final class JuteReader {
     private final ByteBuffer buf;
+    private final boolean compact;
 
-    private JuteReader(ByteBuffer buf) {
+    private JuteReader(ByteBuffer buf, boolean compact) {
         this.buf = buf;
+        this.compact = compact;
     }
 
     public static JuteReader of(byte[] bytes) {
-        return new JuteReader(ByteBuffer.wrap(bytes));
+        return new JuteReader(ByteBuffer.wrap(bytes), false);
     }
 
     public static JuteReader of(byte[] bytes, int offset, int length) {
-        return new JuteReader(ByteBuffer.wrap(bytes, offset, length).slice());
+        return new JuteReader(ByteBuffer.wrap(bytes, offset, length).slice(), false);
     }
 
     /** Reads from the buffer's position to its limit; the buffer itself is not moved. */
     public static JuteReader of(ByteBuffer buffer) {
-        return new JuteReader(buffer.slice());
+        return new JuteReader(buffer.slice(), false);
+    }
+
+    /** Reads the compact form from the buffer's position to its limit; the buffer itself is not moved. */
+    public static JuteReader compact(ByteBuffer buffer) {
+        return new JuteReader(buffer.slice(), true);
     }
 
     public int remaining() {
@@ -47,8 +55,39 @@ public final class JuteReader {
     }
 
     public int readInt() {
+        if (compact) {
+            long zigzag = readVarLong(5);
+            if (zigzag > 0xffffffffL) {
+                throw new MarshallingException("varint " + zigzag + " does not fit an int");
+            }
+            int v = (int) zigzag;
+            return (v >>> 1) ^ -(v & 1);
+        }
         need(4, "int");
         return buf.getInt();
+    }
+
+    /** An unsigned varint as {@link JuteWriter#writeVarLong} writes it (at most 10 bytes). */
+    public long readVarLong() {
+        return readVarLong(10);
+    }
+
+    /** The inverse of {@link JuteWriter#zigzag}. */
+    public static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private long readVarLong(int maxBytes) {
+        long v = 0;
+        for (int i = 0; i < maxBytes; i++) {
+            need(1, "varint");
+            byte b = buf.get();
+            v |= (long) (b & 0x7f) << (7 * i);
+            if (b >= 0) {
+                return v;
+            }
+        }
+        throw new MarshallingException("varint longer than " + maxBytes + " bytes");
     }
 
     public long readLong() {
@@ -113,7 +152,17 @@ public final class JuteReader {
     }
 
     private int readLength(String what, int bytesPerUnit) {
-        int len = readInt();
+        int len;
+        if (compact) {
+            long plusOne = readVarLong(5);
+            if (plusOne > Integer.MAX_VALUE) {
+                throw new MarshallingException(what + " length " + (plusOne - 1) + " is too large");
+            }
+            len = (int) plusOne - 1;
+            bytesPerUnit = 1; // a compact element can be a single byte
+        } else {
+            len = readInt();
+        }
         if (len < -1) {
             throw new MarshallingException("negative " + what + " length " + len);
         }

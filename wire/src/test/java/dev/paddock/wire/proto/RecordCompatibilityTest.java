@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.paddock.wire.OpCode;
 import dev.paddock.wire.jute.JuteReader;
 import dev.paddock.wire.jute.JuteRecord;
+import dev.paddock.wire.jute.JuteWriter;
 import dev.paddock.wire.jute.MarshallingException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -373,6 +374,31 @@ class RecordCompatibilityTest {
             int prefix = len;
             assertThatThrownBy(() -> c.reader().apply(in)).as("prefix of %d bytes", prefix)
                     .isInstanceOf(MarshallingException.class);
+        }
+    }
+
+    /** Paddock's compact form (its log and member traffic) of every request and record reads back as written. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void theCompactFormReadsBackAndEveryTruncationIsRefused(Case c) {
+        int size = JuteWriter.compactSize(c.ours());
+        ByteBuffer out = ByteBuffer.allocate(size + 2);
+        out.put((byte) 7);
+        JuteWriter.compact(out).writeRecord(c.ours());
+        assertThat(out.position()).as("compactSize").isEqualTo(1 + size);
+        ByteBuffer framed = out.flip().position(1);
+        JuteReader in = JuteReader.compact(framed);
+        assertThat(c.reader().apply(in)).isEqualTo(c.ours());
+        assertThat(in.remaining()).as("bytes left unread").isZero();
+        if (c.ours() instanceof Request request) {
+            assertThat(size).as("never larger than jute here").isLessThanOrEqualTo(request.size());
+            assertThat(Requests.read(request.opCode().code, JuteReader.compact(framed))).isEqualTo(request);
+            for (int len = 0; len < size; len++) {
+                JuteReader prefix = JuteReader.compact(framed.duplicate().limit(1 + len));
+                int bytes = len;
+                assertThatThrownBy(() -> Requests.read(request.opCode().code, prefix)).as("prefix of %d bytes", bytes)
+                        .isInstanceOf(MarshallingException.class);
+            }
         }
     }
 
