@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * while entries were still queued). Each operation carries the caller's generation, which a truncation or
  * reset increments, so a durable point reported for an older generation is never taken for a newer one.
  *
+ * <p>When it forces its writes, a {@link ZeroFiller} keeps zeros written and forced ahead of it in the open
+ * segment, so an fsync writes the records' data and no block allocation; otherwise a segment grows in
+ * {@code preAllocSize} steps of a sparse extension. A segment is cut to its last record when it is closed.
+ *
  * <p>The queue is bounded ({@link #QUEUE_CAPACITY}); the thread never blocks on anyone else: it reports
  * through a non-blocking {@code wake} and retries it if refused. An I/O error is fatal: the writer stops
  * and reports it; nothing after the failed batch is ever made durable.
@@ -37,6 +41,13 @@ final class SegmentWriter implements LogDevice {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
     static final int QUEUE_CAPACITY = 16_384;
     static final int MAX_BATCH = 4_096;
+    /** The most zeros kept ahead of the writer (a whole preAllocSize of zeros per segment would be wasted). */
+    static final long MAX_ZEROS_AHEAD = 8L << 20;
+    /**
+     * {@code false} turns the zeros ahead off (a copy-on-write file system, btrfs or ZFS, gains nothing from
+     * them and writes them twice): segments then grow sparsely, as ZooKeeper's do.
+     */
+    static final String ZERO_FILL_PROPERTY = "paddock.logZeroFill";
 
     private final Path snapDir;
     private final Path logDir;
@@ -46,6 +57,8 @@ final class SegmentWriter implements LogDevice {
     private final Thread thread;
     private final Consumer<Throwable> onFailure;
     private final BooleanSupplier wake;
+    /** Zeros ahead of the writer when it forces its writes (else null: the segment grows sparsely). */
+    private final ZeroFiller filler;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile Durable durable;
@@ -74,6 +87,8 @@ final class SegmentWriter implements LogDevice {
         this.onFailure = onFailure;
         Files.createDirectories(logDir);
         this.reader = new SegmentReader(logDir);
+        boolean zeroFill = forceSync && !"false".equalsIgnoreCase(System.getProperty(ZERO_FILL_PROPERTY, "true"));
+        this.filler = zeroFill ? new ZeroFiller(Math.min(this.preAllocBytes, MAX_ZEROS_AHEAD)) : null;
         this.thread = new Thread(this::run, "paddock-log-writer");
         this.thread.setDaemon(true);
     }
@@ -155,6 +170,10 @@ final class SegmentWriter implements LogDevice {
             failure = t;
             LOG.error("Transaction log failed writing {}; no further write is made durable", segment, t);
             onFailure.accept(t);
+        } finally {
+            if (filler != null) {
+                filler.close();
+            }
         }
     }
 
@@ -206,7 +225,9 @@ final class SegmentWriter implements LogDevice {
         buffer.flip();
         if (buffer.hasRemaining()) {
             int bytes = buffer.remaining();
-            if (position + bytes > allocated) {
+            if (filler != null) {
+                filler.beforeWrite(position + bytes);
+            } else if (position + bytes > allocated) {
                 // Extend the preallocated region (a sparse extension, as ZooKeeper does), so an fsync rarely
                 // has to record a new file length.
                 while (position + bytes > allocated) {
@@ -247,9 +268,14 @@ final class SegmentWriter implements LogDevice {
         }
         position = LogFormat.SEGMENT_HEADER_BYTES;
         allocated = preAllocBytes;
-        channel.write(ByteBuffer.allocate(1), allocated - 1);
+        if (filler == null) {
+            channel.write(ByteBuffer.allocate(1), allocated - 1);
+        }
         channel.force(true);
         LogFormat.syncDirectory(logDir);
+        if (filler != null) {
+            filler.attach(channel, position);
+        }
         LOG.info("Creating new log file: {}", segment.getFileName());
     }
 
@@ -257,6 +283,9 @@ final class SegmentWriter implements LogDevice {
     private void closeSegment() throws IOException {
         if (channel == null) {
             return;
+        }
+        if (filler != null) {
+            filler.detach();
         }
         channel.truncate(position);
         if (forceSync) {
@@ -315,6 +344,9 @@ final class SegmentWriter implements LogDevice {
         }
         if (thread.isAlive()) {
             thread.interrupt();
+        }
+        if (filler != null) {
+            filler.close(); // the writer closes it as it ends; this covers a writer never started
         }
     }
 }
