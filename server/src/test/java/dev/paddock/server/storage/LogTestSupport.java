@@ -130,6 +130,19 @@ final class LogTestSupport {
         w.close();
     }
 
+    /** Every transaction in the segments of {@code dir}, in order; each segment must scan clean. */
+    static List<Txn> readBack(Path dir) throws Exception {
+        List<Txn> read = new ArrayList<>();
+        for (Path segment : LogFormat.list(dir, LogFormat.LOG_PREFIX)) {
+            SegmentScanner.Outcome o = SegmentScanner.scan(segment, (zxid, off, payload) ->
+                    read.add(EntryPayload.decode(zxid, payload).txn()));
+            if (!o.clean()) {
+                throw new AssertionError(segment + " does not scan clean: " + o);
+            }
+        }
+        return read;
+    }
+
     /** The log entry of a transaction, as a standalone server writes it (origin 0). */
     static dev.paddock.server.quorum.Entry entry(Txn txn) {
         return new dev.paddock.server.quorum.Entry(txn.zxid(), EntryPayload.encode(0, txn.zxid(), txn));

@@ -36,16 +36,6 @@ class SegmentWriterTest {
         return w;
     }
 
-    private List<Txn> readBack() throws Exception {
-        List<Txn> read = new ArrayList<>();
-        for (Path segment : LogFormat.list(dir, LogFormat.LOG_PREFIX)) {
-            SegmentScanner.Outcome o = SegmentScanner.scan(segment, (zxid, off, payload) ->
-                    read.add(EntryPayload.decode(zxid, payload).txn()));
-            assertThat(o.clean()).as("%s clean", segment).isTrue();
-        }
-        return read;
-    }
-
     @Test
     void entriesBecomeDurableInOrderSharingFsyncs() throws Exception {
         List<Txn> txns = workload(21, 3000);
@@ -62,7 +52,7 @@ class SegmentWriterTest {
         assertThat(w.fsyncCount()).isLessThan(3000);
         assertThat(wakes.get()).isPositive();
         w.close();
-        assertThat(readBack()).isEqualTo(txns);
+        assertThat(LogTestSupport.readBack(dir)).isEqualTo(txns);
         // Closing cut the preallocated tail.
         Path segment = LogFormat.list(dir, LogFormat.LOG_PREFIX).get(0);
         assertThat(Files.size(segment)).isEqualTo(SegmentScanner.scan(segment, null).validEnd());
@@ -122,7 +112,7 @@ class SegmentWriterTest {
         w.close();
         List<Txn> expected = new ArrayList<>(txns.subList(0, 10));
         expected.addAll(theirs);
-        assertThat(readBack()).isEqualTo(expected);
+        assertThat(LogTestSupport.readBack(dir)).isEqualTo(expected);
     }
 
     @Test
